@@ -1,0 +1,1 @@
+"""SEND Fieldwork: the joint Ofsted/CQC local area SEND inspection tool."""

@@ -1,0 +1,39 @@
+"""Settings read from the environment (or a .env file)."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "development-only-secret-key-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///./data/sendfw.db"
+    secret_key: str = DEFAULT_SECRET_KEY
+    # An inspector leaves a tablet idle through a long meeting; the absolute cap bounds a stolen cookie.
+    session_idle_minutes: int = 120
+    session_absolute_hours: int = 12
+    upload_dir: Path = Path("./data/uploads")
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_in_production(self) -> "Settings":
+        if self.environment == "production" and (
+            not self.secret_key or self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < 32
+        ):
+            raise ValueError(
+                "SECRET_KEY must be set to a random value of at least 32 characters when ENVIRONMENT=production"
+            )
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

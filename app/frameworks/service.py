@@ -1,0 +1,102 @@
+"""Loads framework profiles from their TOML files; nothing else in the app knows their wording."""
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+PROFILES_DIR = Path(__file__).parent / "profiles"
+
+
+@dataclass(frozen=True)
+class Aspect:
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    number: int
+    title: str
+    statement: str
+    paragraphs: str
+    aspects: tuple[Aspect, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: str
+    label: str
+    wording: str
+
+
+@dataclass(frozen=True)
+class Milestone:
+    label: str
+    working_days_after: int
+
+
+@dataclass(frozen=True)
+class Profile:
+    code: str
+    title: str
+    short_title: str
+    notice_working_days: int
+    notice_description: str
+    on_site_days: int
+    overall_grade: bool
+    written_statement_of_action: bool
+    proposals: tuple[Proposal, ...]
+    outcomes: tuple[Outcome, ...] = field(default=())
+    after_fieldwork: tuple[Milestone, ...] = field(default=())
+
+    def proposal(self, number: int) -> Proposal:
+        for proposal in self.proposals:
+            if proposal.number == number:
+                return proposal
+        raise KeyError(number)
+
+
+class UnknownFramework(LookupError):
+    pass
+
+
+def _parse(data: dict) -> Profile:
+    return Profile(
+        code=data["code"],
+        title=data["title"],
+        short_title=data["short_title"],
+        notice_working_days=int(data["notice_working_days"]),
+        notice_description=data["notice_description"],
+        on_site_days=int(data["on_site_days"]),
+        overall_grade=bool(data["overall_grade"]),
+        written_statement_of_action=bool(data["written_statement_of_action"]),
+        proposals=tuple(
+            Proposal(
+                number=p["number"],
+                title=p["title"],
+                statement=p["statement"],
+                paragraphs=p["paragraphs"],
+                aspects=tuple(Aspect(**a) for a in p["aspects"]),
+            )
+            for p in data["proposals"]
+        ),
+        outcomes=tuple(Outcome(**o) for o in data.get("outcomes", [])),
+        after_fieldwork=tuple(Milestone(**m) for m in data.get("after_fieldwork", [])),
+    )
+
+
+@cache
+def all_profiles() -> dict[str, Profile]:
+    profiles = {}
+    for path in sorted(PROFILES_DIR.glob("*.toml")):
+        profile = _parse(tomllib.loads(path.read_text(encoding="utf-8")))
+        profiles[profile.code] = profile
+    return profiles
+
+
+def get_profile(code: str) -> Profile:
+    try:
+        return all_profiles()[code]
+    except KeyError:
+        raise UnknownFramework(code) from None

@@ -1,0 +1,1 @@
+"""Inspections, their framework profile, timeline and team."""

@@ -1,0 +1,75 @@
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from app.models_base import utcnow
+
+
+class InspectionStatus(StrEnum):
+    planned = "planned"
+    notified = "notified"
+    on_site = "on_site"
+    drafting = "drafting"
+    quality_assurance = "quality_assurance"
+    published = "published"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class TeamRole(StrEnum):
+    lead = "lead"
+    cqc_inspector = "cqc_inspector"
+    ofsted_inspector = "ofsted_inspector"
+    la_inspector = "la_inspector"
+    shadow = "shadow"
+
+    @property
+    def label(self) -> str:
+        return {
+            "lead": "Lead inspector (HMI)",
+            "cqc_inspector": "CQC inspector",
+            "ofsted_inspector": "Ofsted inspector",
+            "la_inspector": "Local authority inspector",
+            "shadow": "Shadow",
+        }[self.value]
+
+
+class Inspection(SQLModel, table=True):
+    __tablename__ = "inspections"
+
+    id: int | None = Field(default=None, primary_key=True)
+    local_area: str = Field(max_length=200)
+    la_code: str = Field(max_length=12)
+    framework: str = Field(max_length=40)
+    start_date: date
+    # Derived from start_date and the profile when saved, kept for listing and sorting.
+    notification_date: date
+    last_on_site_date: date
+    status: str = Field(default=InspectionStatus.planned.value, max_length=30)
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+
+
+class TeamMember(SQLModel, table=True):
+    __tablename__ = "team_members"
+    __table_args__ = (
+        UniqueConstraint("inspection_id", "user_id", name="uq_team_members_inspection_user"),
+        # At most one lead per inspection, enforced by the database so two requests cannot both add one.
+        Index(
+            "uq_team_members_one_lead",
+            "inspection_id",
+            unique=True,
+            sqlite_where=text("team_role = 'lead'"),
+            postgresql_where=text("team_role = 'lead'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    team_role: str = Field(max_length=30)
+    added_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,187 @@
+"""Inspection pages: my inspections, set up, overview with timeline and team, edit."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+
+from app.errors import Forbidden, NotFound, ValidationFailed
+from app.inspections import service
+from app.inspections.models import Inspection, TeamRole
+from app.users.models import InspectorKind, Role, User
+from app.web.deps import ActorDep, CurrentUser, DbSession
+from app.web.forms import join_date_parts, split_date
+from app.web.templating import is_htmx, render
+
+router = APIRouter(prefix="/inspections")
+
+
+def can_set_up(user: User) -> bool:
+    return user.role == Role.admin or (user.role == Role.inspector and user.inspector_kind == InspectorKind.hmi)
+
+
+def _form_context(form: service.InspectionForm, **extra) -> dict:
+    return {"form": form, "start": split_date(form.start_date), "frameworks": service.framework_choices(), **extra}
+
+
+def _read_form(local_area: str, la_code: str, framework: str, day: str, month: str, year: str) -> service.InspectionForm:
+    return service.InspectionForm(local_area=local_area, la_code=la_code, framework=framework,
+                                  start_date=join_date_parts(day, month, year))
+
+
+
+@router.get("")
+def my_inspections(request: Request, db: DbSession, user: CurrentUser):
+    return render(request, "inspections/list.html", {
+        "inspections": service.list_for(session=db, user=user),
+        "can_set_up": can_set_up(user),
+        "today": date.today(),
+    })
+
+
+@router.get("/new")
+def new_inspection_page(request: Request, user: CurrentUser):
+    if not can_set_up(user):
+        raise NotFound()
+    return render(request, "inspections/form.html", _form_context(service.InspectionForm(framework="send-2016")))
+
+
+@router.post("/new")
+def create_inspection(
+    request: Request,
+    db: DbSession,
+    user: CurrentUser,
+    actor: ActorDep,
+    local_area: Annotated[str, Form()] = "",
+    la_code: Annotated[str, Form()] = "",
+    framework: Annotated[str, Form()] = "",
+    start_day: Annotated[str, Form(alias="start_date-day")] = "",
+    start_month: Annotated[str, Form(alias="start_date-month")] = "",
+    start_year: Annotated[str, Form(alias="start_date-year")] = "",
+):
+    if not can_set_up(user):
+        raise NotFound()
+    form = _read_form(local_area, la_code, framework, start_day, start_month, start_year)
+    try:
+        inspection = service.create_inspection(session=db, actor=actor, form=form, creator=user)
+    except ValidationFailed as e:
+        ctx = _form_context(form, errors=e.errors)
+        ctx["start"] = {"day": start_day, "month": start_month, "year": start_year}
+        return render(request, "inspections/form.html", ctx, status_code=422)
+    return RedirectResponse(f"/inspections/{inspection.id}?created=1", status_code=303)
+
+
+def _overview_context(db, user: User, inspection: Inspection, **extra) -> dict:
+    team = service.team_of(session=db, inspection=inspection)
+    manage = service.can_manage(session=db, user=user, inspection=inspection)
+    return {
+        "inspection": inspection,
+        "profile": service.profile_of(inspection),
+        "schedule": service.schedule_of(inspection),
+        "team": team,
+        "has_lead": any(m.team_role == TeamRole.lead for m, _ in team),
+        "can_manage": manage,
+        "candidates": service.candidate_inspectors(session=db, inspection=inspection) if manage else [],
+        "team_roles": list(TeamRole),
+        "today": date.today(),
+        "status_label": service.status_label(inspection),
+        "add": {"email": "", "team_role": ""},
+        **extra,
+    }
+
+
+@router.get("/{inspection_id}")
+def overview(request: Request, db: DbSession, user: CurrentUser, inspection_id: int):
+    inspection = service.get_inspection_for(session=db, user=user, inspection_id=inspection_id)
+    return render(request, "inspections/overview.html", _overview_context(
+        db, user, inspection, created=request.query_params.get("created")))
+
+
+@router.get("/{inspection_id}/edit")
+def edit_page(request: Request, db: DbSession, user: CurrentUser, inspection_id: int):
+    inspection = _managed(db, user, inspection_id)
+    form = service.InspectionForm(local_area=inspection.local_area, la_code=inspection.la_code,
+                                  framework=inspection.framework, start_date=inspection.start_date.isoformat())
+    return render(request, "inspections/form.html", _form_context(form, inspection=inspection))
+
+
+@router.post("/{inspection_id}/edit")
+def update(
+    request: Request,
+    db: DbSession,
+    user: CurrentUser,
+    actor: ActorDep,
+    inspection_id: int,
+    local_area: Annotated[str, Form()] = "",
+    la_code: Annotated[str, Form()] = "",
+    framework: Annotated[str, Form()] = "",
+    start_day: Annotated[str, Form(alias="start_date-day")] = "",
+    start_month: Annotated[str, Form(alias="start_date-month")] = "",
+    start_year: Annotated[str, Form(alias="start_date-year")] = "",
+):
+    inspection = _managed(db, user, inspection_id)
+    form = _read_form(local_area, la_code, framework, start_day, start_month, start_year)
+    try:
+        service.update_inspection(session=db, actor=actor, inspection=inspection, form=form)
+    except ValidationFailed as e:
+        db.refresh(inspection)
+        ctx = _form_context(form, errors=e.errors, inspection=inspection)
+        ctx["start"] = {"day": start_day, "month": start_month, "year": start_year}
+        return render(request, "inspections/form.html", ctx, status_code=422)
+    return RedirectResponse(f"/inspections/{inspection.id}", status_code=303)
+
+
+def _managed(db, user: User, inspection_id: int) -> Inspection:
+    inspection = service.get_inspection_for(session=db, user=user, inspection_id=inspection_id)
+    if not service.can_manage(session=db, user=user, inspection=inspection):
+        raise Forbidden()
+    return inspection
+
+
+def _team_response(request: Request, db, user: User, inspection: Inspection, *, errors=None, add=None,
+                   status_code: int = 200):
+    if errors is None and not is_htmx(request):
+        return RedirectResponse(f"/inspections/{inspection.id}#team", status_code=303)
+    ctx = _overview_context(db, user, inspection, errors=errors or {}, **({"add": add} if add else {}))
+    return render(request, "inspections/overview.html", ctx, block="team", status_code=status_code)
+
+
+@router.post("/{inspection_id}/team")
+def add_member(
+    request: Request,
+    db: DbSession,
+    user: CurrentUser,
+    actor: ActorDep,
+    inspection_id: int,
+    email: Annotated[str, Form()] = "",
+    team_role: Annotated[str, Form()] = "",
+):
+    inspection = _managed(db, user, inspection_id)
+    try:
+        service.add_team_member(session=db, actor=actor, inspection=inspection, email=email, team_role=team_role)
+    except ValidationFailed as e:
+        return _team_response(request, db, user, inspection, errors=e.errors,
+                              add={"email": email, "team_role": team_role}, status_code=422)
+    return _team_response(request, db, user, inspection)
+
+
+@router.post("/{inspection_id}/team/{member_id}/lead")
+def make_lead(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection_id: int, member_id: int):
+    inspection = _managed(db, user, inspection_id)
+    try:
+        service.make_lead(session=db, actor=actor, inspection=inspection, member_id=member_id)
+    except ValidationFailed as e:
+        return _team_response(request, db, user, inspection, errors=e.errors, status_code=422)
+    return _team_response(request, db, user, inspection)
+
+
+@router.post("/{inspection_id}/team/{member_id}/remove")
+def remove_member(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection_id: int,
+                  member_id: int):
+    inspection = _managed(db, user, inspection_id)
+    try:
+        service.remove_member(session=db, actor=actor, inspection=inspection, member_id=member_id)
+    except ValidationFailed as e:
+        return _team_response(request, db, user, inspection, errors=e.errors, status_code=422)
+    return _team_response(request, db, user, inspection)

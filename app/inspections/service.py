@@ -1,0 +1,345 @@
+"""Inspections, their timeline from the framework profile, and the team rules."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from app.audit.service import Actor, record
+from app.errors import NotFound, ValidationFailed
+from app.frameworks import working_days
+from app.frameworks.service import Profile, UnknownFramework, all_profiles, get_profile
+from app.inspections.models import Inspection, InspectionStatus, TeamMember, TeamRole
+from app.users import service as users
+from app.users.models import InspectorKind, Role, User
+
+# DfE three-digit LA number (e.g. 873) or ONS code for an upper-tier authority (e.g. E10000003).
+LA_CODE_RE = re.compile(r"^(\d{3}|E0[6-9]\d{6}|E10\d{6})$")
+
+# Which kinds of inspector may hold each team role; a lead is always one of His Majesty's Inspectors.
+ROLE_KINDS: dict[str, set[str]] = {
+    TeamRole.lead: {InspectorKind.hmi},
+    TeamRole.cqc_inspector: {InspectorKind.cqc},
+    TeamRole.ofsted_inspector: {InspectorKind.hmi, InspectorKind.ofsted_inspector},
+    TeamRole.la_inspector: {InspectorKind.la_peer},
+    TeamRole.shadow: set(InspectorKind),
+}
+ROLE_FOR_KIND = {
+    InspectorKind.hmi: TeamRole.ofsted_inspector,
+    InspectorKind.ofsted_inspector: TeamRole.ofsted_inspector,
+    InspectorKind.cqc: TeamRole.cqc_inspector,
+    InspectorKind.la_peer: TeamRole.la_inspector,
+}
+
+
+class InspectionForm(BaseModel):
+    local_area: str = ""
+    la_code: str = ""
+    framework: str = ""
+    start_date: str = ""  # ISO yyyy-mm-dd; the HTML form's day/month/year are joined before this
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    day: date
+    label: str
+    kind: str  # notice | on_site | after
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    notification_date: date
+    on_site_days: list[date]
+    timeline: list[TimelineEntry] = field(default_factory=list)
+
+
+def parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value.strip())
+    except (ValueError, AttributeError):
+        return None
+
+
+def schedule_for(profile: Profile, start: date) -> Schedule:
+    notification = working_days.add_working_days(start, -profile.notice_working_days)
+    on_site = working_days.working_days_from(start, profile.on_site_days)
+    timeline = [TimelineEntry(notification, "Notice given", "notice", profile.notice_description)]
+    timeline += [TimelineEntry(d, f"On site: day {i}", "on_site") for i, d in enumerate(on_site, start=1)]
+    timeline += [
+        TimelineEntry(working_days.add_working_days(on_site[-1], m.working_days_after), m.label, "after",
+                      f"{m.working_days_after} working days after the last day on site")
+        for m in profile.after_fieldwork
+    ]
+    return Schedule(notification, on_site, timeline)
+
+
+def _validate(form: InspectionForm) -> tuple[dict[str, str], Profile | None, date | None]:
+    errors: dict[str, str] = {}
+    area = form.local_area.strip()
+    if not area:
+        errors["local_area"] = "Enter the name of the local area"
+    elif len(area) > 200:
+        errors["local_area"] = "Local area name must be 200 characters or fewer"
+    code = form.la_code.strip().upper()
+    if not code:
+        errors["la_code"] = "Enter the local authority code"
+    elif not LA_CODE_RE.match(code):
+        errors["la_code"] = "Enter the local authority code as 3 digits, like 873, or an ONS code, like E10000003"
+    profile = None
+    try:
+        profile = get_profile(form.framework)
+    except UnknownFramework:
+        errors["framework"] = "Select the inspection framework"
+    start = None
+    if not form.start_date.strip():
+        errors["start_date"] = "Enter the first day on site"
+    else:
+        start = parse_date(form.start_date)
+        if start is None:
+            errors["start_date"] = "The first day on site must be a real date"
+        elif not working_days.is_working_day(start):
+            reason = working_days.why_not_working_day(start)
+            errors["start_date"] = (
+                f"The first day on site must be a working day: {start:%-d %B %Y} is {_article(reason)}"
+            )
+            start = None
+    return errors, profile, start
+
+
+def _article(reason: str | None) -> str:
+    if reason and reason.endswith("day") and reason in {"Saturday", "Sunday"}:
+        return f"a {reason}"
+    return f"a bank holiday ({reason})"
+
+
+def create_inspection(*, session: Session, actor: Actor, form: InspectionForm, creator: User) -> Inspection:
+    errors, profile, start = _validate(form)
+    if creator.role == Role.inspector:
+        if creator.inspector_kind != InspectorKind.hmi:
+            errors["framework"] = errors.get("framework") or "Only one of His Majesty's Inspectors can set up and lead an inspection"
+        elif _same_area(creator, form.local_area):
+            errors["local_area"] = "You cannot lead an inspection of your own home area"
+    if errors:
+        raise ValidationFailed(errors)
+    schedule = schedule_for(profile, start)
+    inspection = Inspection(
+        local_area=form.local_area.strip(),
+        la_code=form.la_code.strip().upper(),
+        framework=profile.code,
+        start_date=start,
+        notification_date=schedule.notification_date,
+        last_on_site_date=schedule.on_site_days[-1],
+        created_by_id=creator.id,
+    )
+    session.add(inspection)
+    session.flush()
+    record(session=session, actor=actor, action="inspection.created", object_type="inspection",
+           object_id=inspection.id, inspection_id=inspection.id,
+           detail={"local_area": inspection.local_area, "framework": inspection.framework,
+                   "start_date": start.isoformat()})
+    if creator.role == Role.inspector:
+        _add_member(session=session, actor=actor, inspection=inspection, user=creator, team_role=TeamRole.lead)
+    return inspection
+
+
+def update_inspection(*, session: Session, actor: Actor, inspection: Inspection, form: InspectionForm) -> Inspection:
+    errors, profile, start = _validate(form)
+    if "local_area" not in errors:
+        clash = [u.name for m, u in team_of(session=session, inspection=inspection) if _same_area(u, form.local_area)]
+        if clash:
+            errors["local_area"] = f"{', '.join(clash)} on the team comes from this area; remove them first"
+    if errors:
+        raise ValidationFailed(errors)
+    schedule = schedule_for(profile, start)
+    before = {"local_area": inspection.local_area, "la_code": inspection.la_code,
+              "framework": inspection.framework, "start_date": inspection.start_date.isoformat()}
+    inspection.local_area = form.local_area.strip()
+    inspection.la_code = form.la_code.strip().upper()
+    inspection.framework = profile.code
+    inspection.start_date = start
+    inspection.notification_date = schedule.notification_date
+    inspection.last_on_site_date = schedule.on_site_days[-1]
+    session.add(inspection)
+    after = {"local_area": inspection.local_area, "la_code": inspection.la_code,
+             "framework": inspection.framework, "start_date": inspection.start_date.isoformat()}
+    record(session=session, actor=actor, action="inspection.updated", object_type="inspection",
+           object_id=inspection.id, inspection_id=inspection.id,
+           detail={"changed": {k: [before[k], after[k]] for k in before if before[k] != after[k]}})
+    return inspection
+
+
+def profile_of(inspection: Inspection) -> Profile:
+    return get_profile(inspection.framework)
+
+
+def schedule_of(inspection: Inspection) -> Schedule:
+    return schedule_for(profile_of(inspection), inspection.start_date)
+
+
+def framework_choices() -> list[tuple[str, str]]:
+    return [(p.code, p.title) for p in all_profiles().values()]
+
+
+# --- Who may see what ------------------------------------------------------------------------------------
+
+
+def can_see(*, session: Session, user: User, inspection: Inspection) -> bool:
+    if user.role == Role.admin:
+        return True
+    if user.role != Role.inspector:
+        return False
+    return membership(session=session, inspection_id=inspection.id, user_id=user.id) is not None
+
+
+def can_manage(*, session: Session, user: User, inspection: Inspection) -> bool:
+    """Admins and the inspection's lead edit it and its team."""
+    if user.role == Role.admin:
+        return True
+    member = membership(session=session, inspection_id=inspection.id, user_id=user.id)
+    return member is not None and member.team_role == TeamRole.lead
+
+
+def get_inspection_for(*, session: Session, user: User, inspection_id: int) -> Inspection:
+    """The inspection if this user may see it; otherwise NotFound, whether or not it exists."""
+    inspection = session.get(Inspection, inspection_id)
+    if inspection is None or not can_see(session=session, user=user, inspection=inspection):
+        raise NotFound()
+    return inspection
+
+
+def list_for(*, session: Session, user: User) -> list[Inspection]:
+    query = select(Inspection).order_by(col(Inspection.start_date).desc())
+    if user.role == Role.admin:
+        return list(session.exec(query).all())
+    if user.role != Role.inspector:
+        return []
+    query = query.join(TeamMember, col(TeamMember.inspection_id) == Inspection.id).where(TeamMember.user_id == user.id)
+    return list(session.exec(query).all())
+
+
+def membership(*, session: Session, inspection_id: int, user_id: int) -> TeamMember | None:
+    return session.exec(
+        select(TeamMember).where(TeamMember.inspection_id == inspection_id, TeamMember.user_id == user_id)
+    ).first()
+
+
+# --- The team --------------------------------------------------------------------------------------------
+
+
+def team_of(*, session: Session, inspection: Inspection) -> list[tuple[TeamMember, User]]:
+    order = {role.value: i for i, role in enumerate(TeamRole)}
+    rows = session.exec(
+        select(TeamMember, User).join(User, col(User.id) == TeamMember.user_id).where(TeamMember.inspection_id == inspection.id)
+    ).all()
+    return sorted(rows, key=lambda row: (order.get(row[0].team_role, 99), row[1].name))
+
+
+def lead_of(*, session: Session, inspection: Inspection) -> User | None:
+    for member, user in team_of(session=session, inspection=inspection):
+        if member.team_role == TeamRole.lead:
+            return user
+    return None
+
+
+def _same_area(user: User, area: str) -> bool:
+    return bool(user.home_area) and users.normalise_area(user.home_area) == users.normalise_area(area)
+
+
+def _role_problem(*, session: Session, inspection: Inspection, user: User, team_role: str,
+                  ) -> dict[str, str]:
+    """What stops this user holding this role on this team, keyed by the form field to blame."""
+    if user.role != Role.inspector or not user.active:
+        return {"email": f"{user.name} is not an active inspector"}
+    if _same_area(user, inspection.local_area):
+        return {"email": f"{user.name} comes from {user.home_area}, the area being inspected: "
+                         "inspectors never inspect their own local area"}
+    if user.inspector_kind not in ROLE_KINDS[team_role]:
+        return {"team_role": f"{user.name} is a {InspectorKind(user.inspector_kind).label} "
+                             f"and cannot be the {TeamRole(team_role).label.lower()}"}
+    if team_role == TeamRole.lead:
+        lead = lead_of(session=session, inspection=inspection)
+        if lead is not None:
+            return {"team_role": f"This inspection already has a lead inspector ({lead.name}); "
+                                 "use 'Make lead' to change it"}
+    return {}
+
+
+def _add_member(*, session: Session, actor: Actor, inspection: Inspection, user: User, team_role: str) -> TeamMember:
+    member = TeamMember(inspection_id=inspection.id, user_id=user.id, team_role=team_role)
+    try:
+        # A savepoint, so that a concurrent second lead (the unique index) fails this insert alone.
+        with session.begin_nested():
+            session.add(member)
+    except IntegrityError:
+        raise ValidationFailed({"email": "This inspection already has a lead inspector, or this person is already on the team"}) from None
+    record(session=session, actor=actor, action="team.member_added", object_type="team_member", object_id=member.id,
+           inspection_id=inspection.id, detail={"user": user.email, "team_role": team_role})
+    return member
+
+
+def add_team_member(*, session: Session, actor: Actor, inspection: Inspection, email: str, team_role: str) -> TeamMember:
+    errors: dict[str, str] = {}
+    user = None
+    if not users.normalise_email(email):
+        errors["email"] = "Enter the email address of the inspector to add"
+    else:
+        user = users.get_user_by_email(session=session, email=email)
+        if user is None:
+            errors["email"] = "No user has this email address; an administrator must create their account first"
+        elif membership(session=session, inspection_id=inspection.id, user_id=user.id):
+            errors["email"] = f"{user.name} is already on the team"
+    if team_role not in TeamRole.__members__:
+        errors["team_role"] = "Select a team role"
+    elif user is not None and "email" not in errors:
+        errors.update(_role_problem(session=session, inspection=inspection, user=user, team_role=team_role))
+    if errors:
+        raise ValidationFailed(errors)
+    return _add_member(session=session, actor=actor, inspection=inspection, user=user, team_role=team_role)
+
+
+def get_member(*, session: Session, inspection: Inspection, member_id: int) -> tuple[TeamMember, User]:
+    member = session.get(TeamMember, member_id)
+    if member is None or member.inspection_id != inspection.id:
+        raise NotFound()
+    return member, session.get(User, member.user_id)
+
+
+def make_lead(*, session: Session, actor: Actor, inspection: Inspection, member_id: int) -> None:
+    """Hand the lead to another member; the old lead keeps a role that fits their kind."""
+    member, user = get_member(session=session, inspection=inspection, member_id=member_id)
+    if user.inspector_kind != InspectorKind.hmi:
+        raise ValidationFailed({"team": f"{user.name} is not one of His Majesty's Inspectors and cannot lead"})
+    for other, other_user in team_of(session=session, inspection=inspection):
+        if other.team_role == TeamRole.lead and other.id != member.id:
+            other.team_role = ROLE_FOR_KIND[InspectorKind(other_user.inspector_kind)]
+            session.add(other)
+            session.flush()  # the old lead steps down before the new one steps up (one-lead index)
+    member.team_role = TeamRole.lead
+    session.add(member)
+    session.flush()
+    record(session=session, actor=actor, action="team.lead_changed", object_type="team_member", object_id=member.id,
+           inspection_id=inspection.id, detail={"user": user.email})
+
+
+def remove_member(*, session: Session, actor: Actor, inspection: Inspection, member_id: int) -> None:
+    member, user = get_member(session=session, inspection=inspection, member_id=member_id)
+    if member.team_role == TeamRole.lead:
+        raise ValidationFailed({"team": "Make another inspector lead before removing the lead inspector"})
+    session.delete(member)
+    record(session=session, actor=actor, action="team.member_removed", object_type="team_member", object_id=member.id,
+           inspection_id=inspection.id, detail={"user": user.email, "team_role": member.team_role})
+
+
+def candidate_inspectors(*, session: Session, inspection: Inspection) -> list[User]:
+    """Active inspectors not yet on the team and not from the area: what the add-member form offers."""
+    on_team = {u.id for _, u in team_of(session=session, inspection=inspection)}
+    rows = session.exec(select(User).where(User.role == Role.inspector, col(User.active).is_(True)).order_by(User.name)).all()
+    return [u for u in rows if u.id not in on_team and not _same_area(u, inspection.local_area)]
+
+
+def status_label(inspection: Inspection) -> str:
+    return InspectionStatus(inspection.status).label

@@ -1,0 +1,130 @@
+"""create_app(): middleware, static files, routers and error pages."""
+
+import logging
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from urllib.parse import quote
+
+from app.audit.routes import router as audit_router
+from app.config import get_settings
+from app.errors import Forbidden, NotFound
+from app.inspections.api import router as inspections_api
+from app.inspections.routes import router as inspections_router
+from app.users.api import router as users_api
+from app.users.routes import router as users_router
+from app.web.assets import STATIC_DIR
+from app.web.csrf import CsrfFailed
+from app.web.deps import NotAuthenticated, PasswordChangeRequired, csrf_protect
+from app.web.security import SecurityHeadersMiddleware
+from app.web.templating import render
+
+log = logging.getLogger(__name__)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+class CachedStaticFiles(StaticFiles):
+    """URLs made by static_url carry a content hash, so browsers may keep them for a year;
+    anything else (a module's relative import) is revalidated."""
+
+    async def get_response(self, path, scope):
+        response = await super().get_response(path, scope)
+        hashed = b"v=" in scope.get("query_string", b"")
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable" if hashed else "no-cache"
+        return response
+
+
+def create_app() -> FastAPI:
+    get_settings()  # refuse to start on a bad configuration (e.g. default secret in production)
+    app = FastAPI(
+        title="SEND Fieldwork",
+        version="0.1.0",
+        dependencies=[Depends(csrf_protect)],
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
+
+    for router in (users_router, users_api, inspections_router, inspections_api, audit_router):
+        app.include_router(router)
+
+    @app.get("/", include_in_schema=False)
+    def home():
+        return RedirectResponse("/inspections", status_code=303)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz():
+        return {"status": "ok"}
+
+    @app.exception_handler(NotAuthenticated)
+    async def not_authenticated(request: Request, exc: NotAuthenticated):
+        if _is_api(request):
+            return JSONResponse({"detail": "Not signed in"}, status_code=401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def password_change_required(request: Request, exc: PasswordChangeRequired):
+        if _is_api(request):
+            return JSONResponse({"detail": "You must change your temporary password first"}, status_code=403)
+        return RedirectResponse("/account/password", status_code=303)
+
+    @app.exception_handler(CsrfFailed)
+    async def csrf_failed(request: Request, exc: CsrfFailed):
+        if _is_api(request):
+            return JSONResponse({"detail": "Missing or invalid CSRF token"}, status_code=403)
+        return render(request, "errors/csrf.html", status_code=403)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound):
+        return _not_found(request)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden):
+        if _is_api(request):
+            return JSONResponse({"detail": "You cannot do this"}, status_code=403)
+        return render(request, "errors/forbidden.html", status_code=403)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 404:
+            return _not_found(request)
+        if _is_api(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return render(request, "errors/generic.html", {"status": exc.status_code, "detail": exc.detail},
+                      status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError):
+        if _is_api(request):
+            errors = {".".join(str(p) for p in e["loc"][1:]) or "body": e["msg"] for e in exc.errors()}
+            return JSONResponse({"detail": "The request is not valid", "errors": errors}, status_code=422)
+        return render(request, "errors/generic.html",
+                      {"status": 400, "detail": "The address or form sent was not valid."}, status_code=400)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception):
+        log.exception("Unhandled error on %s %s", request.method, request.url.path)
+        if _is_api(request):
+            return JSONResponse({"detail": "Something went wrong on the server"}, status_code=500)
+        return render(request, "errors/generic.html",
+                      {"status": 500, "detail": "Sorry, there is a problem with the service. Try again later."},
+                      status_code=500)
+
+    return app
+
+
+def _not_found(request: Request):
+    if _is_api(request):
+        return JSONResponse({"detail": "Not found"}, status_code=404)
+    return render(request, "errors/not_found.html", status_code=404)
+
+

@@ -1,0 +1,20 @@
+"""JSON: who is signed in (the offline app asks this before it syncs)."""
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from app.web.deps import Auth, CurrentUser
+
+router = APIRouter(prefix="/api/v1", tags=["session"])
+
+
+class SessionOut(BaseModel):
+    email: str
+    name: str
+    role: str
+    csrf_token: str
+
+
+@router.get("/session", response_model=SessionOut, responses={401: {"description": "Not signed in"}})
+def current_session(user: CurrentUser, auth: Auth) -> SessionOut:
+    return SessionOut(email=user.email, name=user.name, role=user.role, csrf_token=auth.user_session.csrf_token)

@@ -1,0 +1,80 @@
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from app.models_base import utcnow
+
+
+class Role(StrEnum):
+    admin = "admin"
+    inspector = "inspector"
+    la_officer = "la_officer"
+
+    @property
+    def label(self) -> str:
+        return {"admin": "Administrator", "inspector": "Inspector", "la_officer": "Local area officer"}[self.value]
+
+
+class InspectorKind(StrEnum):
+    hmi = "hmi"
+    ofsted_inspector = "ofsted_inspector"
+    cqc = "cqc"
+    la_peer = "la_peer"
+
+    @property
+    def label(self) -> str:
+        return {
+            "hmi": "His Majesty's Inspector (Ofsted)",
+            "ofsted_inspector": "Ofsted Inspector",
+            "cqc": "CQC Children's Services Inspector",
+            "la_peer": "Local authority inspector",
+        }[self.value]
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)  # stored lower-case
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=20)
+    inspector_kind: str | None = Field(default=None, max_length=30)
+    home_area: str | None = Field(default=None, max_length=200)
+    password_hash: str = Field(max_length=255)
+    must_change_password: bool = Field(default=False)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+    @property
+    def kind_label(self) -> str:
+        return InspectorKind(self.inspector_kind).label if self.inspector_kind else ""
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored."""
+
+    __tablename__ = "user_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    csrf_token: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    ip_address: str | None = Field(default=None, max_length=45)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed sign-ins per email address, kept in the database so every app process sees them."""
+
+    __tablename__ = "login_throttles"
+
+    email: str = Field(primary_key=True, max_length=254)
+    failures: int = Field(default=0)
+    locked_until: datetime | None = Field(default=None)
+    updated_at: datetime = Field(default_factory=utcnow)

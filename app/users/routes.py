@@ -1,0 +1,177 @@
+"""Sign in, sign out, change password, and the administrator's user pages."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse
+
+from app.errors import ValidationFailed
+from app.users import service
+from app.users.models import InspectorKind, Role, User
+from app.web.deps import (SESSION_COOKIE, ActorDep, AdminUser, Auth, DbSession, SettingsDep, client_ip,
+                          signed_in_user)
+from app.web.forms import safe_next
+from app.web.templating import render
+
+router = APIRouter()
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/login")
+def login_page(request: Request, auth: Auth, next: str = ""):
+    if auth.user is not None:
+        return _see_other(safe_next(next))
+    return render(request, "users/login.html", {"next": next, "email": ""})
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    db: DbSession,
+    settings: SettingsDep,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+):
+    errors = {}
+    if not email.strip():
+        errors["email"] = "Enter your email address"
+    if not password:
+        errors["password"] = "Enter your password"
+    if not errors:
+        try:
+            user = service.authenticate(session=db, settings=settings, email=email, password=password,
+                                        ip_address=client_ip(request))
+        except service.LoginFailed as failure:
+            errors["email"] = failure.message
+        else:
+            token, _ = service.start_session(session=db, user=user, ip_address=client_ip(request))
+            response = _see_other("/account/password" if user.must_change_password else safe_next(next))
+            response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
+                                secure=request.url.scheme == "https",
+                                max_age=settings.session_absolute_hours * 3600)
+            return response
+    return render(request, "users/login.html", {"errors": errors, "email": email, "next": next}, status_code=422)
+
+
+@router.post("/logout")
+def logout(request: Request, db: DbSession, auth: Auth, actor: ActorDep):
+    if auth.user_session is not None:
+        service.end_session(session=db, user_session=auth.user_session, actor=actor)
+    response = _see_other("/login?signed_out=1")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/account/password")
+def password_page(request: Request, user: Annotated[User, Depends(signed_in_user)]):
+    return render(request, "users/password.html", {"user": user})
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request,
+    db: DbSession,
+    actor: ActorDep,
+    user: Annotated[User, Depends(signed_in_user)],
+    current_password: Annotated[str, Form()] = "",
+    new_password: Annotated[str, Form()] = "",
+    confirm_password: Annotated[str, Form()] = "",
+):
+    try:
+        service.change_password(session=db, actor=actor, user=user, current=current_password,
+                                new=new_password, confirm=confirm_password)
+    except ValidationFailed as e:
+        return render(request, "users/password.html", {"user": user, "errors": e.errors}, status_code=422)
+    return _see_other("/inspections?password_changed=1")
+
+
+# --- Administrator ---------------------------------------------------------------------------------------
+
+
+def _user_form_context(**extra):
+    return {"roles": list(Role), "kinds": list(InspectorKind), **extra}
+
+
+@router.get("/admin/users")
+def users_page(request: Request, db: DbSession, admin: AdminUser):
+    return render(request, "users/list.html", {"users": service.list_users(session=db)})
+
+
+@router.get("/admin/users/new")
+def new_user_page(request: Request, admin: AdminUser):
+    return render(request, "users/form.html", _user_form_context(form=service.UserForm(), user=None))
+
+
+@router.post("/admin/users/new")
+def create_user(
+    request: Request,
+    db: DbSession,
+    admin: AdminUser,
+    actor: ActorDep,
+    form: Annotated[service.UserForm, Form()],
+    password: Annotated[str, Form()] = "",
+):
+    try:
+        user = service.create_user(session=db, actor=actor, form=form, password=password)
+    except ValidationFailed as e:
+        return render(request, "users/form.html", _user_form_context(form=form, user=None, errors=e.errors),
+                      status_code=422)
+    return _see_other(f"/admin/users/{user.id}?created=1")
+
+
+@router.get("/admin/users/{user_id}")
+def user_page(request: Request, db: DbSession, admin: AdminUser, user_id: int):
+    user = service.get_user(session=db, user_id=user_id)
+    form = service.UserForm(email=user.email, name=user.name, role=user.role,
+                            inspector_kind=user.inspector_kind or "", home_area=user.home_area or "")
+    return render(request, "users/form.html", _user_form_context(form=form, user=user,
+                  created=request.query_params.get("created")))
+
+
+@router.post("/admin/users/{user_id}")
+def update_user(
+    request: Request,
+    db: DbSession,
+    admin: AdminUser,
+    actor: ActorDep,
+    user_id: int,
+    form: Annotated[service.UserForm, Form()],
+):
+    user = service.get_user(session=db, user_id=user_id)
+    try:
+        service.update_user(session=db, actor=actor, user=user, form=form)
+    except ValidationFailed as e:
+        db.refresh(user)
+        return render(request, "users/form.html", _user_form_context(form=form, user=user, errors=e.errors),
+                      status_code=422)
+    return _see_other("/admin/users?updated=1")
+
+
+@router.post("/admin/users/{user_id}/active")
+def set_active(
+    request: Request,
+    db: DbSession,
+    admin: AdminUser,
+    actor: ActorDep,
+    user_id: int,
+    active: Annotated[str, Form()] = "",
+):
+    user = service.get_user(session=db, user_id=user_id)
+    try:
+        service.set_active(session=db, actor=actor, user=user, active=active == "true")
+    except ValidationFailed as e:
+        return render(request, "users/list.html", {"users": service.list_users(session=db), "errors": e.errors},
+                      status_code=422)
+    return _see_other("/admin/users")
+
+
+@router.post("/admin/users/{user_id}/reset-password")
+def reset_password(request: Request, db: DbSession, admin: AdminUser, actor: ActorDep, user_id: int):
+    user = service.get_user(session=db, user_id=user_id)
+    temporary = service.reset_password(session=db, actor=actor, user=user)
+    # Shown once, on this response only; the user must change it at next sign-in.
+    return render(request, "users/reset_done.html", {"user": user, "temporary": temporary})

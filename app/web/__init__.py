@@ -1,0 +1,1 @@
+"""What every domain's routes share: templates, dependencies, CSRF, security headers."""

@@ -1,0 +1,89 @@
+"""Dependencies every route uses: the database session, who is signed in, CSRF, the acting user."""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from app.audit.service import Actor
+from app.config import Settings, get_settings
+from app.db import get_db
+from app.errors import NotFound
+from app.users import service as users
+from app.users.models import Role, User, UserSession
+from app.web import csrf
+
+SESSION_COOKIE = "sfw_session"
+
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+@dataclass
+class RequestAuth:
+    user_session: UserSession | None = None
+    user: User | None = None
+
+
+class NotAuthenticated(Exception):
+    pass
+
+
+class PasswordChangeRequired(Exception):
+    pass
+
+
+def get_auth(request: Request, db: DbSession, settings: SettingsDep) -> RequestAuth:
+    loaded = users.load_session(session=db, settings=settings, token=request.cookies.get(SESSION_COOKIE))
+    auth = RequestAuth(*loaded) if loaded else RequestAuth()
+    request.state.auth = auth
+    return auth
+
+
+Auth = Annotated[RequestAuth, Depends(get_auth)]
+
+
+async def csrf_protect(request: Request, auth: Auth) -> None:
+    """Applied to every route: unsafe methods must carry the token (form field or X-CSRF-Token)."""
+    if request.method in csrf.SAFE_METHODS:
+        return
+    sent = await csrf.sent_token(request)
+    csrf.verify(request, sent, auth.user_session.csrf_token if auth.user_session else None)
+
+
+def signed_in_user(auth: Auth) -> User:
+    """The signed-in user, even one who must still change a temporary password."""
+    if auth.user is None:
+        raise NotAuthenticated()
+    return auth.user
+
+
+def require_user(user: Annotated[User, Depends(signed_in_user)]) -> User:
+    if user.must_change_password:
+        raise PasswordChangeRequired()
+    return user
+
+
+CurrentUser = Annotated[User, Depends(require_user)]
+
+
+def require_admin(user: CurrentUser) -> User:
+    if user.role != Role.admin:
+        raise NotFound()  # pages that do not exist for you look like pages that do not exist
+    return user
+
+
+AdminUser = Annotated[User, Depends(require_admin)]
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def get_actor(request: Request, auth: Auth) -> Actor:
+    user = auth.user
+    return Actor(user_id=user.id if user else None, email=user.email if user else None, ip_address=client_ip(request))
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -1,0 +1,83 @@
+"""The Jinja environment (our templates plus govuk-frontend-jinja's macros) and the render helper."""
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import Request
+from jinja2_fragments.fastapi import Jinja2Blocks
+from starlette.responses import Response
+
+from app.web import csrf
+from app.web.assets import static_url
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+_env = jinja2.Environment(
+    loader=jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(TEMPLATES_DIR),
+            jinja2.PrefixLoader({"govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja", "templates")}),
+        ]
+    ),
+    autoescape=jinja2.select_autoescape(["html"]),
+    undefined=jinja2.ChainableUndefined,  # govuk-frontend-jinja reads optional params.x.y freely
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_env.globals["static_url"] = static_url
+
+
+def _date(value, fmt: str = "%-d %B %Y") -> str:
+    return value.strftime(fmt) if value else ""
+
+
+_env.filters["govuk_date"] = _date
+
+
+def _error_link(item: tuple[str, str], anchors: dict[str, str]) -> dict[str, str]:
+    """An error-summary entry linking to the field's first input (a date links to its day box)."""
+    field, message = item
+    return {"text": message, "href": "#" + anchors.get(field, field)}
+
+
+_env.filters["error_link"] = _error_link
+
+
+def _radio_item(choice, selected: str) -> dict:
+    """An enum member with a `label` (or a (value, text) pair) as a GOV.UK radio item."""
+    value, text = (choice.value, choice.label) if hasattr(choice, "label") else choice
+    return {"value": value, "text": text, "checked": value == selected}
+
+
+_env.filters["radio_item"] = _radio_item
+_env.filters["govuk_datetime"] = lambda v: v.strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm") if v else ""
+
+templates = Jinja2Blocks(env=_env)
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    block: str | None = None,
+) -> Response:
+    """A full page, or just `block` of it when htmx asked (same URL; `Vary` tells caches they differ)."""
+    auth = getattr(request.state, "auth", None)
+    ctx = {
+        "current_user": auth.user if auth else None,
+        "csrf_token": csrf.token_for(request),
+        "errors": {},
+        **(context or {}),
+    }
+    kwargs = {"block_name": block} if block and is_htmx(request) else {}
+    response = templates.TemplateResponse(request, template, ctx, status_code=status_code, **kwargs)
+    response.headers["Vary"] = "HX-Request, Cookie"
+    csrf.set_anonymous_cookie(request, response)
+    return response
