@@ -17,4 +17,4 @@ class SessionOut(BaseModel):
 
 @router.get("/session", response_model=SessionOut, responses={401: {"description": "Not signed in"}})
 def current_session(user: CurrentUser, auth: Auth) -> SessionOut:
-    return SessionOut(email=user.email, name=user.name, role=user.role, csrf_token=auth.user_session.csrf_token)
+    return SessionOut(email=user.email, name=user.name, role=user.role, csrf_token=auth.csrf_token)

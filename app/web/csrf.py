@@ -24,8 +24,8 @@ def _sign(nonce: str) -> str:
 
 def token_for(request: Request) -> str:
     auth = getattr(request.state, "auth", None)
-    if auth is not None and auth.user_session is not None:
-        return auth.user_session.csrf_token
+    if auth is not None and auth.csrf_token is not None:
+        return auth.csrf_token
     nonce = request.cookies.get(ANON_COOKIE) or getattr(request.state, "new_anon_nonce", None)
     if not nonce:
         nonce = secrets.token_urlsafe(24)

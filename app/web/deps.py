@@ -20,10 +20,25 @@ DbSession = Annotated[Session, Depends(get_db, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """What pages show of the signed-in user: plain values, still readable in an error page rendered
+    after the request's database session has been rolled back and closed."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    role_label: str
+    must_change_password: bool
+
+
 @dataclass
 class RequestAuth:
     user_session: UserSession | None = None
     user: User | None = None
+    viewer: Viewer | None = None
+    csrf_token: str | None = None
 
 
 class NotAuthenticated(Exception):
@@ -36,7 +51,11 @@ class PasswordChangeRequired(Exception):
 
 def get_auth(request: Request, db: DbSession, settings: SettingsDep) -> RequestAuth:
     loaded = users.load_session(session=db, settings=settings, token=request.cookies.get(SESSION_COOKIE))
-    auth = RequestAuth(*loaded) if loaded else RequestAuth()
+    auth = RequestAuth()
+    if loaded:
+        user_session, user = loaded
+        viewer = Viewer(user.id, user.email, user.name, user.role, user.role_label, user.must_change_password)
+        auth = RequestAuth(user_session, user, viewer, user_session.csrf_token)
     request.state.auth = auth
     return auth
 
@@ -49,7 +68,7 @@ async def csrf_protect(request: Request, auth: Auth) -> None:
     if request.method in csrf.SAFE_METHODS:
         return
     sent = await csrf.sent_token(request)
-    csrf.verify(request, sent, auth.user_session.csrf_token if auth.user_session else None)
+    csrf.verify(request, sent, auth.csrf_token)
 
 
 def signed_in_user(auth: Auth) -> User:

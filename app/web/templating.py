@@ -71,7 +71,7 @@ def render(
     """A full page, or just `block` of it when htmx asked (same URL; `Vary` tells caches they differ)."""
     auth = getattr(request.state, "auth", None)
     ctx = {
-        "current_user": auth.user if auth else None,
+        "current_user": auth.viewer if auth else None,
         "csrf_token": csrf.token_for(request),
         "errors": {},
         **(context or {}),

@@ -1,0 +1,108 @@
+"""The app on the test database, a client per user, and people and inspections to test with."""
+
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.audit.service import Actor
+from app.db import get_db
+from app.inspections import service as inspections
+from app.inspections.models import Inspection
+from app.main import create_app
+from app.users import service as users
+from app.users.models import User
+from app.web.deps import SESSION_COOKIE
+from tests.conftest import csrf_from
+
+SYSTEM = Actor.system("test")
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def app(db: Session):
+    application = create_app()
+
+    def test_db() -> Iterator[Session]:
+        # Each request gets its own session on the test's connection, in a savepoint of its own, so that
+        # a request that fails rolls back its own writes and not the test's set-up.
+        request_session = Session(bind=db.connection(), join_transaction_mode="create_savepoint",
+                                  expire_on_commit=False)
+        try:
+            yield request_session
+            request_session.commit()
+        except BaseException:
+            request_session.rollback()
+            raise
+        finally:
+            request_session.close()
+            db.expire_all()  # the test reads what the request stored, not its own stale copies
+
+    application.dependency_overrides[get_db] = test_db
+    return application
+
+
+@pytest.fixture
+def client(app) -> TestClient:
+    return TestClient(app, follow_redirects=False)
+
+
+@pytest.fixture
+def make_client(app) -> Callable[[], TestClient]:
+    return lambda: TestClient(app, follow_redirects=False)
+
+
+@pytest.fixture
+def make_user(db: Session) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "inspector", kind: str = "hmi", home_area: str = "", name: str = "", email: str = "",
+             password: str = PASSWORD) -> User:
+        n = next(counter)
+        form = users.UserForm(email=email or f"user{n}@example.org", name=name or f"Test Person {n}", role=role,
+                              inspector_kind=kind if role == "inspector" else "", home_area=home_area)
+        return users.create_user(session=db, actor=SYSTEM, form=form, password=password)
+
+    return make
+
+
+@pytest.fixture
+def make_inspection(db: Session) -> Callable[..., Inspection]:
+    def make(creator: User, local_area: str = "Testshire (fictional)", start: date = date(2027, 3, 8),
+             framework: str = "send-2016") -> Inspection:
+        form = inspections.InspectionForm(local_area=local_area, la_code="999", framework=framework,
+                                          start_date=start.isoformat())
+        return inspections.create_inspection(session=db, actor=SYSTEM, form=form, creator=creator)
+
+    return make
+
+
+def sign_in(client: TestClient, db: Session, user: User) -> TestClient:
+    """Give the client a live session for `user` without the password round trip (login has its own tests)."""
+    token, _ = users.start_session(session=db, user=user, ip_address="127.0.0.1")
+    db.flush()
+    client.cookies.set(SESSION_COOKIE, token)
+    return client
+
+
+def login(client: TestClient, email: str, password: str = PASSWORD, next: str = ""):
+    page = client.get("/login")
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_from(page.text),
+                                       "next": next})
+
+
+def csrf_of(client: TestClient, path: str = "/inspections") -> str:
+    return csrf_from(client.get(path).text)
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def error_summary(response) -> list[str]:
+    """The messages in the GOV.UK error summary, as a user reads them."""
+    box = soup(response).select_one(".govuk-error-summary")
+    return [li.get_text(" ", strip=True) for li in box.select(".govuk-error-summary__list li")] if box else []
