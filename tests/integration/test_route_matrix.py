@@ -1,0 +1,118 @@
+"""Every route, every role: the status each must get. A new route fails this test until it is added here.
+
+Roles: anonymous; an administrator; the inspection's lead; a team member (CQC); an inspector who is not
+on the team (HMI); a local area officer. Unsafe requests carry a valid CSRF token, so the status shows the
+authorisation decision (empty bodies then get 422 where the user is allowed to try)."""
+
+import pytest
+from fastapi.routing import APIRoute
+from sqlmodel import select
+
+from app.inspections.models import TeamMember
+from app.main import create_app
+from tests.conftest import csrf_from
+from tests.integration.conftest import sign_in
+
+ROLES = ["anonymous", "admin", "lead", "member", "outsider", "officer"]
+
+#                                                  anon admin lead member outsider officer
+EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
+    ("GET", "/"):                                     (303, 303, 303, 303, 303, 303),
+    ("GET", "/healthz"):                              (200, 200, 200, 200, 200, 200),
+    ("GET", "/login"):                                (200, 303, 303, 303, 303, 303),
+    ("POST", "/login"):                               (422, 422, 422, 422, 422, 422),
+    ("GET", "/account/password"):                     (303, 200, 200, 200, 200, 200),
+    ("POST", "/account/password"):                    (303, 422, 422, 422, 422, 422),
+    ("GET", "/api/v1/session"):                       (401, 200, 200, 200, 200, 200),
+    ("GET", "/inspections"):                          (303, 200, 200, 200, 200, 200),
+    ("GET", "/inspections/new"):                      (303, 200, 200, 404, 200, 404),
+    ("POST", "/inspections/new"):                     (303, 422, 422, 404, 422, 404),
+    ("GET", "/inspections/{inspection_id}"):          (303, 200, 200, 200, 404, 404),
+    ("GET", "/inspections/{inspection_id}/edit"):     (303, 200, 200, 403, 404, 404),
+    ("POST", "/inspections/{inspection_id}/edit"):    (303, 422, 422, 403, 404, 404),
+    ("POST", "/inspections/{inspection_id}/team"):    (303, 422, 422, 403, 404, 404),
+    ("POST", "/inspections/{inspection_id}/team/{member_id}/lead"): (303, 422, 422, 403, 404, 404),
+    ("POST", "/api/v1/inspections"):                  (401, 422, 422, 403, 422, 403),
+    ("GET", "/api/v1/inspections/{inspection_id}"):   (401, 200, 200, 200, 404, 404),
+    ("POST", "/api/v1/inspections/{inspection_id}/team"): (401, 422, 422, 403, 404, 404),
+    ("GET", "/admin/users"):                          (303, 200, 404, 404, 404, 404),
+    ("GET", "/admin/users/new"):                      (303, 200, 404, 404, 404, 404),
+    ("POST", "/admin/users/new"):                     (303, 422, 404, 404, 404, 404),
+    ("GET", "/admin/users/{user_id}"):                (303, 200, 404, 404, 404, 404),
+    ("POST", "/admin/users/{user_id}"):               (303, 422, 404, 404, 404, 404),
+    ("GET", "/admin/audit"):                          (303, 200, 404, 404, 404, 404),
+    # Writes that change what later rows would see come last.
+    ("POST", "/admin/users/{user_id}/reset-password"): (303, 200, 404, 404, 404, 404),
+    ("POST", "/admin/users/{user_id}/active"):        (303, 303, 404, 404, 404, 404),
+    ("POST", "/inspections/{inspection_id}/team/{member_id}/remove"): (303, 303, 303, 403, 404, 404),
+    ("POST", "/logout"):                              (303, 303, 303, 303, 303, 303),
+}
+PUBLIC_DOCS = ["/api/openapi.json", "/api/docs"]
+
+
+def _walk(routes):
+    for route in routes:
+        if hasattr(route, "original_router"):  # FastAPI's wrapper for an included router (prefix "" here)
+            yield from _walk(route.original_router.routes)
+        else:
+            yield route
+
+
+def app_routes() -> set[tuple[str, str]]:
+    found = set()
+    for route in _walk(create_app().routes):
+        if isinstance(route, APIRoute):
+            found |= {(method, route.path) for method in route.methods if method != "HEAD"}
+    return found
+
+
+def test_every_route_is_in_the_matrix():
+    missing = app_routes() - set(EXPECTED)
+    assert not missing, f"add these routes to EXPECTED: {sorted(missing)}"
+    assert not set(EXPECTED) - app_routes(), "EXPECTED lists routes the app no longer has"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_on_every_route(role, client, db, make_user, make_inspection):
+    lead = make_user(name="Lead HMI")
+    member_user = make_user(kind="cqc", name="CQC Member")
+    people = {
+        "admin": make_user(role="admin"),
+        "lead": lead,
+        "member": member_user,
+        "outsider": make_user(name="Outsider HMI"),
+        "officer": make_user(role="la_officer"),
+    }
+    inspection = make_inspection(lead)
+    db.add(TeamMember(inspection_id=inspection.id, user_id=member_user.id, team_role="cqc_inspector"))
+    db.flush()
+    member = db.exec(select(TeamMember).where(TeamMember.user_id == member_user.id)).one()
+    ids = {"inspection_id": inspection.id, "member_id": member.id, "user_id": people["outsider"].id}
+
+    if role != "anonymous":
+        sign_in(client, db, people[role])
+        token = client.get("/api/v1/session").json()["csrf_token"]
+    else:
+        token = csrf_from(client.get("/login").text)
+
+    index = ROLES.index(role)
+    wrong = []
+    for (method, path), statuses in EXPECTED.items():
+        url = path.format(**ids)
+        if method == "GET":
+            response = client.get(url)
+        elif path.startswith("/api/"):
+            response = client.post(url, json={}, headers={"X-CSRF-Token": token})
+        else:
+            response = client.post(url, data={"csrf_token": token})
+        if response.status_code != statuses[index]:
+            wrong.append(f"{method} {path}: expected {statuses[index]}, got {response.status_code}")
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+def test_the_api_docs_are_public_and_list_the_contract(client):
+    for path in PUBLIC_DOCS:
+        assert client.get(path).status_code == 200
+    schema = client.get("/api/openapi.json").json()
+    assert {"/api/v1/session", "/api/v1/inspections", "/api/v1/inspections/{inspection_id}",
+            "/api/v1/inspections/{inspection_id}/team"} <= set(schema["paths"])
