@@ -1,9 +1,10 @@
 """Inspection pages: my inspections, set up, overview with timeline and team, edit."""
 
 from datetime import date
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
 from app.errors import Forbidden, NotFound, ValidationFailed
@@ -25,12 +26,6 @@ def _form_context(form: service.InspectionForm, **extra) -> dict:
     return {"form": form, "start": split_date(form.start_date), "frameworks": service.framework_choices(), **extra}
 
 
-def _read_form(local_area: str, la_code: str, framework: str, day: str, month: str, year: str) -> service.InspectionForm:
-    return service.InspectionForm(local_area=local_area, la_code=la_code, framework=framework,
-                                  start_date=join_date_parts(day, month, year))
-
-
-
 @router.get("")
 def my_inspections(request: Request, db: DbSession, user: CurrentUser):
     return render(request, "inspections/list.html", {
@@ -47,28 +42,42 @@ def new_inspection_page(request: Request, user: CurrentUser):
     return render(request, "inspections/form.html", _form_context(service.InspectionForm(framework="send-2016")))
 
 
-@router.post("/new")
-def create_inspection(
-    request: Request,
-    db: DbSession,
-    user: CurrentUser,
-    actor: ActorDep,
+@dataclass
+class PostedInspection:
+    form: service.InspectionForm
+    start: dict[str, str]  # the date boxes as typed, to show again when they are not a date
+
+
+def posted_inspection(
     local_area: Annotated[str, Form()] = "",
     la_code: Annotated[str, Form()] = "",
     framework: Annotated[str, Form()] = "",
-    start_day: Annotated[str, Form(alias="start_date-day")] = "",
-    start_month: Annotated[str, Form(alias="start_date-month")] = "",
-    start_year: Annotated[str, Form(alias="start_date-year")] = "",
-):
+    day: Annotated[str, Form(alias="start_date-day")] = "",
+    month: Annotated[str, Form(alias="start_date-month")] = "",
+    year: Annotated[str, Form(alias="start_date-year")] = "",
+) -> PostedInspection:
+    form = service.InspectionForm(local_area=local_area, la_code=la_code, framework=framework,
+                                  start_date=join_date_parts(day, month, year))
+    return PostedInspection(form, {"day": day, "month": month, "year": year})
+
+
+Posted = Annotated[PostedInspection, Depends(posted_inspection)]
+
+
+def _form_again(request: Request, posted: PostedInspection, errors: dict[str, str], **extra):
+    ctx = _form_context(posted.form, errors=errors, **extra)
+    ctx["start"] = posted.start
+    return render(request, "inspections/form.html", ctx, status_code=422)
+
+
+@router.post("/new")
+def create_inspection(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, posted: Posted):
     if not can_set_up(user):
         raise NotFound()
-    form = _read_form(local_area, la_code, framework, start_day, start_month, start_year)
     try:
-        inspection = service.create_inspection(session=db, actor=actor, form=form, creator=user)
+        inspection = service.create_inspection(session=db, actor=actor, form=posted.form, creator=user)
     except ValidationFailed as e:
-        ctx = _form_context(form, errors=e.errors)
-        ctx["start"] = {"day": start_day, "month": start_month, "year": start_year}
-        return render(request, "inspections/form.html", ctx, status_code=422)
+        return _form_again(request, posted, e.errors)
     return RedirectResponse(f"/inspections/{inspection.id}?created=1", status_code=303)
 
 
@@ -107,28 +116,13 @@ def edit_page(request: Request, db: DbSession, user: CurrentUser, inspection_id:
 
 
 @router.post("/{inspection_id}/edit")
-def update(
-    request: Request,
-    db: DbSession,
-    user: CurrentUser,
-    actor: ActorDep,
-    inspection_id: int,
-    local_area: Annotated[str, Form()] = "",
-    la_code: Annotated[str, Form()] = "",
-    framework: Annotated[str, Form()] = "",
-    start_day: Annotated[str, Form(alias="start_date-day")] = "",
-    start_month: Annotated[str, Form(alias="start_date-month")] = "",
-    start_year: Annotated[str, Form(alias="start_date-year")] = "",
-):
+def update(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection_id: int, posted: Posted):
     inspection = _managed(db, user, inspection_id)
-    form = _read_form(local_area, la_code, framework, start_day, start_month, start_year)
     try:
-        service.update_inspection(session=db, actor=actor, inspection=inspection, form=form)
+        service.update_inspection(session=db, actor=actor, inspection=inspection, form=posted.form)
     except ValidationFailed as e:
         db.refresh(inspection)
-        ctx = _form_context(form, errors=e.errors, inspection=inspection)
-        ctx["start"] = {"day": start_day, "month": start_month, "year": start_year}
-        return render(request, "inspections/form.html", ctx, status_code=422)
+        return _form_again(request, posted, e.errors, inspection=inspection)
     return RedirectResponse(f"/inspections/{inspection.id}", status_code=303)
 
 
