@@ -5,6 +5,8 @@ from datetime import date
 from sqlmodel import Session
 
 from app.audit.service import Actor
+from app.evidence import service as evidence
+from app.fieldwork import service as fieldwork
 from app.frameworks import working_days
 from app.inspections import service as inspections
 from app.users import service as users
@@ -52,4 +54,44 @@ def seed(*, session: Session, today: date | None = None) -> list[tuple[str, str,
         )
         for email, role in DEMO_TEAM:
             inspections.add_team_member(session=session, actor=actor, inspection=inspection, email=email, team_role=role)
+        _seed_fieldwork(session=session, inspection=inspection, people=created)
     return [(email, password, name) for email, name, _r, _k, _h, password in DEMO_USERS]
+
+
+def _seed_fieldwork(*, session: Session, inspection, people: dict[str, User]) -> None:
+    """A first day's worth of made-up fieldwork, so every page has something on it."""
+    lead, cqc = people["lead@example.org"], people["cqc@example.org"]
+    as_lead, as_cqc = Actor(lead.id, lead.email), Actor(cqc.id, cqc.email)
+    day1 = inspections.schedule_of(inspection).on_site_days[0].isoformat()
+    school = fieldwork.create_setting(session=session, actor=as_lead, inspection=inspection, form=fieldwork.SettingForm(
+        name="Pretend Primary School (demo)", setting_type="mainstream_school", identifier_kind="urn", identifier="999001"))
+    fieldwork.create_setting(session=session, actor=as_lead, inspection=inspection, form=fieldwork.SettingForm(
+        name="Make-Believe Children's Therapy Service (demo)", setting_type="health_service"))
+    visit = fieldwork.create_activity(session=session, actor=as_lead, inspection=inspection, form=fieldwork.ActivityForm(
+        kind="setting_visit", setting_id=str(school.id), day=day1, start_time="09:30", inspector_ids=[str(lead.id)],
+        attendee_roles=["Headteacher", "SENCo"], attendee_organisations=["Pretend Primary School", "Pretend Primary School"],
+        notes="Fictional notes for the demo."))
+    meeting = fieldwork.create_activity(session=session, actor=as_cqc, inspection=inspection, form=fieldwork.ActivityForm(
+        kind="meeting", meeting_with="health_leaders", day=day1, start_time="14:00", inspector_ids=[str(cqc.id)],
+        attendee_roles=["Designated clinical officer"], attendee_organisations=["Imaginary CCG"]))
+    review = fieldwork.create_file_review(session=session, actor=as_lead, inspection=inspection, form=fieldwork.FileReviewForm(
+        case_reference="P1-01", age_band="5-10", setting_type="mainstream_school", sen_status="plan_in_place",
+        primary_need="SLCN", assessment_requested_on="2026-01-05", plan_issued_on="2026-06-15", attendance_percent="86",
+        health_contributed="yes", social_care_contributed="no",
+        ratings={"timeliness": "weak", "parents_involved": "strong", "child_involved": "adequate"}, activity_id=visit.id))
+    for form, actor, source in [
+        (evidence.EvidenceForm(text="Parents at the school said the SENCo involved them fully in the assessment.",
+                               proposal="1", aspect="parents_involved", judgement="strength", strands=["education"]),
+         as_lead, visit),
+        (evidence.EvidenceForm(text="The plan was issued 23 weeks after the request, beyond the 20-week limit.",
+                               proposal="1", aspect="timeliness", judgement="area_for_development",
+                               strands=["education", "health"], source_type="file_review", source_id=review.id),
+         as_lead, None),
+        (evidence.EvidenceForm(text="Health leaders described waiting times for speech and language therapy of up to a year.",
+                               proposal="2", aspect="specialist_support", judgement="area_for_development",
+                               strands=["health"]), as_cqc, meeting),
+    ]:
+        if source is not None:
+            form.source_id = source.id
+        evidence.capture(session=session, actor=actor, inspection=inspection, form=form,
+                         captured_on=inspections.schedule_of(inspection).on_site_days[0])

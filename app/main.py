@@ -13,6 +13,8 @@ from urllib.parse import quote
 from app.audit.routes import router as audit_router
 from app.config import get_settings
 from app.errors import Forbidden, NotFound
+from app.evidence.routes import router as evidence_router
+from app.fieldwork.routes import router as fieldwork_router
 from app.inspections.api import router as inspections_api
 from app.inspections.routes import router as inspections_router
 from app.users.api import router as users_api
@@ -57,7 +59,8 @@ def create_app() -> FastAPI:
     # typed (the BREACH attack). A TLS proxy in front may compress pages if it masks that risk.
     app.mount("/static", GZipMiddleware(CachedStaticFiles(directory=STATIC_DIR), minimum_size=500), name="static")
 
-    for router in (users_router, users_api, inspections_router, inspections_api, audit_router):
+    for router in (users_router, users_api, inspections_router, inspections_api, fieldwork_router, evidence_router,
+                   audit_router):
         app.include_router(router)
 
     @app.get("/", include_in_schema=False)

@@ -3,9 +3,11 @@
 from sqlmodel import SQLModel
 
 from app.audit.models import AuditEvent
+from app.evidence.models import EvidenceItem
+from app.fieldwork.models import Activity, FileReview, Setting
 from app.inspections.models import Inspection, TeamMember
 from app.users.models import LoginThrottle, User, UserSession
 
 metadata = SQLModel.metadata
 
-__all__ = ["AuditEvent", "Inspection", "LoginThrottle", "TeamMember", "User", "UserSession", "metadata"]
+__all__ = ["Activity", "AuditEvent", "EvidenceItem", "FileReview", "Setting", "Inspection", "LoginThrottle", "TeamMember", "User", "UserSession", "metadata"]

@@ -12,6 +12,7 @@ PROFILES_DIR = Path(__file__).parent / "profiles"
 class Aspect:
     code: str
     text: str
+    file_review: bool = False  # rated in each sampled case file (paras 27 and 30)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,16 @@ class Profile:
     proposals: tuple[Proposal, ...]
     outcomes: tuple[Outcome, ...] = field(default=())
     after_fieldwork: tuple[Milestone, ...] = field(default=())
+
+    def aspect(self, code: str) -> tuple[Proposal, Aspect]:
+        for proposal in self.proposals:
+            for aspect in proposal.aspects:
+                if aspect.code == code:
+                    return proposal, aspect
+        raise KeyError(code)
+
+    def file_review_aspects(self) -> list[tuple[Proposal, Aspect]]:
+        return [(p, a) for p in self.proposals for a in p.aspects if a.file_review]
 
     def proposal(self, number: int) -> Proposal:
         for proposal in self.proposals:

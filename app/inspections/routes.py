@@ -87,6 +87,7 @@ def _overview_context(db, user: User, inspection: Inspection, **extra) -> dict:
     return {
         "inspection": inspection,
         "profile": service.profile_of(inspection),
+        "section": "overview",
         "schedule": service.schedule_of(inspection),
         "team": team,
         "has_lead": any(m.team_role == TeamRole.lead for m, _ in team),

@@ -1,6 +1,9 @@
-"""Small helpers for HTML forms: GOV.UK date inputs and safe redirects."""
+"""Small helpers for HTML forms: posted fields, GOV.UK date inputs and safe redirects."""
 
 from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Request
 
 
 def join_date_parts(day: str, month: str, year: str) -> str:
@@ -30,3 +33,37 @@ def safe_next(target: str | None, default: str = "/inspections") -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return default
+
+
+async def posted_form(request: Request) -> dict[str, str | list[str]]:
+    """The posted form as a dict (lists kept for repeated names), read once; Starlette caches it."""
+    data = await request.form()
+    out: dict[str, str | list[str]] = {}
+    for key in data.keys():
+        values = [v for v in data.getlist(key) if isinstance(v, str)]
+        out[key] = values if len(values) > 1 or key.endswith("[]") else (values[0] if values else "")
+    return out
+
+
+def build_form(model, data: dict, **extra):
+    """A form model from posted fields: list fields take every value, text fields the single value."""
+    values = {}
+    for name, info in model.model_fields.items():
+        if name in extra or name not in data and f"{name}[]" not in data:
+            continue
+        raw = data.get(name, data.get(f"{name}[]"))
+        is_list = getattr(info.annotation, "__origin__", None) is list
+        if is_list:
+            values[name] = raw if isinstance(raw, list) else ([raw] if raw else [])
+        elif isinstance(raw, str):
+            values[name] = raw
+    return model(**values, **extra)
+
+
+PostedData = Annotated[dict, Depends(posted_form)]
+
+
+def date_from(data: dict, name: str) -> tuple[str, dict[str, str]]:
+    """A GOV.UK date input's ISO value ('' when empty, 'invalid' when not a date) and its boxes as typed."""
+    parts = {p: str(data.get(f"{name}-{p}", "")) for p in ("day", "month", "year")}
+    return join_date_parts(parts["day"], parts["month"], parts["year"]), parts

@@ -106,3 +106,28 @@ def error_summary(response) -> list[str]:
     """The messages in the GOV.UK error summary, as a user reads them."""
     box = soup(response).select_one(".govuk-error-summary")
     return [li.get_text(" ", strip=True) for li in box.select(".govuk-error-summary__list li")] if box else []
+
+
+@pytest.fixture
+def make_fieldwork(db: Session):
+    """A setting, a visit, a case file and an evidence item in an inspection; returns their ids."""
+
+    def make(inspection: Inspection, author: User) -> dict[str, object]:
+        from app.evidence import service as evidence
+        from app.fieldwork import service as fieldwork
+
+        actor = Actor(author.id, author.email)
+        day = inspections.schedule_of(inspection).on_site_days[0].isoformat()
+        setting = fieldwork.create_setting(session=db, actor=actor, inspection=inspection, form=fieldwork.SettingForm(
+            name="Pretend School (fictional)", setting_type="mainstream_school"))
+        activity = fieldwork.create_activity(session=db, actor=actor, inspection=inspection, form=fieldwork.ActivityForm(
+            kind="setting_visit", setting_id=str(setting.id), day=day, inspector_ids=[str(author.id)]))
+        review = fieldwork.create_file_review(session=db, actor=actor, inspection=inspection, form=fieldwork.FileReviewForm(
+            case_reference="P1-01", age_band="5-10", setting_type="mainstream_school", sen_status="plan_in_place",
+            primary_need="ASD"))
+        item = evidence.capture(session=db, actor=actor, inspection=inspection, form=evidence.EvidenceForm(
+            text="A fictional observation.", proposal="1", aspect="timeliness", judgement="strength",
+            strands=["education"], source_id=activity.id))
+        return {"setting_id": setting.id, "activity_id": activity.id, "review_id": review.id, "item_id": item.id}
+
+    return make

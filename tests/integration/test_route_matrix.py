@@ -35,6 +35,31 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/api/v1/inspections"):                  (401, 422, 422, 403, 422, 403),
     ("GET", "/api/v1/inspections/{inspection_id}"):   (401, 200, 200, 200, 404, 404),
     ("POST", "/api/v1/inspections/{inspection_id}/team"): (401, 422, 422, 403, 404, 404),
+    # Fieldwork: every team member reads and writes; nobody else learns it exists.
+    ("GET", "/inspections/{inspection_id}/settings"):                    (303, 200, 200, 200, 404, 404),
+    ("POST", "/inspections/{inspection_id}/settings"):                   (303, 422, 422, 422, 404, 404),
+    ("GET", "/inspections/{inspection_id}/settings/{setting_id}/edit"):  (303, 200, 200, 200, 404, 404),
+    ("POST", "/inspections/{inspection_id}/settings/{setting_id}/edit"): (303, 422, 422, 422, 404, 404),
+    ("GET", "/inspections/{inspection_id}/plan"):                        (303, 200, 200, 200, 404, 404),
+    ("GET", "/inspections/{inspection_id}/activities/new"):              (303, 200, 200, 200, 404, 404),
+    ("POST", "/inspections/{inspection_id}/activities/new"):             (303, 422, 422, 422, 404, 404),
+    ("GET", "/inspections/{inspection_id}/activities/{activity_id}"):    (303, 200, 200, 200, 404, 404),
+    ("GET", "/inspections/{inspection_id}/activities/{activity_id}/edit"): (303, 200, 200, 200, 404, 404),
+    ("POST", "/inspections/{inspection_id}/activities/{activity_id}/edit"): (303, 422, 422, 422, 404, 404),
+    ("POST", "/inspections/{inspection_id}/activities/{activity_id}/notes"): (303, 303, 303, 303, 404, 404),
+    ("GET", "/inspections/{inspection_id}/files"):                       (303, 200, 200, 200, 404, 404),
+    ("GET", "/inspections/{inspection_id}/files/summary"):               (303, 200, 200, 200, 404, 404),
+    ("GET", "/inspections/{inspection_id}/files/new"):                   (303, 200, 200, 200, 404, 404),
+    ("POST", "/inspections/{inspection_id}/files/new"):                  (303, 422, 422, 422, 404, 404),
+    ("GET", "/inspections/{inspection_id}/files/{review_id}"):           (303, 200, 200, 200, 404, 404),
+    ("GET", "/inspections/{inspection_id}/files/{review_id}/edit"):      (303, 200, 200, 200, 404, 404),
+    ("POST", "/inspections/{inspection_id}/files/{review_id}/edit"):     (303, 422, 422, 422, 404, 404),
+    ("GET", "/inspections/{inspection_id}/evidence/new"):                (303, 200, 200, 200, 404, 404),
+    ("POST", "/inspections/{inspection_id}/evidence/new"):               (303, 422, 422, 422, 404, 404),
+    ("GET", "/inspections/{inspection_id}/evidence/{item_id}/edit"):     (303, 200, 200, 200, 404, 404),
+    ("POST", "/inspections/{inspection_id}/evidence/{item_id}/edit"):    (303, 422, 422, 422, 404, 404),
+    ("GET", "/inspections/{inspection_id}/board"):                       (303, 200, 200, 200, 404, 404),
+    ("GET", "/inspections/{inspection_id}/summary"):                     (303, 200, 200, 200, 404, 404),
     ("GET", "/admin/users"):                          (303, 200, 404, 404, 404, 404),
     ("GET", "/admin/users/new"):                      (303, 200, 404, 404, 404, 404),
     ("POST", "/admin/users/new"):                     (303, 422, 404, 404, 404, 404),
@@ -45,6 +70,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/admin/users/{user_id}/reset-password"): (303, 200, 404, 404, 404, 404),
     ("POST", "/admin/users/{user_id}/active"):        (303, 303, 404, 404, 404, 404),
     ("POST", "/inspections/{inspection_id}/team/{member_id}/remove"): (303, 303, 303, 403, 404, 404),
+    ("POST", "/inspections/{inspection_id}/evidence/{item_id}/delete"):  (303, 303, 303, 303, 404, 404),
     ("POST", "/logout"):                              (303, 303, 303, 303, 303, 303),
 }
 PUBLIC_DOCS = ["/api/openapi.json", "/api/docs"]
@@ -73,7 +99,8 @@ def test_every_route_is_in_the_matrix():
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_each_role_gets_the_expected_status_on_every_route(role, client, db, make_user, make_inspection):
+def test_each_role_gets_the_expected_status_on_every_route(role, client, db, make_user, make_inspection,
+                                                          make_fieldwork):
     lead = make_user(name="Lead HMI")
     member_user = make_user(kind="cqc", name="CQC Member")
     people = {
@@ -84,10 +111,12 @@ def test_each_role_gets_the_expected_status_on_every_route(role, client, db, mak
         "officer": make_user(role="la_officer"),
     }
     inspection = make_inspection(lead)
+    make_inspection(people["outsider"], local_area="Elsewhere (fictional)")  # the outsider leads another inspection
     db.add(TeamMember(inspection_id=inspection.id, user_id=member_user.id, team_role="cqc_inspector"))
     db.flush()
     member = db.exec(select(TeamMember).where(TeamMember.user_id == member_user.id)).one()
-    ids = {"inspection_id": inspection.id, "member_id": member.id, "user_id": people["outsider"].id}
+    fieldwork = make_fieldwork(inspection, lead)
+    ids = {"inspection_id": inspection.id, "member_id": member.id, "user_id": people["outsider"].id, **fieldwork}
 
     if role != "anonymous":
         sign_in(client, db, people[role])

@@ -1,0 +1,65 @@
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+from app.models_base import utcnow
+
+
+class Judgement(StrEnum):
+    strength = "strength"
+    area_for_development = "area_for_development"
+    context = "context"
+
+    @property
+    def label(self) -> str:
+        return {"strength": "Strength", "area_for_development": "Area for development", "context": "Context"}[self.value]
+
+
+class Strand(StrEnum):
+    education = "education"
+    health = "health"
+    social_care = "social_care"
+
+    @property
+    def label(self) -> str:
+        return {"education": "Education", "health": "Health", "social_care": "Social care"}[self.value]
+
+
+class SourceType(StrEnum):
+    """Where a piece of evidence came from; triangulation counts distinct source types."""
+
+    setting_visit = "setting_visit"
+    meeting = "meeting"
+    document_review = "document_review"
+    file_review = "file_review"
+    document = "document"
+    none = "none"
+
+    @property
+    def label(self) -> str:
+        return {"setting_visit": "Setting visit", "meeting": "Meeting", "document_review": "Data or document review",
+                "file_review": "Case file review", "document": "Document", "none": "No source recorded"}[self.value]
+
+
+class EvidenceItem(SQLModel, table=True):
+    __tablename__ = "evidence_items"
+    __table_args__ = (Index("ix_evidence_items_inspection_proposal", "inspection_id", "proposal"),)
+
+    id: str = Field(primary_key=True, max_length=36)  # a UUID, which a tablet may make offline
+    inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
+    author_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    text: str
+    proposal: int
+    aspect: str = Field(max_length=60)
+    judgement: str = Field(max_length=30)
+    strands: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    source_type: str = Field(default=SourceType.none.value, max_length=30)
+    source_id: str | None = Field(default=None, max_length=36)  # an activity or file review
+    source_label: str | None = Field(default=None, max_length=200)  # a document's title
+    captured_on: date  # the day it was captured, for the board's day filter and the evening summary
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")

@@ -1,0 +1,180 @@
+"""Capturing and editing evidence, the evidence board per proposal, and the end-of-day team summary."""
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+
+from app.errors import ValidationFailed
+from app.evidence import service
+from app.evidence.models import Judgement, SourceType, Strand
+from app.fieldwork import service as fieldwork
+from app.forms_common import parse_iso_date
+from app.inspections import service as inspections
+from app.inspections.deps import CurrentInspection, page_context
+from app.web.deps import ActorDep, CurrentUser, DbSession
+from app.web.forms import PostedData, build_form, safe_next
+from app.web.templating import is_htmx, render
+
+router = APIRouter(prefix="/inspections/{inspection_id}")
+
+
+def _form_from(data: dict) -> service.EvidenceForm:
+    """The page's 'where did this come from' radios map onto the source fields of the evidence form."""
+    form = build_form(service.EvidenceForm, data)
+    kind = data.get("source_kind", "")
+    if kind == "activity":
+        # With no activity chosen, the type "activity" is refused with "select the activity or case file".
+        form.source_id = str(data.get("source_activity", ""))
+        form.source_type = "" if form.source_id else "activity"
+    elif kind == "file_review":
+        form.source_type, form.source_id = SourceType.file_review.value, str(data.get("source_file", ""))
+    elif kind == "document":
+        form.source_type, form.source_id = SourceType.document.value, ""
+    elif kind == "none":
+        form.source_type, form.source_id = SourceType.none.value, ""
+    return form
+
+
+def _source_kind(form: service.EvidenceForm) -> str:
+    if form.source_type == SourceType.file_review:
+        return "file_review"
+    if form.source_type in (SourceType.document, SourceType.none):
+        return form.source_type
+    return "activity" if form.source_id else ""
+
+
+def _capture_context(db, user, inspection, form, *, item=None, errors=None, return_to="", fixed_source=None):
+    return page_context(
+        db, user, inspection, "board", form=form, item=item, errors=errors or {}, return_to=return_to,
+        source_kind=_source_kind(form), fixed_source=fixed_source, judgements=list(Judgement), strands=list(Strand),
+        activities=fieldwork.list_activities(session=db, inspection=inspection),
+        reviews=fieldwork.list_file_reviews(session=db, inspection=inspection),
+        error_anchors={"aspect": f"aspect-{form.proposal or 1}"})
+
+
+def _fixed_source(db, inspection, source_type: str, source_id: str):
+    """When capture starts from an activity or case file, the source is set and shown, not asked."""
+    if not source_id:
+        return None
+    if source_type == SourceType.file_review:
+        review = fieldwork.get_file_review(session=db, inspection=inspection, review_id=source_id)
+        return {"type": "file_review", "id": review.id, "label": f"Case file {review.case_reference}"}
+    activity = fieldwork.get_activity(session=db, inspection=inspection, activity_id=source_id)
+    return {"type": activity.kind, "id": activity.id, "label": activity.title}
+
+
+def inline_capture(db, inspection, source_type: str, source_id: str) -> dict:
+    """What the activity and case-file pages need to show their evidence and capture more in place."""
+    form = service.EvidenceForm(source_type=source_type, source_id=source_id)
+    return {"form": form, "fixed_source": _fixed_source(db, inspection, source_type, source_id),
+            "judgements": list(Judgement), "strands": list(Strand), "return_to": "",
+            "items": service.items_from_source(session=db, inspection=inspection, source_id=source_id)}
+
+
+@router.get("/evidence/new")
+def capture_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection,
+                 source_type: str = "", source_id: str = "", proposal: str = "", return_to: str = ""):
+    form = service.EvidenceForm(source_type=source_type, source_id=source_id, proposal=proposal,
+                                strands=[])
+    return render(request, "evidence/capture.html", _capture_context(
+        db, user, inspection, form, return_to=return_to,
+        fixed_source=_fixed_source(db, inspection, source_type, source_id)))
+
+
+@router.post("/evidence/new")
+def capture(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
+            data: PostedData):
+    form = _form_from(data)
+    return_to = safe_next(str(data.get("return_to", "")), "")
+    fixed = data.get("fixed_source") == "yes"
+    try:
+        item = service.capture(session=db, actor=actor, inspection=inspection, form=form,
+                               item_id=data.get("id") or None)
+    except ValidationFailed as e:
+        fixed_source = _fixed_source(db, inspection, form.source_type, form.source_id) if fixed else None
+        ctx = _capture_context(db, user, inspection, form, errors=e.errors, return_to=return_to, fixed_source=fixed_source)
+        if is_htmx(request):
+            return render(request, "evidence/_capture_form.html", ctx, status_code=422)
+        return render(request, "evidence/capture.html", ctx, status_code=422)
+    if is_htmx(request) and fixed:
+        # Inline capture on an activity or case file: a fresh form and the source's evidence, in place.
+        ctx = _capture_context(db, user, inspection,
+                               service.EvidenceForm(source_type=form.source_type, source_id=form.source_id),
+                               return_to=return_to, fixed_source=_fixed_source(db, inspection, form.source_type,
+                                                                               form.source_id))
+        ctx["items"] = service.items_from_source(session=db, inspection=inspection, source_id=form.source_id)
+        ctx["saved"] = item
+        return render(request, "evidence/_source_evidence.html", ctx)
+    return RedirectResponse(return_to or f"/inspections/{inspection.id}/board?proposal={item.proposal}&saved={item.id}",
+                            status_code=303)
+
+
+@router.get("/evidence/{item_id}/edit")
+def edit_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection, item_id: str):
+    item = service.get_item(session=db, inspection=inspection, item_id=item_id)
+    form = service.EvidenceForm(text=item.text, proposal=str(item.proposal), aspect=item.aspect, judgement=item.judgement,
+                                strands=item.strands, source_type=item.source_type, source_id=item.source_id or "",
+                                source_label=item.source_label or "")
+    return render(request, "evidence/capture.html", _capture_context(db, user, inspection, form, item=item))
+
+
+@router.post("/evidence/{item_id}/edit")
+def edit(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
+         item_id: str, data: PostedData):
+    item = service.get_item(session=db, inspection=inspection, item_id=item_id)
+    form = _form_from(data)
+    try:
+        service.edit(session=db, actor=actor, inspection=inspection, item=item, form=form)
+    except ValidationFailed as e:
+        db.refresh(item)
+        return render(request, "evidence/capture.html",
+                      _capture_context(db, user, inspection, form, item=item, errors=e.errors), status_code=422)
+    return RedirectResponse(f"/inspections/{inspection.id}/board?proposal={item.proposal}#item-{item.id}",
+                            status_code=303)
+
+
+@router.post("/evidence/{item_id}/delete")
+def delete(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
+           item_id: str):
+    item = service.get_item(session=db, inspection=inspection, item_id=item_id)
+    proposal = item.proposal
+    service.delete(session=db, actor=actor, inspection=inspection, item=item)
+    return RedirectResponse(f"/inspections/{inspection.id}/board?proposal={proposal}&deleted=1", status_code=303)
+
+
+@router.get("/board")
+def board_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection, proposal: int = 1,
+               judgement: str = "", strand: str = "", inspector: str = "", day: str = "", source_type: str = ""):
+    profile = inspections.profile_of(inspection)
+    if proposal not in {p.number for p in profile.proposals}:
+        proposal = 1
+    filters = service.BoardFilters(
+        judgement=judgement if judgement in Judgement.__members__ else "",
+        strand=strand if strand in Strand.__members__ else "",
+        inspector=int(inspector) if inspector.isdigit() else None,
+        day=parse_iso_date(day), source_type=source_type if source_type in SourceType.__members__ else "")
+    team = inspections.team_of(session=db, inspection=inspection)
+    board = service.board(session=db, inspection=inspection, proposal=proposal, filters=filters)
+    return render(request, "evidence/board.html", page_context(
+        db, user, inspection, "board", board=board, filters=filters, team=team, names={u.id: u.name for _, u in team},
+        judgements=list(Judgement), strands=list(Strand), source_types=list(SourceType),
+        days=list(enumerate(inspections.schedule_of(inspection).on_site_days, start=1)),
+        sources=_source_titles(db, inspection)), block="results")
+
+
+def _source_titles(db, inspection) -> dict[str, str]:
+    titles = {a.id: a.title for a in fieldwork.list_activities(session=db, inspection=inspection)}
+    titles.update({r.id: f"Case file {r.case_reference}" for r in fieldwork.list_file_reviews(session=db, inspection=inspection)})
+    return titles
+
+
+@router.get("/summary")
+def day_summary_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection, day: str = ""):
+    days = inspections.schedule_of(inspection).on_site_days
+    chosen = parse_iso_date(day) or (date.today() if date.today() in days else days[0])
+    team = inspections.team_of(session=db, inspection=inspection)
+    return render(request, "evidence/summary.html", page_context(
+        db, user, inspection, "summary", summary=service.day_summary(session=db, inspection=inspection, day=chosen),
+        days=list(enumerate(days, start=1)), names={u.id: u.name for _, u in team},
+        sources=_source_titles(db, inspection)))

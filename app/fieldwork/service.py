@@ -1,0 +1,466 @@
+"""The settings register, the day plan of activities, and sampled case files (file reviews)."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from app.audit.service import Actor, record
+from app.errors import NotFound, ValidationFailed
+from app.fieldwork import rules
+from app.fieldwork.models import (Activity, ActivityKind, AgeBand, Contribution, FileReview, IdentifierKind, MeetingWith,
+                                  PrimaryNeed, Rating, SenStatus, Setting, SettingType)
+from app.forms_common import choice_problem, new_id, parse_iso_date, text_problem
+from app.inspections import service as inspections
+from app.inspections.models import Inspection
+from app.models_base import utcnow
+
+NOTES_LIMIT = 20_000
+COMMENT_LIMIT = 2_000
+
+# --- Settings register -----------------------------------------------------------------------------------
+
+
+class SettingForm(BaseModel):
+    name: str = ""
+    setting_type: str = ""
+    identifier_kind: str = ""
+    identifier: str = ""
+
+
+def _setting_errors(form: SettingForm) -> dict[str, str]:
+    errors = {}
+    if problem := text_problem(form.name, required="Enter the setting's name", limit=200, what="Name"):
+        errors["name"] = problem
+    if problem := choice_problem(form.setting_type, SettingType, "Select the type of setting"):
+        errors["setting_type"] = problem
+    if form.identifier.strip():
+        if problem := choice_problem(form.identifier_kind, IdentifierKind, "Select the kind of identifier"):
+            errors["identifier_kind"] = problem
+        elif problem := rules.identifier_problem(form.identifier_kind, form.identifier):
+            errors["identifier"] = problem
+    return errors
+
+
+def _apply_setting(setting: Setting, form: SettingForm) -> None:
+    setting.name = form.name.strip()
+    setting.setting_type = form.setting_type
+    has_identifier = bool(form.identifier.strip())
+    setting.identifier_kind = form.identifier_kind if has_identifier else None
+    setting.identifier = form.identifier.strip().upper() if has_identifier else None
+
+
+def create_setting(*, session: Session, actor: Actor, inspection: Inspection, form: SettingForm) -> Setting:
+    if errors := _setting_errors(form):
+        raise ValidationFailed(errors)
+    setting = Setting(inspection_id=inspection.id, name="", setting_type="")
+    _apply_setting(setting, form)
+    session.add(setting)
+    session.flush()
+    record(session=session, actor=actor, action="setting.created", object_type="setting", object_id=setting.id,
+           inspection_id=inspection.id, detail={"name": setting.name, "setting_type": setting.setting_type})
+    return setting
+
+
+def update_setting(*, session: Session, actor: Actor, setting: Setting, form: SettingForm) -> Setting:
+    if errors := _setting_errors(form):
+        raise ValidationFailed(errors)
+    _apply_setting(setting, form)
+    session.add(setting)
+    record(session=session, actor=actor, action="setting.updated", object_type="setting", object_id=setting.id,
+           inspection_id=setting.inspection_id, detail={"name": setting.name})
+    return setting
+
+
+def list_settings(*, session: Session, inspection: Inspection) -> list[Setting]:
+    return list(session.exec(select(Setting).where(Setting.inspection_id == inspection.id).order_by(Setting.name)).all())
+
+
+def get_setting(*, session: Session, inspection: Inspection, setting_id: int | str | None) -> Setting:
+    try:
+        setting = session.get(Setting, int(setting_id))
+    except (TypeError, ValueError):
+        setting = None
+    if setting is None or setting.inspection_id != inspection.id:
+        raise NotFound()
+    return setting
+
+
+# --- Activities (the day plan) ---------------------------------------------------------------------------
+
+
+class ActivityForm(BaseModel):
+    kind: str = ""
+    meeting_with: str = ""
+    setting_id: str = ""
+    title: str = ""
+    day: str = ""  # ISO date, one of the days on site
+    start_time: str = ""
+    inspector_ids: list[str] = []
+    attendee_roles: list[str] = []
+    attendee_organisations: list[str] = []
+    notes: str = ""
+
+
+def _valid_time(value: str) -> bool:
+    parts = value.split(":")
+    return len(parts) == 2 and all(p.isdigit() for p in parts) and 0 <= int(parts[0]) < 24 and 0 <= int(parts[1]) < 60
+
+
+def _activity_errors(session: Session, inspection: Inspection, form: ActivityForm) -> tuple[dict[str, str], dict]:
+    """Errors, and the cleaned values to store."""
+    errors: dict[str, str] = {}
+    clean: dict = {}
+    if problem := choice_problem(form.kind, ActivityKind, "Select what kind of activity this is"):
+        errors["kind"] = problem
+    if form.kind == ActivityKind.meeting:
+        if problem := choice_problem(form.meeting_with, MeetingWith, "Select who the meeting is with"):
+            errors["meeting_with"] = problem
+    clean["setting_id"] = None
+    if form.setting_id.strip():
+        try:
+            clean["setting_id"] = get_setting(session=session, inspection=inspection, setting_id=form.setting_id).id
+        except NotFound:
+            errors["setting_id"] = "Select a setting from this inspection's register"
+    elif form.kind == ActivityKind.setting_visit:
+        errors["setting_id"] = "Select the setting visited (add it to the settings register first)"
+    if problem := text_problem(form.title, required=None, limit=200, what="Title"):
+        errors["title"] = problem
+    day = parse_iso_date(form.day)
+    on_site = inspections.schedule_of(inspection).on_site_days
+    if day is None or day not in on_site:
+        errors["day"] = "Select one of the days on site"
+    clean["day"] = day
+    if form.start_time.strip() and not _valid_time(form.start_time.strip()):
+        errors["start_time"] = "Enter the start time as hours and minutes, like 09:30"
+    team_ids = {user.id for _, user in inspections.team_of(session=session, inspection=inspection)}
+    try:
+        chosen = sorted({int(i) for i in form.inspector_ids if str(i).strip()})
+    except ValueError:
+        chosen = None
+    if not chosen or not set(chosen) <= team_ids:
+        errors["inspector_ids"] = "Select at least one inspector from the team"
+    clean["inspector_ids"] = chosen or []
+    attendees = []
+    for role, organisation in zip(form.attendee_roles, form.attendee_organisations, strict=False):
+        if role.strip() or organisation.strip():
+            if len(role) > 120 or len(organisation) > 200:
+                errors["attendees"] = "Each attendee's role and organisation must be shorter than 120 and 200 characters"
+            attendees.append({"role": role.strip(), "organisation": organisation.strip()})
+    if len(attendees) > 50:
+        errors["attendees"] = "Record at most 50 attendees"
+    clean["attendees"] = attendees
+    if problem := text_problem(form.notes, required=None, limit=NOTES_LIMIT, what="Notes"):
+        errors["notes"] = problem
+    return errors, clean
+
+
+def _default_title(session: Session, inspection: Inspection, form: ActivityForm, setting_id: int | None) -> str:
+    if form.kind == ActivityKind.setting_visit and setting_id:
+        return f"Visit to {get_setting(session=session, inspection=inspection, setting_id=setting_id).name}"
+    if form.kind == ActivityKind.meeting and form.meeting_with in MeetingWith.__members__:
+        return f"Meeting with {MeetingWith(form.meeting_with).label[0].lower()}{MeetingWith(form.meeting_with).label[1:]}"
+    return ActivityKind(form.kind).label if form.kind in ActivityKind.__members__ else "Activity"
+
+
+def _apply_activity(session, inspection, activity: Activity, form: ActivityForm, clean: dict) -> None:
+    activity.kind = form.kind
+    activity.meeting_with = form.meeting_with if form.kind == ActivityKind.meeting else None
+    activity.setting_id = clean["setting_id"]
+    activity.title = form.title.strip() or _default_title(session, inspection, form, clean["setting_id"])
+    activity.day = clean["day"]
+    activity.start_time = form.start_time.strip() or None
+    activity.inspector_ids = clean["inspector_ids"]
+    activity.attendees = clean["attendees"]
+    activity.notes = form.notes.strip()
+
+
+def create_activity(*, session: Session, actor: Actor, inspection: Inspection, form: ActivityForm,
+                    activity_id: str | None = None) -> Activity:
+    errors, clean = _activity_errors(session, inspection, form)
+    if errors:
+        raise ValidationFailed(errors)
+    activity = Activity(id=new_id(activity_id), inspection_id=inspection.id, kind="", title="", day=clean["day"],
+                        created_by_id=actor.user_id)
+    _apply_activity(session, inspection, activity, form, clean)
+    session.add(activity)
+    session.flush()
+    record(session=session, actor=actor, action="activity.created", object_type="activity", object_id=activity.id,
+           inspection_id=inspection.id, detail={"kind": activity.kind, "day": activity.day.isoformat()})
+    return activity
+
+
+def update_activity(*, session: Session, actor: Actor, inspection: Inspection, activity: Activity,
+                    form: ActivityForm) -> Activity:
+    errors, clean = _activity_errors(session, inspection, form)
+    if errors:
+        raise ValidationFailed(errors)
+    _apply_activity(session, inspection, activity, form, clean)
+    _bump(activity)
+    session.add(activity)
+    record(session=session, actor=actor, action="activity.updated", object_type="activity", object_id=activity.id,
+           inspection_id=inspection.id, detail={"version": activity.version})
+    return activity
+
+
+def save_activity_notes(*, session: Session, actor: Actor, activity: Activity, notes: str) -> Activity:
+    """Autosave of long notes: only the notes change."""
+    if problem := text_problem(notes, required=None, limit=NOTES_LIMIT, what="Notes"):
+        raise ValidationFailed({"notes": problem})
+    if notes.strip() != activity.notes:
+        activity.notes = notes.strip()
+        _bump(activity)
+        session.add(activity)
+        record(session=session, actor=actor, action="activity.notes_saved", object_type="activity",
+               object_id=activity.id, inspection_id=activity.inspection_id, detail={"version": activity.version})
+    return activity
+
+
+def _bump(row) -> None:
+    row.version += 1
+    row.updated_at = utcnow()
+
+
+def get_activity(*, session: Session, inspection: Inspection, activity_id: str) -> Activity:
+    activity = session.get(Activity, str(activity_id))
+    if activity is None or activity.inspection_id != inspection.id:
+        raise NotFound()
+    return activity
+
+
+def list_activities(*, session: Session, inspection: Inspection, day: date | None = None,
+                    inspector_id: int | None = None) -> list[Activity]:
+    query = select(Activity).where(Activity.inspection_id == inspection.id)
+    if day:
+        query = query.where(Activity.day == day)
+    rows = session.exec(query.order_by(Activity.day, col(Activity.start_time).is_(None), Activity.start_time,
+                                       Activity.title)).all()
+    return [a for a in rows if inspector_id is None or inspector_id in a.inspector_ids]
+
+
+def activity_kind_of(*, session: Session, inspection: Inspection, activity_id: str) -> str:
+    return get_activity(session=session, inspection=inspection, activity_id=activity_id).kind
+
+
+# --- File reviews (sampled case files) -------------------------------------------------------------------
+
+
+class FileReviewForm(BaseModel):
+    case_reference: str = ""
+    age_band: str = ""
+    setting_type: str = ""
+    sen_status: str = ""
+    primary_need: str = ""
+    concern_raised_on: str = ""
+    assessment_requested_on: str = ""
+    plan_issued_on: str = ""
+    attendance_percent: str = ""
+    health_contributed: str = "not_known"
+    social_care_contributed: str = "not_known"
+    ratings: dict[str, str] = {}  # aspect code -> rating
+    comments: dict[str, str] = {}  # aspect code -> comment
+    notes: str = ""
+    activity_id: str = ""
+
+
+def _file_review_errors(session: Session, inspection: Inspection, form: FileReviewForm) -> tuple[dict[str, str], dict]:
+    errors: dict[str, str] = {}
+    clean: dict = {}
+    if problem := rules.case_reference_problem(form.case_reference):
+        errors["case_reference"] = problem
+    for name, choices, message in (
+        ("age_band", AgeBand, "Select the child or young person's age band"),
+        ("setting_type", SettingType, "Select the type of setting"),
+        ("sen_status", SenStatus, "Select the SEN support or EHC plan status"),
+        ("primary_need", PrimaryNeed, "Select the primary need"),
+        ("health_contributed", Contribution, "Select whether health contributed to the assessment"),
+        ("social_care_contributed", Contribution, "Select whether social care contributed to the assessment"),
+    ):
+        if problem := choice_problem(getattr(form, name), choices, message):
+            errors[name] = problem
+    today = date.today()
+    labels = {"concern_raised_on": "The date concerns were first raised",
+              "assessment_requested_on": "The date the assessment was requested",
+              "plan_issued_on": "The date the plan was issued"}
+    for name, label in labels.items():
+        raw = getattr(form, name).strip()
+        value = parse_iso_date(raw) if raw else None
+        if raw and value is None:
+            errors[name] = f"{label} must be a real date"
+        elif value and value > today:
+            errors[name] = f"{label} must be today or in the past"
+        clean[name] = value
+    concern, requested, issued = clean["concern_raised_on"], clean["assessment_requested_on"], clean["plan_issued_on"]
+    if requested and concern and requested < concern and "assessment_requested_on" not in errors:
+        errors["assessment_requested_on"] = "The assessment cannot be requested before concerns were first raised"
+    if issued and requested and issued < requested and "plan_issued_on" not in errors:
+        errors["plan_issued_on"] = "The plan cannot be issued before the assessment was requested"
+    clean["attendance_percent"] = None
+    if form.attendance_percent.strip():
+        try:
+            percent = float(form.attendance_percent.strip().rstrip("%"))
+        except ValueError:
+            percent = None
+        if percent is None or not 0 <= percent <= 100:
+            errors["attendance_percent"] = "Attendance must be a percentage from 0 to 100, like 87.5"
+        else:
+            clean["attendance_percent"] = round(percent, 1)
+    profile = inspections.profile_of(inspection)
+    aspects = {a.code for _, a in profile.file_review_aspects()}
+    ratings = {}
+    for code, rating in form.ratings.items():
+        if code not in aspects:
+            errors["ratings"] = f"Unknown aspect {code!r} for this framework"
+            continue
+        if rating:
+            if rating not in Rating.__members__:
+                errors[f"rating-{code}"] = "Select strong, adequate, weak or not evidenced"
+            comment = (form.comments.get(code) or "").strip()
+            if len(comment) > COMMENT_LIMIT:
+                errors[f"rating-{code}"] = f"Comment must be {COMMENT_LIMIT:,} characters or fewer"
+            ratings[code] = {"rating": rating, "comment": comment}
+    clean["ratings"] = ratings
+    if problem := text_problem(form.notes, required=None, limit=NOTES_LIMIT, what="Notes"):
+        errors["notes"] = problem
+    clean["activity_id"] = None
+    if form.activity_id.strip():
+        try:
+            clean["activity_id"] = get_activity(session=session, inspection=inspection, activity_id=form.activity_id).id
+        except NotFound:
+            errors["activity_id"] = "Select an activity from this inspection's day plan"
+    return errors, clean
+
+
+def _apply_file_review(review: FileReview, form: FileReviewForm, clean: dict) -> None:
+    review.case_reference = form.case_reference.strip()
+    review.age_band = form.age_band
+    review.setting_type = form.setting_type
+    review.sen_status = form.sen_status
+    review.primary_need = form.primary_need
+    review.concern_raised_on = clean["concern_raised_on"]
+    review.assessment_requested_on = clean["assessment_requested_on"]
+    review.plan_issued_on = clean["plan_issued_on"]
+    review.attendance_percent = clean["attendance_percent"]
+    review.health_contributed = form.health_contributed
+    review.social_care_contributed = form.social_care_contributed
+    review.ratings = clean["ratings"]
+    review.notes = form.notes.strip()
+    review.activity_id = clean["activity_id"]
+
+
+def create_file_review(*, session: Session, actor: Actor, inspection: Inspection, form: FileReviewForm,
+                       review_id: str | None = None) -> FileReview:
+    errors, clean = _file_review_errors(session, inspection, form)
+    if errors:
+        raise ValidationFailed(errors)
+    review = FileReview(id=new_id(review_id), inspection_id=inspection.id, case_reference="", age_band="",
+                        setting_type="", sen_status="", primary_need="", reviewed_by_id=actor.user_id)
+    _apply_file_review(review, form, clean)
+    session.add(review)
+    session.flush()
+    record(session=session, actor=actor, action="file_review.created", object_type="file_review",
+           object_id=review.id, inspection_id=inspection.id, detail={"case_reference": review.case_reference})
+    return review
+
+
+def update_file_review(*, session: Session, actor: Actor, inspection: Inspection, review: FileReview,
+                       form: FileReviewForm) -> FileReview:
+    errors, clean = _file_review_errors(session, inspection, form)
+    if errors:
+        raise ValidationFailed(errors)
+    _apply_file_review(review, form, clean)
+    _bump(review)
+    session.add(review)
+    record(session=session, actor=actor, action="file_review.updated", object_type="file_review",
+           object_id=review.id, inspection_id=inspection.id, detail={"version": review.version})
+    return review
+
+
+def get_file_review(*, session: Session, inspection: Inspection, review_id: str) -> FileReview:
+    review = session.get(FileReview, str(review_id))
+    if review is None or review.inspection_id != inspection.id:
+        raise NotFound()
+    return review
+
+
+def list_file_reviews(*, session: Session, inspection: Inspection) -> list[FileReview]:
+    return list(session.exec(select(FileReview).where(FileReview.inspection_id == inspection.id)
+                             .order_by(FileReview.case_reference)).all())
+
+
+def filter_file_reviews(reviews: list[FileReview], *, aspect: str = "", rating: str = "", timeliness: str = "",
+                        absence: str = "") -> list[FileReview]:
+    """The files behind a figure of the sample summary."""
+    out = []
+    for review in reviews:
+        if aspect:
+            given = (review.ratings.get(aspect) or {}).get("rating")
+            if given is None or (rating and given != rating):
+                continue
+        if timeliness:
+            t = rules.request_to_plan(review.assessment_requested_on, review.plan_issued_on)
+            if t is None or (timeliness == "within") == t.over_limit:
+                continue
+        if absence and rules.absence_band(review.attendance_percent) != absence:
+            continue
+        out.append(review)
+    return out
+
+
+@dataclass
+class AspectDistribution:
+    proposal: int
+    code: str
+    text: str
+    counts: dict[str, int]  # rating -> number of files
+    rated: int
+
+    @property
+    def sentence(self) -> str:
+        parts = [f"{Rating(r).label.lower()} in {n}" for r, n in self.counts.items() if n]
+        return f"{', '.join(parts)} of {self.rated} files" if parts else "not rated in any file yet"
+
+
+@dataclass
+class SampleSummary:
+    total: int
+    aspects: list[AspectDistribution] = field(default_factory=list)
+    plans_with_dates: int = 0
+    plans_within_20_weeks: int = 0
+    absence: dict[str, int] = field(default_factory=dict)
+    attendance_recorded: int = 0
+
+    @property
+    def within_20_weeks_percent(self) -> float | None:
+        return round(100 * self.plans_within_20_weeks / self.plans_with_dates, 1) if self.plans_with_dates else None
+
+
+def sample_summary(*, session: Session, inspection: Inspection) -> SampleSummary:
+    reviews = list_file_reviews(session=session, inspection=inspection)
+    summary = SampleSummary(total=len(reviews))
+    for proposal, aspect in inspections.profile_of(inspection).file_review_aspects():
+        counts = Counter(r.ratings[aspect.code]["rating"] for r in reviews if aspect.code in r.ratings)
+        summary.aspects.append(AspectDistribution(proposal.number, aspect.code, aspect.text,
+                                                  {rating.value: counts.get(rating.value, 0) for rating in Rating},
+                                                  sum(counts.values())))
+    for review in reviews:
+        timeliness = rules.request_to_plan(review.assessment_requested_on, review.plan_issued_on)
+        if timeliness:
+            summary.plans_with_dates += 1
+            summary.plans_within_20_weeks += not timeliness.over_limit
+    bands = Counter(rules.absence_band(r.attendance_percent) for r in reviews if r.attendance_percent is not None)
+    summary.absence = {band: bands.get(band, 0) for band in ("persistent", "severe", "none")}
+    summary.attendance_recorded = sum(bands.values())
+    return summary
+
+
+def day_plan(*, session: Session, inspection: Inspection, inspector_id: int | None = None
+             ) -> list[tuple[int, date, list[Activity]]]:
+    """(day number, date, activities) for each day on site."""
+    by_day = defaultdict(list)
+    for activity in list_activities(session=session, inspection=inspection, inspector_id=inspector_id):
+        by_day[activity.day].append(activity)
+    days = inspections.schedule_of(inspection).on_site_days
+    return [(n, d, by_day.get(d, [])) for n, d in enumerate(days, start=1)]

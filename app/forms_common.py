@@ -1,0 +1,31 @@
+"""Checks shared by the domain services' forms."""
+
+import uuid
+from datetime import date
+
+
+def parse_iso_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+def new_id(value: str | None = None) -> str:
+    """A client-made UUID if it is one (normalised), else a fresh one; raises ValueError for junk."""
+    if not value:
+        return str(uuid.uuid4())
+    return str(uuid.UUID(str(value)))
+
+
+def choice_problem(value: str, choices, message: str) -> str | None:
+    return None if value in {c.value if hasattr(c, "value") else c for c in choices} else message
+
+
+def text_problem(value: str, *, required: str | None, limit: int, what: str) -> str | None:
+    text = (value or "").strip()
+    if not text and required:
+        return required
+    if len(text) > limit:
+        return f"{what} must be {limit:,} characters or fewer"
+    return None

@@ -1,0 +1,27 @@
+"""The inspection in the URL, if the signed-in user may see it (else 404, whether or not it exists)."""
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from app.inspections import service
+from app.inspections.models import Inspection
+from app.web.deps import CurrentUser, DbSession
+
+
+def visible_inspection(inspection_id: int, db: DbSession, user: CurrentUser) -> Inspection:
+    return service.get_inspection_for(session=db, user=user, inspection_id=inspection_id)
+
+
+CurrentInspection = Annotated[Inspection, Depends(visible_inspection)]
+
+
+def page_context(db, user, inspection: Inspection, section: str, **extra) -> dict:
+    """What every page inside an inspection shows: its header, sub-navigation and the capture button."""
+    return {
+        "inspection": inspection,
+        "profile": service.profile_of(inspection),
+        "section": section,
+        "can_manage": service.can_manage(session=db, user=user, inspection=inspection),
+        **extra,
+    }
