@@ -1,0 +1,222 @@
+"""Evidence capture from every path, editing with versions, the board's counts and triangulation, the day summary."""
+
+from datetime import date
+
+import pytest
+from sqlmodel import func, select
+
+from app.audit.models import AuditEvent
+from app.evidence import service as evidence
+from app.evidence.models import EvidenceItem
+from app.inspections import service as inspections
+from tests.integration.conftest import SYSTEM, csrf_of, error_summary, sign_in, soup
+
+
+@pytest.fixture
+def team(db, make_user, make_inspection, make_fieldwork, client):
+    lead = make_user(name="Ada Lead")
+    cqc = make_user(kind="cqc", name="Cyril Care")
+    inspection = make_inspection(lead, start=date(2026, 11, 23))
+    inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=cqc.email, team_role="cqc_inspector")
+    ids = make_fieldwork(inspection, lead)  # one strength on timeliness, from a setting visit
+    sign_in(client, db, lead)
+    return {"lead": lead, "cqc": cqc, "inspection": inspection, "base": f"/inspections/{inspection.id}", **ids}
+
+
+def capture(client, team, htmx=False, **overrides):
+    data = {"text": "Fictional evidence.", "proposal": "1", "aspect": "timeliness", "judgement": "strength",
+            "strands": ["education"], "source_kind": "none"}
+    data.update(overrides)
+    page = f"{team['base']}/evidence/new"
+    return client.post(page, data={"csrf_token": csrf_of(client, page), **data},
+                       headers={"HX-Request": "true"} if htmx else {})
+
+
+def words(element) -> str:
+    """An element's text as a reader hears it: whitespace folded."""
+    return " ".join(element.get_text(" ").split())
+
+
+def items(db):
+    return db.exec(select(EvidenceItem).order_by(EvidenceItem.created_at)).all()
+
+
+def test_capture_from_the_capture_page_with_an_activity_source(client, db, team):
+    response = capture(client, team, source_kind="activity", source_activity=team["activity_id"],
+                       strands=["education", "health"], judgement="area_for_development", aspect="parents_involved",
+                       text="Parents were told of the assessment late.")
+    assert response.status_code == 303
+    item = items(db)[-1]
+    assert (item.source_type, item.source_id, item.strands, item.version) == (
+        "setting_visit", team["activity_id"], ["education", "health"], 1)
+    assert item.author_id == team["lead"].id
+    board = soup(client.get(response.headers["location"]))
+    assert "Parents were told of the assessment late." in board.select_one("#aspect-parents_involved").get_text()
+
+
+def test_capture_with_a_client_made_uuid_keeps_it(client, db, team):
+    uid = "6f1c1f5e-8a1b-4c55-9d2b-3b0c8b1f2a10"
+    assert capture(client, team, id=uid).status_code == 303
+    assert db.get(EvidenceItem, uid) is not None
+
+
+def test_capture_from_a_case_file_and_from_a_document(client, db, team):
+    capture(client, team, source_kind="file_review", source_file=team["review_id"])
+    capture(client, team, source_kind="document", source_label="Local offer web pages (fictional)")
+    file_item, document_item = items(db)[-2:]
+    assert (file_item.source_type, file_item.source_id) == ("file_review", team["review_id"])
+    assert (document_item.source_type, document_item.source_label) == ("document", "Local offer web pages (fictional)")
+
+
+def test_inline_capture_on_an_activity_swaps_in_place(client, db, team):
+    path = f"{team['base']}/activities/{team['activity_id']}"
+    token = csrf_of(client, path)
+    response = client.post(f"{team['base']}/evidence/new", headers={"HX-Request": "true"}, data={
+        "csrf_token": token, "fixed_source": "yes", "source_type": "setting_visit", "source_id": team["activity_id"],
+        "text": "Inline fictional note.", "proposal": "2", "aspect": "short_breaks", "judgement": "context",
+        "strands": ["social_care"]})
+    assert response.status_code == 200
+    fragment = soup(response)
+    assert fragment.select_one("html") is None
+    texts = [p.get_text(strip=True) for p in fragment.select("#source-evidence .app-evidence > p:first-child")]
+    assert "Inline fictional note." in texts and "A fictional observation." in texts
+    assert fragment.select_one("#capture-form textarea[name=text]").get_text() == ""  # a fresh form
+
+
+def test_inline_capture_error_comes_back_in_the_form(client, db, team):
+    path = f"{team['base']}/activities/{team['activity_id']}"
+    response = client.post(f"{team['base']}/evidence/new", headers={"HX-Request": "true"}, data={
+        "csrf_token": csrf_of(client, path), "fixed_source": "yes", "source_type": "setting_visit",
+        "source_id": team["activity_id"], "text": "", "proposal": "2", "aspect": "short_breaks", "judgement": "context",
+        "strands": ["social_care"]})
+    assert response.status_code == 422
+    assert error_summary(response) == ["Enter what you saw or heard"]
+    assert soup(response).select_one("input[name=source_id]")["value"] == team["activity_id"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"text": "", "judgement": "", "strands": []},
+         ["Enter what you saw or heard", "Select whether this is a strength, an area for development or context",
+          "Select at least one service: education, health or social care"]),
+        ({"proposal": "2", "aspect": "timeliness"}, ["Select an aspect of proposal 2"]),
+        ({"proposal": "", "aspect": ""}, ["Select the proposal (1 to 4) this evidence is about"]),
+        ({"proposal": "5"}, ["Select the proposal (1 to 4) this evidence is about"]),
+        ({"aspect": "made_up"}, ["Select the aspect this evidence is about"]),
+        ({"strands": ["housing"]}, ["Select education, health or social care"]),
+        ({"source_kind": "activity", "source_activity": ""}, ["Select the activity or case file this evidence comes from"]),
+        ({"source_kind": "document", "source_label": ""}, ["Enter the document's title"]),
+        ({"text": "x" * 10_001}, ["Evidence must be 10,000 characters or fewer"]),
+    ],
+)
+def test_bad_evidence_is_explained_and_saves_nothing(client, db, team, overrides, expected):
+    before = len(items(db))
+    response = capture(client, team, **overrides)
+    assert response.status_code == 422
+    assert error_summary(response) == expected
+    assert len(items(db)) == before
+
+
+def test_a_source_from_another_inspection_is_refused(client, db, team, make_user, make_inspection, make_fieldwork):
+    other_lead = make_user()
+    other = make_fieldwork(make_inspection(other_lead, local_area="Elsewhere (fictional)"), other_lead)
+    response = capture(client, team, source_kind="activity", source_activity=other["activity_id"])
+    assert error_summary(response) == ["The source must be an activity or case file of this inspection"]
+
+
+def test_editing_keeps_a_version_and_shows_who_and_when(client, db, team):
+    item_id = team["item_id"]
+    path = f"{team['base']}/evidence/{item_id}/edit"
+    sign_in(client, db, team["cqc"])
+    response = client.post(path, data={"csrf_token": csrf_of(client, path), "text": "Edited fictional text.",
+                                       "proposal": "1", "aspect": "timeliness", "judgement": "strength",
+                                       "strands": ["health"], "source_kind": "none"})
+    assert response.status_code == 303
+    item = db.get(EvidenceItem, item_id)
+    assert (item.version, item.text, item.updated_by_id, item.author_id) == (2, "Edited fictional text.",
+                                                                              team["cqc"].id, team["lead"].id)
+    meta = soup(client.get(f"{team['base']}/board?proposal=1")).select_one(f"#item-{item_id} .app-evidence__meta")
+    assert "version 2, edited" in words(meta) and "Ada Lead" in meta.get_text()
+    assert db.exec(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "evidence.updated")).one() == 1
+
+
+def test_delete_removes_the_item_and_is_audited(client, db, team):
+    path = f"{team['base']}/evidence/{team['item_id']}/delete"
+    response = client.post(path, data={"csrf_token": csrf_of(client, f"{team['base']}/board")})
+    assert response.status_code == 303
+    assert db.get(EvidenceItem, team["item_id"]) is None
+    event = db.exec(select(AuditEvent).where(AuditEvent.action == "evidence.deleted")).one()
+    assert event.detail["text"] == "A fictional observation."
+
+
+def add(db, team, author, **fields):
+    from app.audit.service import Actor
+
+    form = evidence.EvidenceForm(**{"text": "Fictional.", "proposal": "1", "aspect": "timeliness",
+                                    "judgement": "strength", "strands": ["education"], **fields})
+    return evidence.capture(session=db, actor=Actor(author.id, author.email), inspection=team["inspection"], form=form,
+                            captured_on=fields.pop("captured_on", date(2026, 11, 23)))
+
+
+def aspect_block(page, code):
+    return page.select_one(f"#aspect-{code}")
+
+
+def test_board_counts_and_triangulation(client, db, team):
+    lead, cqc = team["lead"], team["cqc"]
+    # timeliness: strengths from a setting visit (fixture) and a case file -> triangulated.
+    add(db, team, cqc, source_type="file_review", source_id=team["review_id"], strands=["health"])
+    # timeliness: one area for development from a document only -> single source.
+    add(db, team, lead, judgement="area_for_development", source_type="document", source_label="Fictional SEF")
+    add(db, team, lead, judgement="context")
+    # parents_involved: two strengths, both from the same visit -> single source.
+    add(db, team, lead, aspect="parents_involved", source_id=team["activity_id"])
+    add(db, team, cqc, aspect="parents_involved", source_id=team["activity_id"])
+    add(db, team, lead, proposal="2", aspect="short_breaks")
+    page = soup(client.get(f"{team['base']}/board?proposal=1"))
+    assert words(page.select_one("#board-counts")) == (
+        "Showing 6 of 6 items for proposal 1: 4 strengths, 1 area for development, 1 context.")
+    timeliness = aspect_block(page, "timeliness")
+    assert [t.get_text() for t in timeliness.select("[data-aspect-counts] .govuk-tag")] == [
+        "2 strengths", "1 for development", "1 context", "Single source"]
+    assert words(timeliness.select_one("[data-triangulation]")) == (
+        "Strengths from 2 kinds of source (Case file review, Setting visit); "
+        "areas for development from 1 (Document).")
+    parents = aspect_block(page, "parents_involved")
+    assert parents.select_one("[data-single-source]") is not None
+    assert "Strengths from 1 kind of source (Setting visit)" in words(parents.select_one("[data-triangulation]"))
+    assert aspect_block(page, "usefulness").select_one("[data-single-source]") is None  # no evidence: nothing to mark
+    tabs = [words(a) for a in page.select("nav[aria-label=Proposals] a")]
+    assert tabs[0].endswith("(6)") and tabs[1].endswith("(1)")
+
+
+def test_board_filters_keep_triangulation_of_the_whole_aspect(client, db, team):
+    add(db, team, team["cqc"], source_type="file_review", source_id=team["review_id"], strands=["health"],
+        captured_on=date(2026, 11, 24))
+    add(db, team, team["lead"], judgement="area_for_development", strands=["social_care"])
+    base = f"{team['base']}/board?proposal=1"
+    by_cqc = soup(client.get(f"{base}&inspector={team['cqc'].id}"))
+    assert "Showing 1 of 3" in by_cqc.select_one("#board-counts").get_text()
+    assert "Strengths from 2 kinds" in aspect_block(by_cqc, "timeliness").get_text()
+    assert "Showing 1 of 3" in soup(client.get(f"{base}&strand=social_care")).select_one("#board-counts").get_text()
+    assert "Showing 1 of 3" in soup(client.get(f"{base}&day=2026-11-24")).select_one("#board-counts").get_text()
+    assert "Showing 2 of 3" in soup(client.get(f"{base}&judgement=strength")).select_one("#board-counts").get_text()
+    assert "Showing 1 of 3" in soup(client.get(f"{base}&source_type=file_review")).select_one("#board-counts").get_text()
+    fragment = client.get(f"{base}&judgement=strength", headers={"HX-Request": "true"})
+    assert soup(fragment).select_one("html") is None and soup(fragment).select_one("#results") is not None
+
+
+def test_end_of_day_summary_lists_the_days_new_findings(client, db, team):
+    add(db, team, team["lead"], judgement="area_for_development", text="Day two fictional concern.",
+        captured_on=date(2026, 11, 24))
+    add(db, team, team["cqc"], proposal="4", aspect="online_survey", text="Day two fictional strength.",
+        captured_on=date(2026, 11, 24))
+    add(db, team, team["lead"], text="Day three fictional.", captured_on=date(2026, 11, 25))
+    page = soup(client.get(f"{team['base']}/summary?day=2026-11-24"))
+    assert page.h1.get_text(strip=True) == "End-of-day summary: Tuesday 24 November 2026"
+    p1 = words(page.select_one("#summary-p1").find_parent("section"))
+    assert "Areas for development (1)" in p1 and "Day two fictional concern." in p1
+    assert "Day three fictional." not in page.get_text()
+    p4 = words(page.select_one("#summary-p4").find_parent("section"))
+    assert "Strengths (1)" in p4 and "Day two fictional strength." in p4
