@@ -52,6 +52,8 @@ def _radio_item(choice, selected: str) -> dict:
 
 
 _env.filters["radio_item"] = _radio_item
+_env.filters["proposal_item"] = lambda p, selected: {"value": str(p.number), "text": f"{p.number}. {p.title}",
+                                                     "checked": str(p.number) == str(selected)}
 _env.filters["aspect_item"] = lambda a, selected: {"value": a.code, "text": a.text, "checked": a.code == selected}
 _env.filters["check_item"] = lambda choice, chosen: {"value": choice.value, "text": choice.label, "checked": choice.value in chosen}
 _env.filters["activity_option"] = lambda a, selected: {"value": a.id, "text": f"{a.day:%a %-d %b}: {a.title}",

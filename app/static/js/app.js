@@ -1,7 +1,19 @@
 // Starts GOV.UK Frontend's components, on the page and on every fragment htmx swaps in.
 import { initAll } from "../vendor/govuk-frontend/govuk-frontend.min.js";
 
+// Follow-up questions (components/forms.html reveal): show only those of the chosen radio.
+function syncReveals() {
+  document.querySelectorAll("[data-reveal-name]").forEach((block) => {
+    const chosen = document.querySelector(`input[type=radio][name="${block.dataset.revealName}"]:checked`);
+    block.hidden = !chosen || chosen.value !== block.dataset.revealValue;
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches("input[type=radio]")) syncReveals();
+});
+
 function start(scope) {
+  syncReveals();
   try {
     initAll({ scope });
   } catch (error) {
