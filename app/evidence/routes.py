@@ -145,7 +145,8 @@ def delete(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, 
 
 @router.get("/board")
 def board_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection, proposal: int = 1,
-               judgement: str = "", strand: str = "", inspector: str = "", day: str = "", source_type: str = ""):
+               judgement: str = "", strand: str = "", inspector: str = "", day: str = "", source_type: str = "",
+               aspect: str = ""):
     profile = inspections.profile_of(inspection)
     if proposal not in {p.number for p in profile.proposals}:
         proposal = 1
@@ -153,20 +154,15 @@ def board_page(request: Request, db: DbSession, user: CurrentUser, inspection: C
         judgement=judgement if judgement in Judgement.__members__ else "",
         strand=strand if strand in Strand.__members__ else "",
         inspector=int(inspector) if inspector.isdigit() else None,
-        day=parse_iso_date(day), source_type=source_type if source_type in SourceType.__members__ else "")
+        day=parse_iso_date(day), source_type=source_type if source_type in SourceType.__members__ else "",
+        aspect=aspect if any(a.code == aspect for a in profile.proposal(proposal).aspects) else "")
     team = inspections.team_of(session=db, inspection=inspection)
     board = service.board(session=db, inspection=inspection, proposal=proposal, filters=filters)
     return render(request, "evidence/board.html", page_context(
         db, user, inspection, "board", board=board, filters=filters, team=team, names={u.id: u.name for _, u in team},
         judgements=list(Judgement), strands=list(Strand), source_types=list(SourceType),
         days=list(enumerate(inspections.schedule_of(inspection).on_site_days, start=1)),
-        sources=_source_titles(db, inspection)), block="results")
-
-
-def _source_titles(db, inspection) -> dict[str, str]:
-    titles = {a.id: a.title for a in fieldwork.list_activities(session=db, inspection=inspection)}
-    titles.update({r.id: f"Case file {r.case_reference}" for r in fieldwork.list_file_reviews(session=db, inspection=inspection)})
-    return titles
+        sources=fieldwork.source_titles(session=db, inspection=inspection)), block="results")
 
 
 @router.get("/summary")
@@ -177,4 +173,4 @@ def day_summary_page(request: Request, db: DbSession, user: CurrentUser, inspect
     return render(request, "evidence/summary.html", page_context(
         db, user, inspection, "summary", summary=service.day_summary(session=db, inspection=inspection, day=chosen),
         days=list(enumerate(days, start=1)), names={u.id: u.name for _, u in team},
-        sources=_source_titles(db, inspection)))
+        sources=fieldwork.source_titles(session=db, inspection=inspection)))

@@ -1,11 +1,10 @@
 """Capturing evidence against the proposals, the evidence board with triangulation, the day's summary."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from pydantic import BaseModel
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.audit.service import Actor, record
 from app.errors import NotFound, ValidationFailed
@@ -152,27 +151,38 @@ class BoardFilters:
     inspector: int | None = None
     day: date | None = None
     source_type: str = ""
+    aspect: str = ""  # one aspect's items in full, rather than the latest few of each
 
-    def matches(self, item: EvidenceItem) -> bool:
-        return ((not self.judgement or item.judgement == self.judgement)
-                and (not self.strand or self.strand in item.strands)
-                and (self.inspector is None or item.author_id == self.inspector)
-                and (self.day is None or item.captured_on == self.day)
-                and (not self.source_type or item.source_type == self.source_type))
+    def matches(self, row) -> bool:
+        return ((not self.judgement or row.judgement == self.judgement)
+                and (not self.strand or self.strand in row.strands)
+                and (self.inspector is None or row.author_id == self.inspector)
+                and (self.day is None or row.captured_on == self.day)
+                and (not self.source_type or row.source_type == self.source_type))
 
     @property
     def active(self) -> bool:
         return bool(self.judgement or self.strand or self.inspector or self.day or self.source_type)
 
 
+# Each aspect shows its latest items; "show all" opens that aspect alone. A proposal can hold a thousand items
+# by Friday, and a tablet should not be sent them all at once.
+ITEMS_PER_ASPECT = 8
+
+
 @dataclass
 class AspectColumn:
     code: str
     text: str
-    items: list[EvidenceItem] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)  # judgement -> items shown
+    items: list[EvidenceItem] = field(default_factory=list)  # shown, newest first
+    matched: int = 0  # items that match the filters
+    counts: dict[str, int] = field(default_factory=dict)  # judgement -> items that match the filters
     strength_sources: set[str] = field(default_factory=set)
     development_sources: set[str] = field(default_factory=set)
+
+    @property
+    def more(self) -> int:
+        return self.matched - len(self.items)
 
     @property
     def single_source(self) -> bool:
@@ -187,44 +197,50 @@ class Board:
     statement: str
     aspects: list[AspectColumn]
     total: int  # items for this proposal before filters
-    shown: int
-    counts: dict[str, int]  # judgement -> items shown
+    shown: int  # items that match the filters
+    counts: dict[str, int]  # judgement -> items that match the filters
     per_proposal: dict[int, int]  # all items per proposal, for the tabs
 
 
 def board(*, session: Session, inspection: Inspection, proposal: int, filters: BoardFilters) -> Board:
     profile = inspections.profile_of(inspection)
     chosen = profile.proposal(proposal)
+    per_proposal = dict(session.exec(
+        select(EvidenceItem.proposal, func.count()).where(EvidenceItem.inspection_id == inspection.id)
+        .group_by(EvidenceItem.proposal)).all())
+    # Counting and triangulation need every item of the proposal, but only these few columns of each.
     rows = session.exec(
-        select(EvidenceItem.proposal, EvidenceItem.id).where(EvidenceItem.inspection_id == inspection.id)
+        select(EvidenceItem.id, EvidenceItem.aspect, EvidenceItem.judgement, EvidenceItem.source_type,
+               EvidenceItem.strands, EvidenceItem.author_id, EvidenceItem.captured_on)
+        .where(EvidenceItem.inspection_id == inspection.id, EvidenceItem.proposal == proposal)
+        .order_by(col(EvidenceItem.created_at).desc(), col(EvidenceItem.id))
     ).all()
-    per_proposal = defaultdict(int)
-    for number, _ in rows:
-        per_proposal[number] += 1
-    items = session.exec(
-        select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id, EvidenceItem.proposal == proposal)
-        .order_by(col(EvidenceItem.created_at).desc())
-    ).all()
-    columns = {a.code: AspectColumn(a.code, a.text, counts={j.value: 0 for j in Judgement}) for a in chosen.aspects}
-    counts = {j.value: 0 for j in Judgement}
-    shown = 0
-    for item in items:
-        column = columns.get(item.aspect)
-        if column is None:  # an aspect the profile no longer has: keep it visible rather than lose it
-            column = columns.setdefault(item.aspect, AspectColumn(item.aspect, item.aspect,
-                                                                  counts={j.value: 0 for j in Judgement}))
+    empty = {j.value: 0 for j in Judgement}
+    columns = {a.code: AspectColumn(a.code, a.text, counts=dict(empty)) for a in chosen.aspects}
+    counts, shown, to_show = dict(empty), 0, {}
+    limit = None if filters.aspect else ITEMS_PER_ASPECT
+    for row in rows:
+        # An aspect the profile no longer has stays visible rather than lost.
+        column = columns.get(row.aspect) or columns.setdefault(row.aspect, AspectColumn(row.aspect, row.aspect,
+                                                                                       counts=dict(empty)))
         # Triangulation looks at every item of the aspect, whatever the filters show.
-        if item.judgement == Judgement.strength:
-            column.strength_sources.add(item.source_type)
-        elif item.judgement == Judgement.area_for_development:
-            column.development_sources.add(item.source_type)
-        if filters.matches(item):
-            column.items.append(item)
-            column.counts[item.judgement] += 1
-            counts[item.judgement] += 1
+        if row.judgement == Judgement.strength:
+            column.strength_sources.add(row.source_type)
+        elif row.judgement == Judgement.area_for_development:
+            column.development_sources.add(row.source_type)
+        if filters.matches(row):
+            column.matched += 1
+            column.counts[row.judgement] += 1
+            counts[row.judgement] += 1
             shown += 1
-    return Board(proposal, chosen.title, chosen.statement, list(columns.values()), len(items), shown, counts,
-                 dict(per_proposal))
+            if (not filters.aspect or row.aspect == filters.aspect) and (limit is None or column.matched <= limit):
+                to_show[row.id] = row.aspect
+    if to_show:
+        loaded = {item.id: item for item in session.exec(select(EvidenceItem).where(col(EvidenceItem.id).in_(to_show)))}
+        for item_id, aspect in to_show.items():  # in the rows' order: newest first
+            columns[aspect].items.append(loaded[item_id])
+    aspects = [c for c in columns.values() if not filters.aspect or c.code == filters.aspect]
+    return Board(proposal, chosen.title, chosen.statement, aspects, len(rows), shown, counts, per_proposal)
 
 
 @dataclass

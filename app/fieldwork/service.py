@@ -464,3 +464,11 @@ def day_plan(*, session: Session, inspection: Inspection, inspector_id: int | No
         by_day[activity.day].append(activity)
     days = inspections.schedule_of(inspection).on_site_days
     return [(n, d, by_day.get(d, [])) for n, d in enumerate(days, start=1)]
+
+
+def source_titles(*, session: Session, inspection: Inspection) -> dict[str, str]:
+    """What evidence links to, by id: activity titles and case references (titles only, for long lists)."""
+    titles = dict(session.exec(select(Activity.id, Activity.title).where(Activity.inspection_id == inspection.id)).all())
+    titles.update({i: f"Case file {ref}" for i, ref in session.exec(
+        select(FileReview.id, FileReview.case_reference).where(FileReview.inspection_id == inspection.id)).all()})
+    return titles

@@ -220,3 +220,17 @@ def test_end_of_day_summary_lists_the_days_new_findings(client, db, team):
     assert "Day three fictional." not in page.get_text()
     p4 = words(page.select_one("#summary-p4").find_parent("section"))
     assert "Strengths (1)" in p4 and "Day two fictional strength." in p4
+
+
+def test_board_shows_the_latest_items_of_each_aspect_and_all_on_request(client, db, team):
+    for n in range(10):
+        add(db, team, team["lead"], text=f"Fictional item {n}.")
+    page = soup(client.get(f"{team['base']}/board?proposal=1"))
+    block = aspect_block(page, "timeliness")
+    assert len(block.select(".app-evidence")) == 8
+    assert block.select_one("[data-aspect-counts] .govuk-tag").get_text() == "11 strengths"  # counts cover them all
+    link = block.select_one("a[data-show-all]")
+    assert words(link) == "Show all 11 items for this aspect"
+    full = soup(client.get(link["href"]))
+    assert len(full.select("#aspect-timeliness .app-evidence")) == 11
+    assert full.select_one("#aspect-parents_involved") is None
