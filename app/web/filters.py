@@ -1,0 +1,99 @@
+"""Jinja filters: dates in GOV.UK style, and our objects shaped as govuk-frontend-jinja macro params."""
+
+from datetime import date, datetime
+
+from app.evidence.models import SourceType
+
+
+def govuk_date(value: date | None, fmt: str = "%-d %B %Y") -> str:
+    return value.strftime(fmt) if value else ""
+
+
+def govuk_datetime(value: datetime | None) -> str:
+    return value.strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm") if value else ""
+
+
+def error_link(item: tuple[str, str], anchors: dict[str, str]) -> dict[str, str]:
+    """An error-summary entry linking to the field's first input (a date links to its day box)."""
+    field, message = item
+    return {"text": message, "href": "#" + anchors.get(field, field)}
+
+
+# --- Radios and checkboxes: {"value", "text", "checked"} ----------------------------------------------------
+
+
+def radio_item(choice, selected: str) -> dict:
+    """An enum member with a `label` (or a (value, text) pair) as a GOV.UK radio item."""
+    value, text = (choice.value, choice.label) if hasattr(choice, "label") else choice
+    return {"value": value, "text": text, "checked": value == selected}
+
+
+def check_item(choice, chosen: list[str]) -> dict:
+    return {"value": choice.value, "text": choice.label, "checked": choice.value in chosen}
+
+
+def proposal_item(proposal, selected: str) -> dict:
+    return {"value": str(proposal.number), "text": f"{proposal.number}. {proposal.title}",
+            "checked": str(proposal.number) == str(selected)}
+
+
+def aspect_item(aspect, selected: str) -> dict:
+    return {"value": aspect.code, "text": aspect.text, "checked": aspect.code == selected}
+
+
+def day_item(numbered_day: tuple[int, date], selected: str) -> dict:
+    number, day = numbered_day
+    return {"value": day.isoformat(), "text": f"Day {number}: {day:%A %-d %B}", "checked": day.isoformat() == selected}
+
+
+def inspector_item(team_row, chosen: list[str]) -> dict:
+    _member, user = team_row
+    return {"value": str(user.id), "text": user.name, "checked": str(user.id) in {str(c) for c in chosen}}
+
+
+# --- Select options: {"value", "text", "selected"} and filter pairs ---------------------------------------
+
+
+def setting_option(setting, selected: str) -> dict:
+    return {"value": str(setting.id), "text": setting.name, "selected": str(setting.id) == str(selected)}
+
+
+def activity_option(activity, selected: str) -> dict:
+    return {"value": activity.id, "text": f"{activity.day:%a %-d %b}: {activity.title}", "selected": activity.id == selected}
+
+
+def review_option(review, selected: str) -> dict:
+    return {"value": review.id, "text": f"Case file {review.case_reference}", "selected": review.id == selected}
+
+
+def choice_pair(choice) -> tuple[str, str]:
+    return choice.value, choice.label
+
+
+def member_pair(team_row) -> tuple[str, str]:
+    return str(team_row[1].id), team_row[1].name
+
+
+def day_pair(numbered_day: tuple[int, date]) -> tuple[str, str]:
+    number, day = numbered_day
+    return day.isoformat(), f"Day {number}: {day:%a %-d %b}"
+
+
+# --- Small lookups ----------------------------------------------------------------------------------------
+
+
+def attendee(entry: dict) -> str:
+    return ", ".join(part for part in (entry.get("role"), entry.get("organisation")) if part)
+
+
+def extract(key, mapping: dict):
+    """`ids | map('extract', names)`: look each key up in a mapping."""
+    return mapping.get(key)
+
+
+def source_label(value: str) -> str:
+    return SourceType(value).label
+
+
+FILTERS = {name: obj for name, obj in globals().items()
+           if callable(obj) and not name.startswith("_") and name not in {"date", "datetime", "SourceType"}}
