@@ -10,12 +10,15 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from urllib.parse import quote
 
+import app.models  # noqa: F401  (every table, and the sync change log listener)
 from app.audit.routes import router as audit_router
 from app.config import get_settings
 from app.errors import Forbidden, NotFound
 from app.evidence.routes import router as evidence_router
 from app.fieldwork.routes import router as fieldwork_router
 from app.inspections.api import router as inspections_api
+from app.sync.api import router as sync_api
+from app.sync.routes import router as sync_router
 from app.inspections.routes import router as inspections_router
 from app.users.api import router as users_api
 from app.users.routes import router as users_router
@@ -60,7 +63,7 @@ def create_app() -> FastAPI:
     app.mount("/static", GZipMiddleware(CachedStaticFiles(directory=STATIC_DIR), minimum_size=500), name="static")
 
     for router in (users_router, users_api, inspections_router, inspections_api, fieldwork_router, evidence_router,
-                   audit_router):
+                   sync_api, sync_router, audit_router):
         app.include_router(router)
 
     @app.get("/", include_in_schema=False)

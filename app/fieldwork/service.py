@@ -472,3 +472,15 @@ def source_titles(*, session: Session, inspection: Inspection) -> dict[str, str]
     titles.update({i: f"Case file {ref}" for i, ref in session.exec(
         select(FileReview.id, FileReview.case_reference).where(FileReview.inspection_id == inspection.id)).all()})
     return titles
+
+
+def delete_activity(*, session: Session, actor: Actor, inspection: Inspection, activity: Activity) -> None:
+    record(session=session, actor=actor, action="activity.deleted", object_type="activity", object_id=activity.id,
+           inspection_id=inspection.id, detail={"title": activity.title, "version": activity.version})
+    session.delete(activity)
+
+
+def delete_file_review(*, session: Session, actor: Actor, inspection: Inspection, review: FileReview) -> None:
+    record(session=session, actor=actor, action="file_review.deleted", object_type="file_review", object_id=review.id,
+           inspection_id=inspection.id, detail={"case_reference": review.case_reference, "version": review.version})
+    session.delete(review)

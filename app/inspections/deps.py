@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from app.inspections import service
+from app.sync import service as sync
 from app.inspections.models import Inspection
 from app.web.deps import CurrentUser, DbSession
 
@@ -23,5 +24,6 @@ def page_context(db, user, inspection: Inspection, section: str, **extra) -> dic
         "profile": service.profile_of(inspection),
         "section": section,
         "can_manage": service.can_manage(session=db, user=user, inspection=inspection),
+        "conflicted": sync.conflicted_ids(session=db, inspection=inspection),
         **extra,
     }

@@ -128,6 +128,16 @@ def make_fieldwork(db: Session):
         item = evidence.capture(session=db, actor=actor, inspection=inspection, form=evidence.EvidenceForm(
             text="A fictional observation.", proposal="1", aspect="timeliness", judgement="strength",
             strands=["education"], source_id=activity.id))
-        return {"setting_id": setting.id, "activity_id": activity.id, "review_id": review.id, "item_id": item.id}
+        from app.sync.models import SyncConflict
+
+        conflict = SyncConflict(inspection_id=inspection.id, entity="evidence_item", entity_id=item.id, action="update",
+                                base_version=0, current_version=1, incoming={**item.model_dump(include={
+                                    "proposal", "aspect", "judgement", "strands"}), "text": "Another fictional version."},
+                                current={"text": item.text}, op_id="00000000-0000-4000-8000-000000000000",
+                                author_id=author.id)
+        db.add(conflict)
+        db.flush()
+        return {"setting_id": setting.id, "activity_id": activity.id, "review_id": review.id, "item_id": item.id,
+                "conflict_id": conflict.id}
 
     return make

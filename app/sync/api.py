@@ -1,0 +1,74 @@
+"""JSON API for offline devices: POST /api/v1/sync and GET /api/v1/inspections/{id}/changes (firm contract)."""
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from app.inspections.deps import CurrentInspection
+from app.sync import service
+from app.web.deps import CurrentUser, DbSession, client_ip
+
+router = APIRouter(prefix="/api/v1", tags=["sync"])
+
+
+class SyncIn(BaseModel):
+    device_id: str = Field(min_length=1, max_length=100)
+    ops: list[service.Op | Any] = Field(
+        max_length=service.MAX_OPS,
+        description="At most 500 operations, applied in order. Each is validated alone: a malformed op is "
+                    "rejected with its errors and never fails the batch.")
+
+
+class OpResult(BaseModel):
+    op_id: str | None
+    status: str = Field(description="applied | duplicate | conflict | rejected")
+    id: str | None
+    version: int | None
+    errors: list[str]
+
+
+class SyncOut(BaseModel):
+    results: list[OpResult] = Field(description="One result per op, in the order sent.")
+    cursor: str
+
+
+class Change(BaseModel):
+    entity: str
+    id: str
+    version: int
+    deleted: bool = Field(description="A tombstone: the record was deleted.")
+    data: dict | None
+
+
+class ChangesOut(BaseModel):
+    changes: list[Change]
+    cursor: str
+    more: bool
+
+
+@router.post("/sync", response_model=SyncOut, responses={401: {"description": "Not signed in"},
+                                                         403: {"description": "Missing CSRF token"}})
+def sync(body: SyncIn, request: Request, db: DbSession, user: CurrentUser) -> SyncOut:
+    """Apply a device's queued operations. Idempotent by op_id: a replay returns `duplicate` with the first
+    result and changes nothing. A stale base_version, or a create for an id that exists with other content, is a
+    `conflict`: the incoming version is kept beside the current one for the team to resolve."""
+    raw_ops = [op.model_dump(mode="json") if isinstance(op, service.Op) else op for op in body.ops]
+    results = service.apply_batch(session=db, user=user, device_id=body.device_id, ops=raw_ops,
+                                  ip_address=client_ip(request))
+    return SyncOut(results=results, cursor=service.current_cursor(session=db))
+
+
+@router.get("/inspections/{inspection_id}/changes", response_model=ChangesOut,
+            responses={404: {"description": "Not found"}, 422: {"description": "Bad cursor"}})
+def changes(inspection: CurrentInspection, db: DbSession, since: str = Query("", description="Cursor from the last pull"),
+            limit: int = Query(service.CHANGES_PAGE, ge=1, le=service.CHANGES_PAGE)):
+    """Every change the team made since the cursor, each record once as it is now (tombstones for deletions),
+    paged: pull again with the returned cursor while `more` is true."""
+    try:
+        found, cursor, more = service.changes_since(session=db, inspection=inspection, cursor=since, limit=limit)
+    except service.CursorInvalid:
+        return JSONResponse({"detail": "The cursor is not valid", "errors": {"since": "Use a cursor this API returned"}},
+                            status_code=422)
+    return ChangesOut(changes=found, cursor=cursor, more=more)

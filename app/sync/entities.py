@@ -1,0 +1,148 @@
+"""How each synced record travels: its `data` in the sync API, and the domain service calls behind
+create, update and delete. The sync service knows records only through these adapters."""
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from app.errors import ValidationFailed
+from app.evidence import service as evidence
+from app.fieldwork import service as fieldwork
+
+
+def _text(data: dict, name: str, errors: dict, *, default: str = "") -> str:
+    value = data.get(name, default)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        errors[name] = f"{name} must be text"
+        return ""
+    return str(value)
+
+
+def _list(data: dict, name: str, errors: dict) -> list:
+    value = data.get(name, [])
+    if not isinstance(value, list):
+        errors[name] = f"{name} must be a list"
+        return []
+    return value
+
+
+def _evidence_form(data: dict) -> evidence.EvidenceForm:
+    errors: dict[str, str] = {}
+    strands = _list(data, "strands", errors)
+    if not all(isinstance(s, str) for s in strands):
+        errors["strands"] = "strands must be a list of education, health, social_care"
+    proposal = data.get("proposal")
+    if proposal is not None and (isinstance(proposal, bool) or not isinstance(proposal, (int, str))):
+        errors["proposal"] = "proposal must be a number from 1 to 4"
+    source_id = _text(data, "source_id", errors)
+    source_type = _text(data, "source_type", errors) or ("" if source_id else "none")
+    if data.get("source_label"):
+        source_type = source_type if source_id else "document"
+    form = evidence.EvidenceForm(
+        text=_text(data, "text", errors), proposal="" if proposal is None else str(proposal),
+        aspect=_text(data, "aspect", errors), judgement=_text(data, "judgement", errors),
+        strands=[s for s in strands if isinstance(s, str)], source_type=source_type, source_id=source_id,
+        source_label=_text(data, "source_label", errors))
+    if errors:
+        raise ValidationFailed(errors)
+    return form
+
+
+def _evidence_data(item) -> dict:
+    return {"text": item.text, "proposal": item.proposal, "aspect": item.aspect, "judgement": item.judgement,
+            "strands": item.strands, "source_type": item.source_type, "source_id": item.source_id,
+            "source_label": item.source_label, "captured_on": item.captured_on.isoformat(), "author_id": item.author_id}
+
+
+def _activity_form(data: dict) -> fieldwork.ActivityForm:
+    errors: dict[str, str] = {}
+    attendees = _list(data, "attendees", errors)
+    if not all(isinstance(a, dict) for a in attendees):
+        errors["attendees"] = "attendees must be a list of {role, organisation}"
+        attendees = []
+    inspector_ids = _list(data, "inspector_ids", errors)
+    form = fieldwork.ActivityForm(
+        kind=_text(data, "kind", errors), meeting_with=_text(data, "meeting_with", errors),
+        setting_id=_text(data, "setting_id", errors), title=_text(data, "title", errors), day=_text(data, "day", errors),
+        start_time=_text(data, "start_time", errors), inspector_ids=[str(i) for i in inspector_ids],
+        attendee_roles=[str(a.get("role") or "") for a in attendees],
+        attendee_organisations=[str(a.get("organisation") or "") for a in attendees], notes=_text(data, "notes", errors))
+    if errors:
+        raise ValidationFailed(errors)
+    return form
+
+
+def _activity_data(activity) -> dict:
+    return {"kind": activity.kind, "meeting_with": activity.meeting_with, "setting_id": activity.setting_id,
+            "title": activity.title, "day": activity.day.isoformat(), "start_time": activity.start_time,
+            "inspector_ids": activity.inspector_ids, "attendees": activity.attendees, "notes": activity.notes}
+
+
+def _file_review_form(data: dict) -> fieldwork.FileReviewForm:
+    errors: dict[str, str] = {}
+    ratings = data.get("ratings", {}) or {}
+    if not isinstance(ratings, dict) or not all(isinstance(v, dict) for v in ratings.values()):
+        errors["ratings"] = "ratings must map aspect codes to {rating, comment}"
+        ratings = {}
+    form = fieldwork.FileReviewForm(
+        **{name: _text(data, name, errors) for name in (
+            "case_reference", "age_band", "setting_type", "sen_status", "primary_need", "concern_raised_on",
+            "assessment_requested_on", "plan_issued_on", "attendance_percent", "notes", "activity_id")},
+        health_contributed=_text(data, "health_contributed", errors, default="not_known"),
+        social_care_contributed=_text(data, "social_care_contributed", errors, default="not_known"),
+        ratings={k: str(v.get("rating") or "") for k, v in ratings.items()},
+        comments={k: str(v.get("comment") or "") for k, v in ratings.items()})
+    if errors:
+        raise ValidationFailed(errors)
+    return form
+
+
+def _file_review_data(review) -> dict:
+    iso = lambda d: d.isoformat() if d else None  # noqa: E731
+    return {"case_reference": review.case_reference, "age_band": review.age_band, "setting_type": review.setting_type,
+            "sen_status": review.sen_status, "primary_need": review.primary_need,
+            "concern_raised_on": iso(review.concern_raised_on), "assessment_requested_on": iso(review.assessment_requested_on),
+            "plan_issued_on": iso(review.plan_issued_on), "attendance_percent": review.attendance_percent,
+            "health_contributed": review.health_contributed, "social_care_contributed": review.social_care_contributed,
+            "ratings": review.ratings, "notes": review.notes, "activity_id": review.activity_id}
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    text_field: str  # the free text a person may merge when resolving a conflict
+    to_form: Callable[[dict], Any]
+    to_data: Callable[[Any], dict]
+    get: Callable[..., Any]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., None]
+
+
+ENTITIES: dict[str, Entity] = {
+    "evidence_item": Entity(
+        "evidence_item", "text", _evidence_form, _evidence_data,
+        get=lambda s, i, id_: evidence.get_item(session=s, inspection=i, item_id=id_),
+        create=lambda s, a, i, form, id_, day: evidence.capture(session=s, actor=a, inspection=i, form=form,
+                                                                item_id=id_, captured_on=day),
+        update=lambda s, a, i, obj, form: evidence.edit(session=s, actor=a, inspection=i, item=obj, form=form),
+        delete=lambda s, a, i, obj: evidence.delete(session=s, actor=a, inspection=i, item=obj)),
+    "activity": Entity(
+        "activity", "notes", _activity_form, _activity_data,
+        get=lambda s, i, id_: fieldwork.get_activity(session=s, inspection=i, activity_id=id_),
+        create=lambda s, a, i, form, id_, day: fieldwork.create_activity(session=s, actor=a, inspection=i, form=form,
+                                                                         activity_id=id_),
+        update=lambda s, a, i, obj, form: fieldwork.update_activity(session=s, actor=a, inspection=i, activity=obj,
+                                                                    form=form),
+        delete=lambda s, a, i, obj: fieldwork.delete_activity(session=s, actor=a, inspection=i, activity=obj)),
+    "file_review": Entity(
+        "file_review", "notes", _file_review_form, _file_review_data,
+        get=lambda s, i, id_: fieldwork.get_file_review(session=s, inspection=i, review_id=id_),
+        create=lambda s, a, i, form, id_, day: fieldwork.create_file_review(session=s, actor=a, inspection=i, form=form,
+                                                                            review_id=id_),
+        update=lambda s, a, i, obj, form: fieldwork.update_file_review(session=s, actor=a, inspection=i, review=obj,
+                                                                       form=form),
+        delete=lambda s, a, i, obj: fieldwork.delete_file_review(session=s, actor=a, inspection=i, review=obj)),
+}
+

@@ -1,0 +1,284 @@
+"""Applying operations from devices exactly once, the change feed, and conflicts kept for a person to resolve."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from app.audit.service import Actor, record
+from app.errors import NotFound, ValidationFailed
+from app.inspections import service as inspections
+from app.inspections.models import Inspection
+from app.models_base import utcnow
+from app.sync.entities import ENTITIES, Entity
+from app.sync.models import SyncChange, SyncConflict, SyncOperation
+from app.users.models import User
+
+MAX_OPS = 500
+CHANGES_PAGE = 500
+
+
+class Op(BaseModel):
+    """One capture or edit made on a device (firm contract: see the offline-first issue)."""
+
+    op_id: uuid.UUID
+    entity: Literal["evidence_item", "activity", "file_review"]
+    action: Literal["create", "update", "delete"]
+    id: uuid.UUID
+    inspection_id: int
+    base_version: int | None = None
+    data: dict = Field(default_factory=dict)
+    client_time: datetime
+
+
+@dataclass
+class Outcome:
+    op_id: str | None
+    status: str  # applied | duplicate | conflict | rejected
+    id: str | None = None
+    version: int | None = None
+    errors: list[str] | None = None
+
+    def as_dict(self) -> dict:
+        return {"op_id": self.op_id, "status": self.status, "id": self.id, "version": self.version,
+                "errors": self.errors or []}
+
+
+def _field_errors(errors: dict[str, str]) -> list[str]:
+    return [f"{field}: {message}" for field, message in errors.items()]
+
+
+def _parse(raw) -> tuple[Op | None, Outcome | None]:
+    op_id = raw.get("op_id") if isinstance(raw, dict) and isinstance(raw.get("op_id"), str) else None
+    try:
+        return Op.model_validate(raw), None
+    except ValidationError as error:
+        messages = [f"{'.'.join(str(p) for p in e['loc']) or 'op'}: {e['msg']}" for e in error.errors()]
+        return None, Outcome(op_id, "rejected", errors=messages)
+
+
+def _team_inspection(session: Session, user: User, inspection_id: int) -> Inspection | None:
+    inspection = session.get(Inspection, inspection_id)
+    if inspection is None or inspections.membership(session=session, inspection_id=inspection_id, user_id=user.id) is None:
+        return None
+    return inspection
+
+
+def apply_batch(*, session: Session, user: User, device_id: str, ops: list, ip_address: str | None) -> list[dict]:
+    actor = Actor(user.id, user.email, ip_address)
+    return [apply_op(session=session, user=user, actor=actor, device_id=device_id, raw=raw).as_dict() for raw in ops]
+
+
+def apply_op(*, session: Session, user: User, actor: Actor, device_id: str, raw) -> Outcome:
+    op, rejected = _parse(raw)
+    if rejected:
+        return rejected
+    op_id, entity_id = str(op.op_id), str(op.id)
+    first = session.get(SyncOperation, op_id)
+    if first is not None:
+        return _duplicate(first)
+    inspection = _team_inspection(session, user, op.inspection_id)
+    if inspection is None:
+        # The same words whether the inspection does not exist or is someone else's.
+        return Outcome(op_id, "rejected", entity_id, errors=["inspection_id: no inspection of yours has this id"])
+    entity = ENTITIES[op.entity]
+    savepoint = session.begin_nested()
+    try:
+        # The op's row goes in first: a second copy of this op, here or racing in another process, stops at the
+        # primary key before it can write anything.
+        session.add(SyncOperation(op_id=op_id, user_id=user.id, device_id=device_id[:100], inspection_id=inspection.id,
+                                  entity=op.entity, action=op.action, entity_id=entity_id, status="pending"))
+        session.flush()
+        outcome = _apply(session, actor, inspection, entity, op)
+        stored = session.get(SyncOperation, op_id)
+        stored.status, stored.result = outcome.status, outcome.as_dict()
+        session.flush()
+        savepoint.commit()
+        return outcome
+    except IntegrityError:
+        savepoint.rollback()
+        first = session.get(SyncOperation, op_id)
+        if first is not None:
+            return _duplicate(first)
+        return Outcome(op_id, "rejected", entity_id, errors=["id: this id is already used by another record"])
+    except ValidationFailed as failure:
+        savepoint.rollback()  # nothing of a rejected op is kept; the device keeps it for the user to fix
+        return Outcome(op_id, "rejected", entity_id, errors=_field_errors(failure.errors))
+    except NotFound:
+        savepoint.rollback()
+        return Outcome(op_id, "rejected", entity_id, errors=[f"id: no {op.entity.replace('_', ' ')} with this id"])
+
+
+def _duplicate(first: SyncOperation) -> Outcome:
+    result = first.result or {}
+    return Outcome(first.op_id, "duplicate", result.get("id"), result.get("version"), result.get("errors"))
+
+
+def _find(session: Session, entity: Entity, inspection: Inspection, entity_id: str):
+    try:
+        return entity.get(session, inspection, entity_id)
+    except NotFound:
+        return None
+
+
+def _apply(session: Session, actor: Actor, inspection: Inspection, entity: Entity, op: Op) -> Outcome:
+    op_id, entity_id = str(op.op_id), str(op.id)
+    current = _find(session, entity, inspection, entity_id)
+    if op.action == "create":
+        if current is None:
+            obj = entity.create(session, actor, inspection, entity.to_form(op.data), entity_id, op.client_time.date())
+            return Outcome(op_id, "applied", obj.id, obj.version)
+        incoming = _preview(session, actor, inspection, entity, op)
+        if _same(entity.to_data(current), incoming):
+            return Outcome(op_id, "duplicate", current.id, current.version)
+        return _conflict(session, actor, inspection, entity, op, current, "a record with this id already exists")
+    if current is None:
+        if op.action == "delete" and _was_deleted(session, inspection, op.entity, entity_id):
+            return Outcome(op_id, "applied", entity_id, None)
+        raise NotFound()
+    if op.base_version is None:
+        raise ValidationFailed({"base_version": "An update or delete must say which version it was made from"})
+    if op.base_version != current.version:
+        return _conflict(session, actor, inspection, entity, op, current,
+                         f"changed since version {op.base_version}: now version {current.version}")
+    if op.action == "delete":
+        version = current.version
+        entity.delete(session, actor, inspection, current)
+        return Outcome(op_id, "applied", entity_id, version)
+    obj = entity.update(session, actor, inspection, current, entity.to_form(op.data))
+    return Outcome(op_id, "applied", obj.id, obj.version)
+
+
+def _preview(session: Session, actor: Actor, inspection: Inspection, entity: Entity, op: Op) -> dict:
+    """What the incoming create would store, validated like a real one but rolled back."""
+    savepoint = session.begin_nested()
+    try:
+        created = entity.create(session, actor, inspection, entity.to_form(op.data), str(uuid.uuid4()),
+                                op.client_time.date())
+        return entity.to_data(created)
+    finally:
+        savepoint.rollback()
+
+
+def _same(current: dict, incoming: dict) -> bool:
+    ignore = {"captured_on", "author_id"}
+    return {k: v for k, v in current.items() if k not in ignore} == {k: v for k, v in incoming.items() if k not in ignore}
+
+
+def _was_deleted(session: Session, inspection: Inspection, entity: str, entity_id: str) -> bool:
+    return session.exec(select(SyncChange.seq).where(SyncChange.inspection_id == inspection.id, SyncChange.entity == entity,
+                                                     SyncChange.entity_id == entity_id, col(SyncChange.deleted).is_(True))
+                        ).first() is not None
+
+
+def _conflict(session: Session, actor: Actor, inspection: Inspection, entity: Entity, op: Op, current,
+              why: str) -> Outcome:
+    # Validate the incoming data first: a conflict must hold something that could be applied.
+    if op.action != "delete":
+        entity.to_form(op.data)
+    conflict = SyncConflict(inspection_id=inspection.id, entity=op.entity, entity_id=str(op.id), action=op.action,
+                            base_version=op.base_version, current_version=current.version,
+                            incoming={"deleted": True} if op.action == "delete" else op.data,
+                            current=entity.to_data(current), op_id=str(op.op_id), author_id=actor.user_id)
+    session.add(conflict)
+    session.flush()
+    record(session=session, actor=actor, action="sync.conflict", object_type=op.entity, object_id=op.id,
+           inspection_id=inspection.id, detail={"conflict_id": conflict.id, "why": why})
+    return Outcome(str(op.op_id), "conflict", current.id, current.version,
+                   [f"{why}; both versions are kept for the team to resolve"])
+
+
+def current_cursor(*, session: Session) -> str:
+    return str(session.exec(select(func.max(SyncChange.seq))).one() or 0)
+
+
+# --- The change feed -------------------------------------------------------------------------------------
+
+
+class CursorInvalid(ValueError):
+    pass
+
+
+def changes_since(*, session: Session, inspection: Inspection, cursor: str | None,
+                  limit: int = CHANGES_PAGE) -> tuple[list[dict], str, bool]:
+    try:
+        since = int(cursor or 0)
+    except ValueError:
+        raise CursorInvalid() from None
+    rows = session.exec(select(SyncChange).where(SyncChange.inspection_id == inspection.id, SyncChange.seq > since)
+                        .order_by(SyncChange.seq).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    latest: dict[tuple[str, str], SyncChange] = {}
+    for row in rows:  # a record changed twice in this page is sent once, as it is now
+        latest.pop((row.entity, row.entity_id), None)
+        latest[(row.entity, row.entity_id)] = row
+    changes = []
+    for (name, entity_id), row in latest.items():
+        entity = ENTITIES[name]
+        obj = _find(session, entity, inspection, entity_id)
+        if obj is None:
+            changes.append({"entity": name, "id": entity_id, "version": row.version, "deleted": True, "data": None})
+        else:
+            changes.append({"entity": name, "id": entity_id, "version": obj.version, "deleted": False,
+                            "data": entity.to_data(obj)})
+    next_cursor = str(rows[-1].seq) if rows else str(since)
+    return changes, next_cursor, more
+
+
+# --- Conflicts -------------------------------------------------------------------------------------------
+
+
+def open_conflicts(*, session: Session, inspection: Inspection) -> list[SyncConflict]:
+    return list(session.exec(select(SyncConflict).where(SyncConflict.inspection_id == inspection.id,
+                                                        col(SyncConflict.resolved_at).is_(None))
+                             .order_by(SyncConflict.created_at)).all())
+
+
+def conflicted_ids(*, session: Session, inspection: Inspection) -> set[str]:
+    return {c.entity_id for c in open_conflicts(session=session, inspection=inspection)}
+
+
+def get_conflict(*, session: Session, inspection: Inspection, conflict_id: int) -> SyncConflict:
+    conflict = session.get(SyncConflict, conflict_id)
+    if conflict is None or conflict.inspection_id != inspection.id:
+        raise NotFound()
+    return conflict
+
+
+def resolve(*, session: Session, actor: Actor, inspection: Inspection, conflict: SyncConflict, choice: str,
+            merged_text: str = "") -> None:
+    """keep_current drops the incoming version; keep_incoming applies it on top of the current one; merge applies
+    it with the text a person merged. Every choice is audited, and the incoming version stays in the conflict."""
+    if conflict.resolved_at is not None:
+        raise ValidationFailed({"choice": "This conflict has already been resolved"})
+    if choice not in {"keep_current", "keep_incoming", "merge"}:
+        raise ValidationFailed({"choice": "Choose which version to keep"})
+    entity = ENTITIES[conflict.entity]
+    current = _find(session, entity, inspection, conflict.entity_id)
+    if choice != "keep_current":
+        if conflict.incoming.get("deleted"):
+            if choice == "merge":
+                raise ValidationFailed({"choice": "A deletion cannot be merged: keep one version or the other"})
+            if current is not None:
+                entity.delete(session, actor, inspection, current)
+        else:
+            data = dict(conflict.incoming)
+            if choice == "merge":
+                if not merged_text.strip():
+                    raise ValidationFailed({"merged_text": "Enter the merged text"})
+                data[entity.text_field] = merged_text
+            form = entity.to_form(data)
+            if current is None:
+                entity.create(session, actor, inspection, form, conflict.entity_id, date.today())
+            else:
+                entity.update(session, actor, inspection, current, form)
+    conflict.resolved_at, conflict.resolved_by_id, conflict.resolution = utcnow(), actor.user_id, choice
+    session.add(conflict)
+    record(session=session, actor=actor, action="sync.conflict_resolved", object_type=conflict.entity,
+           object_id=conflict.entity_id, inspection_id=inspection.id,
+           detail={"conflict_id": conflict.id, "choice": choice})

@@ -1,0 +1,216 @@
+"""POST /api/v1/sync and the change feed: every status, replays, 500-op batches, other inspections, bad ops."""
+
+import uuid
+from datetime import date
+
+import pytest
+from sqlmodel import func, select
+
+from app.evidence.models import EvidenceItem
+from app.fieldwork.models import Activity, FileReview
+from app.inspections import service as inspections
+from app.sync.models import SyncConflict, SyncOperation
+from tests.integration.conftest import SYSTEM, sign_in
+
+
+@pytest.fixture
+def team(db, make_user, make_inspection, make_fieldwork, client):
+    lead = make_user(name="Ada Lead")
+    cqc = make_user(kind="cqc", name="Cyril Care")
+    inspection = make_inspection(lead, start=date(2026, 11, 23))
+    inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=cqc.email, team_role="cqc_inspector")
+    ids = make_fieldwork(inspection, lead)
+    sign_in(client, db, lead)
+    token = client.get("/api/v1/session").json()["csrf_token"]
+    return {"lead": lead, "cqc": cqc, "inspection": inspection, "token": token, **ids}
+
+
+def evidence_op(team, action="create", item_id=None, base_version=None, **data):
+    return {"op_id": str(uuid.uuid4()), "entity": "evidence_item", "action": action, "id": item_id or str(uuid.uuid4()),
+            "inspection_id": team["inspection"].id, "base_version": base_version, "client_time": "2026-11-24T10:15:00Z",
+            "data": {"text": "Fictional synced evidence.", "proposal": 1, "aspect": "timeliness",
+                     "judgement": "strength", "strands": ["education"], **data}}
+
+
+def sync(client, team, ops, device="tablet-1"):
+    response = client.post("/api/v1/sync", json={"device_id": device, "ops": ops}, headers={"X-CSRF-Token": team["token"]})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def count(db, model, *where):
+    return db.exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+def test_create_applies_and_a_replay_is_a_duplicate_that_changes_nothing(client, db, team):
+    op = evidence_op(team, source_id=team["activity_id"])
+    first = sync(client, team, [op])
+    assert first["results"] == [{"op_id": op["op_id"], "status": "applied", "id": op["id"], "version": 1, "errors": []}]
+    item = db.get(EvidenceItem, op["id"])
+    assert (item.text, item.source_type, item.captured_on, item.author_id) == (
+        "Fictional synced evidence.", "setting_visit", date(2026, 11, 24), team["lead"].id)
+    before = count(db, EvidenceItem)
+    again = sync(client, team, [op])
+    assert again["results"][0] == {**first["results"][0], "status": "duplicate"}
+    assert count(db, EvidenceItem) == before
+    assert int(again["cursor"]) >= int(first["cursor"]) > 0
+
+
+def test_a_whole_batch_replayed_creates_nothing_twice(client, db, team):
+    ops = [evidence_op(team, text=f"Fictional {n}.") for n in range(20)]
+    sync(client, team, ops)
+    again = sync(client, team, ops)
+    assert {r["status"] for r in again["results"]} == {"duplicate"}
+    assert count(db, EvidenceItem, EvidenceItem.text.startswith("Fictional ")) == 20
+
+
+def test_a_create_for_an_existing_id_with_other_content_is_a_conflict_not_a_row(client, db, team):
+    op = evidence_op(team)
+    sync(client, team, [op])
+    same_again = {**op, "op_id": str(uuid.uuid4())}
+    assert sync(client, team, [same_again])["results"][0]["status"] == "duplicate"
+    different = {**op, "op_id": str(uuid.uuid4()), "data": {**op["data"], "text": "Other fictional words."}}
+    result = sync(client, team, [different])["results"][0]
+    assert result["status"] == "conflict"
+    assert count(db, EvidenceItem, EvidenceItem.id == op["id"]) == 1
+    conflict = db.exec(select(SyncConflict)).one()
+    assert conflict.incoming["text"] == "Other fictional words." and conflict.current["text"] == "Fictional synced evidence."
+
+
+def test_update_with_current_version_applies_and_a_stale_one_is_a_conflict_keeping_both(client, db, team):
+    item_id = team["item_id"]
+    ok = sync(client, team, [evidence_op(team, "update", item_id, 1, text="Lead's edit (fictional).")])
+    assert ok["results"][0]["status"] == "applied" and ok["results"][0]["version"] == 2
+    stale = sync(client, team, [evidence_op(team, "update", item_id, 1, text="CQC's edit (fictional).")])
+    result = stale["results"][0]
+    assert (result["status"], result["version"]) == ("conflict", 2)
+    assert "changed since version 1" in result["errors"][0]
+    item = db.get(EvidenceItem, item_id)
+    assert item.text == "Lead's edit (fictional)."
+    conflict = db.exec(select(SyncConflict)).one()
+    assert (conflict.incoming["text"], conflict.current["text"], conflict.resolved_at) == (
+        "CQC's edit (fictional).", "Lead's edit (fictional).", None)
+
+
+def test_delete_leaves_a_tombstone_in_the_change_feed(client, db, team):
+    feed = client.get(f"/api/v1/inspections/{team['inspection'].id}/changes").json()
+    cursor = feed["cursor"]
+    result = sync(client, team, [evidence_op(team, "delete", team["item_id"], 1)])["results"][0]
+    assert result["status"] == "applied"
+    assert db.get(EvidenceItem, team["item_id"]) is None
+    after = client.get(f"/api/v1/inspections/{team['inspection'].id}/changes?since={cursor}").json()
+    assert after["changes"] == [{"entity": "evidence_item", "id": team["item_id"], "version": 1, "deleted": True,
+                                 "data": None}]
+    assert after["more"] is False
+    # Deleting again (another device, another op) is not an error.
+    assert sync(client, team, [evidence_op(team, "delete", team["item_id"], 1)])["results"][0]["status"] == "applied"
+
+
+def test_stale_delete_is_a_conflict(client, db, team):
+    sync(client, team, [evidence_op(team, "update", team["item_id"], 1, text="Edited (fictional).")])
+    result = sync(client, team, [evidence_op(team, "delete", team["item_id"], 1)])["results"][0]
+    assert result["status"] == "conflict"
+    assert db.get(EvidenceItem, team["item_id"]) is not None
+
+
+def test_ops_for_another_inspection_are_rejected_without_saying_whether_it_exists(client, db, team, make_user,
+                                                                                 make_inspection):
+    other = make_inspection(make_user(), local_area="Elsewhere (fictional)")
+    exists = {**evidence_op(team), "inspection_id": other.id}
+    missing = {**evidence_op(team), "inspection_id": 999_999}
+    results = sync(client, team, [exists, missing])["results"]
+    assert [r["status"] for r in results] == ["rejected", "rejected"]
+    assert results[0]["errors"] == results[1]["errors"] == ["inspection_id: no inspection of yours has this id"]
+    assert count(db, SyncOperation, SyncOperation.inspection_id == other.id) == 0
+
+
+@pytest.mark.parametrize(
+    ("op", "expected"),
+    [
+        ({"entity": "unicorn"}, "entity: Input should be 'evidence_item', 'activity' or 'file_review'"),
+        ({"op_id": "not-a-uuid"}, "op_id: Input should be a valid UUID"),
+        ({"client_time": None}, "client_time: Input should be a valid datetime"),
+        ({"inspection_id": "one"}, "inspection_id: Input should be a valid integer"),
+        ({"data": {"text": "", "proposal": 1, "aspect": "timeliness", "judgement": "strength", "strands": ["education"]}},
+         "text: Enter what you saw or heard"),
+        ({"data": {"text": "x" * 10_001, "proposal": 1, "aspect": "timeliness", "judgement": "strength",
+                   "strands": ["education"]}}, "text: Evidence must be 10,000 characters or fewer"),
+        ({"data": {"text": ["a list"], "proposal": 1, "aspect": "timeliness", "judgement": "strength",
+                   "strands": ["education"]}}, "text: text must be text"),
+        ({"data": {"text": "Fine.", "proposal": True, "aspect": "timeliness", "judgement": "strength",
+                   "strands": "education"}}, "strands: strands must be a list"),
+        ({"action": "update"}, "base_version: An update or delete must say which version it was made from"),
+    ],
+)
+def test_malformed_ops_are_rejected_with_field_errors_and_never_fail_the_batch(client, db, team, op, expected):
+    good_before, bad, good_after = evidence_op(team), {**evidence_op(team), **op}, evidence_op(team)
+    if op.get("action") == "update":
+        bad["id"] = team["item_id"]
+    results = sync(client, team, [good_before, bad, good_after])["results"]
+    assert [r["status"] for r in results] == ["applied", "rejected", "applied"]
+    assert any(error.startswith(expected) for error in results[1]["errors"]), results[1]["errors"]
+    assert db.get(EvidenceItem, bad["id"]) is None or op.get("action") == "update"
+
+
+def test_an_op_that_is_not_even_an_object_is_rejected_alone(client, db, team):
+    results = sync(client, team, ["nonsense", 42, evidence_op(team)])["results"]
+    assert [r["status"] for r in results] == ["rejected", "rejected", "applied"]
+
+
+def test_five_hundred_ops_in_one_call_and_not_five_hundred_and_one(client, db, team):
+    ops = [evidence_op(team, text=f"Bulk fictional {n}.") for n in range(500)]
+    results = sync(client, team, ops)["results"]
+    assert len(results) == 500 and {r["status"] for r in results} == {"applied"}
+    assert [r["op_id"] for r in results] == [op["op_id"] for op in ops]
+    too_many = client.post("/api/v1/sync", json={"device_id": "t", "ops": ops + [evidence_op(team)]},
+                           headers={"X-CSRF-Token": team["token"]})
+    assert too_many.status_code == 422
+
+
+def test_activities_and_file_reviews_sync_too(client, db, team):
+    activity_op = {"op_id": str(uuid.uuid4()), "entity": "activity", "action": "create", "id": str(uuid.uuid4()),
+                   "inspection_id": team["inspection"].id, "client_time": "2026-11-24T09:00:00Z",
+                   "data": {"kind": "meeting", "meeting_with": "young_people_group", "day": "2026-11-24",
+                            "inspector_ids": [team["lead"].id], "attendees": [{"role": "Youth worker", "organisation": ""}]}}
+    review_op = {"op_id": str(uuid.uuid4()), "entity": "file_review", "action": "create", "id": str(uuid.uuid4()),
+                 "inspection_id": team["inspection"].id, "client_time": "2026-11-24T11:00:00Z",
+                 "data": {"case_reference": "P2-03", "age_band": "16-19", "setting_type": "further_education",
+                          "sen_status": "sen_support", "primary_need": "SpLD", "attendance_percent": 72.5,
+                          "ratings": {"child_involved": {"rating": "adequate", "comment": ""}}}}
+    bad_review = {**review_op, "op_id": str(uuid.uuid4()), "id": str(uuid.uuid4()),
+                  "data": {**review_op["data"], "case_reference": "Jamie Smith"}}
+    results = sync(client, team, [activity_op, review_op, bad_review])["results"]
+    assert [r["status"] for r in results] == ["applied", "applied", "rejected"]
+    assert "looks like a name" in results[2]["errors"][0]
+    assert db.get(Activity, activity_op["id"]).attendees == [{"role": "Youth worker", "organisation": ""}]
+    assert db.get(FileReview, review_op["id"]).attendance_percent == 72.5
+
+
+def test_the_change_feed_gives_the_whole_teams_changes_in_pages(client, db, team, make_client):
+    cqc_client = sign_in(make_client(), db, team["cqc"])
+    start = cqc_client.get(f"/api/v1/inspections/{team['inspection'].id}/changes").json()
+    assert {c["entity"] for c in start["changes"]} == {"activity", "file_review", "evidence_item"}
+    ops = [evidence_op(team, text=f"Paged fictional {n}.") for n in range(7)]
+    sync(client, team, ops)  # written by the lead
+    seen, cursor, pages = [], start["cursor"], 0
+    while True:
+        page = cqc_client.get(f"/api/v1/inspections/{team['inspection'].id}/changes?since={cursor}&limit=3").json()
+        seen += page["changes"]
+        cursor, pages = page["cursor"], pages + 1
+        if not page["more"]:
+            break
+    assert pages == 3
+    assert [c["data"]["text"] for c in seen] == [f"Paged fictional {n}." for n in range(7)]
+    assert client.get(f"/api/v1/inspections/{team['inspection'].id}/changes?since=abc").status_code == 422
+
+
+def test_changes_of_another_inspection_are_not_found(client, db, team, make_user, make_inspection):
+    other = make_inspection(make_user(), local_area="Elsewhere (fictional)")
+    assert client.get(f"/api/v1/inspections/{other.id}/changes").status_code == 404
+
+
+def test_sync_needs_a_session_and_the_csrf_header(client, db, team, make_client):
+    body = {"device_id": "t", "ops": [evidence_op(team)]}
+    assert client.post("/api/v1/sync", json=body).status_code == 403
+    assert make_client().post("/api/v1/sync", json=body).status_code == 403  # no session: no valid token either
+    assert count(db, SyncOperation) == 0
