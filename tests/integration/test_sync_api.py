@@ -73,7 +73,7 @@ def test_a_create_for_an_existing_id_with_other_content_is_a_conflict_not_a_row(
     result = sync(client, team, [different])["results"][0]
     assert result["status"] == "conflict"
     assert count(db, EvidenceItem, EvidenceItem.id == op["id"]) == 1
-    conflict = db.exec(select(SyncConflict)).one()
+    conflict = db.exec(select(SyncConflict).where(SyncConflict.op_id == different["op_id"])).one()
     assert conflict.incoming["text"] == "Other fictional words." and conflict.current["text"] == "Fictional synced evidence."
 
 
@@ -81,13 +81,14 @@ def test_update_with_current_version_applies_and_a_stale_one_is_a_conflict_keepi
     item_id = team["item_id"]
     ok = sync(client, team, [evidence_op(team, "update", item_id, 1, text="Lead's edit (fictional).")])
     assert ok["results"][0]["status"] == "applied" and ok["results"][0]["version"] == 2
-    stale = sync(client, team, [evidence_op(team, "update", item_id, 1, text="CQC's edit (fictional).")])
+    stale_op = evidence_op(team, "update", item_id, 1, text="CQC's edit (fictional).")
+    stale = sync(client, team, [stale_op])
     result = stale["results"][0]
     assert (result["status"], result["version"]) == ("conflict", 2)
     assert "changed since version 1" in result["errors"][0]
     item = db.get(EvidenceItem, item_id)
     assert item.text == "Lead's edit (fictional)."
-    conflict = db.exec(select(SyncConflict)).one()
+    conflict = db.exec(select(SyncConflict).where(SyncConflict.op_id == stale_op["op_id"])).one()
     assert (conflict.incoming["text"], conflict.current["text"], conflict.resolved_at) == (
         "CQC's edit (fictional).", "Lead's edit (fictional).", None)
 

@@ -1,0 +1,214 @@
+"""Sync throughput: 1,000 evidence creates through POST /api/v1/sync over HTTP (batches of 500), beside
+  - the same 1,000 rows inserted by one SQLAlchemy Core executemany, in the same database, same run;
+  - the PouchDB/CouchDB replication peer (../shared/peers/pouchdb-sync: 1,000 docs, batch_size 500), same run;
+and the time to pull 5,000 changes through GET /api/v1/inspections/{id}/changes (pages of 500).
+
+Runs on SQLite, and on PostgreSQL when a server answers at 127.0.0.1:5432. Servers are uvicorn on loopback.
+
+    .venv/bin/python bench/sync.py [--runs 5] [--record]
+
+Targets (offline-first issue): ours within 5x of the raw insert on each database; at least as fast as the peer.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+PEER = ROOT.parent / "shared" / "peers" / "pouchdb-sync"
+sys.path.insert(0, str(ROOT))
+N = 1000
+TEXT = "Parents praised the early help hub, visit {n}. " * 4  # the same size as the peer's documents
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": url, "ENVIRONMENT": "development"}
+    subprocess.run([sys.executable, "-m", "app.cli", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "app.cli", "create-user", "--email", "bench@example.org", "--name", "Bench HMI",
+                    "--role", "inspector", "--inspector-kind", "hmi"], cwd=ROOT, env=env, check=True,
+                   capture_output=True, input="bench-password-123\n", text=True)
+
+
+def serve(url: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "ENVIRONMENT": "development"}
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--port", str(port),
+                             "--log-level", "warning"], cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            httpx.get(base + "/healthz")
+            return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+def signed_in(base: str) -> tuple[httpx.Client, str, int]:
+    import re
+
+    client = httpx.Client(base_url=base, timeout=120)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"email": "bench@example.org", "password": "bench-password-123", "csrf_token": token})
+    csrf = client.get("/api/v1/session").json()["csrf_token"]
+    created = client.post("/api/v1/inspections", headers={"X-CSRF-Token": csrf}, json={
+        "local_area": "Benchmark Vale (fictional)", "la_code": "999", "framework": "send-2016", "start_date": "2027-03-08"})
+    return client, csrf, created.json()["id"]
+
+
+def ops(inspection_id: int, n: int = N) -> list[dict]:
+    now = datetime.now(UTC).isoformat()
+    return [{"op_id": str(uuid.uuid4()), "entity": "evidence_item", "action": "create", "id": str(uuid.uuid4()),
+             "inspection_id": inspection_id, "base_version": None, "client_time": now,
+             "data": {"text": TEXT.format(n=i), "proposal": 1 + i % 4, "aspect": ["timeliness", "child_satisfaction",
+                      "leaders_meetings", "online_survey"][i % 4], "judgement": "strength", "strands": ["education"]}}
+            for i in range(n)]
+
+
+def time_sync(client: httpx.Client, csrf: str, inspection_id: int) -> float:
+    batch = ops(inspection_id)
+    start = time.perf_counter()
+    for i in range(0, len(batch), 500):
+        response = client.post("/api/v1/sync", headers={"X-CSRF-Token": csrf},
+                               json={"device_id": "bench", "ops": batch[i:i + 500]})
+        assert response.status_code == 200 and all(r["status"] == "applied" for r in response.json()["results"])
+    return (time.perf_counter() - start) * 1000
+
+
+def time_raw_insert(url: str, inspection_id: int) -> float:
+    from sqlalchemy import insert
+
+    from app.db import make_engine
+    from app.evidence.models import EvidenceItem
+
+    engine = make_engine(url)
+    rows = [{"id": op["id"], "inspection_id": inspection_id, "author_id": None, "text": op["data"]["text"],
+             "proposal": op["data"]["proposal"], "aspect": op["data"]["aspect"], "judgement": "strength",
+             "strands": ["education"], "source_type": "none", "captured_on": date.today(), "version": 1,
+             "created_at": datetime.now(UTC), "updated_at": datetime.now(UTC)} for op in ops(inspection_id)]
+    start = time.perf_counter()
+    with engine.begin() as connection:
+        connection.execute(insert(EvidenceItem), rows)
+    elapsed = (time.perf_counter() - start) * 1000
+    engine.dispose()
+    return elapsed
+
+
+def time_pull(client: httpx.Client, inspection_id: int) -> tuple[float, int]:
+    start, cursor, pulled = time.perf_counter(), "", 0
+    while True:
+        page = client.get(f"/api/v1/inspections/{inspection_id}/changes", params={"since": cursor}).json()
+        pulled += len(page["changes"])
+        cursor = page["cursor"]
+        if not page["more"]:
+            break
+    return (time.perf_counter() - start) * 1000, pulled
+
+
+def run_peer(runs: int) -> dict | None:
+    if not PEER.exists() or not shutil.which("node"):
+        return None
+    work = ROOT / "bench" / ".work" / "pouchdb-sync"
+    work.mkdir(parents=True, exist_ok=True)
+    for name in ("package.json", "run.js"):
+        shutil.copy(PEER / name, work / name)
+    if not (work / "node_modules").exists():
+        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund"], cwd=work, check=True, capture_output=True)
+    out = subprocess.run(["node", "run.js", str(N), str(runs)], cwd=work, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def postgres_url() -> str | None:
+    from sqlalchemy import text
+
+    from app.db import make_engine
+
+    admin = make_engine("postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
+    name = f"sendfw_bench_{os.getpid()}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception:  # noqa: BLE001 - no server: the PostgreSQL rows are left out and said so
+        return None
+    finally:
+        admin.dispose()
+    return f"postgresql://postgres@127.0.0.1:5432/{name}"
+
+
+def bench_database(label: str, url: str, runs: int) -> dict:
+    prepare(url)
+    server, base = serve(url)
+    try:
+        client, csrf, inspection_id = signed_in(base)
+        time_sync(client, csrf, inspection_id)  # warm-up
+        ours = [time_sync(client, csrf, inspection_id) for _ in range(runs)]
+        raw = [time_raw_insert(url, inspection_id) for _ in range(runs)]
+        for _ in range(4):  # 5,000 changes for the pull (warm-up and runs made 1,000 each too)
+            time_sync(client, csrf, inspection_id)
+        pull_ms, pulled = time_pull(client, inspection_id)
+    finally:
+        server.terminate()
+        server.wait()
+    return {"label": label, "ours": ours, "raw": raw, "pull_ms": pull_ms, "pulled": pulled}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--record", action="store_true")
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        results.append(bench_database("SQLite", f"sqlite:///{Path(tmp) / 'sync.db'}", args.runs))
+    pg = postgres_url()
+    if pg:
+        results.append(bench_database("PostgreSQL", pg, args.runs))
+    peer = run_peer(args.runs)
+    lines = [f"## {date.today().isoformat()} on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores, "
+             f"Python {platform.python_version()}), {args.runs} runs, medians", "",
+             "| database | ours: 1,000 creates via POST /api/v1/sync (ms) | raw Core executemany (ms) | ours / raw "
+             "| PouchDB peer (ms) | ours / peer | pull of changes |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for r in results:
+        ours, raw = statistics.median(r["ours"]), statistics.median(r["raw"])
+        peer_ms = peer["median_ms"] if peer else None
+        lines.append(f"| {r['label']} | {ours:.0f} | {raw:.0f} | {ours / raw:.1f}x | "
+                     f"{f'{peer_ms:.0f}' if peer_ms else 'not run'} | {f'{ours / peer_ms:.2f}x' if peer_ms else ''} | "
+                     f"{r['pulled']:,} changes in {r['pull_ms']:.0f} ms |")
+    if not pg:
+        lines.append("| PostgreSQL | not run: no server at 127.0.0.1:5432 | | | | | |")
+    lines += ["", "Targets: ours within 5x of the raw insert; ours at least as fast as the peer (ratio <= 1). "
+              "Bytes to make an inspection available offline: not measured yet (the offline cache is not built).", ""]
+    report = "\n".join(lines)
+    print(report)
+    if args.record:
+        out = ROOT / "bench" / "results" / "sync.md"
+        if not out.exists():
+            out.write_text("# Sync throughput\n\nRecorded by `bench/sync.py --record`.\n\n")
+        with out.open("a") as f:
+            f.write(report + "\n")
+
+
+if __name__ == "__main__":
+    main()
