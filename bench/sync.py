@@ -164,9 +164,13 @@ def bench_database(label: str, url: str, runs: int) -> dict:
         time_sync(client, csrf, inspection_id)  # warm-up
         ours = [time_sync(client, csrf, inspection_id) for _ in range(runs)]
         raw = [time_raw_insert(url, inspection_id) for _ in range(runs)]
-        for _ in range(4):  # 5,000 changes for the pull (warm-up and runs made 1,000 each too)
-            time_sync(client, csrf, inspection_id)
-        pull_ms, pulled = time_pull(client, inspection_id)
+        # A second inspection with exactly 5,000 evidence items to pull.
+        second = client.post("/api/v1/inspections", headers={"X-CSRF-Token": csrf}, json={
+            "local_area": "Second Benchmark Vale (fictional)", "la_code": "998", "framework": "send-2016",
+            "start_date": "2027-03-08"}).json()["id"]
+        for _ in range(5):
+            time_sync(client, csrf, second)
+        pull_ms, pulled = time_pull(client, second)
     finally:
         server.terminate()
         server.wait()

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from app.audit.models import AuditEvent
+from app.models_base import utcnow
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,17 @@ def record(
     )
     session.add(event)
     return event
+
+
+def record_many(*, session: Session, actor: Actor, action: str, object_type: str, inspection_id: int | None,
+                objects: list[tuple[object, dict]]) -> None:
+    """One event per object, written in one statement (bulk sync)."""
+    if objects:
+        now = utcnow()
+        session.connection().execute(AuditEvent.__table__.insert(), [
+            {"at": now, "actor_id": actor.user_id, "actor_email": actor.email, "ip_address": actor.ip_address,
+             "action": action, "object_type": object_type, "object_id": str(object_id), "inspection_id": inspection_id,
+             "detail": detail} for object_id, detail in objects])
 
 
 def list_events(

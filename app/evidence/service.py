@@ -6,7 +6,7 @@ from datetime import date
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
-from app.audit.service import Actor, record
+from app.audit.service import Actor, record, record_many
 from app.errors import NotFound, ValidationFailed
 from app.evidence.models import EvidenceItem, Judgement, SourceType, Strand
 from app.fieldwork import service as fieldwork
@@ -29,7 +29,10 @@ class EvidenceForm(BaseModel):
     source_label: str = ""
 
 
-def _errors(session: Session, inspection: Inspection, form: EvidenceForm) -> tuple[dict[str, str], dict]:
+def _errors(session: Session, inspection: Inspection, form: EvidenceForm,
+            source_kinds: dict[str, str] | None = None) -> tuple[dict[str, str], dict]:
+    """Errors and cleaned values. `source_kinds` (id -> activity kind or "file_review") saves a query per item
+    when many are checked at once."""
     errors: dict[str, str] = {}
     clean: dict = {}
     if problem := text_problem(form.text, required="Enter what you saw or heard", limit=TEXT_LIMIT, what="Evidence"):
@@ -61,16 +64,14 @@ def _errors(session: Session, inspection: Inspection, form: EvidenceForm) -> tup
     clean["source_type"], clean["source_id"], clean["source_label"] = SourceType.none.value, None, None
     if form.source_id.strip():
         source_id = form.source_id.strip()
-        try:
-            if form.source_type == SourceType.file_review:
-                fieldwork.get_file_review(session=session, inspection=inspection, review_id=source_id)
-                clean["source_type"] = SourceType.file_review.value
-            else:
-                clean["source_type"] = fieldwork.activity_kind_of(session=session, inspection=inspection,
-                                                                  activity_id=source_id)
-            clean["source_id"] = source_id
-        except NotFound:
+        if source_kinds is None:
+            source_kinds = fieldwork.source_kinds(session=session, inspection=inspection, ids=[source_id])
+        kind = source_kinds.get(source_id)
+        # A source is a case file only when the form says so; otherwise it must be an activity.
+        if kind is None or (kind == SourceType.file_review) != (form.source_type == SourceType.file_review):
             errors["source_id"] = "The source must be an activity or case file of this inspection"
+        else:
+            clean["source_type"], clean["source_id"] = kind, source_id
     elif form.source_type == SourceType.document:
         if problem := text_problem(form.source_label, required="Enter the document's title", limit=200,
                                    what="Document title"):
@@ -106,6 +107,38 @@ def capture(*, session: Session, actor: Actor, inspection: Inspection, form: Evi
            inspection_id=inspection.id, detail={"proposal": item.proposal, "aspect": item.aspect,
                                                 "judgement": item.judgement})
     return item
+
+
+def prepare_many(*, session: Session, actor: Actor, inspection: Inspection,
+                 entries: list[tuple[str, EvidenceForm, date]]) -> list[dict | ValidationFailed]:
+    """Validate many captures at once (a device's sync batch): a row ready to insert, or why not, for each."""
+    source_ids = [form.source_id.strip() for _, form, _ in entries if form.source_id.strip()]
+    kinds = fieldwork.source_kinds(session=session, inspection=inspection, ids=source_ids) if source_ids else {}
+    now = utcnow()
+    out: list[dict | ValidationFailed] = []
+    for item_id, form, day in entries:
+        errors, clean = _errors(session, inspection, form, kinds)
+        if errors:
+            out.append(ValidationFailed(errors))
+            continue
+        out.append({"id": item_id, "inspection_id": inspection.id, "author_id": actor.user_id, "text": form.text.strip(),
+                    "proposal": clean["proposal"], "aspect": form.aspect, "judgement": form.judgement,
+                    "strands": clean["strands"], "source_type": clean["source_type"], "source_id": clean["source_id"],
+                    "source_label": clean["source_label"], "captured_on": day, "version": 1, "created_at": now,
+                    "updated_at": now, "updated_by_id": actor.user_id})
+    return out
+
+
+def insert_prepared(*, session: Session, actor: Actor, inspection: Inspection, rows: list[dict]) -> None:
+    """Insert rows from prepare_many in one statement, each with its audit event. The caller writes the
+    sync change log, which the ORM's flush would otherwise have written."""
+    if not rows:
+        return
+    session.connection().execute(EvidenceItem.__table__.insert(), rows)  # Core: no ORM bookkeeping per row
+    record_many(session=session, actor=actor, action="evidence.created", object_type="evidence_item",
+                inspection_id=inspection.id,
+                objects=[(row["id"], {"proposal": row["proposal"], "aspect": row["aspect"], "judgement": row["judgement"]})
+                         for row in rows])
 
 
 def edit(*, session: Session, actor: Actor, inspection: Inspection, item: EvidenceItem, form: EvidenceForm) -> EvidenceItem:

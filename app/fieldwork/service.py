@@ -240,8 +240,14 @@ def list_activities(*, session: Session, inspection: Inspection, day: date | Non
     return [a for a in rows if inspector_id is None or inspector_id in a.inspector_ids]
 
 
-def activity_kind_of(*, session: Session, inspection: Inspection, activity_id: str) -> str:
-    return get_activity(session=session, inspection=inspection, activity_id=activity_id).kind
+def source_kinds(*, session: Session, inspection: Inspection, ids: list[str]) -> dict[str, str]:
+    """For evidence sources: id -> the activity's kind, or "file_review", for those ids in this inspection."""
+    wanted = sorted(set(ids))
+    kinds = dict(session.exec(select(Activity.id, Activity.kind).where(
+        Activity.inspection_id == inspection.id, col(Activity.id).in_(wanted))).all())
+    kinds.update({i: "file_review" for i in session.exec(select(FileReview.id).where(
+        FileReview.inspection_id == inspection.id, col(FileReview.id).in_(wanted))).all()})
+    return kinds
 
 
 # --- File reviews (sampled case files) -------------------------------------------------------------------

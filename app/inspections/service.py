@@ -221,6 +221,11 @@ def list_for(*, session: Session, user: User) -> list[Inspection]:
     return list(session.exec(query).all())
 
 
+def inspection_ids_of(*, session: Session, user_id: int) -> set[int]:
+    """The inspections whose team this user is on."""
+    return set(session.exec(select(TeamMember.inspection_id).where(TeamMember.user_id == user_id)).all())
+
+
 def membership(*, session: Session, inspection_id: int, user_id: int) -> TeamMember | None:
     return session.exec(
         select(TeamMember).where(TeamMember.inspection_id == inspection_id, TeamMember.user_id == user_id)

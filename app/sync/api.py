@@ -54,8 +54,8 @@ def sync(body: SyncIn, request: Request, db: DbSession, user: CurrentUser) -> Sy
     """Apply a device's queued operations. Idempotent by op_id: a replay returns `duplicate` with the first
     result and changes nothing. A stale base_version, or a create for an id that exists with other content, is a
     `conflict`: the incoming version is kept beside the current one for the team to resolve."""
-    raw_ops = [op.model_dump(mode="json") if isinstance(op, service.Op) else op for op in body.ops]
-    results = service.apply_batch(session=db, user=user, device_id=body.device_id, ops=raw_ops,
+    # Ops that matched the schema arrive as Op objects; the rest as sent, to be rejected one by one.
+    results = service.apply_batch(session=db, user=user, device_id=body.device_id, ops=body.ops,
                                   ip_address=client_ip(request))
     return SyncOut(results=results, cursor=service.current_cursor(session=db))
 

@@ -6,6 +6,8 @@ from typing import Any, Callable
 
 from app.errors import ValidationFailed
 from app.evidence import service as evidence
+from app.evidence.models import EvidenceItem
+from app.fieldwork.models import Activity, FileReview
 from app.fieldwork import service as fieldwork
 
 
@@ -111,6 +113,7 @@ def _file_review_data(review) -> dict:
 @dataclass(frozen=True)
 class Entity:
     name: str
+    model: type
     text_field: str  # the free text a person may merge when resolving a conflict
     to_form: Callable[[dict], Any]
     to_data: Callable[[Any], dict]
@@ -122,14 +125,14 @@ class Entity:
 
 ENTITIES: dict[str, Entity] = {
     "evidence_item": Entity(
-        "evidence_item", "text", _evidence_form, _evidence_data,
+        "evidence_item", EvidenceItem, "text", _evidence_form, _evidence_data,
         get=lambda s, i, id_: evidence.get_item(session=s, inspection=i, item_id=id_),
         create=lambda s, a, i, form, id_, day: evidence.capture(session=s, actor=a, inspection=i, form=form,
                                                                 item_id=id_, captured_on=day),
         update=lambda s, a, i, obj, form: evidence.edit(session=s, actor=a, inspection=i, item=obj, form=form),
         delete=lambda s, a, i, obj: evidence.delete(session=s, actor=a, inspection=i, item=obj)),
     "activity": Entity(
-        "activity", "notes", _activity_form, _activity_data,
+        "activity", Activity, "notes", _activity_form, _activity_data,
         get=lambda s, i, id_: fieldwork.get_activity(session=s, inspection=i, activity_id=id_),
         create=lambda s, a, i, form, id_, day: fieldwork.create_activity(session=s, actor=a, inspection=i, form=form,
                                                                          activity_id=id_),
@@ -137,7 +140,7 @@ ENTITIES: dict[str, Entity] = {
                                                                     form=form),
         delete=lambda s, a, i, obj: fieldwork.delete_activity(session=s, actor=a, inspection=i, activity=obj)),
     "file_review": Entity(
-        "file_review", "notes", _file_review_form, _file_review_data,
+        "file_review", FileReview, "notes", _file_review_form, _file_review_data,
         get=lambda s, i, id_: fieldwork.get_file_review(session=s, inspection=i, review_id=id_),
         create=lambda s, a, i, form, id_, day: fieldwork.create_file_review(session=s, actor=a, inspection=i, form=form,
                                                                             review_id=id_),

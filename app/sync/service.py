@@ -6,11 +6,15 @@ from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.audit.service import Actor, record
 from app.errors import NotFound, ValidationFailed
+from app.evidence import service as evidence
+from app.evidence.models import EvidenceItem
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.models_base import utcnow
@@ -53,6 +57,8 @@ def _field_errors(errors: dict[str, str]) -> list[str]:
 
 
 def _parse(raw) -> tuple[Op | None, Outcome | None]:
+    if isinstance(raw, Op):  # already validated with the request body
+        return raw, None
     op_id = raw.get("op_id") if isinstance(raw, dict) and isinstance(raw.get("op_id"), str) else None
     try:
         return Op.model_validate(raw), None
@@ -69,8 +75,111 @@ def _team_inspection(session: Session, user: User, inspection_id: int) -> Inspec
 
 
 def apply_batch(*, session: Session, user: User, device_id: str, ops: list, ip_address: str | None) -> list[dict]:
+    """Apply ops in order. New evidence items (most of a day's captures) go in bulk, a few statements for a run
+    of them; everything else, and any bulk run that meets a surprise, goes one op at a time."""
     actor = Actor(user.id, user.email, ip_address)
-    return [apply_op(session=session, user=user, actor=actor, device_id=device_id, raw=raw).as_dict() for raw in ops]
+    parsed = [_parse(raw) for raw in ops]
+    op_ids = [str(op.op_id) for op, _ in parsed if op]
+    already = {row.op_id: row for row in session.exec(
+        select(SyncOperation).where(col(SyncOperation.op_id).in_(op_ids)))} if op_ids else {}
+    mine = inspections.inspection_ids_of(session=session, user_id=user.id)
+    results: list[Outcome | None] = [None] * len(ops)
+    run: list[tuple[int, Op]] = []
+    in_run: set = set()  # ids and op_ids in the current run: a second op on either waits for the run to land
+
+    def flush_run() -> None:
+        for index, outcome in _bulk_create(session, actor, user, device_id, run).items():
+            results[index] = outcome
+        run.clear()
+        in_run.clear()
+
+    for index, (op, rejected) in enumerate(parsed):
+        if rejected:
+            results[index] = rejected
+        elif str(op.op_id) in already:
+            results[index] = _duplicate(already[str(op.op_id)])
+        elif op.inspection_id not in mine:
+            results[index] = Outcome(str(op.op_id), "rejected", str(op.id), errors=[NOT_YOURS])
+        elif op.entity == "evidence_item" and op.action == "create" and not {op.id, op.op_id} & in_run:
+            run.append((index, op))
+            in_run.update((op.id, op.op_id))
+        else:
+            flush_run()
+            results[index] = apply_op(session=session, user=user, actor=actor, device_id=device_id, raw=op)
+    flush_run()
+    return [outcome.as_dict() for outcome in results]
+
+
+NOT_YOURS = "inspection_id: no inspection of yours has this id"
+
+
+def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> set[str]:
+    """Insert op rows; those whose op_id is already stored (a copy racing in elsewhere) are skipped.
+    Returns the op_ids this call inserted."""
+    dialect = session.get_bind().dialect.name
+    insert_for = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert_for(SyncOperation).on_conflict_do_nothing(index_elements=["op_id"]).returning(SyncOperation.op_id)
+    return {op_id for (op_id,) in session.execute(statement, rows).all()} if rows else set()
+
+
+def _bulk_create(session: Session, actor: Actor, user: User, device_id: str,
+                 run: list[tuple[int, Op]]) -> dict[int, Outcome]:
+    if not run:
+        return {}
+    entity = ENTITIES["evidence_item"]
+    existing = set(session.exec(select(EvidenceItem.id).where(col(EvidenceItem.id).in_([str(op.id) for _, op in run]))))
+    outcomes: dict[int, Outcome] = {}
+    savepoint = session.begin_nested()
+    try:
+        prepared: list[tuple[int, Op, dict]] = []
+        by_inspection: dict[int, list[tuple[int, Op]]] = {}
+        for index, op in run:
+            if str(op.id) in existing:
+                continue  # an id already in use: the one-at-a-time path decides duplicate or conflict
+            by_inspection.setdefault(op.inspection_id, []).append((index, op))
+        for inspection_id, entries in by_inspection.items():
+            inspection = session.get(Inspection, inspection_id)
+            forms = []
+            for index, op in entries:
+                try:
+                    forms.append((index, op, entity.to_form(op.data)))
+                except ValidationFailed as failure:
+                    outcomes[index] = Outcome(str(op.op_id), "rejected", str(op.id), errors=_field_errors(failure.errors))
+            rows = evidence.prepare_many(session=session, actor=actor, inspection=inspection,
+                                         entries=[(str(op.id), form, op.client_time.date()) for _, op, form in forms])
+            for (index, op, _), row in zip(forms, rows, strict=True):
+                if isinstance(row, ValidationFailed):
+                    outcomes[index] = Outcome(str(op.op_id), "rejected", str(op.id), errors=_field_errors(row.errors))
+                else:
+                    prepared.append((index, op, row))
+        now = utcnow()
+        inserted = _insert_ignoring_duplicates(session, [
+            {"op_id": str(op.op_id), "user_id": user.id, "device_id": device_id[:100], "inspection_id": op.inspection_id,
+             "entity": op.entity, "action": op.action, "entity_id": str(op.id), "status": "applied",
+             "result": Outcome(str(op.op_id), "applied", str(op.id), 1).as_dict(), "received_at": now}
+            for _, op, _ in prepared])
+        fresh = [(index, op, row) for index, op, row in prepared if str(op.op_id) in inserted]
+        for inspection_id in {op.inspection_id for _, op, _ in fresh}:
+            evidence.insert_prepared(session=session, actor=actor, inspection=session.get(Inspection, inspection_id),
+                                     rows=[row for _, op, row in fresh if op.inspection_id == inspection_id])
+        if fresh:
+            session.connection().execute(SyncChange.__table__.insert(), [
+                {"inspection_id": op.inspection_id, "entity": "evidence_item", "entity_id": str(op.id), "version": 1,
+                 "deleted": False, "at": now} for _, op, _ in fresh])
+        savepoint.commit()
+    except IntegrityError:
+        # Something collided (an id taken meanwhile): take the careful path for the whole run.
+        savepoint.rollback()
+        existing, outcomes, fresh, inserted, prepared = {str(op.id) for _, op in run}, {}, [], set(), []
+    for index, op, _ in fresh:
+        outcomes[index] = Outcome(str(op.op_id), "applied", str(op.id), 1)
+    raced = {str(op.op_id) for _, op, _ in prepared} - inserted
+    for index, op in run:
+        if index in outcomes:
+            continue
+        if str(op.op_id) in raced or str(op.id) in existing:
+            outcomes[index] = apply_op(session=session, user=user, actor=actor, device_id=device_id, raw=op)
+    return outcomes
 
 
 def apply_op(*, session: Session, user: User, actor: Actor, device_id: str, raw) -> Outcome:
@@ -84,7 +193,7 @@ def apply_op(*, session: Session, user: User, actor: Actor, device_id: str, raw)
     inspection = _team_inspection(session, user, op.inspection_id)
     if inspection is None:
         # The same words whether the inspection does not exist or is someone else's.
-        return Outcome(op_id, "rejected", entity_id, errors=["inspection_id: no inspection of yours has this id"])
+        return Outcome(op_id, "rejected", entity_id, errors=[NOT_YOURS])
     entity = ENTITIES[op.entity]
     savepoint = session.begin_nested()
     try:
@@ -217,10 +326,17 @@ def changes_since(*, session: Session, inspection: Inspection, cursor: str | Non
     for row in rows:  # a record changed twice in this page is sent once, as it is now
         latest.pop((row.entity, row.entity_id), None)
         latest[(row.entity, row.entity_id)] = row
+    current: dict[tuple[str, str], object] = {}
+    for name, entity in ENTITIES.items():  # one query per kind of record, not one per change
+        ids = [entity_id for (kind, entity_id) in latest if kind == name]
+        if ids:
+            model = entity.model
+            current.update({(name, obj.id): obj for obj in session.exec(
+                select(model).where(model.inspection_id == inspection.id, col(model.id).in_(ids)))})
     changes = []
     for (name, entity_id), row in latest.items():
         entity = ENTITIES[name]
-        obj = _find(session, entity, inspection, entity_id)
+        obj = current.get((name, entity_id))
         if obj is None:
             changes.append({"entity": name, "id": entity_id, "version": row.version, "deleted": True, "data": None})
         else:
