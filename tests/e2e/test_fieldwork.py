@@ -16,6 +16,7 @@ def test_visit_evidence_and_case_file_reach_the_board(live_server, page_at):
     page = page_at(768)
     sign_in(page, live_server, "cqc@example.org", "demo-cqc-password")
     page.get_by_role("link", name=DEMO_AREA).click()
+    page.wait_for_url(re.compile(r"/inspections/\d+$"))
     base = re.sub(r"(/inspections/\d+).*", r"\1", page.url)
     page.goto(f"{base}/board?proposal=1")
     before = board_counts(page)
@@ -96,6 +97,7 @@ def test_fieldwork_pages_pass_axe_on_a_tablet(live_server, page_at):
     page = page_at(768)
     sign_in(page, live_server, "lead@example.org", "demo-lead-password")
     page.get_by_role("link", name=DEMO_AREA).click()
+    page.wait_for_url(re.compile(r"/inspections/\d+$"))
     base = page.url
     for path in ["", "/plan", "/settings", "/files", "/files/summary", "/files/new", "/board", "/summary",
                  "/evidence/new", "/activities/new"]:

@@ -1,0 +1,1 @@
+"""The installable app: web manifest, service worker (served from the root scope) and the offline page."""

@@ -1,0 +1,50 @@
+"""/manifest.webmanifest, /sw.js and /offline. The service worker is rendered with the content-hashed URLs of
+the app shell, so a new release is a new worker with a new cache, and the old cache stays until it activates."""
+
+import hashlib
+import json
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from app.web.assets import static_url
+from app.web.templating import render, templates
+
+router = APIRouter(include_in_schema=False)
+
+SHELL = ["vendor/govuk-frontend/govuk-frontend.min.css", "css/app.css", "js/boot.js", "js/app.js", "js/outbox.js",
+         "vendor/htmx/htmx.min.js", "vendor/govuk-frontend/govuk-frontend.min.js",
+         "vendor/govuk-frontend/assets/images/favicon.svg"]
+
+
+def shell_urls() -> list[str]:
+    # app.js imports govuk-frontend by its plain path; precache that URL too.
+    return [static_url(path) for path in SHELL] + ["/static/vendor/govuk-frontend/govuk-frontend.min.js", "/offline"]
+
+
+@router.get("/sw.js")
+def service_worker(request: Request):
+    urls = shell_urls()
+    version = hashlib.sha256(json.dumps(urls).encode()).hexdigest()[:12]
+    body = templates.get_template("pwa/sw.js").render(version=version, shell=json.dumps(urls))
+    # Never cached by the browser's HTTP cache: the worker must see a new release at once.
+    return Response(body, media_type="application/javascript", headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/manifest.webmanifest")
+def manifest():
+    return JSONResponse({
+        "name": "SEND Fieldwork", "short_name": "Fieldwork", "start_url": "/inspections", "scope": "/",
+        "display": "standalone", "background_color": "#ffffff", "theme_color": "#1d70b8",
+        "icons": [{"src": static_url("vendor/govuk-frontend/assets/images/govuk-icon-192.png"), "sizes": "192x192",
+                   "type": "image/png"},
+                  {"src": static_url("vendor/govuk-frontend/assets/images/govuk-icon-512.png"), "sizes": "512x512",
+                   "type": "image/png"},
+                  {"src": static_url("vendor/govuk-frontend/assets/images/govuk-icon-mask.svg"), "sizes": "any",
+                   "type": "image/svg+xml", "purpose": "monochrome"}],
+    }, media_type="application/manifest+json")
+
+
+@router.get("/offline")
+def offline_page(request: Request):
+    return render(request, "pwa/offline.html")

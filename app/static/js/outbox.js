@@ -1,0 +1,206 @@
+// The offline outbox. A capture made with no connection is kept in IndexedDB (one database per user) as a sync
+// operation {op_id, entity, action, id, base_version, data, client_time}, shown at once as "saved on this
+// device", and sent to POST /api/v1/sync when the network allows. An operation leaves the device only when the
+// server's receipt for it arrives; one the server rejects waits under "needs attention" with the reason.
+
+const body = document.body;
+const user = document.querySelector('meta[name="sync-user"]')?.content;
+const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content;
+const MIN_DELAY = 5_000;
+const MAX_DELAY = 300_000;
+let delay = MIN_DELAY;
+let timer = null;
+let draining = false;
+
+function openDb() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(`sendfw-outbox-${user}`, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore("ops", { keyPath: "op_id" });
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+async function store(mode, work) {
+  const db = await openDb();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction("ops", mode);
+    const result = work(tx.objectStore("ops"));
+    tx.oncomplete = () => resolve(result && "result" in result ? result.result : undefined);
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+const allOps = () => store("readonly", (s) => s.getAll());
+const putOp = (op) => store("readwrite", (s) => s.put(op));
+const deleteOp = (opId) => store("readwrite", (s) => s.delete(opId));
+
+function setLastSync() {
+  localStorage.setItem(`sendfw-last-sync-${user}`, new Date().toISOString());
+}
+
+async function render() {
+  const ops = await allOps();
+  const waiting = ops.filter((op) => !op.rejected);
+  const attention = ops.filter((op) => op.rejected);
+  const status = document.getElementById("sync-status");
+  if (status) {
+    const last = localStorage.getItem(`sendfw-last-sync-${user}`);
+    status.hidden = false;
+    status.querySelector("[data-online]").textContent = navigator.onLine ? "Online" : "Offline";
+    status.querySelector("[data-waiting]").textContent =
+      `${waiting.length} capture${waiting.length === 1 ? "" : "s"} waiting to sync`;
+    status.querySelector("[data-last-sync]").textContent = last
+      ? `last synced ${new Date(last).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}`
+      : "not synced yet on this device";
+  }
+  const panel = document.getElementById("device-outbox");
+  if (!panel) return;
+  const inspectionId = Number(panel.dataset.inspectionId);
+  const mine = (op) => op.inspection_id === inspectionId;
+  const list = (items, withErrors) => items.filter(mine).map((op) => {
+    const li = document.createElement("li");
+    li.className = "app-evidence";
+    li.dataset.opId = op.op_id;
+    const text = document.createElement("p");
+    text.className = "govuk-body govuk-!-margin-bottom-1";
+    text.textContent = op.data.text;
+    const meta = document.createElement("p");
+    meta.className = "govuk-body-s app-evidence__meta";
+    meta.textContent = `Proposal ${op.data.proposal}, ${String(op.data.judgement).replaceAll("_", " ")} · saved on this device`;
+    li.append(text, meta);
+    if (withErrors) {
+      const errors = document.createElement("p");
+      errors.className = "govuk-error-message";
+      errors.textContent = op.rejected.join("; ");
+      const discard = document.createElement("button");
+      discard.type = "button";
+      discard.className = "govuk-button govuk-button--warning govuk-!-margin-bottom-0";
+      discard.textContent = "Discard";
+      discard.addEventListener("click", async () => { await deleteOp(op.op_id); render(); });
+      li.append(errors, discard);
+    }
+    return li;
+  });
+  const pending = list(waiting, false);
+  const stuck = list(attention, true);
+  panel.querySelector("[data-pending]").replaceChildren(...pending);
+  panel.querySelector("[data-attention]").replaceChildren(...stuck);
+  panel.querySelector("[data-attention-block]").hidden = stuck.length === 0;
+  panel.hidden = pending.length + stuck.length === 0;
+}
+
+function evidenceData(form) {
+  const fields = new FormData(form);
+  const data = {
+    text: fields.get("text") || "",
+    proposal: Number(fields.get("proposal")) || fields.get("proposal") || null,
+    aspect: fields.get("aspect") || "",
+    judgement: fields.get("judgement") || "",
+    strands: fields.getAll("strands"),
+  };
+  const kind = fields.get("source_kind");
+  if (fields.get("fixed_source") === "yes") {
+    data.source_id = fields.get("source_id");
+    data.source_type = fields.get("source_type");
+  } else if (kind === "activity") {
+    data.source_id = fields.get("source_activity") || "";
+    data.source_type = data.source_id ? "" : "activity";
+  } else if (kind === "file_review") {
+    data.source_id = fields.get("source_file") || "";
+    data.source_type = "file_review";
+  } else if (kind === "document") {
+    data.source_type = "document";
+    data.source_label = fields.get("source_label") || "";
+  }
+  return data;
+}
+
+async function keepOnDevice(form) {
+  const id = crypto.randomUUID();
+  await putOp({
+    op_id: crypto.randomUUID(), entity: form.dataset.offlineEntity, action: "create", id, base_version: null,
+    inspection_id: Number(form.dataset.inspectionId), data: evidenceData(form), client_time: new Date().toISOString(),
+  });
+  form.reset();
+  await render();
+  document.getElementById("device-outbox")?.scrollIntoView({ block: "nearest" });
+}
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches("form[data-offline-entity]") || navigator.onLine) return;
+  event.preventDefault();
+  event.stopImmediatePropagation(); // htmx must not try the network either
+  keepOnDevice(form);
+}, true);
+
+// Online but the request failed on the way (htmx forms): keep the capture rather than lose it.
+document.addEventListener("htmx:sendError", (event) => {
+  const form = event.detail.elt.closest("form[data-offline-entity]");
+  if (form) keepOnDevice(form);
+});
+
+async function drain() {
+  if (draining || !navigator.onLine) return;
+  draining = true;
+  try {
+    const ops = (await allOps()).filter((op) => !op.rejected).slice(0, 500);
+    if (ops.length === 0) {
+      delay = MIN_DELAY;
+      return;
+    }
+    const send = ops.map(({ rejected, ...op }) => op);
+    const response = await fetch("/api/v1/sync", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+      body: JSON.stringify({ device_id: deviceId(), ops: send }),
+    });
+    if (!response.ok) throw new Error(`sync answered ${response.status}`); // 5xx, 401...: all kept, tried again
+    const { results } = await response.json();
+    for (const result of results) {
+      const op = ops.find((o) => o.op_id === result.op_id);
+      if (!op) continue;
+      if (result.status === "rejected") {
+        await putOp({ ...op, rejected: result.errors });
+      } else {
+        await deleteOp(op.op_id); // applied, duplicate or conflict: the server holds it now
+      }
+    }
+    setLastSync();
+    delay = MIN_DELAY;
+    if (ops.length === 500) schedule(0);
+  } catch (error) {
+    delay = Math.min(delay * 2, MAX_DELAY);
+    console.info("Sync will be tried again", error.message);
+  } finally {
+    draining = false;
+    await render();
+  }
+}
+
+function schedule(after = delay) {
+  clearTimeout(timer);
+  timer = setTimeout(async () => { await drain(); schedule(); }, after);
+}
+
+function deviceId() {
+  let id = localStorage.getItem("sendfw-device");
+  if (!id) {
+    id = crypto.randomUUID();
+    localStorage.setItem("sendfw-device", id);
+  }
+  return id;
+}
+
+if (user) {
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});
+  window.addEventListener("online", () => { render(); drain(); });
+  window.addEventListener("offline", render);
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-sync-now]")) drain();
+  });
+  render().then(drain);
+  schedule();
+}
+body.dataset.outboxReady = "yes";
