@@ -57,3 +57,38 @@ def test_three_captures_offline_survive_a_reload_then_sync_to_a_second_inspector
     for text in TEXTS:
         assert board.count(text) == 1  # each arrived exactly once
     assert page.errors == [] and other.errors == []
+
+
+def test_sign_out_is_refused_with_unsynced_work_and_the_next_user_sees_none_of_it(live_server, page_at):
+    page = page_at(768)
+    sign_in(page, live_server, "peer@example.org", "demo-peer-password")
+    page.get_by_role("link", name=DEMO_AREA).click()
+    page.wait_for_url(re.compile(r"/inspections/\d+$"))
+    base = page.url
+    page.goto(f"{base}/evidence/new")
+    page.context.set_offline(True)
+    capture(page, "Fictional capture that must not leak to the next user.")
+    page.locator("#device-outbox [data-pending] li").first.wait_for()
+
+    page.get_by_role("button", name=re.compile("^Sign out")).click()
+    warning = page.locator("#signout-warning")
+    warning.wait_for()
+    assert "1 capture has not reached the server yet." in warning.inner_text()
+    assert page.url == f"{base}/evidence/new"  # still signed in, nothing lost
+    assert page.locator("#device-outbox [data-pending] li").count() == 1
+
+    page.context.set_offline(False)
+    page.route("**/api/v1/sync", lambda route: route.abort())  # the capture cannot get through...
+    page.get_by_role("button", name="Discard them and sign out").click()  # ...so the inspector chooses to discard
+    page.wait_for_url(re.compile(r"/login"))
+    page.unroute("**/api/v1/sync")
+    page.errors.clear()  # the aborted sync requests above were logged as failed loads, as intended
+    cached = page.evaluate("caches.open('sendfw-pages').then(c => c.keys()).then(k => k.map(r => r.url))")
+    assert not [url for url in cached if "/inspections" in url]  # the peer's saved pages are gone
+
+    sign_in(page, live_server, "cqc@example.org", "demo-cqc-password")
+    page.goto(f"{base}/evidence/new")
+    page.locator("#sync-status", has_text="waiting to sync").wait_for()
+    assert page.locator("#device-outbox [data-pending] li").count() == 0
+    assert "0 captures waiting" in page.locator("#sync-status").inner_text()
+    assert page.errors == []

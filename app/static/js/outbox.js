@@ -193,7 +193,51 @@ function deviceId() {
   return id;
 }
 
+// Signing out: refused while captures wait on this device, unless the user says to discard them; then this
+// user's outbox, saved pages and sync records are wiped from the device.
+async function wipeDevice() {
+  await new Promise((resolve) => {
+    const request = indexedDB.deleteDatabase(`sendfw-outbox-${user}`);
+    request.onsuccess = request.onerror = request.onblocked = () => resolve();
+  });
+  localStorage.removeItem(`sendfw-last-sync-${user}`);
+  if ("caches" in window) await caches.delete("sendfw-pages");
+}
+
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  if (!form.matches("form[action='/logout']") || !user) return;
+  event.preventDefault();
+  const waiting = (await allOps()).length;
+  const warning = document.getElementById("signout-warning");
+  if (waiting > 0 && !form.dataset.discard) {
+    warning.querySelector("[data-count]").textContent =
+      `${waiting} capture${waiting === 1 ? " has" : "s have"} not reached the server yet.`;
+    warning.hidden = false;
+    warning.focus();
+    return;
+  }
+  await wipeDevice();
+  form.submit();
+}, true);
+
+document.addEventListener("click", (event) => {
+  const discard = event.target.closest("[data-discard-and-sign-out]");
+  if (!discard) return;
+  const form = document.querySelector("form[action='/logout']");
+  form.dataset.discard = "yes";
+  form.requestSubmit();
+});
+
+// Another person signing in on this device starts with nothing of the last person's saved pages.
+async function claimDevice() {
+  const last = localStorage.getItem("sendfw-device-user");
+  if (last && last !== user && "caches" in window) await caches.delete("sendfw-pages");
+  localStorage.setItem("sendfw-device-user", user);
+}
+
 if (user) {
+  claimDevice();
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});
   window.addEventListener("online", () => { render(); drain(); });
   window.addEventListener("offline", render);
