@@ -92,3 +92,87 @@ def test_sign_out_is_refused_with_unsynced_work_and_the_next_user_sees_none_of_i
     assert page.locator("#device-outbox [data-pending] li").count() == 0
     assert "0 captures waiting" in page.locator("#sync-status").inner_text()
     assert page.errors == []
+
+
+def go_offline_on_capture_page(page, live_server, email, password):
+    sign_in(page, live_server, email, password)
+    page.get_by_role("link", name=DEMO_AREA).click()
+    page.wait_for_url(re.compile(r"/inspections/\d+$"))
+    base = page.url
+    page.goto(f"{base}/evidence/new")
+    page.context.set_offline(True)
+    return base
+
+
+def board_text(page, base):
+    page.goto(f"{base}/board?proposal=1&aspect=timeliness")
+    return page.locator("#aspect-timeliness").inner_text()
+
+
+def test_server_errors_then_recovery_lose_nothing_and_duplicate_nothing(live_server, page_at):
+    page = page_at(768)
+    base = go_offline_on_capture_page(page, live_server, "lead@example.org", "demo-lead-password")
+    texts = [f"Fictional capture {n} sent through a failing server." for n in (1, 2)]
+    for n, text in enumerate(texts):
+        capture(page, text)
+        page.locator("#device-outbox [data-pending] li").nth(n).wait_for()
+        page.wait_for_timeout(1100)
+    failures = []
+
+    def fail_then_lose_receipt(route):
+        # Two plain 500s; then the server applies the batch but its answer never arrives (as if it stopped
+        # mid-response); after that, the real server answers.
+        if len(failures) < 2:
+            failures.append("500")
+            route.fulfill(status=500, body="Internal Server Error")
+        elif len(failures) == 2:
+            failures.append("lost")
+            route.fetch()
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/sync", fail_then_lose_receipt)
+    page.context.set_offline(False)
+    page.locator("#device-outbox").wait_for(state="hidden", timeout=60_000)
+    assert failures == ["500", "500", "lost"]
+    page.unroute("**/api/v1/sync")
+    page.errors.clear()  # the failed sync requests were logged by the browser, as intended
+    text = board_text(page, base)
+    for capture_text in texts:
+        assert text.count(capture_text) == 1
+    assert page.errors == []
+
+
+def test_a_rejected_capture_waits_in_needs_attention_while_later_ones_sync(live_server, page_at):
+    page = page_at(768)
+    base = go_offline_on_capture_page(page, live_server, "cqc@example.org", "demo-cqc-password")
+    form = page.locator("#capture-form")
+    form.get_by_label("What did you see or hear?").fill("Fictional capture with no aspect chosen.")
+    form.get_by_label("1. Identifying needs").check()
+    form.get_by_label("Strength", exact=True).check()
+    form.get_by_label("Education", exact=True).check()
+    form.get_by_role("button", name="Save evidence").click()
+    page.locator("#device-outbox [data-pending] li").first.wait_for()
+    page.wait_for_timeout(1100)
+    capture(page, "Fictional capture after the faulty one.")
+    page.locator("#device-outbox [data-pending] li").nth(1).wait_for()
+
+    page.context.set_offline(False)
+    attention = page.locator("#device-outbox [data-attention] li")
+    attention.first.wait_for(timeout=20_000)
+    page.locator("#device-outbox [data-pending] li").first.wait_for(state="detached", timeout=20_000)
+    assert "aspect: Select the aspect this evidence is about" in attention.first.inner_text()
+    assert "Fictional capture after the faulty one." in board_text(page, base)
+
+    page.goto(f"{base}/evidence/new")
+    page.get_by_role("button", name="Correct it").click()
+    assert page.locator("#capture-form textarea[name=text]").input_value() == "Fictional capture with no aspect chosen."
+    page.locator("#capture-form").get_by_label("How timely was the identification").check()
+    page.get_by_role("button", name="Save evidence").click()  # online now: the plain form path
+    page.wait_for_url(re.compile(r"/board"))
+    assert "Fictional capture with no aspect chosen." in board_text(page, base)
+    page.goto(f"{base}/evidence/new")
+    page.locator("#sync-status", has_text="0 captures waiting").wait_for()
+    assert page.locator("#device-outbox [data-attention] li").count() == 0
+    assert page.errors == []

@@ -6,7 +6,7 @@
 const body = document.body;
 const user = document.querySelector('meta[name="sync-user"]')?.content;
 const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content;
-const MIN_DELAY = 5_000;
+const MIN_DELAY = 2_000;
 const MAX_DELAY = 300_000;
 let delay = MIN_DELAY;
 let timer = null;
@@ -73,12 +73,17 @@ async function render() {
       const errors = document.createElement("p");
       errors.className = "govuk-error-message";
       errors.textContent = op.rejected.join("; ");
+      const fix = document.createElement("button");
+      fix.type = "button";
+      fix.className = "govuk-button govuk-button--secondary govuk-!-margin-bottom-0 govuk-!-margin-right-2";
+      fix.textContent = "Correct it";
+      fix.addEventListener("click", async () => { if (putBack(op)) { await deleteOp(op.op_id); render(); } });
       const discard = document.createElement("button");
       discard.type = "button";
       discard.className = "govuk-button govuk-button--warning govuk-!-margin-bottom-0";
       discard.textContent = "Discard";
       discard.addEventListener("click", async () => { await deleteOp(op.op_id); render(); });
-      li.append(errors, discard);
+      li.append(errors, fix, discard);
     }
     return li;
   });
@@ -88,6 +93,29 @@ async function render() {
   panel.querySelector("[data-attention]").replaceChildren(...stuck);
   panel.querySelector("[data-attention-block]").hidden = stuck.length === 0;
   panel.hidden = pending.length + stuck.length === 0;
+}
+
+// "Correct it": the refused capture goes back into the form, to be fixed and saved again as a new capture.
+function putBack(op) {
+  const form = document.querySelector("form[data-offline-entity='evidence_item']");
+  if (!form) return false;
+  const set = (name, value) => {
+    form.querySelectorAll(`[name="${name}"]`).forEach((input) => {
+      if (input.type === "radio" || input.type === "checkbox") {
+        input.checked = Array.isArray(value) ? value.includes(input.value) : String(value) === input.value;
+      } else {
+        input.value = value ?? "";
+      }
+    });
+  };
+  set("text", op.data.text);
+  set("proposal", op.data.proposal);
+  set("aspect", op.data.aspect);
+  set("judgement", op.data.judgement);
+  set("strands", op.data.strands || []);
+  form.querySelector("input[name=proposal]")?.dispatchEvent(new Event("change", { bubbles: true }));
+  form.querySelector("[name=text]")?.focus();
+  return true;
 }
 
 function evidenceData(form) {
