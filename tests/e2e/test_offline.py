@@ -176,3 +176,33 @@ def test_a_rejected_capture_waits_in_needs_attention_while_later_ones_sync(live_
     page.locator("#sync-status", has_text="0 captures waiting").wait_for()
     assert page.locator("#device-outbox [data-attention] li").count() == 0
     assert page.errors == []
+
+
+def test_two_inspectors_editing_the_same_item_offline_get_a_visible_conflict_keeping_both(live_server, page_at):
+    lead, cqc = page_at(768), page_at(768)
+    sign_in(lead, live_server, "lead@example.org", "demo-lead-password")
+    lead.get_by_role("link", name=DEMO_AREA).click()
+    lead.wait_for_url(re.compile(r"/inspections/\d+$"))
+    base = lead.url
+    lead.goto(f"{base}/board?proposal=2")
+    edit_url = lead.locator(".app-evidence a", has_text="Edit").first.get_attribute("href")
+    sign_in(cqc, live_server, "cqc@example.org", "demo-cqc-password")
+    for page in (lead, cqc):
+        page.goto(live_server + edit_url)
+        page.context.set_offline(True)
+    for page, text in ((lead, "Lead's offline fictional wording."), (cqc, "CQC inspector's offline fictional wording.")):
+        page.locator("#capture-form textarea[name=text]").fill(text)
+        page.get_by_role("button", name="Save changes").click()
+        page.locator("#device-outbox [data-pending] li", has_text="edit saved on this device").wait_for()
+    lead.context.set_offline(False)
+    lead.locator("#device-outbox").wait_for(state="hidden", timeout=20_000)
+    cqc.context.set_offline(False)
+    cqc.locator("#device-outbox").wait_for(state="hidden", timeout=20_000)
+
+    lead.goto(f"{base}/conflicts")
+    section = lead.locator("section[id^=conflict-]", has_text="CQC inspector's offline fictional wording.")
+    assert section.locator("[data-current]").inner_text() == "Lead's offline fictional wording."
+    assert section.locator("[data-incoming]").inner_text() == "CQC inspector's offline fictional wording."
+    lead.goto(f"{base}/board?proposal=2")
+    assert lead.locator("[data-conflict]").count() >= 1
+    assert lead.errors == [] and cqc.errors == []

@@ -67,7 +67,8 @@ async function render() {
     text.textContent = op.data.text;
     const meta = document.createElement("p");
     meta.className = "govuk-body-s app-evidence__meta";
-    meta.textContent = `Proposal ${op.data.proposal}, ${String(op.data.judgement).replaceAll("_", " ")} · saved on this device`;
+    meta.textContent = `Proposal ${op.data.proposal}, ${String(op.data.judgement).replaceAll("_", " ")} · ` +
+      `${op.action === "update" ? "edit " : ""}saved on this device`;
     li.append(text, meta);
     if (withErrors) {
       const errors = document.createElement("p");
@@ -145,12 +146,14 @@ function evidenceData(form) {
 }
 
 async function keepOnDevice(form) {
-  const id = crypto.randomUUID();
+  // An edit carries the version it was made from, so the server can tell if someone else changed it meanwhile.
+  const editing = Boolean(form.dataset.entityId);
   await putOp({
-    op_id: crypto.randomUUID(), entity: form.dataset.offlineEntity, action: "create", id, base_version: null,
+    op_id: crypto.randomUUID(), entity: form.dataset.offlineEntity, action: editing ? "update" : "create",
+    id: form.dataset.entityId || crypto.randomUUID(), base_version: editing ? Number(form.dataset.baseVersion) : null,
     inspection_id: Number(form.dataset.inspectionId), data: evidenceData(form), client_time: new Date().toISOString(),
   });
-  form.reset();
+  if (!editing) form.reset();
   await render();
   document.getElementById("device-outbox")?.scrollIntoView({ block: "nearest" });
 }
