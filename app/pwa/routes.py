@@ -7,7 +7,11 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from app.fieldwork import service as fieldwork
+from app.inspections import service as inspections
+from app.inspections.deps import CurrentInspection
 from app.web.assets import static_url
+from app.web.deps import DbSession
 from app.web.templating import render, templates
 
 router = APIRouter(include_in_schema=False)
@@ -48,3 +52,17 @@ def manifest():
 @router.get("/offline")
 def offline_page(request: Request):
     return render(request, "pwa/offline.html")
+
+
+@router.get("/inspections/{inspection_id}/offline-pages")
+def offline_pages(inspection: CurrentInspection, db: DbSession):
+    """What a tablet saves to work on this inspection offline: every page of it an inspector may need."""
+    base = f"/inspections/{inspection.id}"
+    schedule = inspections.schedule_of(inspection)
+    pages = [base, f"{base}/plan", f"{base}/settings", f"{base}/files", f"{base}/files/summary",
+             f"{base}/evidence/new", f"{base}/activities/new", f"{base}/files/new", f"{base}/conflicts"]
+    pages += [f"{base}/board?proposal={p.number}" for p in inspections.profile_of(inspection).proposals]
+    pages += [f"{base}/summary?day={day.isoformat()}" for day in schedule.on_site_days]
+    pages += [f"{base}/activities/{a.id}" for a in fieldwork.list_activities(session=db, inspection=inspection)]
+    pages += [f"{base}/files/{r.id}" for r in fieldwork.list_file_reviews(session=db, inspection=inspection)]
+    return {"pages": pages}

@@ -206,3 +206,31 @@ def test_two_inspectors_editing_the_same_item_offline_get_a_visible_conflict_kee
     lead.goto(f"{base}/board?proposal=2")
     assert lead.locator("[data-conflict]").count() >= 1
     assert lead.errors == [] and cqc.errors == []
+
+
+def test_make_an_inspection_available_offline_then_browse_it_with_no_connection(live_server, page_at):
+    page = page_at(768)
+    sign_in(page, live_server, "lead@example.org", "demo-lead-password")
+    page.get_by_role("link", name=DEMO_AREA).click()
+    page.wait_for_url(re.compile(r"/inspections/\d+$"))
+    base = page.url
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()
+    page.get_by_role("button", name="Make this inspection available offline").click()
+    progress = page.locator("[data-offline-progress]", has_text="Available offline:")
+    progress.wait_for(timeout=30_000)
+    saved = int(re.search(r"(\d+) pages saved", progress.inner_text()).group(1))
+    assert saved >= 20
+    assert "MB stored" in page.locator("#sync-status").inner_text()
+    page.context.set_offline(True)
+    for path, heading in [("/plan", "Day plan"), ("/board?proposal=3", "Evidence board"), ("/files/summary",
+                                                                                           "File-sample summary")]:
+        page.goto(base + path)  # never opened before going offline
+        assert page.locator("h1").inner_text() == heading
+    page.goto(f"{base}/board?proposal=4")
+    page.get_by_role("link", name="Day plan").click()
+    assert page.locator("h1").inner_text() == "Day plan"
+    page.goto(f"{live_server}/admin/audit")  # not saved: the offline page, not an error
+    assert page.locator("h1").inner_text() == "You are offline"
+    page.context.set_offline(False)
+    assert page.errors == []

@@ -50,9 +50,12 @@ async function render() {
     status.querySelector("[data-online]").textContent = navigator.onLine ? "Online" : "Offline";
     status.querySelector("[data-waiting]").textContent =
       `${waiting.length} capture${waiting.length === 1 ? "" : "s"} waiting to sync`;
+    const days = last ? Math.floor((Date.now() - new Date(last)) / 86_400_000) : null;
     status.querySelector("[data-last-sync]").textContent = last
-      ? `last synced ${new Date(last).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}`
+      ? `last synced ${new Date(last).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}` +
+        (days >= 1 ? ` (${days} day${days === 1 ? "" : "s"} ago${days >= 2 ? ": connect and sync soon" : ""})` : "")
       : "not synced yet on this device";
+    showStorage(status.querySelector("[data-storage]"));
   }
   const panel = document.getElementById("device-outbox");
   if (!panel) return;
@@ -224,6 +227,52 @@ function deviceId() {
   return id;
 }
 
+// Storage: how much this device holds, and whether the browser promised to keep it.
+async function showStorage(element) {
+  if (!element || !navigator.storage?.estimate) return;
+  const { usage = 0, quota = 0 } = await navigator.storage.estimate();
+  const kept = navigator.storage.persisted ? await navigator.storage.persisted() : false;
+  const megabytes = (usage / 1_048_576).toFixed(1);
+  const nearlyFull = quota && usage / quota > 0.8;
+  element.textContent = `${megabytes} MB stored` + (kept
+    ? ", kept until you sign out"
+    : ": the browser may clear it if space runs low, so sync before leaving signal") + (nearlyFull ? " (storage nearly full)" : "");
+}
+
+// "Make this inspection available offline": save every page of it on the device, with progress, and keep them
+// fresh while online (at most hourly).
+async function saveForOffline(box, quiet) {
+  const progress = box.querySelector("[data-offline-progress]");
+  if (navigator.storage?.persist) await navigator.storage.persist();
+  const { pages } = await (await fetch(box.dataset.offlineSave, { credentials: "same-origin" })).json();
+  let done = 0;
+  for (const url of pages) {
+    // The service worker keeps a copy of every page fetched as HTML.
+    await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } }).catch(() => {});
+    done += 1;
+    if (!quiet) progress.textContent = `Saving pages for offline use: ${done} of ${pages.length}`;
+  }
+  localStorage.setItem(`sendfw-offline-${user}-${box.dataset.inspectionId}`, new Date().toISOString());
+  progress.textContent = `Available offline: ${pages.length} pages saved on this device ` +
+    `${new Date().toLocaleTimeString("en-GB", { timeStyle: "short" })}.`;
+  render();
+}
+
+function offlineSaving() {
+  const box = document.querySelector("[data-offline-save]");
+  if (!box || !("serviceWorker" in navigator)) return;
+  box.hidden = false;
+  box.querySelector("[data-save-offline]").addEventListener("click", () => saveForOffline(box, false));
+  const saved = localStorage.getItem(`sendfw-offline-${user}-${box.dataset.inspectionId}`);
+  if (saved) {
+    box.querySelector("[data-offline-progress]").textContent =
+      `Available offline since ${new Date(saved).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}.`;
+    if (navigator.onLine && Date.now() - new Date(saved) > 3_600_000) {
+      navigator.serviceWorker.ready.then(() => saveForOffline(box, true));
+    }
+  }
+}
+
 // Signing out: refused while captures wait on this device, unless the user says to discard them; then this
 // user's outbox, saved pages and sync records are wiped from the device.
 async function wipeDevice() {
@@ -231,7 +280,8 @@ async function wipeDevice() {
     const request = indexedDB.deleteDatabase(`sendfw-outbox-${user}`);
     request.onsuccess = request.onerror = request.onblocked = () => resolve();
   });
-  localStorage.removeItem(`sendfw-last-sync-${user}`);
+  Object.keys(localStorage).filter((key) => key.startsWith(`sendfw-offline-${user}-`) || key === `sendfw-last-sync-${user}`)
+    .forEach((key) => localStorage.removeItem(key));
   if ("caches" in window) await caches.delete("sendfw-pages");
 }
 
@@ -269,6 +319,7 @@ async function claimDevice() {
 
 if (user) {
   claimDevice();
+  offlineSaving();
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});
   window.addEventListener("online", () => { render(); drain(); });
   window.addEventListener("offline", render);
