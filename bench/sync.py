@@ -203,7 +203,7 @@ def main() -> None:
     if not pg:
         lines.append("| PostgreSQL | not run: no server at 127.0.0.1:5432 | | | | | |")
     lines += ["", "Targets: ours within 5x of the raw insert; ours at least as fast as the peer (ratio <= 1). "
-              "Bytes to make an inspection available offline: not measured yet (the offline cache is not built).", ""]
+              "Bytes to make an inspection available offline: see bench/offline_bytes.py.", ""]
     report = "\n".join(lines)
     print(report)
     if args.record:

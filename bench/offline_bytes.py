@@ -1,0 +1,69 @@
+"""Bytes a tablet downloads to make the demo inspection available offline: the app shell the service worker
+precaches (as the server sends it, gzipped where it gzips) plus every page listed by
+GET /inspections/{id}/offline-pages, fetched as the "Make this inspection available offline" button does.
+
+    .venv/bin/python bench/offline_bytes.py [--record]
+"""
+
+import json
+import os
+import platform
+import re
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from page_weight import ROOT, start_server  # noqa: E402
+
+
+def wire_bytes(client: httpx.Client, url: str) -> int:
+    with client.stream("GET", url, headers={"Accept": "text/html", "Accept-Encoding": "gzip"}) as response:
+        assert response.status_code == 200, url
+        return len(b"".join(response.iter_raw()))
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        server, base = start_server(Path(tmp))
+        try:
+            client = httpx.Client(base_url=base)
+            token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+            client.post("/login", data={"email": "lead@example.org", "password": "demo-lead-password", "csrf_token": token})
+            inspection = re.search(r'href="/inspections/(\d+)"', client.get("/inspections").text).group(1)
+            shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", client.get("/sw.js").text).group(1))
+            pages = client.get(f"/inspections/{inspection}/offline-pages").json()["pages"]
+            shell_bytes = sum(wire_bytes(client, url) for url in shell) + wire_bytes(client, "/sw.js")
+            page_bytes = sum(wire_bytes(client, url) for url in pages)
+        finally:
+            server.terminate()
+            server.wait()
+    total = shell_bytes + page_bytes
+    report = "\n".join([
+        f"## {date.today().isoformat()} on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}), the demo inspection",
+        "",
+        "| what | items | bytes on the wire |",
+        "| --- | ---: | ---: |",
+        f"| app shell (service worker and precached assets) | {len(shell) + 1} | {shell_bytes:,} |",
+        f"| pages of the inspection | {len(pages)} | {page_bytes:,} |",
+        f"| **total** | | **{total:,}** ({total / 1024:.0f} KB) |",
+        "",
+        "Pages are sent uncompressed by the app (they carry the CSRF token); a TLS proxy that compresses them "
+        "would cut their share by about four fifths.",
+        "",
+    ])
+    print(report)
+    if "--record" in sys.argv:
+        out = ROOT / "bench" / "results" / "offline_bytes.md"
+        if not out.exists():
+            out.write_text("# Bytes to make an inspection available offline\n\nRecorded by `bench/offline_bytes.py --record`.\n\n")
+        with out.open("a") as f:
+            f.write(report + "\n")
+
+
+if __name__ == "__main__":
+    main()
