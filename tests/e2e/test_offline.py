@@ -234,3 +234,41 @@ def test_make_an_inspection_available_offline_then_browse_it_with_no_connection(
     assert page.locator("h1").inner_text() == "You are offline"
     page.context.set_offline(False)
     assert page.errors == []
+
+
+def test_a_visit_and_a_case_file_recorded_offline_arrive_when_back_online(live_server, page_at):
+    page = page_at(768)
+    sign_in(page, live_server, "lead@example.org", "demo-lead-password")
+    page.get_by_role("link", name=DEMO_AREA).click()
+    page.wait_for_url(re.compile(r"/inspections/\d+$"))
+    base = page.url
+    page.goto(f"{base}/activities/new")
+    page.goto(f"{base}/files/new")
+    page.context.set_offline(True)
+
+    page.goto(f"{base}/activities/new")  # from the device's saved copy
+    page.get_by_label("Data or document review").check()
+    page.get_by_label("Title (optional)").fill("Offline fictional review of the local offer")
+    page.get_by_role("button", name="Save activity").click()
+    page.locator("#device-outbox [data-pending] li", has_text="Offline fictional review").wait_for()
+
+    page.goto(f"{base}/files/new")
+    page.get_by_label("Case reference").fill("OFF-01")
+    page.get_by_label("16 to 19").check()
+    page.locator("#setting_type").check()
+    page.get_by_label("SEN support", exact=True).check()
+    page.get_by_label("HI – hearing impairment").check()
+    page.get_by_label("Latest attendance (optional)").fill("48")
+    page.locator("#rating-child_involved").check()  # strong
+    page.get_by_role("button", name="Save case file").click()
+    page.locator("#device-outbox [data-pending] li", has_text="Case file OFF-01").wait_for()
+    assert page.locator("#device-outbox [data-pending] li").count() == 2
+
+    page.context.set_offline(False)
+    page.locator("#device-outbox").wait_for(state="hidden", timeout=20_000)
+    page.goto(f"{base}/plan")
+    assert page.locator("#days", has_text="Offline fictional review of the local offer").count() == 1
+    page.goto(f"{base}/files")
+    row = page.locator("#files tbody tr", has_text="OFF-01")
+    assert "Severe absence" in row.inner_text()
+    assert page.errors == []

@@ -67,11 +67,13 @@ async function render() {
     li.dataset.opId = op.op_id;
     const text = document.createElement("p");
     text.className = "govuk-body govuk-!-margin-bottom-1";
-    text.textContent = op.data.text;
+    text.textContent = summaryOf(op);
     const meta = document.createElement("p");
     meta.className = "govuk-body-s app-evidence__meta";
-    meta.textContent = `Proposal ${op.data.proposal}, ${String(op.data.judgement).replaceAll("_", " ")} · ` +
-      `${op.action === "update" ? "edit " : ""}saved on this device`;
+    const what = op.entity === "evidence_item"
+      ? `Proposal ${op.data.proposal}, ${String(op.data.judgement).replaceAll("_", " ")}`
+      : op.entity.replaceAll("_", " ");
+    meta.textContent = `${what} · ${op.action === "update" ? "edit " : ""}saved on this device`;
     li.append(text, meta);
     if (withErrors) {
       const errors = document.createElement("p");
@@ -87,7 +89,7 @@ async function render() {
       discard.className = "govuk-button govuk-button--warning govuk-!-margin-bottom-0";
       discard.textContent = "Discard";
       discard.addEventListener("click", async () => { await deleteOp(op.op_id); render(); });
-      li.append(errors, fix, discard);
+      li.append(errors, ...(op.entity === "evidence_item" ? [fix] : []), discard);
     }
     return li;
   });
@@ -148,13 +150,58 @@ function evidenceData(form) {
   return data;
 }
 
+function isoDate(fields, name) {
+  const [day, month, year] = ["day", "month", "year"].map((part) => (fields.get(`${name}-${part}`) || "").trim());
+  if (!day && !month && !year) return "";
+  return `${year.padStart(4, "0")}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
+}
+
+function activityData(form) {
+  const fields = new FormData(form);
+  const roles = fields.getAll("attendee_roles[]");
+  const organisations = fields.getAll("attendee_organisations[]");
+  return {
+    kind: fields.get("kind") || "", meeting_with: fields.get("meeting_with") || "",
+    setting_id: fields.get("setting_id") || "", title: fields.get("title") || "", day: fields.get("day") || "",
+    start_time: fields.get("start_time") || "", inspector_ids: fields.getAll("inspector_ids").map(Number),
+    attendees: roles.map((role, i) => ({ role, organisation: organisations[i] || "" })).filter((a) => a.role || a.organisation),
+    notes: fields.get("notes") || "",
+  };
+}
+
+function fileReviewData(form) {
+  const fields = new FormData(form);
+  const data = { ratings: {} };
+  for (const name of ["case_reference", "age_band", "setting_type", "sen_status", "primary_need", "attendance_percent",
+    "health_contributed", "social_care_contributed", "notes", "activity_id"]) {
+    data[name] = fields.get(name) || "";
+  }
+  for (const name of ["concern_raised_on", "assessment_requested_on", "plan_issued_on"]) data[name] = isoDate(fields, name);
+  for (const [key, value] of fields.entries()) {
+    if (key.startsWith("rating-") && value) {
+      const code = key.slice("rating-".length);
+      data.ratings[code] = { rating: value, comment: fields.get(`comment-${code}`) || "" };
+    }
+  }
+  return data;
+}
+
+const DATA_OF = { evidence_item: evidenceData, activity: activityData, file_review: fileReviewData };
+
+function summaryOf(op) {
+  if (op.entity === "activity") return op.data.title || `${String(op.data.kind).replaceAll("_", " ")} on ${op.data.day}`;
+  if (op.entity === "file_review") return `Case file ${op.data.case_reference}`;
+  return op.data.text;
+}
+
 async function keepOnDevice(form) {
   // An edit carries the version it was made from, so the server can tell if someone else changed it meanwhile.
   const editing = Boolean(form.dataset.entityId);
   await putOp({
     op_id: crypto.randomUUID(), entity: form.dataset.offlineEntity, action: editing ? "update" : "create",
     id: form.dataset.entityId || crypto.randomUUID(), base_version: editing ? Number(form.dataset.baseVersion) : null,
-    inspection_id: Number(form.dataset.inspectionId), data: evidenceData(form), client_time: new Date().toISOString(),
+    inspection_id: Number(form.dataset.inspectionId), data: DATA_OF[form.dataset.offlineEntity](form),
+    client_time: new Date().toISOString(),
   });
   if (!editing) form.reset();
   await render();
