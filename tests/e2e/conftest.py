@@ -27,34 +27,56 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class AppServer:
+    """The app under uvicorn on loopback, on its own SQLite database; it can be stopped and started again."""
+
+    def __init__(self, workdir: Path):
+        self.workdir = workdir
+        self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir / 'live.db'}", "ENVIRONMENT": "test",
+                    "SECRET_KEY": "e2e-secret-key-that-is-long-enough-0123456789", "UPLOAD_DIR": str(workdir / "uploads")}
+        for command in (["migrate"], ["seed-demo"]):
+            subprocess.run([sys.executable, "-m", "app.cli", *command], cwd=ROOT, env=self.env, check=True,
+                           capture_output=True)
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+        self.start()
+
+    def start(self) -> None:
+        log = open(self.workdir / "server.log", "a")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
+             "--port", str(self.port)], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.stop()
+        pytest.fail(f"the app did not start: {(self.workdir / 'server.log').read_text()}")
+
+    def stop(self) -> None:
+        """Killed, not shut down gracefully: as when a server falls over."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[str]:
-    workdir = tmp_path_factory.mktemp("live")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir / 'live.db'}", "ENVIRONMENT": "test",
-           "SECRET_KEY": "e2e-secret-key-that-is-long-enough-0123456789", "UPLOAD_DIR": str(workdir / "uploads")}
-    for command in (["migrate"], ["seed-demo"]):
-        subprocess.run([sys.executable, "-m", "app.cli", *command], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
-    port = _free_port()
-    log = open(workdir / "server.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
-         "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        server.terminate()
-        pytest.fail(f"the app did not start: {(workdir / 'server.log').read_text()}")
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    server = AppServer(tmp_path_factory.mktemp("live"))
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def own_server(tmp_path) -> Iterator[AppServer]:
+    """A server of the test's own, for tests that stop it."""
+    server = AppServer(tmp_path)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -272,3 +272,42 @@ def test_a_visit_and_a_case_file_recorded_offline_arrive_when_back_online(live_s
     row = page.locator("#files tbody tr", has_text="OFF-01")
     assert "Severe absence" in row.inner_text()
     assert page.errors == []
+
+
+def test_server_stopped_in_the_middle_of_a_sync_and_restarted_loses_and_duplicates_nothing(own_server, page_at):
+    page = page_at(768)
+    base = go_offline_on_capture_page(page, own_server.url, "lead@example.org", "demo-lead-password")
+    texts = [f"Fictional capture {n} sent as the server fell over." for n in (1, 2)]
+    for n, text in enumerate(texts):
+        capture(page, text)
+        page.locator("#device-outbox [data-pending] li").nth(n).wait_for()
+        page.wait_for_timeout(1100)
+    stopped = []
+
+    def stop_mid_sync(route):
+        # The server receives and applies the batch, then is killed before its answer reaches the tablet.
+        if stopped:  # a retry while it is down
+            route.abort()
+            return
+        route.fetch()
+        own_server.stop()
+        stopped.append(True)
+        route.abort()
+
+    page.route("**/api/v1/sync", stop_mid_sync)
+    page.context.set_offline(False)
+    page.wait_for_timeout(500)
+    for _ in range(100):
+        if stopped:
+            break
+        page.wait_for_timeout(100)
+    assert stopped
+    page.unroute("**/api/v1/sync")
+    assert page.locator("#device-outbox [data-pending] li").count() == 2  # no receipt: still on the device
+    own_server.start()
+    page.locator("#device-outbox").wait_for(state="hidden", timeout=30_000)
+    page.errors.clear()  # the failed requests while the server was down were logged, as intended
+    text = board_text(page, base)
+    for capture_text in texts:
+        assert text.count(capture_text) == 1
+    assert page.errors == []
