@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse
 
 from app.errors import ValidationFailed
 from app.evidence.routes import inline_capture
+from app.sync.entities import ENTITIES
 from app.fieldwork import rules, service
 from app.fieldwork.models import (ActivityKind, AgeBand, Contribution, IdentifierKind, MeetingWith, PrimaryNeed, Rating,
                                   SenStatus, SettingType)
@@ -137,6 +138,7 @@ def _activity_page(request, db, user, inspection, activity, **extra):
     return render(request, "fieldwork/activity.html", page_context(
         db, user, inspection, "plan", activity=activity, setting=settings.get(activity.setting_id), names=team,
         **inline_capture(db, inspection, activity.kind, activity.id),
+        record=ENTITIES["activity"].to_data(activity),  # for notes saved offline: the op carries the whole record
         reviews=[r for r in service.list_file_reviews(session=db, inspection=inspection) if r.activity_id == activity.id],
         **extra))
 

@@ -311,3 +311,32 @@ def test_server_stopped_in_the_middle_of_a_sync_and_restarted_loses_and_duplicat
     for capture_text in texts:
         assert text.count(capture_text) == 1
     assert page.errors == []
+
+
+def test_notes_typed_offline_on_an_activity_are_kept_and_synced_as_one_edit(live_server, page_at):
+    page = page_at(768)
+    sign_in(page, live_server, "cqc@example.org", "demo-cqc-password")
+    page.get_by_role("link", name=DEMO_AREA).click()
+    page.wait_for_url(re.compile(r"/inspections/\d+$"))
+    page.goto(page.url + "/plan")
+    page.locator("#days a", has_text="Meeting with leaders of health").first.click()
+    activity_url = page.url
+    notes = page.locator("#notes-text")
+    notes.fill("Online fictional note.")
+    page.locator("#notes-status", has_text="Saved").wait_for()  # autosaved online: version moves on
+    assert page.locator("#notes").get_attribute("data-base-version") == page.locator("#notes-status").get_attribute(
+        "data-version")
+    page.context.set_offline(True)
+    notes.fill("Online fictional note. Then more typed offline")
+    page.locator("#notes-status", has_text="Saved on this device").wait_for(timeout=10_000)
+    notes.fill("Online fictional note. Then more typed offline, and more.")
+    page.wait_for_timeout(2500)  # a second autosave attempt: it replaces the first, not queued beside it
+    assert page.locator("#device-outbox [data-pending] li").count() == 1
+    page.context.set_offline(False)
+    page.locator("#device-outbox").wait_for(state="hidden", timeout=20_000)
+    page.goto(activity_url)
+    assert page.locator("#notes-text").input_value() == "Online fictional note. Then more typed offline, and more."
+    page.errors.clear()  # htmx logs its failed autosave requests while offline
+    page.goto(activity_url.rsplit("/activities", 1)[0] + "/conflicts")
+    assert "Then more typed offline" not in page.locator("main").inner_text()
+    assert page.errors == []

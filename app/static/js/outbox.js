@@ -188,6 +188,17 @@ function fileReviewData(form) {
 
 const DATA_OF = { evidence_item: evidenceData, activity: activityData, file_review: fileReviewData };
 
+// A form that edits part of a record (an activity's notes) carries the whole record; the op sends it whole.
+function dataOf(form) {
+  if (form.dataset.record) {
+    const fields = new FormData(form);
+    const record = JSON.parse(form.dataset.record);
+    for (const key of Object.keys(record)) if (fields.has(key)) record[key] = fields.get(key);
+    return record;
+  }
+  return DATA_OF[form.dataset.offlineEntity](form);
+}
+
 function summaryOf(op) {
   if (op.entity === "activity") return op.data.title || `${String(op.data.kind).replaceAll("_", " ")} on ${op.data.day}`;
   if (op.entity === "file_review") return `Case file ${op.data.case_reference}`;
@@ -197,13 +208,21 @@ function summaryOf(op) {
 async function keepOnDevice(form) {
   // An edit carries the version it was made from, so the server can tell if someone else changed it meanwhile.
   const editing = Boolean(form.dataset.entityId);
+  if (editing) {
+    // Typing on after a save makes a newer edit of the same version: it replaces the one not yet sent.
+    for (const op of await allOps()) {
+      if (op.id === form.dataset.entityId && op.action === "update" && !op.rejected) await deleteOp(op.op_id);
+    }
+  }
   await putOp({
     op_id: crypto.randomUUID(), entity: form.dataset.offlineEntity, action: editing ? "update" : "create",
     id: form.dataset.entityId || crypto.randomUUID(), base_version: editing ? Number(form.dataset.baseVersion) : null,
-    inspection_id: Number(form.dataset.inspectionId), data: DATA_OF[form.dataset.offlineEntity](form),
+    inspection_id: Number(form.dataset.inspectionId), data: dataOf(form),
     client_time: new Date().toISOString(),
   });
   if (!editing) form.reset();
+  const status = form.querySelector("#notes-status");
+  if (status) status.textContent = "Saved on this device: it will be sent when there is a connection.";
   await render();
   document.getElementById("device-outbox")?.scrollIntoView({ block: "nearest" });
 }
@@ -220,6 +239,14 @@ document.addEventListener("submit", (event) => {
 document.addEventListener("htmx:sendError", (event) => {
   const form = event.detail.elt.closest("form[data-offline-entity]");
   if (form) keepOnDevice(form);
+});
+
+// An online autosave moves the record on a version: later offline edits must start from that one.
+// (htmx:load fires on the new content; an outerHTML swap's afterSwap fires on the detached old element.)
+document.addEventListener("htmx:load", (event) => {
+  const status = event.target.id === "notes-status" ? event.target : null;
+  const form = status?.closest("form[data-offline-entity]");
+  if (form && status.dataset.version) form.dataset.baseVersion = status.dataset.version;
 });
 
 async function drain() {
