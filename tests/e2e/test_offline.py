@@ -27,7 +27,7 @@ def test_three_captures_offline_survive_a_reload_then_sync_to_a_second_inspector
     page.goto(f"{base}/evidence/new")
     page.evaluate("navigator.serviceWorker.ready")
     page.reload()  # now controlled by the service worker, which keeps a copy of the page
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
     page.context.set_offline(True)
 
     pending = page.locator("#device-outbox [data-pending] li")
