@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-import app.models  # noqa: F401  (every table, and the sync change log listener)
+from app import models as _all_tables  # noqa: F401  (every table, and the sync change log listener)
 from app.audit.service import Actor
 from app.config import get_settings
 from app.db import session_factory

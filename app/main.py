@@ -10,7 +10,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from urllib.parse import quote
 
-import app.models  # noqa: F401  (every table, and the sync change log listener)
+from app import models as _all_tables  # noqa: F401  (every table, and the sync change log listener)
 from app.audit.routes import router as audit_router
 from app.config import get_settings
 from app.errors import Forbidden, NotFound

@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from app.errors import Forbidden, NotFound, ValidationFailed
+from app.errors import Forbidden, ValidationFailed
 from app.inspections import service
 from app.inspections.models import Inspection
 from app.inspections.routes import can_set_up

@@ -2,6 +2,7 @@
 Chromium driven by Playwright. No browser is ever downloaded: Debian's /usr/bin/chromium is used."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -118,6 +119,16 @@ def sign_in(page, base_url: str, email: str, password: str) -> None:
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base_url}/inspections")
+
+
+def open_demo_inspection(page, base_url: str, email: str, password: str) -> str:
+    """Sign in and open the demo inspection; returns its URL."""
+    from app.demo import DEMO_AREA
+
+    sign_in(page, base_url, email, password)
+    page.get_by_role("link", name=DEMO_AREA).click()
+    page.wait_for_url(re.compile(r"/inspections/\d+$"))
+    return page.url
 
 
 def axe_violations(page) -> list[str]:

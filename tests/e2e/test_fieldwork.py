@@ -2,8 +2,7 @@
 
 import re
 
-from app.demo import DEMO_AREA
-from tests.e2e.conftest import axe_violations, sign_in
+from tests.e2e.conftest import axe_violations, open_demo_inspection
 
 
 def board_counts(page) -> tuple[int, int, int]:
@@ -14,10 +13,7 @@ def board_counts(page) -> tuple[int, int, int]:
 
 def test_visit_evidence_and_case_file_reach_the_board(live_server, page_at):
     page = page_at(768)
-    sign_in(page, live_server, "cqc@example.org", "demo-cqc-password")
-    page.get_by_role("link", name=DEMO_AREA).click()
-    page.wait_for_url(re.compile(r"/inspections/\d+$"))
-    base = re.sub(r"(/inspections/\d+).*", r"\1", page.url)
+    base = open_demo_inspection(page, live_server, "cqc@example.org", "demo-cqc-password")
     page.goto(f"{base}/board?proposal=1")
     before = board_counts(page)
     parents_before = page.locator("#aspect-parents_involved [data-aspect-counts] .govuk-tag").first.inner_text()
@@ -94,10 +90,7 @@ def test_visit_evidence_and_case_file_reach_the_board(live_server, page_at):
 
 def test_fieldwork_pages_pass_axe_on_a_tablet(live_server, page_at):
     page = page_at(768)
-    sign_in(page, live_server, "lead@example.org", "demo-lead-password")
-    page.get_by_role("link", name=DEMO_AREA).click()
-    page.wait_for_url(re.compile(r"/inspections/\d+$"))
-    base = page.url
+    base = open_demo_inspection(page, live_server, "lead@example.org", "demo-lead-password")
     for path in ["", "/plan", "/settings", "/files", "/files/summary", "/files/new", "/board", "/summary",
                  "/evidence/new", "/activities/new"]:
         page.goto(base + path)

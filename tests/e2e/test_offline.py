@@ -2,8 +2,7 @@
 
 import re
 
-from app.demo import DEMO_AREA
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import open_demo_inspection, sign_in
 
 TEXTS = [f"Offline fictional capture {n}: heard in a corridor with no signal." for n in range(1, 4)]
 
@@ -20,10 +19,7 @@ def capture(page, text: str) -> None:
 
 def test_three_captures_offline_survive_a_reload_then_sync_to_a_second_inspector(live_server, browser, page_at):
     page = page_at(768)
-    sign_in(page, live_server, "lead@example.org", "demo-lead-password")
-    page.get_by_role("link", name=DEMO_AREA).click()
-    page.wait_for_url(re.compile(r"/inspections/\d+$"))
-    base = re.sub(r"(/inspections/\d+).*", r"\1", page.url)
+    base = open_demo_inspection(page, live_server, "lead@example.org", "demo-lead-password")
     page.goto(f"{base}/evidence/new")
     page.evaluate("navigator.serviceWorker.ready")
     page.reload()  # now controlled by the service worker, which keeps a copy of the page
@@ -61,10 +57,7 @@ def test_three_captures_offline_survive_a_reload_then_sync_to_a_second_inspector
 
 def test_sign_out_is_refused_with_unsynced_work_and_the_next_user_sees_none_of_it(live_server, page_at):
     page = page_at(768)
-    sign_in(page, live_server, "peer@example.org", "demo-peer-password")
-    page.get_by_role("link", name=DEMO_AREA).click()
-    page.wait_for_url(re.compile(r"/inspections/\d+$"))
-    base = page.url
+    base = open_demo_inspection(page, live_server, "peer@example.org", "demo-peer-password")
     page.goto(f"{base}/evidence/new")
     page.context.set_offline(True)
     capture(page, "Fictional capture that must not leak to the next user.")
@@ -95,10 +88,7 @@ def test_sign_out_is_refused_with_unsynced_work_and_the_next_user_sees_none_of_i
 
 
 def go_offline_on_capture_page(page, live_server, email, password):
-    sign_in(page, live_server, email, password)
-    page.get_by_role("link", name=DEMO_AREA).click()
-    page.wait_for_url(re.compile(r"/inspections/\d+$"))
-    base = page.url
+    base = open_demo_inspection(page, live_server, email, password)
     page.goto(f"{base}/evidence/new")
     page.context.set_offline(True)
     return base
@@ -180,10 +170,7 @@ def test_a_rejected_capture_waits_in_needs_attention_while_later_ones_sync(live_
 
 def test_two_inspectors_editing_the_same_item_offline_get_a_visible_conflict_keeping_both(live_server, page_at):
     lead, cqc = page_at(768), page_at(768)
-    sign_in(lead, live_server, "lead@example.org", "demo-lead-password")
-    lead.get_by_role("link", name=DEMO_AREA).click()
-    lead.wait_for_url(re.compile(r"/inspections/\d+$"))
-    base = lead.url
+    base = open_demo_inspection(lead, live_server, "lead@example.org", "demo-lead-password")
     lead.goto(f"{base}/board?proposal=2")
     edit_url = lead.locator(".app-evidence a", has_text="Edit").first.get_attribute("href")
     sign_in(cqc, live_server, "cqc@example.org", "demo-cqc-password")
@@ -210,10 +197,7 @@ def test_two_inspectors_editing_the_same_item_offline_get_a_visible_conflict_kee
 
 def test_make_an_inspection_available_offline_then_browse_it_with_no_connection(live_server, page_at):
     page = page_at(768)
-    sign_in(page, live_server, "lead@example.org", "demo-lead-password")
-    page.get_by_role("link", name=DEMO_AREA).click()
-    page.wait_for_url(re.compile(r"/inspections/\d+$"))
-    base = page.url
+    base = open_demo_inspection(page, live_server, "lead@example.org", "demo-lead-password")
     page.evaluate("navigator.serviceWorker.ready")
     page.reload()
     page.get_by_role("button", name="Make this inspection available offline").click()
@@ -238,10 +222,7 @@ def test_make_an_inspection_available_offline_then_browse_it_with_no_connection(
 
 def test_a_visit_and_a_case_file_recorded_offline_arrive_when_back_online(live_server, page_at):
     page = page_at(768)
-    sign_in(page, live_server, "lead@example.org", "demo-lead-password")
-    page.get_by_role("link", name=DEMO_AREA).click()
-    page.wait_for_url(re.compile(r"/inspections/\d+$"))
-    base = page.url
+    base = open_demo_inspection(page, live_server, "lead@example.org", "demo-lead-password")
     page.goto(f"{base}/activities/new")
     page.goto(f"{base}/files/new")
     page.context.set_offline(True)
@@ -315,10 +296,7 @@ def test_server_stopped_in_the_middle_of_a_sync_and_restarted_loses_and_duplicat
 
 def test_notes_typed_offline_on_an_activity_are_kept_and_synced_as_one_edit(live_server, page_at):
     page = page_at(768)
-    sign_in(page, live_server, "cqc@example.org", "demo-cqc-password")
-    page.get_by_role("link", name=DEMO_AREA).click()
-    page.wait_for_url(re.compile(r"/inspections/\d+$"))
-    page.goto(page.url + "/plan")
+    page.goto(open_demo_inspection(page, live_server, "cqc@example.org", "demo-cqc-password") + "/plan")
     page.locator("#days a", has_text="Meeting with leaders of health").first.click()
     activity_url = page.url
     notes = page.locator("#notes-text")
