@@ -220,7 +220,11 @@ async function keepOnDevice(form) {
     inspection_id: Number(form.dataset.inspectionId), data: dataOf(form),
     client_time: new Date().toISOString(),
   });
-  if (!editing) form.reset();
+  if (!editing) {
+    form.reset();
+    // Follow-up questions hide again with their radios cleared.
+    form.querySelector("input[type=radio]")?.dispatchEvent(new Event("change", { bubbles: true }));
+  }
   const status = form.querySelector("#notes-status");
   if (status) status.textContent = "Saved on this device: it will be sent when there is a connection.";
   await render();
