@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from page_weight import ROOT, start_server  # noqa: E402
+from _server import ROOT, sign_in, start_demo_server  # noqa: E402
 
 
 def wire_bytes(client: httpx.Client, url: str) -> int:
@@ -28,11 +28,10 @@ def wire_bytes(client: httpx.Client, url: str) -> int:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        server, base = start_server(Path(tmp))
+        server, base = start_demo_server(Path(tmp))
         try:
             client = httpx.Client(base_url=base)
-            token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
-            client.post("/login", data={"email": "lead@example.org", "password": "demo-lead-password", "csrf_token": token})
+            sign_in(client, "lead@example.org", "demo-lead-password")
             inspection = re.search(r'href="/inspections/(\d+)"', client.get("/inspections").text).group(1)
             shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", client.get("/sw.js").text).group(1))
             pages = client.get(f"/inspections/{inspection}/offline-pages").json()["pages"]

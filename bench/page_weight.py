@@ -15,11 +15,8 @@ import gzip
 import os
 import platform
 import re
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin
@@ -27,33 +24,11 @@ from urllib.parse import urljoin
 import httpx
 from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import ROOT, sign_in, start_demo_server  # noqa: E402
+
 BASELINE_KB = 1250
 GOAL_KB = 100
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(workdir: Path) -> tuple[subprocess.Popen, str]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}", "ENVIRONMENT": "development"}
-    for command in (["migrate"], ["seed-demo"]):
-        subprocess.run([sys.executable, "-m", "app.cli", *command], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--port", str(port),
-                               "--log-level", "warning"], cwd=ROOT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(url + "/healthz")
-            return server, url
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("server did not start")
 
 
 def referenced(url: str, content_type: str, body: str) -> set[str]:
@@ -75,9 +50,7 @@ def referenced(url: str, content_type: str, body: str) -> set[str]:
 
 def measure(base: str) -> list[tuple[str, int, int, str]]:
     client = httpx.Client(base_url=base, headers={"Accept-Encoding": "gzip"})
-    login = client.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
-    client.post("/login", data={"email": "lead@example.org", "password": "demo-lead-password", "csrf_token": token})
+    sign_in(client, "lead@example.org", "demo-lead-password")
     overview = client.get("/inspections")
     link = BeautifulSoup(overview.text, "html.parser").select_one("td a[href^='/inspections/']")["href"]
     rows, queue, seen = [], [urljoin(base, link)], set()
@@ -99,7 +72,7 @@ def measure(base: str) -> list[tuple[str, int, int, str]]:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        server, base = start_server(Path(tmp))
+        server, base = start_demo_server(Path(tmp))
         try:
             rows = measure(base)
         finally:

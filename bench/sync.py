@@ -15,7 +15,6 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,49 +26,24 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import ROOT, cli, serve, sign_in  # noqa: E402
+
 PEER = ROOT.parent / "shared" / "peers" / "pouchdb-sync"
 sys.path.insert(0, str(ROOT))
 N = 1000
 TEXT = "Parents praised the early help hub, visit {n}. " * 4  # the same size as the peer's documents
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def prepare(url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": url, "ENVIRONMENT": "development"}
-    subprocess.run([sys.executable, "-m", "app.cli", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([sys.executable, "-m", "app.cli", "create-user", "--email", "bench@example.org", "--name", "Bench HMI",
-                    "--role", "inspector", "--inspector-kind", "hmi"], cwd=ROOT, env=env, check=True,
-                   capture_output=True, input="bench-password-123\n", text=True)
-
-
-def serve(url: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "ENVIRONMENT": "development"}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--port", str(port),
-                             "--log-level", "warning"], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            httpx.get(base + "/healthz")
-            return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("server did not start")
+    cli(url, "migrate")
+    cli(url, "create-user", "--email", "bench@example.org", "--name", "Bench HMI", "--role", "inspector",
+        "--inspector-kind", "hmi", stdin="bench-password-123\n")
 
 
 def signed_in(base: str) -> tuple[httpx.Client, str, int]:
-    import re
-
     client = httpx.Client(base_url=base, timeout=120)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
-    client.post("/login", data={"email": "bench@example.org", "password": "bench-password-123", "csrf_token": token})
+    sign_in(client, "bench@example.org", "bench-password-123")
     csrf = client.get("/api/v1/session").json()["csrf_token"]
     created = client.post("/api/v1/inspections", headers={"X-CSRF-Token": csrf}, json={
         "local_area": "Benchmark Vale (fictional)", "la_code": "999", "framework": "send-2016", "start_date": "2027-03-08"})

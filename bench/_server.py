@@ -1,0 +1,55 @@
+"""The app under uvicorn on loopback for the benchmark scripts: one place to start it and to sign in."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cli(url: str, *args: str, stdin: str | None = None) -> None:
+    env = {**os.environ, "DATABASE_URL": url, "ENVIRONMENT": "development"}
+    subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, env=env, check=True, capture_output=True,
+                   input=stdin, text=True)
+
+
+def serve(url: str) -> tuple[subprocess.Popen, str]:
+    """Start the app on a migrated database; returns the process and its base URL."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "ENVIRONMENT": "development"}
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--port", str(port),
+                             "--log-level", "warning"], cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            httpx.get(base + "/healthz")
+            return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+def start_demo_server(workdir: Path) -> tuple[subprocess.Popen, str]:
+    """SQLite in workdir, migrated, with the fictional demo."""
+    url = f"sqlite:///{workdir / 'bench.db'}"
+    cli(url, "migrate")
+    cli(url, "seed-demo")
+    return serve(url)
+
+
+def sign_in(client: httpx.Client, email: str, password: str) -> None:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"email": email, "password": password, "csrf_token": token})
