@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 120
     session_absolute_hours: int = 12
     upload_dir: Path = Path("./data/uploads")
+    # Part of the service worker's version: a deploy that sets a new value makes every tablet take the new release.
+    release: str = ""
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
 

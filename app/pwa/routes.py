@@ -7,6 +7,7 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from app.config import get_settings
 from app.fieldwork import service as fieldwork
 from app.inspections import service as inspections
 from app.inspections.deps import CurrentInspection
@@ -29,7 +30,7 @@ def shell_urls() -> list[str]:
 @router.get("/sw.js")
 def service_worker(request: Request):
     urls = shell_urls()
-    version = hashlib.sha256(json.dumps(urls).encode()).hexdigest()[:12]
+    version = hashlib.sha256(json.dumps([get_settings().release, *urls]).encode()).hexdigest()[:12]
     body = templates.get_template("pwa/sw.js").render(version=version, shell=json.dumps(urls))
     # Never cached by the browser's HTTP cache: the worker must see a new release at once.
     return Response(body, media_type="application/javascript", headers={"Cache-Control": "no-cache"})

@@ -43,7 +43,8 @@ class AppServer:
         self.process = None
         self.start()
 
-    def start(self) -> None:
+    def start(self, **env: str) -> None:
+        self.env.update(env)
         log = open(self.workdir / "server.log", "a")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",

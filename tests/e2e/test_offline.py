@@ -318,3 +318,32 @@ def test_notes_typed_offline_on_an_activity_are_kept_and_synced_as_one_edit(live
     page.goto(activity_url.rsplit("/activities", 1)[0] + "/conflicts")
     assert "Then more typed offline" not in page.locator("main").inner_text()
     assert page.errors == []
+
+
+def test_a_new_release_of_the_service_worker_takes_over_without_breaking_an_open_page(own_server, page_at):
+    page = page_at(768)
+    base = open_demo_inspection(page, own_server.url, "lead@example.org", "demo-lead-password")
+    page.goto(f"{base}/evidence/new")
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()
+    first = [k for k in page.evaluate("caches.keys()") if k.startswith("sendfw-shell-")]
+
+    own_server.stop()
+    own_server.start(RELEASE="next")  # a deploy: same assets, a new release of the app
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    for _ in range(100):  # the new worker installs, activates and drops the old shell
+        shells = [k for k in page.evaluate("caches.keys()") if k.startswith("sendfw-shell-")]
+        if shells and not set(shells) & set(first):
+            break
+        page.wait_for_timeout(100)
+    assert shells and not set(shells) & set(first), (first, shells)
+
+    page.context.set_offline(True)
+    capture(page, "Fictional capture made after the app updated itself.")  # the open page still works
+    page.locator("#device-outbox [data-pending] li").first.wait_for()
+    page.reload()  # and reloads offline from the new release's cache
+    assert page.locator("h1").inner_text() == "Capture evidence"
+    assert page.locator("#device-outbox [data-pending] li").count() == 1
+    page.context.set_offline(False)
+    page.locator("#device-outbox").wait_for(state="hidden", timeout=20_000)
+    assert page.errors == []
