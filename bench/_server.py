@@ -53,3 +53,23 @@ def start_demo_server(workdir: Path) -> tuple[subprocess.Popen, str]:
 def sign_in(client: httpx.Client, email: str, password: str) -> None:
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
     client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+def machine_heading(what: str) -> str:
+    """The heading every recorded result starts with: date, machine, and what was measured."""
+    import platform
+    from datetime import date
+
+    return (f"## {date.today().isoformat()} on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}){', ' + what if what else ''}")
+
+
+def record(report: str, *, name: str, title: str) -> None:
+    """Print a report and, with --record on the command line, append it to bench/results/NAME.md."""
+    print(report)
+    if "--record" in sys.argv:
+        out = ROOT / "bench" / "results" / f"{name}.md"
+        if not out.exists():
+            out.write_text(f"# {title}\n\nRecorded by `bench/{name}.py --record`.\n\n")
+        with out.open("a") as f:
+            f.write(report + "\n")

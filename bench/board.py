@@ -16,7 +16,6 @@ Target (fieldwork issue): the board under 150 ms at the 95th percentile on SQLit
 
 import argparse
 import os
-import platform
 import random
 import statistics
 import sys
@@ -29,6 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from _server import machine_heading, record  # noqa: E402
 os.environ.setdefault("ENVIRONMENT", "test")
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
@@ -141,8 +142,7 @@ def main() -> None:
         size = len(client.get(f"{base}/board?proposal=1").content)
     bare = statistics.median(results["bare route"])
     lines = [
-        f"## {date.today().isoformat()} on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}), SQLite, {args.runs} runs each",
+        machine_heading(f"SQLite, {args.runs} runs each"),
         "",
         "| request | median (ms) | p95 (ms) | median / bare route |",
         "| --- | ---: | ---: | ---: |",
@@ -154,14 +154,7 @@ def main() -> None:
         "",
     ]
     report = "\n".join(lines)
-    print(report)
-    if args.record:
-        out = ROOT / "bench" / "results" / "board.md"
-        if not out.exists():
-            out.write_text("# Evidence board and file-sample summary at 5,000 items and 300 files\n\n"
-                           "Recorded by `bench/board.py --record`.\n\n")
-        with out.open("a") as f:
-            f.write(report + "\n")
+    record(report, name="board", title="Evidence board and file-sample summary at 5,000 items and 300 files")
 
 
 if __name__ == "__main__":

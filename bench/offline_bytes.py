@@ -6,18 +6,15 @@ GET /inspections/{id}/offline-pages, fetched as the "Make this inspection availa
 """
 
 import json
-import os
-import platform
 import re
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import ROOT, sign_in, start_demo_server  # noqa: E402
+from _server import machine_heading, record, sign_in, start_demo_server  # noqa: E402
 
 
 def wire_bytes(client: httpx.Client, url: str) -> int:
@@ -42,8 +39,7 @@ def main() -> None:
             server.wait()
     total = shell_bytes + page_bytes
     report = "\n".join([
-        f"## {date.today().isoformat()} on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}), the demo inspection",
+        machine_heading("the demo inspection"),
         "",
         "| what | items | bytes on the wire |",
         "| --- | ---: | ---: |",
@@ -55,13 +51,7 @@ def main() -> None:
         "would cut their share by about four fifths.",
         "",
     ])
-    print(report)
-    if "--record" in sys.argv:
-        out = ROOT / "bench" / "results" / "offline_bytes.md"
-        if not out.exists():
-            out.write_text("# Bytes to make an inspection available offline\n\nRecorded by `bench/offline_bytes.py --record`.\n\n")
-        with out.open("a") as f:
-            f.write(report + "\n")
+    record(report, name="offline_bytes", title="Bytes to make an inspection available offline")
 
 
 if __name__ == "__main__":

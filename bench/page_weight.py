@@ -12,12 +12,9 @@ first form. Goal: under 100 KB for everything.
 """
 
 import gzip
-import os
-import platform
 import re
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -25,7 +22,7 @@ import httpx
 from bs4 import BeautifulSoup
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import ROOT, sign_in, start_demo_server  # noqa: E402
+from _server import machine_heading, record, sign_in, start_demo_server  # noqa: E402
 
 BASELINE_KB = 1250
 GOAL_KB = 100
@@ -80,8 +77,7 @@ def main() -> None:
             server.wait()
     wire = sum(r[1] for r in rows)
     lines = [
-        f"## {date.today().isoformat()} on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()})",
+        machine_heading(""),
         "",
         "| resource | on the wire (bytes) | uncompressed (bytes) | encoding |",
         "| --- | ---: | ---: | --- |",
@@ -95,13 +91,7 @@ def main() -> None:
         "",
     ]
     report = "\n".join(lines)
-    print(report)
-    if "--record" in sys.argv:
-        out = ROOT / "bench" / "results" / "page_weight.md"
-        if not out.exists():
-            out.write_text("# Page weight of the inspection overview\n\nRecorded by `bench/page_weight.py --record`.\n\n")
-        with out.open("a") as f:
-            f.write(report + "\n")
+    record(report, name="page_weight", title="Page weight of the inspection overview")
 
 
 if __name__ == "__main__":

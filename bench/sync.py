@@ -13,7 +13,6 @@ Targets (offline-first issue): ours within 5x of the raw insert on each database
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -27,7 +26,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import ROOT, cli, serve, sign_in  # noqa: E402
+from _server import ROOT, cli, machine_heading, record, serve, sign_in  # noqa: E402
 
 PEER = ROOT.parent / "shared" / "peers" / "pouchdb-sync"
 sys.path.insert(0, str(ROOT))
@@ -163,8 +162,7 @@ def main() -> None:
     if pg:
         results.append(bench_database("PostgreSQL", pg, args.runs))
     peer = run_peer(args.runs)
-    lines = [f"## {date.today().isoformat()} on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores, "
-             f"Python {platform.python_version()}), {args.runs} runs, medians", "",
+    lines = [machine_heading(f"{args.runs} runs, medians"), "",
              "| database | ours: 1,000 creates via POST /api/v1/sync (ms) | raw Core executemany (ms) | ours / raw "
              "| PouchDB peer (ms) | ours / peer | pull of changes |",
              "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
@@ -179,13 +177,7 @@ def main() -> None:
     lines += ["", "Targets: ours within 5x of the raw insert; ours at least as fast as the peer (ratio <= 1). "
               "Bytes to make an inspection available offline: see bench/offline_bytes.py.", ""]
     report = "\n".join(lines)
-    print(report)
-    if args.record:
-        out = ROOT / "bench" / "results" / "sync.md"
-        if not out.exists():
-            out.write_text("# Sync throughput\n\nRecorded by `bench/sync.py --record`.\n\n")
-        with out.open("a") as f:
-            f.write(report + "\n")
+    record(report, name="sync", title="Sync throughput")
 
 
 if __name__ == "__main__":
