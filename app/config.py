@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     upload_dir: Path = Path("./data/uploads")
     # Part of the service worker's version: a deploy that sets a new value makes every tablet take the new release.
     release: str = ""
+    # One JSON object per log line for the log collector; "text" for a person at a terminal.
+    log_format: Literal["json", "text"] = "json"
+    log_level: str = "INFO"
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
 

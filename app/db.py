@@ -1,10 +1,14 @@
 """Engine, the per-request session, and the one place a request's transaction commits."""
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from app.config import get_settings
@@ -37,7 +41,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        # IMMEDIATE: take the write lock at the start. A deferred transaction that reads and then writes fails at
+        # once with "database is locked" when another connection wrote in between (the busy timeout cannot help
+        # it), which a dozen inspectors signing in together showed; with IMMEDIATE they wait their turn instead.
+        # A read-only check may ask for a deferred one: execution_options(sqlite_begin="DEFERRED").
+        conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get('sqlite_begin', 'IMMEDIATE')}")
 
 
 _engine: Engine | None = None
@@ -71,3 +79,25 @@ def get_db() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+# PostgreSQL aborts one of two transactions that wait on each other's rows (deadlock_detected), or under
+# stricter isolation one that read what the other changed (serialization_failure). Running it again is safe.
+T = TypeVar("T")
+RETRYABLE_SQLSTATES = {"40P01", "40001"}
+
+
+def run_retrying(session: Session, work: Callable[[], T], attempts: int = 3) -> T:
+    """Run work() in the request's transaction; if the database aborted it as a deadlock victim, roll back and
+    run it again from the start (up to `attempts` times in all)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            result = work()
+            session.flush()
+            return result
+        except OperationalError as error:
+            if getattr(error.orig, "sqlstate", None) not in RETRYABLE_SQLSTATES or attempt == attempts:
+                raise
+            session.rollback()
+            time.sleep(random.uniform(0.05, 0.2) * attempt)  # let the other transaction finish first
+    raise AssertionError("unreachable")

@@ -1,19 +1,26 @@
 """create_app(): middleware, static files, routers and error pages."""
 
 import logging
+from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from urllib.parse import quote
 
+from app import logs
 from app import models as _all_tables  # noqa: F401  (every table, and the sync change log listener)
 from app.audit.routes import router as audit_router
 from app.config import get_settings
+from app.db import get_engine
 from app.errors import Forbidden, NotFound
+from app.logs import RequestLogMiddleware
+from app.migrate import readiness
 from app.evidence.routes import router as evidence_router
 from app.fieldwork.routes import router as fieldwork_router
 from app.inspections.api import router as inspections_api
@@ -48,7 +55,8 @@ class CachedStaticFiles(StaticFiles):
 
 
 def create_app() -> FastAPI:
-    get_settings()  # refuse to start on a bad configuration (e.g. default secret in production)
+    settings = get_settings()  # refuse to start on a bad configuration (e.g. default secret in production)
+    logs.configure(settings.log_level, settings.log_format)
     app = FastAPI(
         title="SEND Fieldwork",
         version="0.1.0",
@@ -59,6 +67,7 @@ def create_app() -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestLogMiddleware)  # added last, so outermost: it times and logs everything
     # Static files are gzipped here; pages are not, because they carry the CSRF token next to text a user
     # typed (the BREACH attack). A TLS proxy in front may compress pages if it masks that risk.
     app.mount("/static", GZipMiddleware(CachedStaticFiles(directory=STATIC_DIR), minimum_size=500), name="static")
@@ -73,7 +82,15 @@ def create_app() -> FastAPI:
 
     @app.get("/healthz", include_in_schema=False)
     def healthz():
+        """The process is up (a liveness probe: restart it if this fails)."""
         return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz(engine: Annotated[Engine, Depends(get_engine)]):
+        """The database answers and its schema is at the migrations' head (a readiness probe: send no traffic
+        to this replica until it passes, e.g. while a new release's migrations have not run)."""
+        state = readiness(engine)
+        return JSONResponse(state, status_code=200 if state["status"] == "ok" else 503)
 
     @app.exception_handler(NotAuthenticated)
     async def not_authenticated(request: Request, exc: NotAuthenticated):
@@ -112,6 +129,14 @@ def create_app() -> FastAPI:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         return render(request, "errors/generic.html", {"status": exc.status_code, "detail": exc.detail},
                       status_code=exc.status_code)
+
+    @app.exception_handler(StaleDataError)
+    async def changed_meanwhile(request: Request, exc: StaleDataError):
+        # Two people saved the same record at the same moment; the other save landed first and nothing was lost.
+        detail = "Someone else changed this record at the same moment. Nothing you sent was saved: go back, reload the page and make your change again."
+        if _is_api(request):
+            return JSONResponse({"detail": detail}, status_code=409)
+        return render(request, "errors/generic.html", {"status": 409, "detail": detail}, status_code=409)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):

@@ -1,5 +1,6 @@
 """Run the Alembic migrations from code (the CLI, the tests, the container's start)."""
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -29,6 +30,25 @@ def downgrade(url: str, revision: str) -> None:
 
 
 def is_at_head(engine: Engine) -> bool:
-    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
     with engine.connect() as connection:
-        return set(MigrationContext.configure(connection).get_current_heads()) == heads
+        return set(MigrationContext.configure(connection).get_current_heads()) == _heads()
+
+
+@cache
+def _heads() -> set[str]:
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def readiness(engine: Engine) -> dict:
+    """For /readyz: is the database reachable, and are its migrations at head?"""
+    try:
+        with engine.connect() as connection:
+            connection = connection.execution_options(sqlite_begin="DEFERRED")  # a reader: never wait for writers
+            connection.exec_driver_sql("SELECT 1")
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except Exception as error:  # noqa: BLE001 - any failure to reach the database means "not ready"
+        return {"status": "unavailable", "database": f"unreachable ({type(error).__name__})"}
+    if current != _heads():
+        return {"status": "unavailable", "database": "reachable", "migrations": "not at head",
+                "current": sorted(current), "head": sorted(_heads())}
+    return {"status": "ok", "database": "reachable", "migrations": "at head", "revision": sorted(current)}

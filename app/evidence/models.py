@@ -4,7 +4,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
-from app.models_base import utcnow
+from app.models_base import utcnow, version_column, versioned
 
 
 class Judgement(StrEnum):
@@ -43,9 +43,13 @@ class SourceType(StrEnum):
                 "file_review": "Case file review", "document": "Document", "none": "No source recorded"}[self.value]
 
 
+_EVIDENCE_VERSION = version_column()
+
+
 class EvidenceItem(SQLModel, table=True):
     __tablename__ = "evidence_items"
     __table_args__ = (Index("ix_evidence_items_inspection_proposal", "inspection_id", "proposal"),)
+    __mapper_args__ = versioned(_EVIDENCE_VERSION)
 
     id: str = Field(primary_key=True, max_length=36)  # a UUID, which a tablet may make offline
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
@@ -59,7 +63,7 @@ class EvidenceItem(SQLModel, table=True):
     source_id: str | None = Field(default=None, max_length=36)  # an activity or file review
     source_label: str | None = Field(default=None, max_length=200)  # a document's title
     captured_on: date  # the day it was captured, for the board's day filter and the evening summary
-    version: int = Field(default=1)
+    version: int = Field(default=1, sa_column=_EVIDENCE_VERSION)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")

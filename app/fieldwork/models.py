@@ -4,7 +4,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-from app.models_base import utcnow
+from app.models_base import utcnow, version_column, versioned
 
 
 class Labelled(StrEnum):
@@ -135,10 +135,15 @@ class Setting(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+_ACTIVITY_VERSION = version_column()
+_FILE_REVIEW_VERSION = version_column()
+
+
 class Activity(SQLModel, table=True):
     """A visit, a meeting or a data/document review on one of the days on site."""
 
     __tablename__ = "activities"
+    __mapper_args__ = versioned(_ACTIVITY_VERSION)
 
     id: str = Field(primary_key=True, max_length=36)  # a UUID, which a tablet may make offline
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
@@ -151,7 +156,7 @@ class Activity(SQLModel, table=True):
     inspector_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     attendees: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     notes: str = Field(default="")
-    version: int = Field(default=1)
+    version: int = Field(default=1, sa_column=_ACTIVITY_VERSION)
     created_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -161,6 +166,7 @@ class FileReview(SQLModel, table=True):
     """A sampled child's file, under a pseudonymous case reference only."""
 
     __tablename__ = "file_reviews"
+    __mapper_args__ = versioned(_FILE_REVIEW_VERSION)
 
     id: str = Field(primary_key=True, max_length=36)
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
@@ -179,7 +185,7 @@ class FileReview(SQLModel, table=True):
     ratings: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     notes: str = Field(default="")
     activity_id: str | None = Field(default=None, foreign_key="activities.id", ondelete="SET NULL")
-    version: int = Field(default=1)
+    version: int = Field(default=1, sa_column=_FILE_REVIEW_VERSION)
     reviewed_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

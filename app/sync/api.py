@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from app.db import run_retrying
 from app.inspections.deps import CurrentInspection
 from app.sync import service
 from app.web.deps import CurrentUser, DbSession, client_ip
@@ -55,8 +56,9 @@ def sync(body: SyncIn, request: Request, db: DbSession, user: CurrentUser) -> Sy
     result and changes nothing. A stale base_version, or a create for an id that exists with other content, is a
     `conflict`: the incoming version is kept beside the current one for the team to resolve."""
     # Ops that matched the schema arrive as Op objects; the rest as sent, to be rejected one by one.
-    results = service.apply_batch(session=db, user=user, device_id=body.device_id, ops=body.ops,
-                                  ip_address=client_ip(request))
+    # Two devices editing the same records in opposite orders can deadlock in PostgreSQL; the loser runs again.
+    results = run_retrying(db, lambda: service.apply_batch(session=db, user=user, device_id=body.device_id,
+                                                           ops=body.ops, ip_address=client_ip(request)))
     return SyncOut(results=results, cursor=service.current_cursor(session=db))
 
 

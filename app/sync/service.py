@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, func, select
 
 from app.audit.service import Actor, record
@@ -83,6 +84,7 @@ def apply_batch(*, session: Session, user: User, device_id: str, ops: list, ip_a
     already = {row.op_id: row for row in session.exec(
         select(SyncOperation).where(col(SyncOperation.op_id).in_(op_ids)))} if op_ids else {}
     mine = inspections.inspection_ids_of(session=session, user_id=user.id)
+    _lock_in_order(session, [op for op, _ in parsed if op and op.action != "create" and op.inspection_id in mine])
     results: list[Outcome | None] = [None] * len(ops)
     run: list[tuple[int, Op]] = []
     in_run: set = set()  # ids and op_ids in the current run: a second op on either waits for the run to land
@@ -111,6 +113,17 @@ def apply_batch(*, session: Session, user: User, device_id: str, ops: list, ip_a
 
 
 NOT_YOURS = "inspection_id: no inspection of yours has this id"
+
+
+def _lock_in_order(session: Session, edits: list[Op]) -> None:
+    """Lock the rows this batch edits, table by table in id order, before editing any. Two devices editing the
+    same records in opposite orders then queue behind each other instead of deadlocking. (SQLite has one
+    writer at a time and no row locks; SQLAlchemy leaves FOR UPDATE out there.)"""
+    for name, entity in ENTITIES.items():
+        ids = sorted({str(op.id) for op in edits if op.entity == name})
+        for start in range(0, len(ids), 500):
+            session.exec(select(entity.model.id).where(col(entity.model.id).in_(ids[start:start + 500]))
+                         .order_by(entity.model.id).with_for_update()).all()
 
 
 def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> set[str]:
@@ -182,7 +195,7 @@ def _bulk_create(session: Session, actor: Actor, user: User, device_id: str,
     return outcomes
 
 
-def apply_op(*, session: Session, user: User, actor: Actor, device_id: str, raw) -> Outcome:
+def apply_op(*, session: Session, user: User, actor: Actor, device_id: str, raw, retried: bool = False) -> Outcome:
     op, rejected = _parse(raw)
     if rejected:
         return rejected
@@ -208,6 +221,13 @@ def apply_op(*, session: Session, user: User, actor: Actor, device_id: str, raw)
         session.flush()
         savepoint.commit()
         return outcome
+    except StaleDataError:
+        # Another process changed or deleted the record between our read and our write (see version_column):
+        # decided again from what is stored now, which makes this op a conflict, never a lost update.
+        savepoint.rollback()
+        if retried:
+            raise
+        return apply_op(session=session, user=user, actor=actor, device_id=device_id, raw=op, retried=True)
     except IntegrityError:
         savepoint.rollback()
         first = session.get(SyncOperation, op_id)

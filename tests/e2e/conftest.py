@@ -4,66 +4,17 @@ Chromium driven by Playwright. No browser is ever downloaded: Debian's /usr/bin/
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.conftest import skip_or_fail
+from tests.servers import AppServer
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class AppServer:
-    """The app under uvicorn on loopback, on its own SQLite database; it can be stopped and started again."""
-
-    def __init__(self, workdir: Path):
-        self.workdir = workdir
-        self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir / 'live.db'}", "ENVIRONMENT": "test",
-                    "SECRET_KEY": "e2e-secret-key-that-is-long-enough-0123456789", "UPLOAD_DIR": str(workdir / "uploads")}
-        for command in (["migrate"], ["seed-demo"]):
-            subprocess.run([sys.executable, "-m", "app.cli", *command], cwd=ROOT, env=self.env, check=True,
-                           capture_output=True)
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = None
-        self.start()
-
-    def start(self, **env: str) -> None:
-        self.env.update(env)
-        log = open(self.workdir / "server.log", "a")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
-             "--port", str(self.port)], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        self.stop()
-        pytest.fail(f"the app did not start: {(self.workdir / 'server.log').read_text()}")
-
-    def stop(self) -> None:
-        """Killed, not shut down gracefully: as when a server falls over."""
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

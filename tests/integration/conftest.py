@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.audit.service import Actor
-from app.db import get_db
+from app.db import get_db, get_engine
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.main import create_app
@@ -23,8 +23,9 @@ PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture
-def app(db: Session):
+def app(db: Session, engine):
     application = create_app()
+    application.dependency_overrides[get_engine] = lambda: engine  # /readyz looks at the test's database
 
     def test_db() -> Iterator[Session]:
         # Each request gets its own session on the test's connection, in a savepoint of its own, so that

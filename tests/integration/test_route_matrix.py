@@ -19,6 +19,7 @@ ROLES = ["anonymous", "admin", "lead", "member", "outsider", "officer"]
 EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/"):                                     (303, 303, 303, 303, 303, 303),
     ("GET", "/healthz"):                              (200, 200, 200, 200, 200, 200),
+    ("GET", "/readyz"):                               (200, 200, 200, 200, 200, 200),
     ("GET", "/sw.js"):                                (200, 200, 200, 200, 200, 200),
     ("GET", "/manifest.webmanifest"):                 (200, 200, 200, 200, 200, 200),
     ("GET", "/offline"):                              (200, 200, 200, 200, 200, 200),

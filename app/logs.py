@@ -1,0 +1,84 @@
+"""Structured logs: one JSON object per line on stdout (LOG_FORMAT=text for people reading a terminal), each
+carrying the id of the request it belongs to, so one request can be followed across a proxy and app replicas."""
+
+import logging
+import re
+import sys
+import time
+import uuid
+from contextvars import ContextVar
+
+from pythonjsonlogger.json import JsonFormatter
+
+request_id: ContextVar[str] = ContextVar("request_id", default="-")
+REQUEST_ID_HEADER = "X-Request-ID"
+# A proxy's id is kept only if it is plainly an id: nothing a client sends reaches a log line unchecked.
+_GOOD_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_QUIET_PATHS = ("/healthz", "/readyz", "/static/")
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id.get()
+        return True
+
+
+class _OurHandler(logging.StreamHandler):
+    """Marks the handler this module installs, so configuring again replaces it rather than adding another."""
+
+
+def configure(level: str = "INFO", fmt: str = "json") -> None:
+    handler = _OurHandler(sys.stdout)
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+                                           rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
+    handler.addFilter(_RequestIdFilter())
+    root = logging.getLogger()
+    root.handlers = [h for h in root.handlers if not isinstance(h, _OurHandler)] + [handler]
+    root.setLevel(level.upper())
+    # uvicorn's own lines (start-up, errors) go through the same handler; its access log is replaced by ours.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers, logger.propagate = [], True
+    logging.getLogger("uvicorn.access").disabled = True
+
+
+access_log = logging.getLogger("sendfw.access")
+
+
+class RequestLogMiddleware:
+    """Gives every request an id (the proxy's X-Request-ID when it sent a sound one), returns it in the response
+    header, and logs one line per request: method, path (never the query, which may hold searched text),
+    status, duration and the signed-in user's id."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        sent_id = dict(scope["headers"]).get(REQUEST_ID_HEADER.lower().encode(), b"").decode("latin-1")
+        rid = sent_id if _GOOD_ID.match(sent_id) else uuid.uuid4().hex
+        request_id.set(rid)  # each request runs in its own task, so this never leaks into another request
+        start, status = time.perf_counter(), 500
+
+        async def send_with_id(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (REQUEST_ID_HEADER.lower().encode(), rid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            path = scope["path"]
+            auth = scope.get("state", {}).get("auth")
+            user_id = getattr(getattr(auth, "viewer", None), "id", None)
+            level = logging.DEBUG if path.startswith(_QUIET_PATHS) and status < 400 else logging.INFO
+            access_log.log(level, "request", extra={
+                "method": scope["method"], "path": path, "status": status, "user_id": user_id,
+                "duration_ms": round((time.perf_counter() - start) * 1000, 1)})

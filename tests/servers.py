@@ -1,0 +1,64 @@
+"""The app under uvicorn on loopback, as a real process: for the browser tests and the multi-process tests."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_cli(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+class AppServer:
+    """One app process on its own port. By default on a new SQLite database in workdir, migrated and seeded
+    with the fictional demo; given a database_url, it serves that database as it is. It can be stopped
+    (killed, as when a server falls over) and started again."""
+
+    def __init__(self, workdir: Path, database_url: str | None = None, name: str = "server"):
+        self.workdir = workdir
+        self.log_path = workdir / f"{name}.log"
+        self.env = {**os.environ, "DATABASE_URL": database_url or f"sqlite:///{workdir / 'live.db'}",
+                    "ENVIRONMENT": "test", "SECRET_KEY": "e2e-secret-key-that-is-long-enough-0123456789",
+                    "UPLOAD_DIR": str(workdir / "uploads")}
+        if database_url is None:
+            run_cli(self.env, "migrate")
+            run_cli(self.env, "seed-demo")
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+        self.start()
+
+    def start(self, **env: str) -> None:
+        self.env.update(env)
+        log = open(self.log_path, "a")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
+             "--port", str(self.port), "--no-access-log"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.stop()
+        pytest.fail(f"the app did not start: {self.log_path.read_text()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
