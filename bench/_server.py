@@ -28,9 +28,9 @@ def cli(url: str, *args: str, stdin: str | None = None) -> None:
 def serve(url: str) -> tuple[subprocess.Popen, str]:
     """Start the app on a migrated database; returns the process and its base URL."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "ENVIRONMENT": "development"}
+    env = {**os.environ, "DATABASE_URL": url, "ENVIRONMENT": "development", "LOG_LEVEL": "WARNING"}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--port", str(port),
-                             "--log-level", "warning"], cwd=ROOT, env=env)
+                             "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -40,6 +40,37 @@ def serve(url: str) -> tuple[subprocess.Popen, str]:
             time.sleep(0.05)
     proc.kill()
     raise SystemExit("server did not start")
+
+
+def postgres_url(purpose: str = "bench") -> str | None:
+    """A new, empty PostgreSQL database for one benchmark run, or None when no server answers."""
+    from sqlalchemy import text
+
+    sys.path.insert(0, str(ROOT))
+    from app.db import make_engine
+
+    admin = make_engine("postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
+    name = f"sendfw_{purpose}_{os.getpid()}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception:  # noqa: BLE001 - no server: the PostgreSQL rows are left out and said so
+        return None
+    finally:
+        admin.dispose()
+    return f"postgresql://postgres@127.0.0.1:5432/{name}"
+
+
+def drop_postgres(url: str) -> None:
+    from sqlalchemy import text
+
+    from app.db import make_engine
+
+    admin = make_engine("postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def start_demo_server(workdir: Path) -> tuple[subprocess.Popen, str]:

@@ -12,7 +12,6 @@ Targets (offline-first issue): ours within 5x of the raw insert on each database
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -26,7 +25,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import ROOT, cli, machine_heading, record, serve, sign_in  # noqa: E402
+from _server import ROOT, cli, drop_postgres, machine_heading, postgres_url, record, serve, sign_in  # noqa: E402
 
 PEER = ROOT.parent / "shared" / "peers" / "pouchdb-sync"
 sys.path.insert(0, str(ROOT))
@@ -111,24 +110,6 @@ def run_peer(runs: int) -> dict | None:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def postgres_url() -> str | None:
-    from sqlalchemy import text
-
-    from app.db import make_engine
-
-    admin = make_engine("postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
-    name = f"sendfw_bench_{os.getpid()}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception:  # noqa: BLE001 - no server: the PostgreSQL rows are left out and said so
-        return None
-    finally:
-        admin.dispose()
-    return f"postgresql://postgres@127.0.0.1:5432/{name}"
-
-
 def bench_database(label: str, url: str, runs: int) -> dict:
     prepare(url)
     server, base = serve(url)
@@ -160,7 +141,10 @@ def main() -> None:
         results.append(bench_database("SQLite", f"sqlite:///{Path(tmp) / 'sync.db'}", args.runs))
     pg = postgres_url()
     if pg:
-        results.append(bench_database("PostgreSQL", pg, args.runs))
+        try:
+            results.append(bench_database("PostgreSQL", pg, args.runs))
+        finally:
+            drop_postgres(pg)
     peer = run_peer(args.runs)
     lines = [machine_heading(f"{args.runs} runs, medians"), "",
              "| database | ours: 1,000 creates via POST /api/v1/sync (ms) | raw Core executemany (ms) | ours / raw "
