@@ -1,6 +1,6 @@
 """JSON API for offline devices: POST /api/v1/sync and GET /api/v1/inspections/{id}/changes (firm contract)."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -16,7 +16,9 @@ router = APIRouter(prefix="/api/v1", tags=["sync"])
 
 class SyncIn(BaseModel):
     device_id: str = Field(min_length=1, max_length=100)
-    ops: list[service.Op | Any] = Field(
+    # left_to_right: an op that matches the schema becomes an Op here, once; in pydantic's default "smart"
+    # mode the Any branch wins for every dict and each op would be validated a second time in the service.
+    ops: list[Annotated[service.Op | Any, Field(union_mode="left_to_right")]] = Field(
         max_length=service.MAX_OPS,
         description="At most 500 operations, applied in order. Each is validated alone: a malformed op is "
                     "rejected with its errors and never fails the batch.")

@@ -126,13 +126,15 @@ def _lock_in_order(session: Session, edits: list[Op]) -> None:
                          .order_by(entity.model.id).with_for_update()).all()
 
 
-def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> set[str]:
-    """Insert op rows; those whose op_id is already stored (a copy racing in elsewhere) are skipped.
-    Returns the op_ids this call inserted."""
+def _insert_receipts(session: Session, rows: list[dict]) -> None:
+    """Insert op rows, skipping any whose op_id is stored meanwhile (a copy of the batch racing in another
+    process: PostgreSQL makes this insert wait for that transaction, then skips). A skipped receipt means its
+    record is being created by that copy, so inserting the record then fails on its id and the run is taken
+    again one op at a time, where each becomes a duplicate. (No RETURNING: on PostgreSQL it tripled the cost.)"""
     dialect = session.get_bind().dialect.name
     insert_for = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert_for(SyncOperation).on_conflict_do_nothing(index_elements=["op_id"]).returning(SyncOperation.op_id)
-    return {op_id for (op_id,) in session.execute(statement, rows).all()} if rows else set()
+    if rows:
+        session.execute(insert_for(SyncOperation).on_conflict_do_nothing(index_elements=["op_id"]), rows)
 
 
 def _bulk_create(session: Session, actor: Actor, user: User, device_id: str,
@@ -166,31 +168,27 @@ def _bulk_create(session: Session, actor: Actor, user: User, device_id: str,
                 else:
                     prepared.append((index, op, row))
         now = utcnow()
-        inserted = _insert_ignoring_duplicates(session, [
+        _insert_receipts(session, [
             {"op_id": str(op.op_id), "user_id": user.id, "device_id": device_id[:100], "inspection_id": op.inspection_id,
              "entity": op.entity, "action": op.action, "entity_id": str(op.id), "status": "applied",
              "result": Outcome(str(op.op_id), "applied", str(op.id), 1).as_dict(), "received_at": now}
             for _, op, _ in prepared])
-        fresh = [(index, op, row) for index, op, row in prepared if str(op.op_id) in inserted]
-        for inspection_id in {op.inspection_id for _, op, _ in fresh}:
+        for inspection_id in {op.inspection_id for _, op, _ in prepared}:
             evidence.insert_prepared(session=session, actor=actor, inspection=session.get(Inspection, inspection_id),
-                                     rows=[row for _, op, row in fresh if op.inspection_id == inspection_id])
-        if fresh:
+                                     rows=[row for _, op, row in prepared if op.inspection_id == inspection_id])
+        if prepared:
             session.connection().execute(SyncChange.__table__.insert(), [
                 {"inspection_id": op.inspection_id, "entity": "evidence_item", "entity_id": str(op.id), "version": 1,
-                 "deleted": False, "at": now} for _, op, _ in fresh])
+                 "deleted": False, "at": now} for _, op, _ in prepared])
         savepoint.commit()
     except IntegrityError:
         # Something collided (an id taken meanwhile): take the careful path for the whole run.
         savepoint.rollback()
-        existing, outcomes, fresh, inserted, prepared = {str(op.id) for _, op in run}, {}, [], set(), []
-    for index, op, _ in fresh:
+        existing, outcomes, prepared = {str(op.id) for _, op in run}, {}, []
+    for index, op, _ in prepared:
         outcomes[index] = Outcome(str(op.op_id), "applied", str(op.id), 1)
-    raced = {str(op.op_id) for _, op, _ in prepared} - inserted
     for index, op in run:
-        if index in outcomes:
-            continue
-        if str(op.op_id) in raced or str(op.id) in existing:
+        if index not in outcomes and str(op.id) in existing:
             outcomes[index] = apply_op(session=session, user=user, actor=actor, device_id=device_id, raw=op)
     return outcomes
 
