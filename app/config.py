@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
+    # Survey answers accepted per address per 10 minutes: generous, since a school's parents may share one
+    # address; the honeypot, the one-time form id and the per-browser guard stop the rest.
+    survey_rate_limit: int = 60
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> "Settings":

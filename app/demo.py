@@ -55,6 +55,7 @@ def seed(*, session: Session, today: date | None = None) -> list[tuple[str, str,
         for email, role in DEMO_TEAM:
             inspections.add_team_member(session=session, actor=actor, inspection=inspection, email=email, team_role=role)
         _seed_fieldwork(session=session, inspection=inspection, people=created)
+        _seed_survey(session=session, inspection=inspection)
     return [(email, password, name) for email, name, _r, _k, _h, password in DEMO_USERS]
 
 
@@ -95,3 +96,40 @@ def _seed_fieldwork(*, session: Session, inspection, people: dict[str, User]) ->
             form.source_id = source.id
         evidence.capture(session=session, actor=actor, inspection=inspection, form=form,
                          captured_on=inspections.schedule_of(inspection).on_site_days[0])
+
+
+DEMO_COMMENTS = [
+    "The SENCo at our school has been brilliant and always rings back. (demo)",
+    "We waited over a year for a speech and language therapy assessment. (demo)",
+    "Short breaks have made a real difference to our family. (demo)",
+    "Nobody told us what the local offer was until a friend mentioned it. (demo)",
+    "I like my teaching assistant, she helps me with reading. (demo)",
+    "The annual review was rushed and the plan was not updated. (demo)",
+    "", "", "", "",
+]
+
+
+def _seed_survey(*, session: Session, inspection) -> None:
+    """Forty made-up answers spread over the days since the notice, so the results page has something to show."""
+    import random
+    import uuid
+    from datetime import timedelta
+
+    from app.survey import service as survey
+    from app.survey.content import questionnaires
+    from app.survey.models import SurveyResponse
+
+    survey.links_for(session=session, inspection=inspection)
+    window, qs, pick = survey.window_of(inspection), questionnaires(), random.Random(2026)
+    for n in range(40):
+        audience = "young_person" if n % 4 == 0 else "parent_carer"
+        q = qs[audience]
+        session.add(SurveyResponse(
+            inspection_id=inspection.id, audience=audience,
+            respondent_type="young_person" if audience == "young_person" else pick.choice(["parent_carer"] * 5 + ["prefer_not_to_say"]),
+            answers={question.code: pick.choice(question.options).code for question in q.questions},
+            support=sorted(pick.sample(["sen_support", "ehc_plan", "health", "short_breaks", "personal_budget"], pick.randint(1, 2))),
+            comment=pick.choice(DEMO_COMMENTS),
+            submitted_on=min(window.opens + timedelta(days=n % 3), max(window.opens, date.today())),
+            submitted_hour=9 + n % 10, submission_id=str(uuid.uuid4())))
+    session.flush()

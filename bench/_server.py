@@ -25,10 +25,10 @@ def cli(url: str, *args: str, stdin: str | None = None) -> None:
                    input=stdin, text=True)
 
 
-def serve(url: str) -> tuple[subprocess.Popen, str]:
+def serve(url: str, **extra_env: str) -> tuple[subprocess.Popen, str]:
     """Start the app on a migrated database; returns the process and its base URL."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "ENVIRONMENT": "development", "LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "DATABASE_URL": url, "ENVIRONMENT": "development", "LOG_LEVEL": "WARNING", **extra_env}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--port", str(port),
                              "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"

@@ -35,12 +35,14 @@ class SourceType(StrEnum):
     document_review = "document_review"
     file_review = "file_review"
     document = "document"
+    survey = "survey"  # the inspection's online questionnaire: a comment or a figure from its results
     none = "none"
 
     @property
     def label(self) -> str:
         return {"setting_visit": "Setting visit", "meeting": "Meeting", "document_review": "Data or document review",
-                "file_review": "Case file review", "document": "Document", "none": "No source recorded"}[self.value]
+                "file_review": "Case file review", "document": "Document", "survey": "Online survey",
+                "none": "No source recorded"}[self.value]
 
 
 _EVIDENCE_VERSION = version_column()

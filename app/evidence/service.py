@@ -72,12 +72,12 @@ def _errors(session: Session, inspection: Inspection, form: EvidenceForm,
             errors["source_id"] = "The source must be an activity or case file of this inspection"
         else:
             clean["source_type"], clean["source_id"] = kind, source_id
-    elif form.source_type == SourceType.document:
+    elif form.source_type in (SourceType.document, SourceType.survey):
         if problem := text_problem(form.source_label, required="Enter the document's title", limit=200,
                                    what="Document title"):
             errors["source_label"] = problem
-        clean["source_type"], clean["source_label"] = SourceType.document.value, form.source_label.strip()
-    elif form.source_type and form.source_type not in (SourceType.none, SourceType.document):
+        clean["source_type"], clean["source_label"] = form.source_type, form.source_label.strip()
+    elif form.source_type and form.source_type not in (SourceType.none, SourceType.document, SourceType.survey):
         errors["source_id"] = "Select the activity or case file this evidence comes from"
     return errors, clean
 

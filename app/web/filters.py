@@ -32,6 +32,28 @@ def check_item(choice, chosen: list[str]) -> dict:
     return {"value": choice.value, "text": choice.label, "checked": choice.value in chosen}
 
 
+def choice_item(choice, selected) -> dict:
+    """A questionnaire's choice (code, text) as a radio item (selected: a code) or checkbox item (a list)."""
+    checked = choice.code in selected if isinstance(selected, list) else choice.code == selected
+    return {"value": choice.code, "text": choice.text, "checked": checked}
+
+
+def choice_option(choice, selected: str) -> dict:
+    return {"value": choice.code, "text": choice.text, "selected": choice.code == selected}
+
+
+def survey_audience_item(audience: str, qs: dict, selected: str) -> dict:
+    return {"value": audience, "text": qs[audience].short_title, "selected": audience == selected}
+
+
+def bar_option(bar) -> dict:
+    return {"value": bar.code, "text": f"{bar.label}: {bar.count} ({bar.percent}%)"}
+
+
+def long_date(value: date | None) -> str:
+    return value.strftime("%A %-d %B %Y") if value else ""
+
+
 def proposal_item(proposal, selected: str) -> dict:
     return {"value": str(proposal.number), "text": f"{proposal.number}. {proposal.title}",
             "checked": str(proposal.number) == str(selected)}

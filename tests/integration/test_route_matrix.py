@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from app.inspections.models import TeamMember
 from app.main import create_app
+from app.survey import service as survey
 from tests.conftest import csrf_from
 from tests.integration.conftest import sign_in
 
@@ -81,6 +82,15 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/admin/users/{user_id}/active"):        (303, 303, 404, 404, 404, 404),
     ("POST", "/inspections/{inspection_id}/team/{member_id}/remove"): (303, 303, 303, 403, 404, 404),
     ("POST", "/inspections/{inspection_id}/evidence/{item_id}/delete"):  (303, 303, 303, 303, 404, 404),
+    # The public questionnaires: open to anyone with the link (closed now: the inspection is next March).
+    ("GET", "/s/{token}"):                            (200, 200, 200, 200, 200, 200),
+    ("POST", "/s/{token}"):                           (200, 200, 200, 200, 200, 200),
+    ("GET", "/s/{token}/thanks"):                     (200, 200, 200, 200, 200, 200),
+    ("GET", "/inspections/{inspection_id}/survey"):   (303, 200, 200, 200, 404, 404),
+    ("GET", "/inspections/{inspection_id}/survey/print"): (303, 200, 200, 200, 404, 404),
+    ("GET", "/inspections/{inspection_id}/survey/qr/{audience}.svg"): (303, 200, 200, 200, 404, 404),
+    ("GET", "/inspections/{inspection_id}/survey/responses.csv"): (303, 200, 200, 200, 404, 404),
+    ("POST", "/inspections/{inspection_id}/survey/evidence"): (303, 422, 422, 422, 404, 404),
     ("POST", "/logout"):                              (303, 303, 303, 303, 303, 303),
 }
 PUBLIC_DOCS = ["/api/openapi.json", "/api/docs"]
@@ -126,7 +136,9 @@ def test_each_role_gets_the_expected_status_on_every_route(role, client, db, mak
     db.flush()
     member = db.exec(select(TeamMember).where(TeamMember.user_id == member_user.id)).one()
     fieldwork = make_fieldwork(inspection, lead)
-    ids = {"inspection_id": inspection.id, "member_id": member.id, "user_id": people["outsider"].id, **fieldwork}
+    links = survey.links_for(session=db, inspection=inspection)
+    ids = {"inspection_id": inspection.id, "member_id": member.id, "user_id": people["outsider"].id, **fieldwork,
+           "token": links["parent_carer"].token, "audience": "parent_carer"}
 
     if role != "anonymous":
         sign_in(client, db, people[role])

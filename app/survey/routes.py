@@ -1,0 +1,151 @@
+"""The public questionnaires (no sign-in, at /s/<token>) and the results inspectors read."""
+
+import uuid
+from typing import Annotated
+
+import segno
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.errors import NotFound, ValidationFailed
+from app.evidence.models import Judgement
+from app.inspections.deps import CurrentInspection, page_context
+from app.survey import service
+from app.survey.content import AUDIENCES, questionnaires
+from app.web.deps import ActorDep, CurrentUser, DbSession, client_ip
+from app.web.forms import PostedData
+from app.web.templating import render
+
+router = APIRouter()
+SENT_COOKIE = "sfw_survey_sent"  # "this browser has just answered": the once-a-minute guard, kept only by the browser
+
+
+def _public_context(request: Request, link, inspection, **extra) -> dict:
+    q = questionnaires()[link.audience]
+    return {"q": q, "link": link, "area": inspection.local_area, "window": service.window_of(inspection),
+            "today": service.today_on_site(), "comment_limit": service.COMMENT_LIMIT,
+            "intro": q.intro.format(area=inspection.local_area), **extra}
+
+
+def _answer_form(data: dict) -> service.AnswerForm:
+    support = data.get("support", [])
+    return service.AnswerForm(
+        respondent_type=str(data.get("respondent_type", "")),
+        answers={key[2:]: value for key, value in data.items() if key.startswith("q-") and isinstance(value, str)},
+        support=support if isinstance(support, list) else [support] if support else [],
+        comment=str(data.get("comment", "")), submission_id=str(data.get("submission_id", "")),
+        website=str(data.get("website", "")))
+
+
+@router.get("/s/{token}")
+def questionnaire_page(request: Request, token: str, db: DbSession):
+    link, inspection = service.link_by_token(session=db, token=token)
+    if not service.window_of(inspection).is_open(service.today_on_site()):
+        return render(request, "survey/closed.html", _public_context(request, link, inspection))
+    return render(request, "survey/questionnaire.html", _public_context(
+        request, link, inspection, form=service.AnswerForm(submission_id=str(uuid.uuid4())), errors={}))
+
+
+@router.post("/s/{token}")
+def questionnaire_submit(request: Request, token: str, db: DbSession, data: PostedData):
+    link, inspection = service.link_by_token(session=db, token=token)
+    if not service.window_of(inspection).is_open(service.today_on_site()):
+        return render(request, "survey/closed.html", _public_context(request, link, inspection))
+    thanks = RedirectResponse(f"/s/{token}/thanks", status_code=303)
+    if request.cookies.get(SENT_COOKIE) == token:
+        return thanks  # the same browser again within a minute: a double submission, not a second voice
+    form = _answer_form(data)
+    try:
+        outcome = service.submit(session=db, inspection=inspection, link=link, form=form,
+                                 address=client_ip(request), today=service.today_on_site())
+    except ValidationFailed as failure:
+        return render(request, "survey/questionnaire.html",
+                      _public_context(request, link, inspection, form=form, errors=failure.errors), status_code=422)
+    if outcome.reason == "rate_limited":
+        return render(request, "survey/busy.html", _public_context(request, link, inspection), status_code=429)
+    thanks.set_cookie(SENT_COOKIE, token, max_age=60, httponly=True, samesite="lax", path="/s/",
+                      secure=request.url.scheme == "https")
+    return thanks
+
+
+@router.get("/s/{token}/thanks")
+def thanks_page(request: Request, token: str, db: DbSession):
+    link, inspection = service.link_by_token(session=db, token=token)
+    return render(request, "survey/thanks.html", _public_context(request, link, inspection))
+
+
+# --- For the team ----------------------------------------------------------------------------------------
+
+
+COMMENTS_SHOWN = 50  # newest first; "Show more" adds as many again (a page of 1,000 comment forms is slow to use)
+
+
+def _filters(audience: str = "", respondent: str = "", support: str = "", q: str = "") -> service.Filters:
+    qs = questionnaires()
+    return service.Filters(
+        audience=audience if audience in AUDIENCES else "",
+        respondent_type=respondent if respondent in {c.code for c in qs["parent_carer"].respondent_types} else "",
+        support=support if support in {c.code for c in qs["parent_carer"].support} else "", search=q[:100])
+
+
+def _public_url(request: Request, link) -> str:
+    return f"{str(request.base_url).rstrip('/')}/s/{link.token}"
+
+
+def _results_context(request: Request, db, user, inspection, filters: service.Filters, **extra) -> dict:
+    links = service.links_for(session=db, inspection=inspection)
+    return page_context(
+        db, user, inspection, "survey", filters=filters, links=links, qs=questionnaires(),
+        urls={a: _public_url(request, link) for a, link in links.items()},
+        window=service.window_of(inspection), today=service.today_on_site(),
+        results=service.results(session=db, inspection=inspection, filters=filters), judgements=list(Judgement),
+        **{"added": "", "errors": {}, "shown": COMMENTS_SHOWN, **extra})
+
+
+@router.get("/inspections/{inspection_id}/survey")
+def results_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection,
+                 filters: Annotated[service.Filters, Depends(_filters)], added: str = "", shown: int = COMMENTS_SHOWN):
+    return render(request, "survey/results.html", _results_context(
+        request, db, user, inspection, filters, added=added, shown=max(COMMENTS_SHOWN, min(shown, 100_000))),
+        block="results")
+
+
+@router.get("/inspections/{inspection_id}/survey/print")
+def print_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection):
+    links = service.links_for(session=db, inspection=inspection)
+    return render(request, "survey/print.html", page_context(
+        db, user, inspection, "survey", links=links, qs=questionnaires(),
+        urls={a: _public_url(request, link) for a, link in links.items()}, window=service.window_of(inspection)))
+
+
+@router.get("/inspections/{inspection_id}/survey/qr/{audience}.svg")
+def qr_code(request: Request, audience: str, db: DbSession, inspection: CurrentInspection):
+    links = service.links_for(session=db, inspection=inspection)
+    if audience not in links:
+        raise NotFound()
+    svg = segno.make(_public_url(request, links[audience]), error="m").svg_inline(scale=6, dark="#0b0c0c")
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, no-store"})
+
+
+@router.get("/inspections/{inspection_id}/survey/responses.csv")
+def responses_csv(db: DbSession, actor: ActorDep, inspection: CurrentInspection):
+    from app.audit.service import record
+
+    record(session=db, actor=actor, action="survey.exported", object_type="inspection", object_id=str(inspection.id),
+           inspection_id=inspection.id)
+    return Response(service.export_csv(session=db, inspection=inspection), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="survey-responses-{inspection.id}.csv"',
+                             "Cache-Control": "private, no-store"})
+
+
+@router.post("/inspections/{inspection_id}/survey/evidence")
+def add_evidence(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
+                 data: PostedData):
+    form = service.SurveyEvidenceForm(**{k: v for k, v in data.items() if k in service.SurveyEvidenceForm.model_fields
+                                         and isinstance(v, str)})
+    try:
+        item = service.add_as_evidence(session=db, actor=actor, inspection=inspection, form=form)
+    except ValidationFailed as failure:
+        return render(request, "survey/results.html", _results_context(
+            request, db, user, inspection, service.Filters(), errors=failure.errors), status_code=422)
+    return RedirectResponse(f"/inspections/{inspection.id}/survey?added={item.id}#added", status_code=303)

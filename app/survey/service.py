@@ -1,0 +1,309 @@
+"""The inspection's two public questionnaires: their links and open window, taking answers safely, and the
+results inspectors read (counts over time, distributions, comments) and turn into Proposal 4 evidence."""
+
+import csv
+import io
+import secrets
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app import ratelimit
+from app.audit.service import Actor, record
+from app.config import get_settings
+from app.errors import NotFound, ValidationFailed
+from app.evidence import service as evidence
+from app.evidence.models import EvidenceItem, SourceType
+from app.forms_common import text_problem
+from app.inspections import service as inspections
+from app.inspections.models import Inspection
+from app.survey.content import AUDIENCES, Questionnaire, questionnaires
+from app.survey.models import SurveyLink, SurveyResponse
+
+COMMENT_LIMIT = 2000
+LONDON = ZoneInfo("Europe/London")
+RATE_WINDOW = timedelta(minutes=10)
+
+
+def today_on_site() -> date:
+    """The date where the inspection happens: a parent answering at 00:30 in England answers on that day."""
+    return datetime.now(LONDON).date()
+
+
+# --- Links and the open window ---------------------------------------------------------------------------
+
+
+def links_for(*, session: Session, inspection: Inspection) -> dict[str, SurveyLink]:
+    """The inspection's two links, made the first time they are asked for (a race makes them once)."""
+    links = {link.audience: link for link in session.exec(
+        select(SurveyLink).where(SurveyLink.inspection_id == inspection.id))}
+    for audience in AUDIENCES:
+        if audience in links:
+            continue
+        savepoint = session.begin_nested()
+        try:
+            link = SurveyLink(inspection_id=inspection.id, audience=audience, token=secrets.token_urlsafe(18))
+            session.add(link)
+            session.flush()
+            savepoint.commit()
+            links[audience] = link
+        except IntegrityError:
+            savepoint.rollback()
+            links[audience] = session.exec(select(SurveyLink).where(
+                SurveyLink.inspection_id == inspection.id, SurveyLink.audience == audience)).one()
+    return links
+
+
+def link_by_token(*, session: Session, token: str) -> tuple[SurveyLink, Inspection]:
+    link = session.exec(select(SurveyLink).where(SurveyLink.token == token)).first() if token else None
+    if link is None:
+        raise NotFound()
+    return link, session.get(Inspection, link.inspection_id)
+
+
+@dataclass(frozen=True)
+class Window:
+    opens: date  # the notice date
+    closes: date  # the last day on site
+
+    def is_open(self, today: date) -> bool:
+        return self.opens <= today <= self.closes
+
+
+def window_of(inspection: Inspection) -> Window:
+    schedule = inspections.schedule_of(inspection)
+    return Window(opens=schedule.notification_date, closes=schedule.on_site_days[-1])
+
+
+# --- Taking answers --------------------------------------------------------------------------------------
+
+
+class AnswerForm(BaseModel):
+    respondent_type: str = ""
+    answers: dict[str, str] = {}
+    support: list[str] = []
+    comment: str = ""
+    submission_id: str = ""
+    website: str = ""  # the honeypot: hidden from people, filled in by form-filling robots
+
+
+@dataclass
+class Outcome:
+    stored: bool
+    reason: str = ""  # "", "honeypot", "duplicate", "rate_limited"
+    response: SurveyResponse | None = None
+
+
+def _errors(q: Questionnaire, form: AnswerForm) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if form.respondent_type not in {c.code for c in q.respondent_types}:
+        errors["respondent_type"] = "Select who you are, or that you would rather not say"
+    for question in q.questions:
+        if form.answers.get(question.code) not in {o.code for o in question.options}:
+            errors[question.code] = f"Select an answer to: {question.text}"
+    codes = {c.code for c in q.support}
+    if not set(form.support) <= codes:
+        errors["support"] = "Select the kinds of support from the list"
+    elif "none" in form.support and len(form.support) > 1:
+        errors["support"] = "Select the kinds of support, or 'None of these', not both"
+    if problem := text_problem(form.comment, required=None, limit=COMMENT_LIMIT, what="Your comment"):
+        errors["comment"] = problem
+    try:
+        uuid.UUID(form.submission_id)
+    except ValueError:
+        errors["submission_id"] = "The form has expired: reload the page and answer again"
+    return errors
+
+
+def submit(*, session: Session, inspection: Inspection, link: SurveyLink, form: AnswerForm, address: str | None,
+           today: date, now: datetime | None = None) -> Outcome:
+    """Validate and store one response. A robot's (honeypot) or a repeat of the same form is quietly not stored
+    (the person sees thanks either way); an address over its limit is refused politely."""
+    if not window_of(inspection).is_open(today):
+        raise ValidationFailed({"window": "This questionnaire is closed"})
+    if form.website.strip():
+        return Outcome(False, "honeypot")
+    if not ratelimit.hit(session=session, key=ratelimit.key_for("survey", address),
+                         limit=get_settings().survey_rate_limit, window=RATE_WINDOW, now=now):
+        return Outcome(False, "rate_limited")
+    q = questionnaires()[link.audience]
+    if errors := _errors(q, form):
+        raise ValidationFailed(errors)
+    if session.exec(select(SurveyResponse.id).where(SurveyResponse.submission_id == form.submission_id)).first():
+        return Outcome(False, "duplicate")
+    hour = (now or datetime.now(LONDON)).astimezone(LONDON).hour
+    response = SurveyResponse(
+        inspection_id=inspection.id, audience=link.audience, respondent_type=form.respondent_type,
+        answers={question.code: form.answers[question.code] for question in q.questions},
+        support=sorted(set(form.support)), comment=form.comment.strip(), submitted_on=today, submitted_hour=hour,
+        submission_id=form.submission_id)
+    savepoint = session.begin_nested()
+    try:
+        session.add(response)
+        session.flush()
+        savepoint.commit()
+    except IntegrityError:  # the same form racing in twice: stored once
+        savepoint.rollback()
+        return Outcome(False, "duplicate")
+    return Outcome(True, response=response)
+
+
+# --- Results ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    audience: str = ""
+    respondent_type: str = ""
+    support: str = ""
+    search: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any((self.audience, self.respondent_type, self.support, self.search))
+
+
+@dataclass
+class Bar:
+    code: str
+    label: str
+    count: int
+    percent: int  # of the answers to this question, rounded
+
+
+@dataclass
+class Distribution:
+    audience: str
+    code: str
+    text: str
+    total: int
+    bars: list[Bar] = field(default_factory=list)
+
+
+@dataclass
+class Results:
+    total: int
+    by_audience: dict[str, int]
+    by_day: list[Bar]  # responses per day, oldest first
+    distributions: list[Distribution]
+    support: list[Bar]
+    respondent_types: list[Bar]
+    comments: list[SurveyResponse]
+
+
+def _percent(count: int, total: int) -> int:
+    return round(100 * count / total) if total else 0
+
+
+def _bars(choices, counts: Counter, total: int) -> list[Bar]:
+    return [Bar(c.code, c.text, counts[c.code], _percent(counts[c.code], total)) for c in choices]
+
+
+def responses(*, session: Session, inspection: Inspection, filters: Filters = Filters()) -> list[SurveyResponse]:
+    query = select(SurveyResponse).where(SurveyResponse.inspection_id == inspection.id)
+    if filters.audience in AUDIENCES:
+        query = query.where(SurveyResponse.audience == filters.audience)
+    if filters.respondent_type:
+        query = query.where(SurveyResponse.respondent_type == filters.respondent_type)
+    rows = list(session.exec(query.order_by(col(SurveyResponse.id))).all())
+    if filters.support:  # JSON lists: filtered here, the same way on SQLite and PostgreSQL
+        rows = [r for r in rows if filters.support in r.support]
+    return rows
+
+
+def results(*, session: Session, inspection: Inspection, filters: Filters = Filters()) -> Results:
+    rows = responses(session=session, inspection=inspection, filters=filters)
+    qs = questionnaires()
+    by_day = Counter(r.submitted_on for r in rows)
+    distributions = []
+    for audience in AUDIENCES:
+        if filters.audience and filters.audience != audience:
+            continue
+        mine = [r for r in rows if r.audience == audience]
+        for question in qs[audience].questions:
+            counts = Counter(r.answers.get(question.code) for r in mine)
+            total = sum(counts[o.code] for o in question.options)
+            distributions.append(Distribution(audience, question.code, question.text, total,
+                                              _bars(question.options, counts, total)))
+    parent = qs["parent_carer"]  # the parents' wording labels the shared codes
+    support_counts = Counter(code for r in rows for code in r.support)
+    type_counts = Counter(r.respondent_type for r in rows)
+    search = filters.search.strip().lower()
+    comments = [r for r in rows if r.comment and (not search or search in r.comment.lower())]
+    return Results(
+        total=len(rows), by_audience={a: sum(1 for r in rows if r.audience == a) for a in AUDIENCES},
+        by_day=[Bar(day.isoformat(), f"{day:%a %-d %b}", n, _percent(n, len(rows))) for day, n in sorted(by_day.items())],
+        distributions=distributions,
+        support=_bars(parent.support, support_counts, len(rows)),
+        respondent_types=_bars(parent.respondent_types, type_counts, len(rows)),
+        comments=list(reversed(comments)))
+
+
+def export_csv(*, session: Session, inspection: Inspection) -> str:
+    """The anonymised responses: no ids, no times finer than the day; cells a spreadsheet would run as a
+    formula are prefixed with an apostrophe."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    codes = [q.code for q in questionnaires()["parent_carer"].questions]
+    writer.writerow(["questionnaire", "date", "respondent", *codes, "support", "comment"])
+    for r in responses(session=session, inspection=inspection):
+        writer.writerow([_cell(v) for v in (r.audience, r.submitted_on.isoformat(), r.respondent_type,
+                                            *(r.answers.get(c, "") for c in codes), ";".join(r.support), r.comment)])
+    return out.getvalue()
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+# --- Turning results into evidence -----------------------------------------------------------------------
+
+
+class SurveyEvidenceForm(BaseModel):
+    kind: str = ""  # comment | figure
+    response_id: str = ""
+    audience: str = ""
+    question: str = ""
+    option: str = ""
+    judgement: str = ""
+
+
+def evidence_text(*, session: Session, inspection: Inspection, form: SurveyEvidenceForm) -> tuple[str, str]:
+    """The evidence statement and source label for a comment or a figure, from what is stored now."""
+    qs = questionnaires()
+    if form.kind == "comment":
+        row = session.get(SurveyResponse, int(form.response_id)) if form.response_id.isdigit() else None
+        if row is None or row.inspection_id != inspection.id or not row.comment:
+            raise NotFound()
+        who = qs[row.audience].respondent_label(row.respondent_type).lower()
+        return f"Survey comment ({who}): \u201c{row.comment}\u201d", f"Online survey: {qs[row.audience].short_title.lower()}"
+    if form.kind == "figure" and form.audience in qs:
+        q = qs[form.audience]
+        question = next((x for x in q.questions if x.code == form.question), None)
+        if question is None or form.option not in {o.code for o in question.options}:
+            raise NotFound()
+        dist = next(d for d in results(session=session, inspection=inspection, filters=Filters(audience=form.audience)
+                                       ).distributions if d.code == question.code)
+        bar = next(b for b in dist.bars if b.code == form.option)
+        return (f"{q.short_title}, online survey: {bar.count} of {dist.total} ({bar.percent}%) answered "
+                f"\u201c{bar.label}\u201d to \u201c{question.text}\u201d",
+                f"Online survey: {q.short_title.lower()}")
+    raise ValidationFailed({"kind": "Choose a comment or a figure from the results to add as evidence"})
+
+
+def add_as_evidence(*, session: Session, actor: Actor, inspection: Inspection,
+                    form: SurveyEvidenceForm) -> EvidenceItem:
+    """A Proposal 4 evidence item citing the survey (aspect: online questionnaires)."""
+    text, label = evidence_text(session=session, inspection=inspection, form=form)
+    item = evidence.capture(session=session, actor=actor, inspection=inspection, form=evidence.EvidenceForm(
+        text=text[:evidence.TEXT_LIMIT], proposal="4", aspect="online_survey", judgement=form.judgement,
+        strands=["education", "health", "social_care"], source_type=SourceType.survey.value, source_label=label))
+    record(session=session, actor=actor, action="survey.evidence_added", object_type="evidence_item",
+           object_id=item.id, inspection_id=inspection.id, detail={"kind": form.kind})
+    return item
