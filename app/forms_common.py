@@ -19,7 +19,10 @@ def new_id(value: str | None = None) -> str:
 
 
 def choice_problem(value: str, choices, message: str) -> str | None:
-    return None if value in {c.value if hasattr(c, "value") else c for c in choices} else message
+    # An Enum answers membership from its own value map; anything else is searched (a sync batch asks 500 times).
+    known = choices._value2member_map_ if hasattr(choices, "_value2member_map_") else \
+        {c.value if hasattr(c, "value") else c for c in choices}
+    return None if value in known else message
 
 
 def text_problem(value: str, *, required: str | None, limit: int, what: str) -> str | None:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
+from app.db import bulk_insert
 from app.audit.models import AuditEvent
 from app.models_base import utcnow
 
@@ -50,7 +51,7 @@ def record_many(*, session: Session, actor: Actor, action: str, object_type: str
     """One event per object, written in one statement (bulk sync)."""
     if objects:
         now = utcnow()
-        session.connection().execute(AuditEvent.__table__.insert(), [
+        bulk_insert(session, AuditEvent.__table__, [
             {"at": now, "actor_id": actor.user_id, "actor_email": actor.email, "ip_address": actor.ip_address,
              "action": action, "object_type": object_type, "object_id": str(object_id), "inspection_id": inspection_id,
              "detail": detail} for object_id, detail in objects])

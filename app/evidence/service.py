@@ -6,6 +6,7 @@ from datetime import date
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
+from app.db import bulk_insert
 from app.audit.service import Actor, record, record_many
 from app.errors import NotFound, ValidationFailed
 from app.evidence.models import EvidenceItem, Judgement, SourceType, Strand
@@ -58,7 +59,7 @@ def _errors(session: Session, inspection: Inspection, form: EvidenceForm,
     strands = sorted(set(form.strands))
     if not strands:
         errors["strands"] = "Select at least one service: education, health or social care"
-    elif not set(strands) <= {s.value for s in Strand}:
+    elif not set(strands) <= Strand._value2member_map_.keys():
         errors["strands"] = "Select education, health or social care"
     clean["strands"] = strands
     clean["source_type"], clean["source_id"], clean["source_label"] = SourceType.none.value, None, None
@@ -134,7 +135,7 @@ def insert_prepared(*, session: Session, actor: Actor, inspection: Inspection, r
     sync change log, which the ORM's flush would otherwise have written."""
     if not rows:
         return
-    session.connection().execute(EvidenceItem.__table__.insert(), rows)  # Core: no ORM bookkeeping per row
+    bulk_insert(session, EvidenceItem.__table__, rows)  # Core: no ORM bookkeeping per row
     record_many(session=session, actor=actor, action="evidence.created", object_type="evidence_item",
                 inspection_id=inspection.id,
                 objects=[(row["id"], {"proposal": row["proposal"], "aspect": row["aspect"], "judgement": row["judgement"]})

@@ -41,7 +41,8 @@ def _evidence_form(data: dict) -> evidence.EvidenceForm:
     source_type = _text(data, "source_type", errors) or ("" if source_id else "none")
     if data.get("source_label"):
         source_type = source_type if source_id else "document"
-    form = evidence.EvidenceForm(
+    # Every value is already checked to be of its field's type, so the form is built without validating again.
+    form = evidence.EvidenceForm.model_construct(
         text=_text(data, "text", errors), proposal="" if proposal is None else str(proposal),
         aspect=_text(data, "aspect", errors), judgement=_text(data, "judgement", errors),
         strands=[s for s in strands if isinstance(s, str)], source_type=source_type, source_id=source_id,

@@ -3,15 +3,14 @@
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, ValidationError
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from pydantic import AfterValidator, BaseModel, Field, ValidationError, WithJsonSchema
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, func, select
 
+from app.db import bulk_insert
 from app.audit.service import Actor, record
 from app.errors import NotFound, ValidationFailed
 from app.evidence import service as evidence
@@ -27,13 +26,17 @@ MAX_OPS = 500
 CHANGES_PAGE = 500
 
 
+# A UUID kept as its canonical text: checked once here, then used as a key many times per op.
+UuidText = Annotated[uuid.UUID, AfterValidator(str), WithJsonSchema({"type": "string", "format": "uuid"})]
+
+
 class Op(BaseModel):
     """One capture or edit made on a device (firm contract: see the offline-first issue)."""
 
-    op_id: uuid.UUID
+    op_id: UuidText
     entity: Literal["evidence_item", "activity", "file_review"]
     action: Literal["create", "update", "delete"]
-    id: uuid.UUID
+    id: UuidText
     inspection_id: int
     base_version: int | None = None
     data: dict = Field(default_factory=dict)
@@ -127,14 +130,10 @@ def _lock_in_order(session: Session, edits: list[Op]) -> None:
 
 
 def _insert_receipts(session: Session, rows: list[dict]) -> None:
-    """Insert op rows, skipping any whose op_id is stored meanwhile (a copy of the batch racing in another
-    process: PostgreSQL makes this insert wait for that transaction, then skips). A skipped receipt means its
-    record is being created by that copy, so inserting the record then fails on its id and the run is taken
-    again one op at a time, where each becomes a duplicate. (No RETURNING: on PostgreSQL it tripled the cost.)"""
-    dialect = session.get_bind().dialect.name
-    insert_for = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    if rows:
-        session.execute(insert_for(SyncOperation).on_conflict_do_nothing(index_elements=["op_id"]), rows)
+    """Insert op rows. One whose op_id is stored meanwhile (a copy of the batch racing in another process:
+    PostgreSQL makes this insert wait for that transaction) fails on the primary key, and the caller takes the
+    run again one op at a time, where each such op is a duplicate."""
+    bulk_insert(session, SyncOperation.__table__, rows)
 
 
 def _bulk_create(session: Session, actor: Actor, user: User, device_id: str,
@@ -177,7 +176,7 @@ def _bulk_create(session: Session, actor: Actor, user: User, device_id: str,
             evidence.insert_prepared(session=session, actor=actor, inspection=session.get(Inspection, inspection_id),
                                      rows=[row for _, op, row in prepared if op.inspection_id == inspection_id])
         if prepared:
-            session.connection().execute(SyncChange.__table__.insert(), [
+            bulk_insert(session, SyncChange.__table__, [
                 {"inspection_id": op.inspection_id, "entity": "evidence_item", "entity_id": str(op.id), "version": 1,
                  "deleted": False, "at": now} for _, op, _ in prepared])
         savepoint.commit()
