@@ -12,6 +12,7 @@ from app.fieldwork import service as fieldwork
 from app.forms_common import parse_iso_date
 from app.inspections import service as inspections
 from app.inspections.deps import CurrentInspection, page_context
+from app.sync import service as sync
 from app.web.deps import ActorDep, CurrentUser, DbSession
 from app.web.forms import PostedData, build_form, safe_next
 from app.web.templating import is_htmx, render
@@ -162,7 +163,8 @@ def board_page(request: Request, db: DbSession, user: CurrentUser, inspection: C
         db, user, inspection, "board", board=board, filters=filters, team=team, names={u.id: u.name for _, u in team},
         judgements=list(Judgement), strands=list(Strand), source_types=list(SourceType),
         days=list(enumerate(inspections.schedule_of(inspection).on_site_days, start=1)),
-        sources=fieldwork.source_titles(session=db, inspection=inspection)), block="results")
+        sources=fieldwork.source_titles(session=db, inspection=inspection),
+        cursor=sync.current_cursor(session=db)), block="results")
 
 
 @router.get("/summary")

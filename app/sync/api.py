@@ -43,6 +43,8 @@ class Change(BaseModel):
     version: int
     deleted: bool = Field(description="A tombstone: the record was deleted.")
     data: dict | None
+    seq: int = Field(description="Where this change sits in the team's change log. Pages carry the position they "
+                                 "were drawn at (data-cursor), so a device can show what arrived after a saved page.")
 
 
 class ChangesOut(BaseModel):

@@ -355,10 +355,11 @@ def changes_since(*, session: Session, inspection: Inspection, cursor: str | Non
         entity = ENTITIES[name]
         obj = current.get((name, entity_id))
         if obj is None:
-            changes.append({"entity": name, "id": entity_id, "version": row.version, "deleted": True, "data": None})
+            changes.append({"entity": name, "id": entity_id, "version": row.version, "deleted": True, "data": None,
+                            "seq": row.seq})
         else:
             changes.append({"entity": name, "id": entity_id, "version": obj.version, "deleted": False,
-                            "data": entity.to_data(obj)})
+                            "data": entity.to_data(obj), "seq": row.seq})
     next_cursor = str(rows[-1].seq) if rows else str(since)
     return changes, next_cursor, more
 

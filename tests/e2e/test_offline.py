@@ -327,6 +327,7 @@ def test_a_new_release_of_the_service_worker_takes_over_without_breaking_an_open
     page.evaluate("navigator.serviceWorker.ready")
     page.reload()
     first = [k for k in page.evaluate("caches.keys()") if k.startswith("sendfw-shell-")]
+    page.locator("body[data-team-pulled]").wait_for(state="attached")  # the page's first read of the feed is done
 
     own_server.stop()
     own_server.start(RELEASE="next")  # a deploy: same assets, a new release of the app
@@ -346,4 +347,67 @@ def test_a_new_release_of_the_service_worker_takes_over_without_breaking_an_open
     assert page.locator("#device-outbox [data-pending] li").count() == 1
     page.context.set_offline(False)
     page.locator("#device-outbox").wait_for(state="hidden", timeout=20_000)
+    assert page.errors == []
+
+
+def test_a_tablet_pulls_the_teams_new_evidence_and_shows_it_on_a_page_saved_before(live_server, page_at):
+    lead = page_at(768)
+    base = open_demo_inspection(lead, live_server, "lead@example.org", "demo-lead-password")
+    lead.evaluate("navigator.serviceWorker.ready")
+    lead.goto(f"{base}/board?proposal=2")
+    lead.reload()  # controlled by the service worker now, which keeps this copy of the page
+
+    text = "Fictional: the parent carer forum said short breaks are hard to book."
+    cqc = page_at(768)
+    sign_in(cqc, live_server, "cqc@example.org", "demo-cqc-password")
+    cqc.goto(f"{base}/evidence/new")
+    form = cqc.locator("#capture-form")
+    form.get_by_label("What did you see or hear?").fill(text)
+    form.get_by_label("2. Meeting needs").check()
+    form.get_by_label("Short break care.").check()
+    form.get_by_label("Area for development", exact=True).check()
+    form.get_by_label("Social care", exact=True).check()
+    form.get_by_role("button", name="Save evidence").click()
+    cqc.wait_for_url(re.compile(r"/board"))
+
+    # The lead's tablet syncs without reloading: the colleague's item arrives through the change feed.
+    lead.get_by_role("button", name="Sync now").click()
+    arrived = lead.locator("[data-team-copy] li", has_text=text)
+    arrived.wait_for()
+    assert "area for development · short breaks · version 1" in arrived.inner_text()
+
+    # No signal, and the page reloaded from the device: the saved page predates the item, the device has it.
+    lead.context.set_offline(True)
+    lead.reload()
+    lead.locator("[data-team-copy] li", has_text=text).wait_for()
+    assert text not in lead.locator("#results").inner_text()
+
+    # Back online, a fresh page counts it in its place, and the "newer than this page" list empties.
+    lead.context.set_offline(False)
+    lead.reload()
+    assert text in lead.locator("#results").inner_text()
+    lead.locator("[data-team-copy]").wait_for(state="hidden")
+    assert lead.errors == [] and cqc.errors == []
+
+
+def test_evidence_deleted_offline_is_deleted_on_the_server_when_back_online(live_server, page_at):
+    page = page_at(768)
+    base = open_demo_inspection(page, live_server, "lead@example.org", "demo-lead-password")
+    page.goto(f"{base}/evidence/new")
+    capture(page, "Fictional capture that the lead will delete while offline.")
+    page.wait_for_url(re.compile(r"/board"))
+    page.locator(".app-evidence", has_text="will delete while offline").get_by_role("link", name="Edit").click()
+    page.wait_for_url(re.compile(r"/edit$"))
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Delete this evidence").click()
+    waiting = page.locator("#device-outbox [data-pending] li")
+    waiting.wait_for()
+    assert " ".join(waiting.inner_text().split()) == (
+        "Fictional capture that the lead will delete while offline. evidence item to delete · deletion saved on this device")
+    page.context.set_offline(False)
+    page.locator("#device-outbox").wait_for(state="hidden", timeout=20_000)
+    page.goto(f"{base}/board?proposal=1&aspect=timeliness")
+    assert "will delete while offline" not in page.locator("#results").inner_text()
     assert page.errors == []

@@ -101,7 +101,7 @@ def test_delete_leaves_a_tombstone_in_the_change_feed(client, db, team):
     assert db.get(EvidenceItem, team["item_id"]) is None
     after = client.get(f"/api/v1/inspections/{team['inspection'].id}/changes?since={cursor}").json()
     assert after["changes"] == [{"entity": "evidence_item", "id": team["item_id"], "version": 1, "deleted": True,
-                                 "data": None}]
+                                 "data": None, "seq": int(after["cursor"])}]
     assert after["more"] is False
     # Deleting again (another device, another op) is not an error.
     assert sync(client, team, [evidence_op(team, "delete", team["item_id"], 1)])["results"][0]["status"] == "applied"
@@ -203,6 +203,9 @@ def test_the_change_feed_gives_the_whole_teams_changes_in_pages(client, db, team
             break
     assert pages == 3
     assert [c["data"]["text"] for c in seen] == [f"Paged fictional {n}." for n in range(7)]
+    # Each change says where it sits in the log: in order, after the starting cursor, up to the last one.
+    seqs = [c["seq"] for c in seen]
+    assert seqs == sorted(seqs) and seqs[0] > int(start["cursor"]) and seqs[-1] == int(cursor)
     assert client.get(f"/api/v1/inspections/{team['inspection'].id}/changes?since=abc").status_code == 422
 
 

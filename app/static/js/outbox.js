@@ -12,20 +12,27 @@ let delay = MIN_DELAY;
 let timer = null;
 let draining = false;
 
+// One database per user: "ops" is the outbox; "team" the team's records as the change feed last gave them
+// (key "entity:id"); "cursors" how far this device has read each inspection's feed.
 function openDb() {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.open(`sendfw-outbox-${user}`, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore("ops", { keyPath: "op_id" });
+    const request = indexedDB.open(`sendfw-outbox-${user}`, 2);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains("ops")) db.createObjectStore("ops", { keyPath: "op_id" });
+      if (!db.objectStoreNames.contains("team")) db.createObjectStore("team", { keyPath: "key" });
+      if (!db.objectStoreNames.contains("cursors")) db.createObjectStore("cursors", { keyPath: "inspection_id" });
+    };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
 }
 
-async function store(mode, work) {
+async function store(mode, work, name = "ops") {
   const db = await openDb();
   return new Promise((resolve, reject) => {
-    const tx = db.transaction("ops", mode);
-    const result = work(tx.objectStore("ops"));
+    const tx = db.transaction(name, mode);
+    const result = work(tx.objectStore(name));
     tx.oncomplete = () => resolve(result && "result" in result ? result.result : undefined);
     tx.onerror = () => reject(tx.error);
   });
@@ -70,10 +77,10 @@ async function render() {
     text.textContent = summaryOf(op);
     const meta = document.createElement("p");
     meta.className = "govuk-body-s app-evidence__meta";
-    const what = op.entity === "evidence_item"
-      ? `Proposal ${op.data.proposal}, ${String(op.data.judgement).replaceAll("_", " ")}`
-      : op.entity.replaceAll("_", " ");
-    meta.textContent = `${what} · ${op.action === "update" ? "edit " : ""}saved on this device`;
+    const what = op.action === "delete" ? `${op.entity.replaceAll("_", " ")} to delete`
+      : op.entity === "evidence_item" ? `Proposal ${op.data.proposal}, ${String(op.data.judgement).replaceAll("_", " ")}`
+        : op.entity.replaceAll("_", " ");
+    meta.textContent = `${what} · ${op.action === "update" ? "edit " : op.action === "delete" ? "deletion " : ""}saved on this device`;
     li.append(text, meta);
     if (withErrors) {
       const errors = document.createElement("p");
@@ -89,7 +96,7 @@ async function render() {
       discard.className = "govuk-button govuk-button--warning govuk-!-margin-bottom-0";
       discard.textContent = "Discard";
       discard.addEventListener("click", async () => { await deleteOp(op.op_id); render(); });
-      li.append(errors, ...(op.entity === "evidence_item" ? [fix] : []), discard);
+      li.append(errors, ...(op.entity === "evidence_item" && op.action !== "delete" ? [fix] : []), discard);
     }
     return li;
   });
@@ -200,6 +207,7 @@ function dataOf(form) {
 }
 
 function summaryOf(op) {
+  if (op.action === "delete") return op.data.summary || "A record";
   if (op.entity === "activity") return op.data.title || `${String(op.data.kind).replaceAll("_", " ")} on ${op.data.day}`;
   if (op.entity === "file_review") return `Case file ${op.data.case_reference}`;
   return op.data.text;
@@ -208,16 +216,19 @@ function summaryOf(op) {
 async function keepOnDevice(form) {
   // An edit carries the version it was made from, so the server can tell if someone else changed it meanwhile.
   const editing = Boolean(form.dataset.entityId);
+  const action = form.dataset.offlineAction || (editing ? "update" : "create");
   if (editing) {
-    // Typing on after a save makes a newer edit of the same version: it replaces the one not yet sent.
+    // Typing on after a save makes a newer edit of the same version: it replaces the one not yet sent; a
+    // deletion replaces any edit not yet sent.
     for (const op of await allOps()) {
       if (op.id === form.dataset.entityId && op.action === "update" && !op.rejected) await deleteOp(op.op_id);
     }
   }
   await putOp({
-    op_id: crypto.randomUUID(), entity: form.dataset.offlineEntity, action: editing ? "update" : "create",
+    op_id: crypto.randomUUID(), entity: form.dataset.offlineEntity, action,
     id: form.dataset.entityId || crypto.randomUUID(), base_version: editing ? Number(form.dataset.baseVersion) : null,
-    inspection_id: Number(form.dataset.inspectionId), data: dataOf(form),
+    inspection_id: Number(form.dataset.inspectionId),
+    data: action === "delete" ? { summary: form.dataset.summary || "" } : dataOf(form),
     client_time: new Date().toISOString(),
   });
   if (!editing) {
@@ -253,13 +264,15 @@ document.addEventListener("htmx:load", (event) => {
   if (form && status.dataset.version) form.dataset.baseVersion = status.dataset.version;
 });
 
-async function drain() {
+// force: "Sync now" or the connection just came back; otherwise the change feed is read at most once a minute.
+async function drain(force = false) {
   if (draining || !navigator.onLine) return;
   draining = true;
   try {
     const ops = (await allOps()).filter((op) => !op.rejected).slice(0, 500);
     if (ops.length === 0) {
       delay = MIN_DELAY;
+      await pullAll(force);
       return;
     }
     const send = ops.map(({ rejected, ...op }) => op);
@@ -282,6 +295,7 @@ async function drain() {
     setLastSync();
     delay = MIN_DELAY;
     if (ops.length === 500) schedule(0);
+    else pullAll(true);
   } catch (error) {
     delay = Math.min(delay * 2, MAX_DELAY);
     console.info("Sync will be tried again", error.message);
@@ -289,6 +303,79 @@ async function drain() {
     draining = false;
     await render();
   }
+}
+
+// The team's evidence on this tablet: read the inspection's change feed from where this device last stopped
+// and keep each record as it now is, so pages saved earlier can show what colleagues have captured since.
+async function pull(inspectionId) {
+  const saved = await store("readonly", (s) => s.get(inspectionId), "cursors");
+  let cursor = saved ? saved.cursor : "";
+  for (;;) {
+    const response = await fetch(`/api/v1/inspections/${inspectionId}/changes?since=${encodeURIComponent(cursor)}`,
+      { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const page = await response.json();
+    await store("readwrite", (s) => {
+      for (const change of page.changes) {
+        s.put({ ...change, key: `${change.entity}:${change.id}`, inspection_id: inspectionId });
+      }
+    }, "team");
+    cursor = page.cursor;
+    await store("readwrite", (s) => s.put({ inspection_id: inspectionId, cursor }), "cursors");
+    if (!page.more) return;
+  }
+}
+
+function inspectionsOnDevice() {
+  const ids = new Set(Object.keys(localStorage).filter((key) => key.startsWith(`sendfw-offline-${user}-`))
+    .map((key) => Number(key.slice(`sendfw-offline-${user}-`.length))));
+  const here = document.querySelector("[data-inspection-id]")?.dataset.inspectionId;
+  if (here) ids.add(Number(here));
+  return [...ids].filter(Boolean);
+}
+
+let lastPull = 0;
+const PULL_EVERY = 60_000;
+
+async function pullAll(force = false) {
+  if (!navigator.onLine || (!force && Date.now() - lastPull < PULL_EVERY)) return;
+  lastPull = Date.now();
+  try {
+    for (const id of inspectionsOnDevice()) await pull(id);
+  } catch (error) {
+    console.info("The team's changes will be fetched again", error.message);
+  }
+  body.dataset.teamPulled = new Date().toISOString(); // when this page last read the change feed
+  await renderTeam();
+}
+
+// On a board page: the team's evidence for its proposal that reached this device after the page was drawn.
+async function renderTeam() {
+  const section = document.querySelector("[data-team-copy]");
+  if (!section) return;
+  const inspectionId = Number(section.dataset.inspectionId);
+  const proposal = Number(section.dataset.proposal);
+  const cursor = Number(section.dataset.cursor || 0);
+  const records = (await store("readonly", (s) => s.getAll(), "team"))
+    .filter((r) => r.inspection_id === inspectionId && r.entity === "evidence_item" && !r.deleted &&
+      Number(r.data.proposal) === proposal && r.seq > cursor)
+    .sort((a, b) => b.seq - a.seq);
+  const items = records.map((record) => {
+    const li = document.createElement("li");
+    li.className = `app-evidence app-evidence--${record.data.judgement}`;
+    li.dataset.teamItem = record.id;
+    const text = document.createElement("p");
+    text.className = "govuk-body govuk-!-margin-bottom-1";
+    text.textContent = record.data.text;
+    const meta = document.createElement("p");
+    meta.className = "govuk-body-s app-evidence__meta";
+    meta.textContent = `${String(record.data.judgement).replaceAll("_", " ")} · ${String(record.data.aspect).replaceAll("_", " ")}` +
+      ` · version ${record.version} · on this device, not yet on this page`;
+    li.append(text, meta);
+    return li;
+  });
+  section.querySelector("[data-team-items]").replaceChildren(...items);
+  section.hidden = items.length === 0;
 }
 
 function schedule(after = delay) {
@@ -399,12 +486,12 @@ if (user) {
   claimDevice();
   offlineSaving();
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});
-  window.addEventListener("online", () => { render(); drain(); });
+  window.addEventListener("online", () => { render(); drain(true); });
   window.addEventListener("offline", render);
   document.addEventListener("click", (event) => {
-    if (event.target.closest("[data-sync-now]")) drain();
+    if (event.target.closest("[data-sync-now]")) drain(true);
   });
-  render().then(drain);
+  render().then(renderTeam).then(drain);
   schedule();
 }
 body.dataset.outboxReady = "yes";
