@@ -111,6 +111,9 @@ def bulk_insert(session: Session, table, rows: list[dict]) -> None:
     if not rows:
         return
     connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        _sqlite_executemany(connection, table, rows)
+        return
     if connection.dialect.name != "postgresql":
         connection.execute(table.insert(), rows)
         return
@@ -127,3 +130,28 @@ def bulk_insert(session: Session, table, rows: list[dict]) -> None:
                 copy.write_row([Json(row[name]) if name in json_columns else row[name] for name in columns])
     except psycopg.Error as error:
         raise DBAPIError.instance(statement, None, error, psycopg.Error) from error
+
+
+def _sqlite_executemany(connection, table, rows: list[dict]) -> None:
+    """The driver's executemany with each column's own SQLAlchemy bind processor, so values are stored exactly
+    as an ORM insert stores them, but processed once per distinct value (a batch shares its timestamps) and
+    without building parameters row by row through the compiler."""
+    columns = list(rows[0])
+    processors = [table.c[name].type._cached_bind_processor(connection.dialect) for name in columns]
+    memo: list[dict] = [{} for _ in columns]
+
+    def bind(i: int, value):
+        process = processors[i]
+        if process is None or value is None:
+            return value
+        if isinstance(value, (dict, list)):
+            return process(value)
+        done = memo[i].get(value, memo)
+        if done is memo:
+            done = memo[i][value] = process(value)
+        return done
+
+    names = ", ".join(f'"{name}"' for name in columns)
+    marks = ", ".join("?" for _ in columns)
+    params = [tuple(bind(i, row[name]) for i, name in enumerate(columns)) for row in rows]
+    connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', params)
