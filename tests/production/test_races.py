@@ -4,6 +4,7 @@ The same batch fired at both at the same moment lands exactly once; two conflict
 applied and one conflict, never a lost update; sessions and sign-in throttling are shared through the database,
 so a device may be sent to either process."""
 
+import re
 import threading
 import uuid
 from collections import Counter
@@ -261,6 +262,7 @@ def test_every_request_is_logged_as_one_json_line_with_its_request_id(processes,
     proxied = lead["clients"][0].get("/api/v1/session", headers={"X-Request-ID": "proxy-req-0001"})
     invented = lead["clients"][0].get("/api/v1/session", headers={"X-Request-ID": "<script>alert(1)</script>"})
     assert proxied.headers["X-Request-ID"] == "proxy-req-0001"
+    assert re.fullmatch(r"app;dur=\d+\.\d", proxied.headers["Server-Timing"])
     assert invented.headers["X-Request-ID"] != "<script>alert(1)</script>" and len(invented.headers["X-Request-ID"]) == 32
     lines = [json.loads(line) for line in a.log_path.read_text().splitlines() if line.startswith("{")]
     mine = [line for line in lines if line.get("request_id") in {"proxy-req-0001", invented.headers["X-Request-ID"]}]
