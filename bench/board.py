@@ -34,7 +34,7 @@ os.environ.setdefault("ENVIRONMENT", "test")
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
 
-def build(url: str):
+def build(url: str, items_count: int = 5000):
     from sqlmodel import Session
 
     from app import migrate
@@ -73,7 +73,7 @@ def build(url: str):
         session.flush()
         aspects = [(p.number, a.code) for p in profile.proposals for a in p.aspects]
         items = []
-        for n in range(5000):
+        for n in range(items_count):
             proposal, aspect = aspects[n % len(aspects)]
             source = rng.choice(activities + reviews + [None])
             items.append(EvidenceItem(

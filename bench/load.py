@@ -162,6 +162,7 @@ class Inspector:
         await self.stats.call(self.client, "GET plan", "GET", f"/inspections/{iid}/plan")
         if self.person["lead"]:
             await self.stats.call(self.client, "GET summary", "GET", f"/inspections/{iid}/summary", params={"day": day})
+            await self.stats.call(self.client, "GET letter draft", "GET", f"/inspections/{iid}/letter")
 
     async def sync(self, ops: list[dict]) -> None:
         body = {"device_id": f"tablet-{self.person['email']}", "ops": ops}
@@ -207,7 +208,7 @@ class Inspector:
 
     def lead_edits(self, day: str) -> list[dict]:
         """The lead tightens the wording of the team's evidence from the feed; an edit racing the author's own is
-        a conflict kept for the team, never a lost update. (The letter itself is not built yet.)"""
+        a conflict kept for the team, never a lost update."""
         now, chosen = datetime.now(UTC).isoformat(), random.sample(sorted(self.team_items), min(5, len(self.team_items)))
         return [{"op_id": str(uuid.uuid4()), "entity": "evidence_item", "action": "update", "id": item_id,
                  "inspection_id": self.inspection["id"], "base_version": self.team_items[item_id], "client_time": now,
@@ -310,8 +311,8 @@ def report(results: list[dict]) -> str:
     lines.append("Targets: zero errors; zero missing, zero duplicated, zero lost updates. (Each sync carries one inspector's day: "
                  f"{ACTIVITIES_PER_DAY} activities, {FILES_PER_DAY} case files, {EVIDENCE_PER_DAY} evidence items, "
                  f"up to {EDITS_PER_DAY} edits; each lead then rewords 5 of the team's items from the change feed, "
-                 "so some edits race and become conflicts. The outcome letter is not built yet, so the lead does not "
-                 "edit it.)\n")
+                 "so some edits race and become conflicts. The lead also redrafts the outcome letter from the evidence each "
+                 "day; its editor is not built yet, so nobody edits its text.)\n")
     return "\n".join(lines)
 
 

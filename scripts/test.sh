@@ -16,6 +16,10 @@ if [ "${CI:-}" = "true" ]; then
     echo "Installing Debian's Chromium..."
     (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) >/dev/null
   fi
+  if ! ldconfig -p | grep -q libpangoft2-1.0; then
+    echo "Installing the system libraries WeasyPrint needs for PDF letters..."
+    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation) >/dev/null
+  fi
 fi
 
 exec .venv/bin/python -m pytest "$@"

@@ -38,6 +38,27 @@ class Milestone:
 
 
 @dataclass(frozen=True)
+class LetterSection:
+    heading: str
+    aspects: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LetterWording:
+    """The outcome letter's structure and fixed wording (profile data, not code)."""
+
+    title: str
+    addressees: tuple[str, ...]
+    opening: str
+    team: str
+    did: str
+    this_letter: str
+    wsoa: str
+    sign_off: str
+    sections: tuple[LetterSection, ...]
+
+
+@dataclass(frozen=True)
 class Profile:
     code: str
     title: str
@@ -50,6 +71,7 @@ class Profile:
     proposals: tuple[Proposal, ...]
     outcomes: tuple[Outcome, ...] = field(default=())
     after_fieldwork: tuple[Milestone, ...] = field(default=())
+    letter: LetterWording | None = None
 
     def aspect(self, code: str) -> tuple[Proposal, Aspect]:
         for proposal in self.proposals:
@@ -94,7 +116,14 @@ def _parse(data: dict) -> Profile:
         ),
         outcomes=tuple(Outcome(**o) for o in data.get("outcomes", [])),
         after_fieldwork=tuple(Milestone(**m) for m in data.get("after_fieldwork", [])),
+        letter=_letter(data["letter"]) if "letter" in data else None,
     )
+
+
+def _letter(data: dict) -> LetterWording:
+    return LetterWording(**{k: v for k, v in data.items() if k not in {"addressees", "sections"}},
+                         addressees=tuple(data["addressees"]),
+                         sections=tuple(LetterSection(s["heading"], tuple(s["aspects"])) for s in data["sections"]))
 
 
 @cache

@@ -50,6 +50,10 @@ def bar_option(bar) -> dict:
     return {"value": bar.code, "text": f"{bar.label}: {bar.count} ({bar.percent}%)"}
 
 
+def outcome_item(outcome, selected: str) -> dict:
+    return {"value": outcome.code, "text": outcome.label, "hint": {"text": outcome.wording}, "checked": outcome.code == selected}
+
+
 def long_date(value: date | None) -> str:
     return value.strftime("%A %-d %B %Y") if value else ""
 

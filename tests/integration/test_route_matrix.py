@@ -91,6 +91,10 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/inspections/{inspection_id}/survey/qr/{audience}.svg"): (303, 200, 200, 200, 404, 404),
     ("GET", "/inspections/{inspection_id}/survey/responses.csv"): (303, 200, 200, 200, 404, 404),
     ("POST", "/inspections/{inspection_id}/survey/evidence"): (303, 422, 422, 422, 404, 404),
+    ("GET", "/inspections/{inspection_id}/letter"):   (303, 200, 200, 200, 404, 404),
+    ("POST", "/inspections/{inspection_id}/letter/decision"): (303, 422, 422, 403, 404, 404),
+    ("GET", "/inspections/{inspection_id}/letter.docx"): (303, 200, 200, 200, 404, 404),
+    ("GET", "/inspections/{inspection_id}/letter.pdf"): (303, 200, 200, 200, 404, 404),
     ("POST", "/logout"):                              (303, 303, 303, 303, 303, 303),
 }
 PUBLIC_DOCS = ["/api/openapi.json", "/api/docs"]

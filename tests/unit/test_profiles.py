@@ -38,3 +38,12 @@ def test_aspect_codes_are_unique_within_a_profile():
 def test_unknown_framework_is_refused():
     with pytest.raises(UnknownFramework):
         get_profile("send-1999")
+
+
+def test_each_aspect_feeds_exactly_one_section_of_the_letter():
+    from app.frameworks.service import all_profiles
+
+    for profile in all_profiles().values():
+        aspects = [a.code for p in profile.proposals for a in p.aspects]
+        in_letter = [code for section in profile.letter.sections for code in section.aspects]
+        assert sorted(in_letter) == sorted(aspects), profile.code

@@ -1,0 +1,242 @@
+"""The outcome letter drafted from the evidence (paras 22-24): every statement keeps the records behind it
+(citations), shown to the team and left out of the exported letter. Structure and fixed wording come from the
+framework profile; the team's decisions (written statement of action, or the 2023 outcome) are recorded here."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from pydantic import BaseModel
+from sqlmodel import Session, func, select
+
+from app.audit.service import Actor, record
+from app.errors import Forbidden, ValidationFailed
+from app.evidence.models import EvidenceItem, SourceType
+from app.fieldwork import service as fieldwork
+from app.fieldwork.models import ActivityKind, MeetingWith, SettingType
+from app.forms_common import text_problem
+from app.inspections import service as inspections
+from app.inspections.models import Inspection
+from app.letters.models import LetterDecision
+from app.models_base import utcnow
+from app.survey.models import SurveyResponse
+from app.users.models import User
+
+MAX_POINTS = 6  # strengths or areas for development per section: a letter, not a list of every note
+
+
+@dataclass
+class Statement:
+    text: str
+    citations: list[str] = field(default_factory=list)  # "evidence:<id>", "activity:<id>", "file_review:<id>", "survey"
+
+
+@dataclass
+class Section:
+    heading: str
+    strengths: list[Statement]
+    areas: list[Statement]
+
+
+@dataclass
+class Draft:
+    title: str
+    addressees: list[str]
+    dated: date
+    opening: list[Statement]
+    main_findings: list[Statement]
+    sections: list[Section]
+    wsoa_intro: str | None  # present only when a written statement of action is required
+    weaknesses: list[str]
+    outcome_wording: str | None  # the 2023 outcome's exact wording, once chosen
+    sign_off: str
+    signatures: list[tuple[str, str]]  # (organisation, "name, role")
+    counts: dict[str, int]
+
+    def statements(self) -> list[Statement]:
+        return [*self.opening, *self.main_findings,
+                *(s for section in self.sections for s in [*section.strengths, *section.areas])]
+
+
+def _long_date(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) < 2:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def decision_of(*, session: Session, inspection: Inspection) -> LetterDecision:
+    return session.get(LetterDecision, inspection.id) or LetterDecision(inspection_id=inspection.id)
+
+
+class DecisionForm(BaseModel):
+    wsoa_required: str = ""  # "yes" | "no"
+    significant_weaknesses: str = ""  # one per line
+    outcome: str = ""
+
+
+def record_decision(*, session: Session, actor: Actor, user: User, inspection: Inspection,
+                    form: DecisionForm) -> LetterDecision:
+    """The lead records the team's decision; only the lead (or an administrator) may."""
+    if not inspections.can_manage(session=session, user=user, inspection=inspection):
+        raise Forbidden()
+    profile = inspections.profile_of(inspection)
+    errors: dict[str, str] = {}
+    decision = decision_of(session=session, inspection=inspection)
+    if profile.written_statement_of_action:
+        if form.wsoa_required not in {"yes", "no"}:
+            errors["wsoa_required"] = "Select whether a written statement of action is required"
+        weaknesses = [line.strip() for line in form.significant_weaknesses.splitlines() if line.strip()]
+        if form.wsoa_required == "yes" and not weaknesses:
+            errors["significant_weaknesses"] = "List the significant weaknesses, one per line"
+        for line in weaknesses:
+            if problem := text_problem(line, required=None, limit=500, what="Each weakness"):
+                errors["significant_weaknesses"] = problem
+        decision.wsoa_required = form.wsoa_required == "yes"
+        decision.significant_weaknesses = weaknesses if decision.wsoa_required else []
+    if profile.outcomes:
+        if form.outcome not in {o.code for o in profile.outcomes}:
+            errors["outcome"] = "Select the inspection outcome"
+        decision.outcome = form.outcome
+    if errors:
+        raise ValidationFailed(errors)
+    decision.updated_at, decision.updated_by_id = utcnow(), actor.user_id
+    session.add(decision)
+    session.flush()
+    record(session=session, actor=actor, action="letter.decision_recorded", object_type="inspection",
+           object_id=str(inspection.id), inspection_id=inspection.id,
+           detail={"wsoa_required": decision.wsoa_required, "outcome": decision.outcome})
+    return decision
+
+
+def _opening(session: Session, inspection: Inspection, profile, wording) -> tuple[list[Statement], dict[str, int]]:
+    schedule = inspections.schedule_of(inspection)
+    area = inspection.local_area
+    team = inspections.team_of(session=session, inspection=inspection)
+    others = [f"an Ofsted Inspector" if m.team_role == "ofsted_inspector" else
+              "a children's services inspector from the CQC" if m.team_role == "cqc_inspector" else
+              "an inspector from another local authority" if m.team_role == "la_inspector" else None
+              for m, _ in team if m.team_role not in {"lead", "shadow"}]
+    others = [o for o in others if o]
+    counts = Counter(others)
+    team_words = _join([_plural(n, o.removeprefix("an ").removeprefix("a "), None) if n > 1 else o
+                        for o, n in counts.items()]) if others else "no other inspectors"
+
+    activities = fieldwork.list_activities(session=session, inspection=inspection)
+    settings = {s.id: s for s in fieldwork.list_settings(session=session, inspection=inspection)}
+    visits = [a for a in activities if a.kind == ActivityKind.setting_visit]
+    meetings = [a for a in activities if a.kind == ActivityKind.meeting]
+    reviews_of_data = [a for a in activities if a.kind not in (ActivityKind.setting_visit, ActivityKind.meeting)]
+    by_setting_type = Counter(settings[a.setting_id].setting_type for a in visits if a.setting_id in settings)
+    by_meeting = Counter(a.meeting_with for a in meetings if a.meeting_with)
+    files = fieldwork.list_file_reviews(session=session, inspection=inspection)
+    survey_total = session.exec(select(func.count()).select_from(SurveyResponse)
+                                .where(SurveyResponse.inspection_id == inspection.id)).one()
+    documents = session.exec(select(EvidenceItem.id, EvidenceItem.source_label).where(
+        EvidenceItem.inspection_id == inspection.id, EvidenceItem.source_type == SourceType.document)).all()
+    document_titles = {label for _, label in documents if label}
+
+    fill = {"area": area, "first_day": _long_date(schedule.on_site_days[0]),
+            "last_day": _long_date(schedule.on_site_days[-1]), "team": team_words}
+    opening = [Statement(wording.opening.format(**fill), ["inspection"]),
+               Statement(wording.team.format(**fill), [f"team:{m.id}" for m, _ in team])]
+    did = []
+    if visits:
+        kinds = _join([_plural(n, SettingType(t).label.lower()) for t, n in sorted(by_setting_type.items())]) \
+            if by_setting_type else _plural(len(visits), "setting")
+        did.append(Statement(f"Inspectors made {_plural(len(visits), 'visit')} to settings: {kinds}.",
+                             [f"activity:{a.id}" for a in visits]))
+    if meetings:
+        kinds = _join([f"{n} with {MeetingWith(k).label.lower()}" for k, n in sorted(by_meeting.items())])
+        did.append(Statement(f"They held {_plural(len(meetings), 'meeting')}" + (f": {kinds}." if kinds else "."),
+                             [f"activity:{a.id}" for a in meetings]))
+    if files:
+        did.append(Statement(f"They reviewed {_plural(len(files), 'case file')} of children and young people "
+                             "with SEND.", [f"file_review:{r.id}" for r in files]))
+    if survey_total:
+        did.append(Statement(f"They considered {_plural(survey_total, 'response')} to the inspection's online "
+                             "survey of parents, carers, children and young people.", ["survey"]))
+    if reviews_of_data or document_titles:
+        n = len(reviews_of_data) + len(document_titles)
+        did.append(Statement(f"They read {_plural(n, 'document or data set', 'documents and data sets')}, "
+                             "including the area's self-evaluation where it was provided.",
+                             [f"activity:{a.id}" for a in reviews_of_data] +
+                             [f"evidence:{i}" for i, label in documents if label]))
+    opening += did
+    opening.append(Statement(wording.did, ["inspection"]))
+    return opening, {"visits": len(visits), "meetings": len(meetings), "case_files": len(files),
+                     "survey_responses": survey_total, "documents": len(reviews_of_data) + len(document_titles),
+                     **{f"visits_{t}": n for t, n in by_setting_type.items()},
+                     **{f"meetings_{k}": n for k, n in by_meeting.items()}}
+
+
+def _figure(aspect_code: str, judgement: str, summary) -> str:
+    """A file-sample figure that supports a point about this aspect, if the sample has one."""
+    if aspect_code == "timeliness" and summary.plans_with_dates:
+        return (f" In the sample of case files, {summary.plans_within_20_weeks} of {summary.plans_with_dates} "
+                f"education, health and care plans were issued within 20 weeks.")
+    dist = next((d for d in summary.aspects if d.code == aspect_code and d.rated), None)
+    if dist is None:
+        return ""
+    if judgement == "strength" and dist.counts.get("strong"):
+        return f" In the sample, {dist.counts['strong']} of {dist.rated} case files showed this as a strength."
+    if judgement == "area_for_development" and dist.counts.get("weak"):
+        return f" In the sample, {dist.counts['weak']} of {dist.rated} case files showed weaknesses here."
+    return ""
+
+
+def _points(items: list[EvidenceItem], aspect_code: str, judgement: str, summary) -> tuple[int, int, Statement]:
+    """One point per aspect: its clearest item, with every item behind it cited. Ranked by how many kinds of
+    source agree (triangulation), then by how many items."""
+    kinds = {i.source_type for i in items if i.source_type != SourceType.none}
+    lead_item = max(items, key=lambda i: (i.source_type != SourceType.none, len(i.text)))
+    text = lead_item.text.rstrip()
+    if not text.endswith((".", "!", "?")):
+        text += "."
+    return len(kinds), len(items), Statement(text + _figure(aspect_code, judgement, summary),
+                                             [f"evidence:{i.id}" for i in items])
+
+
+def draft(*, session: Session, inspection: Inspection, today: date | None = None) -> Draft:
+    profile = inspections.profile_of(inspection)
+    wording = profile.letter
+    opening, counts = _opening(session, inspection, profile, wording)
+    items = session.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id)
+                         .order_by(EvidenceItem.created_at)).all()
+    grouped: dict[tuple[str, str], list[EvidenceItem]] = defaultdict(list)
+    for item in items:
+        grouped[(item.aspect, item.judgement)].append(item)
+    summary = fieldwork.sample_summary(session=session, inspection=inspection)
+    sections, ranked_all = [], []
+    for section in wording.sections:
+        lists = {}
+        for judgement in ("strength", "area_for_development"):
+            ranked = sorted((_points(grouped[(code, judgement)], code, judgement, summary)
+                             for code in section.aspects if grouped.get((code, judgement))),
+                            key=lambda p: (-p[0], -p[1]))
+            lists[judgement] = [s for _, _, s in ranked[:MAX_POINTS]]
+            ranked_all += [(k, n, judgement, s) for k, n, s in ranked[:1]]
+        sections.append(Section(section.heading, lists["strength"], lists["area_for_development"]))
+    # Main findings: the best-triangulated strength and area for development of each section.
+    main = [s for _, _, _, s in sorted(ranked_all, key=lambda p: (p[2] != "strength", -p[0], -p[1]))]
+    decision = decision_of(session=session, inspection=inspection)
+    wsoa = profile.written_statement_of_action and decision.wsoa_required
+    outcome = next((o.wording for o in profile.outcomes if o.code == decision.outcome), None)
+    team = inspections.team_of(session=session, inspection=inspection)
+    lead = next((u.name for m, u in team if m.team_role == "lead"), "")
+    cqc = next((u.name for m, u in team if m.team_role == "cqc_inspector"), "")
+    return Draft(
+        title=wording.title.format(area=inspection.local_area),
+        addressees=[a.format(area=inspection.local_area) for a in wording.addressees],
+        dated=today or date.today(), opening=opening, main_findings=main, sections=sections,
+        wsoa_intro=wording.wsoa if wsoa else None, weaknesses=list(decision.significant_weaknesses) if wsoa else [],
+        outcome_wording=outcome, sign_off=wording.sign_off,
+        signatures=[("Ofsted", f"{lead}, HMI, Lead inspector"), ("Care Quality Commission", f"{cqc}, CQC inspector")],
+        counts=counts)

@@ -1,0 +1,203 @@
+"""The outcome letter drafted from a realistic fictional inspection, and its Word and PDF exports."""
+
+import io
+import uuid
+from datetime import timedelta
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from app.audit.service import Actor
+from app.evidence import service as evidence
+from app.fieldwork import service as fieldwork
+from app.inspections import service as inspections
+from app.letters import export, service
+from app.survey.models import SurveyResponse
+from tests.integration.conftest import SYSTEM, error_summary, sign_in, soup
+
+PROPOSAL_ASPECTS = {1: ["timeliness", "usefulness", "parents_involved"],
+                    2: ["parent_satisfaction", "short_breaks", "specialist_support"],
+                    3: ["leaders_meetings", "data_and_self_evaluation"],
+                    4: ["established_groups", "online_survey"]}
+
+
+def build(db, make_user, make_inspection, framework="send-2016") -> dict:
+    """64 evidence items over every proposal, 12 case files, 3 visits, 2 meetings, 1 data review, 25 survey
+    answers and a document read; all fictional."""
+    lead = make_user(name="Hattie Lead (fictional)")
+    cqc = make_user(kind="cqc", name="Cora Quinn (fictional)")
+    oi = make_user(kind="ofsted_inspector", name="Otis Inman (fictional)")
+    inspection = make_inspection(lead, framework=framework)
+    inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=cqc.email, team_role="cqc_inspector")
+    inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=oi.email, team_role="ofsted_inspector")
+    actor = Actor(lead.id, lead.email)
+    days = inspections.schedule_of(inspection).on_site_days
+    settings = [fieldwork.create_setting(session=db, actor=actor, inspection=inspection, form=fieldwork.SettingForm(
+        name=name, setting_type=kind)) for name, kind in [("Pretend Primary (fictional)", "mainstream_school"),
+                                                          ("Imaginary Special School (fictional)", "special_school"),
+                                                          ("Invented College (fictional)", "further_education")]]
+    visits = [fieldwork.create_activity(session=db, actor=actor, inspection=inspection, form=fieldwork.ActivityForm(
+        kind="setting_visit", setting_id=str(s.id), day=days[n].isoformat(), inspector_ids=[str(lead.id)]))
+        for n, s in enumerate(settings)]
+    meetings = [fieldwork.create_activity(session=db, actor=actor, inspection=inspection, form=fieldwork.ActivityForm(
+        kind="meeting", meeting_with=who, day=days[1].isoformat(), inspector_ids=[str(cqc.id)]))
+        for who in ("health_leaders", "parent_carer_group")]
+    review_of_data = fieldwork.create_activity(session=db, actor=actor, inspection=inspection, form=fieldwork.ActivityForm(
+        kind="document_review", title="Area performance data (fictional)", day=days[2].isoformat(),
+        inspector_ids=[str(oi.id)]))
+    files = []
+    for n in range(12):
+        late = n % 3 == 0
+        files.append(fieldwork.create_file_review(session=db, actor=actor, inspection=inspection, form=fieldwork.FileReviewForm(
+            case_reference=f"P1-{n + 1:02d}", age_band="5-10", setting_type="mainstream_school",
+            sen_status="plan_in_place", primary_need="ASD", assessment_requested_on="2026-01-05",
+            plan_issued_on="2026-07-01" if late else "2026-04-20",
+            ratings={"timeliness": "weak" if late else "strong", "parents_involved": "strong"})))
+    sources = [("activity", v.id) for v in visits] + [("activity", m.id) for m in meetings] + \
+              [("file_review", f.id) for f in files[:4]] + [("document", None), ("none", None)]
+    items = []
+    for proposal, aspects in PROPOSAL_ASPECTS.items():
+        for n in range(16):
+            aspect = aspects[n % len(aspects)]
+            kind, source_id = sources[n % len(sources)]
+            judgement = ("strength", "area_for_development", "context")[(n // len(aspects)) % 3]
+            form = evidence.EvidenceForm(
+                text=f"Fictional finding {proposal}.{n} about {aspect.replace('_', ' ')}", proposal=str(proposal),
+                aspect=aspect, judgement=judgement, strands=["education"],
+                source_type="file_review" if kind == "file_review" else ("document" if kind == "document" else ""),
+                source_id=source_id or "", source_label="Area self-evaluation (fictional)" if kind == "document" else "")
+            items.append(evidence.capture(session=db, actor=actor, inspection=inspection, form=form))
+    for n in range(25):
+        db.add(SurveyResponse(inspection_id=inspection.id, audience="parent_carer", respondent_type="parent_carer",
+                              answers={}, support=[], comment="", submitted_on=days[0] - timedelta(days=1),
+                              submitted_hour=9, submission_id=str(uuid.uuid4())))
+    db.flush()
+    return {"lead": lead, "inspection": inspection, "items": items, "files": files, "visits": visits,
+            "meetings": meetings, "review": review_of_data}
+
+
+@pytest.fixture
+def letter(db, make_user, make_inspection):
+    return build(db, make_user, make_inspection)
+
+
+def test_the_draft_counts_what_the_team_did_from_the_data(db, letter):
+    draft = service.draft(session=db, inspection=letter["inspection"])
+    assert draft.title == "Joint local area SEND inspection in Testshire (fictional)"
+    assert draft.addressees[0] == "Director of Children's Services, Testshire (fictional)"
+    assert {k: draft.counts[k] for k in ("visits", "meetings", "case_files", "survey_responses", "documents")} == {
+        "visits": 3, "meetings": 2, "case_files": 12, "survey_responses": 25, "documents": 2}
+    texts = [s.text for s in draft.opening]
+    assert "Inspectors made 3 visits to settings: 1 further education, 1 mainstream school and 1 special school." in texts
+    assert "They held 2 meetings: 1 with leaders of health and 1 with a group of parents and carers." in texts
+    assert "They read 2 documents and data sets, including the area's self-evaluation where it was provided." in texts
+    assert "They reviewed 12 case files of children and young people with SEND." in texts
+    assert any(t.startswith("They considered 25 responses to the inspection's online survey") for t in texts)
+    assert texts[1] == ("The inspection was led by one of Her Majesty's Inspectors from Ofsted, with a team of inspectors "
+                        "including a children's services inspector from the CQC and an Ofsted Inspector.")
+
+
+def test_every_drafted_statement_cites_the_records_behind_it(db, letter):
+    draft = service.draft(session=db, inspection=letter["inspection"])
+    statements = draft.statements()
+    assert statements and all(s.citations for s in statements)
+    cited = {c.split(":", 1)[1] for s in draft.main_findings + [p for sec in draft.sections for p in sec.strengths + sec.areas]
+             for c in s.citations if c.startswith("evidence:")}
+    assert cited <= {i.id for i in letter["items"]}
+    identifying = draft.sections[0]
+    timeliness = next(s for s in identifying.areas if "timeliness" in s.text)
+    # The file sample backs the point: 4 of the 12 plans were late (issued after 20 weeks).
+    assert "8 of 12 education, health and care plans were issued within 20 weeks" in timeliness.text
+    # Strongest triangulated first: each point rests on at least as many kinds of source as the one after it.
+    kind_of = {i.id: i.source_type for i in letter["items"]}
+
+    def kinds(statement):
+        return len({kind_of[c.split(":", 1)[1]] for c in statement.citations} - {"none"})
+
+    for section in draft.sections:
+        for points in (section.strengths, section.areas):
+            assert [kinds(p) for p in points] == sorted((kinds(p) for p in points), reverse=True)
+    assert len(draft.main_findings) == 6  # the best strength and area for development of each section
+
+
+def test_the_written_statement_of_action_appears_only_when_the_team_decides_it(client, db, letter):
+    sign_in(client, db, letter["lead"])
+    url = f"/inspections/{letter['inspection'].id}/letter"
+    assert service.draft(session=db, inspection=letter["inspection"]).wsoa_intro is None
+    token = soup(client.get(url)).select_one("input[name=csrf_token]")["value"]
+    refused = client.post(f"{url}/decision", data={"csrf_token": token, "wsoa_required": "yes"})
+    assert refused.status_code == 422
+    assert error_summary(refused) == ["List the significant weaknesses, one per line"]
+    done = client.post(f"{url}/decision", data={"csrf_token": token, "wsoa_required": "yes",
+                                                "significant_weaknesses": "Late plans (fictional)\nWeak joint commissioning (fictional)"})
+    assert done.status_code == 303
+    draft = service.draft(session=db, inspection=letter["inspection"])
+    assert draft.wsoa_intro.startswith("As a result of the findings of this inspection")
+    assert draft.weaknesses == ["Late plans (fictional)", "Weak joint commissioning (fictional)"]
+    client.post(f"{url}/decision", data={"csrf_token": token, "wsoa_required": "no", "significant_weaknesses": "x"})
+    draft = service.draft(session=db, inspection=letter["inspection"])
+    assert (draft.wsoa_intro, draft.weaknesses) == (None, [])
+    pdf = client.get(f"{url}.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Written statement of action" not in text
+
+
+def test_under_the_2023_profile_the_chosen_outcome_is_quoted_exactly(client, db, make_user, make_inspection):
+    built = build(db, make_user, make_inspection, framework="send-2023")
+    sign_in(client, db, built["lead"])
+    url = f"/inspections/{built['inspection'].id}/letter"
+    token = soup(client.get(url)).select_one("input[name=csrf_token]")["value"]
+    assert client.post(f"{url}/decision", data={"csrf_token": token, "outcome": "inconsistent"}).status_code == 303
+    draft = service.draft(session=db, inspection=built["inspection"])
+    profile = inspections.profile_of(built["inspection"])
+    assert draft.outcome_wording == next(o.wording for o in profile.outcomes if o.code == "inconsistent")
+    assert draft.wsoa_intro is None and draft.title == "Area SEND inspection of Testshire (fictional) Local Area Partnership"
+
+
+def test_the_word_and_pdf_letters_have_the_headings_and_no_citations_or_ids(client, db, letter):
+    sign_in(client, db, letter["lead"])
+    url = f"/inspections/{letter['inspection'].id}/letter"
+    token = soup(client.get(url)).select_one("input[name=csrf_token]")["value"]
+    client.post(f"{url}/decision", data={"csrf_token": token, "wsoa_required": "yes",
+                                         "significant_weaknesses": "Late plans (fictional)"})
+    draft = service.draft(session=db, inspection=letter["inspection"])
+    ids = [i.id for i in letter["items"]] + [f.id for f in letter["files"]] + [v.id for v in letter["visits"]]
+
+    docx = client.get(f"{url}.docx")
+    assert docx.status_code == 200 and docx.headers["content-disposition"].endswith('.docx"')
+    document = Document(io.BytesIO(docx.content))
+    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert ("Heading 1", draft.title) in headings
+    assert ("Heading 2", "Main findings") in headings and ("Heading 2", "Written statement of action") in headings
+    assert [h for h in headings if h[0] == "Heading 2" and h[1].startswith("The effectiveness")] == [
+        ("Heading 2", s.heading) for s in draft.sections]
+    assert ("Heading 3", "Strengths") in headings and ("Heading 3", "Areas for development") in headings
+    numbered = [p.text for p in document.paragraphs if p.style.name == "List Number"]
+    assert numbered == ["Late plans (fictional)"]
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["Ofsted", "Care Quality Commission"]
+    assert table.rows[1].cells[0].text.startswith("Hattie Lead (fictional), HMI")
+    word_text = "\n".join(p.text for p in document.paragraphs)
+
+    pdf = client.get(f"{url}.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    pdf_text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    for heading in ["Main findings", "Written statement of action", "Strengths", "Areas for development"]:
+        assert heading in pdf_text
+    assert " ".join(draft.sections[0].heading.split()) in pdf_text
+    for text in (word_text, pdf_text):
+        assert "Based on" not in text and "evidence:" not in text and "file_review:" not in text
+        assert not any(i in text for i in ids)
+
+
+def test_only_the_lead_records_the_decision(client, db, make_user, letter):
+    member = make_user(kind="cqc", name="Second CQC (fictional)")
+    inspections.add_team_member(session=db, actor=SYSTEM, inspection=letter["inspection"], email=member.email,
+                                team_role="shadow")
+    sign_in(client, db, member)
+    url = f"/inspections/{letter['inspection'].id}/letter"
+    page = client.get(url)
+    assert page.status_code == 200 and not soup(page).select("form.app-letter-decision")
+    token = soup(page).select_one("input[name=csrf_token]")["value"]
+    assert client.post(f"{url}/decision", data={"csrf_token": token, "wsoa_required": "no"}).status_code == 403
