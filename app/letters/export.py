@@ -1,11 +1,13 @@
-"""The letter as Word (python-docx: real heading styles, numbered lists, the sign-off table) and as PDF
-(WeasyPrint, from an HTML template). Neither carries citations or internal ids."""
+"""The letter as Word (python-docx: real heading styles, bullet and numbered lists, the sign-off table) and as PDF
+(WeasyPrint, from an HTML template), both from one layout of the team's current text (or the draft, before anyone
+edits it). Neither carries citations or internal ids."""
 
 import io
 
 from docx import Document
 from docx.shared import Pt
 
+from app.letters.editing import blocks, generated_text, sections_of
 from app.letters.service import Draft
 from app.web.templating import templates
 
@@ -14,36 +16,34 @@ def _long_date(value) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def to_docx(draft: Draft) -> bytes:
+def layout(draft: Draft, texts: dict[str, str] | None = None) -> list[tuple[str, object]]:
+    """The whole letter as blocks: ("p"|"h1"|"h2"|"h3", text), ("bullets"|"numbers", [text])."""
+    texts = texts or generated_text(draft)
+    out: list[tuple[str, object]] = [("p", _long_date(draft.dated)), *(("p", a) for a in draft.addressees),
+                                     ("p", "Dear Sir or Madam"), ("h1", draft.title)]
+    for info in sections_of(draft):
+        if info.key == "main_findings" and draft.outcome_wording:
+            out += [("h2", "Inspection outcome"), ("p", draft.outcome_wording)]
+        if info.key != "opening":
+            out.append(("h2", info.heading))
+        out += [("h3" if kind == "h" else kind, value) for kind, value in blocks(texts.get(info.key, ""))]
+    out.append(("p", draft.sign_off))
+    return out
+
+
+def to_docx(draft: Draft, texts: dict[str, str] | None = None) -> bytes:
     document = Document()
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(11)
-    document.add_paragraph(_long_date(draft.dated))
-    for addressee in draft.addressees:
-        document.add_paragraph(addressee)
-    document.add_paragraph("Dear Sir or Madam")
-    document.add_heading(draft.title, level=1)
-    for statement in draft.opening:
-        document.add_paragraph(statement.text)
-    if draft.outcome_wording:
-        document.add_heading("Inspection outcome", level=2)
-        document.add_paragraph(draft.outcome_wording)
-    document.add_heading("Main findings", level=2)
-    for statement in draft.main_findings:
-        document.add_paragraph(statement.text, style="List Bullet")
-    for section in draft.sections:
-        document.add_heading(section.heading, level=2)
-        for title, points in (("Strengths", section.strengths), ("Areas for development", section.areas)):
-            if points:
-                document.add_heading(title, level=3)
-                for statement in points:
-                    document.add_paragraph(statement.text, style="List Bullet")
-    if draft.wsoa_intro:
-        document.add_heading("Written statement of action", level=2)
-        document.add_paragraph(draft.wsoa_intro)
-        for weakness in draft.weaknesses:
-            document.add_paragraph(weakness, style="List Number")
-    document.add_paragraph(draft.sign_off)
+    levels = {"h1": 1, "h2": 2, "h3": 3}
+    for kind, value in layout(draft, texts):
+        if kind in levels:
+            document.add_heading(value, level=levels[kind])
+        elif kind in ("bullets", "numbers"):
+            for item in value:
+                document.add_paragraph(item, style="List Bullet" if kind == "bullets" else "List Number")
+        else:
+            document.add_paragraph(value)
     table = document.add_table(rows=2, cols=len(draft.signatures))
     table.style = "Table Grid"
     for column, (organisation, signatory) in enumerate(draft.signatures):
@@ -54,8 +54,9 @@ def to_docx(draft: Draft) -> bytes:
     return out.getvalue()
 
 
-def to_pdf(draft: Draft) -> bytes:
+def to_pdf(draft: Draft, texts: dict[str, str] | None = None) -> bytes:
     from weasyprint import HTML  # imported here: its system libraries load only when a PDF is asked for
 
-    html = templates.env.get_template("letters/letter_pdf.html").render(draft=draft, long_date=_long_date)
+    html = templates.env.get_template("letters/letter_pdf.html").render(
+        draft=draft, blocks=layout(draft, texts))
     return HTML(string=html).write_pdf()

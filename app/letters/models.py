@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.models_base import utcnow
@@ -18,3 +18,21 @@ class LetterDecision(SQLModel, table=True):
     outcome: str | None = Field(default=None, max_length=30)
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+
+
+class LetterVersion(SQLModel, table=True):
+    """One saved state of the letter's editable sections. `generated` is the draft the team's text was based on,
+    so a later redraft can tell the team's edits from the machine's and never overwrite them silently."""
+
+    __tablename__ = "letter_versions"
+    __table_args__ = (UniqueConstraint("inspection_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
+    number: int
+    sections: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # key -> text
+    generated: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    note: str = Field(default="", max_length=120)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")

@@ -6,7 +6,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.audit.service import record
 from app.errors import ValidationFailed
 from app.inspections.deps import CurrentInspection, page_context
-from app.letters import export, service
+from app.letters import editing, export, service
 from app.web.deps import ActorDep, CurrentUser, DbSession
 from app.web.forms import PostedData, build_form
 from app.web.templating import render
@@ -19,14 +19,70 @@ def _page(request, db, user, inspection, *, form=None, errors=None, status_code=
     form = form or service.DecisionForm(
         wsoa_required="yes" if decision.wsoa_required else ("no" if decision.updated_by_id else ""),
         significant_weaknesses="\n".join(decision.significant_weaknesses), outcome=decision.outcome or "")
+    draft = service.draft(session=db, inspection=inspection)
     return render(request, "letters/draft.html", page_context(
-        db, user, inspection, "letter", draft=service.draft(session=db, inspection=inspection), form=form,
-        errors=errors or {}), status_code=status_code)
+        db, user, inspection, "letter", draft=draft, form=form, errors=errors or {},
+        version=editing.current(session=db, inspection=inspection), sections=editing.sections_of(draft),
+        changes=editing.redraft_changes(session=db, inspection=inspection, draft=draft)), status_code=status_code)
+
+
+def _texts(db, inspection) -> dict | None:
+    version = editing.current(session=db, inspection=inspection)
+    return version.sections if version else None
 
 
 @router.get("/letter")
 def draft_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection):
     return _page(request, db, user, inspection)
+
+
+@router.post("/letter/start")
+def start_editing(db: DbSession, actor: ActorDep, inspection: CurrentInspection):
+    editing.start(session=db, actor=actor, inspection=inspection,
+                  draft=service.draft(session=db, inspection=inspection))
+    return RedirectResponse(f"/inspections/{inspection.id}/letter", status_code=303)
+
+
+@router.post("/letter/sections/{key}")
+def save_section(request: Request, key: str, db: DbSession, actor: ActorDep, inspection: CurrentInspection,
+                 data: PostedData):
+    """Autosave (htmx, a pause after typing) and the plain form's 'Save' button."""
+    try:
+        version = editing.save_section(session=db, actor=actor, inspection=inspection, key=key,
+                                       text=str(data.get("text", "")))
+    except ValidationFailed as failure:
+        return render(request, "letters/_saved.html", {"key": key, "error": failure.errors["text"]}, status_code=422)
+    if request.headers.get("HX-Request"):
+        return render(request, "letters/_saved.html", {"key": key, "version": version})
+    return RedirectResponse(f"/inspections/{inspection.id}/letter#section-{key}", status_code=303)
+
+
+@router.get("/letter/versions")
+def versions_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection,
+                  number: int | None = None):
+    all_versions = editing.versions(session=db, inspection=inspection)
+    shown = editing.get_version(session=db, inspection=inspection, number=number) if number else None
+    latest = all_versions[0] if all_versions else None
+    draft = service.draft(session=db, inspection=inspection)
+    diffs = [(info, editing.diff(shown.sections.get(info.key, ""), latest.sections.get(info.key, "")))
+             for info in editing.sections_of(draft)] if shown and latest else []
+    return render(request, "letters/versions.html", page_context(
+        db, user, inspection, "letter", versions=all_versions, shown=shown, latest=latest, diffs=diffs))
+
+
+@router.post("/letter/versions/{number}/restore")
+def restore_version(number: int, db: DbSession, actor: ActorDep, inspection: CurrentInspection):
+    editing.restore(session=db, actor=actor, inspection=inspection, number=number)
+    return RedirectResponse(f"/inspections/{inspection.id}/letter", status_code=303)
+
+
+@router.post("/letter/redraft")
+def redraft(db: DbSession, actor: ActorDep, inspection: CurrentInspection, data: PostedData):
+    take = data.get("take", [])
+    editing.apply_redraft(session=db, actor=actor, inspection=inspection,
+                          draft=service.draft(session=db, inspection=inspection),
+                          take=set(take if isinstance(take, list) else [take]))
+    return RedirectResponse(f"/inspections/{inspection.id}/letter", status_code=303)
 
 
 @router.post("/letter/decision")
@@ -50,11 +106,13 @@ def _download(db, actor, inspection, kind: str, content: bytes, media_type: str)
 
 @router.get("/letter.docx")
 def letter_docx(db: DbSession, actor: ActorDep, inspection: CurrentInspection):
-    return _download(db, actor, inspection, "docx", export.to_docx(service.draft(session=db, inspection=inspection)),
+    draft = service.draft(session=db, inspection=inspection)
+    return _download(db, actor, inspection, "docx", export.to_docx(draft, _texts(db, inspection)),
                      "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
 @router.get("/letter.pdf")
 def letter_pdf(db: DbSession, actor: ActorDep, inspection: CurrentInspection):
-    return _download(db, actor, inspection, "pdf", export.to_pdf(service.draft(session=db, inspection=inspection)),
+    draft = service.draft(session=db, inspection=inspection)
+    return _download(db, actor, inspection, "pdf", export.to_pdf(draft, _texts(db, inspection)),
                      "application/pdf")

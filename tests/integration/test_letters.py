@@ -201,3 +201,68 @@ def test_only_the_lead_records_the_decision(client, db, make_user, letter):
     assert page.status_code == 200 and not soup(page).select("form.app-letter-decision")
     token = soup(page).select_one("input[name=csrf_token]")["value"]
     assert client.post(f"{url}/decision", data={"csrf_token": token, "wsoa_required": "no"}).status_code == 403
+
+
+def _start(client, db, letter) -> tuple[str, str]:
+    sign_in(client, db, letter["lead"])
+    url = f"/inspections/{letter['inspection'].id}/letter"
+    token = soup(client.get(url)).select_one("input[name=csrf_token]")["value"]
+    assert client.post(f"{url}/start", data={"csrf_token": token}).status_code == 303
+    return url, token
+
+
+def test_sections_are_edited_as_versions_and_an_earlier_version_can_be_restored(client, db, letter):
+    from app.letters import editing
+
+    url, token = _start(client, db, letter)
+    first = editing.current(session=db, inspection=letter["inspection"])
+    assert first.number == 1 and first.sections == first.generated
+    saved = client.post(f"{url}/sections/main_findings", data={"csrf_token": token, "text": "- Our own finding (fictional)."},
+                        headers={"HX-Request": "true"})
+    assert saved.status_code == 200 and "Saved" in saved.text and "version 2" in saved.text
+    # A second autosave of the same section a moment later is the same version, not a new one.
+    client.post(f"{url}/sections/main_findings", data={"csrf_token": token, "text": "- Our own finding, refined (fictional)."},
+                headers={"HX-Request": "true"})
+    versions = editing.versions(session=db, inspection=letter["inspection"])
+    assert [v.number for v in versions] == [2, 1]
+    assert versions[0].sections["main_findings"] == "- Our own finding, refined (fictional)."
+    too_long = client.post(f"{url}/sections/opening", data={"csrf_token": token, "text": "x" * 20_001},
+                           headers={"HX-Request": "true"})
+    assert too_long.status_code == 422 and "Not saved: A section must be 20,000 characters or fewer" in too_long.text
+    # The versions page shows what changed, word by word, and restores.
+    compare = soup(client.get(f"{url}/versions", params={"number": 1}))
+    assert [i.get_text() for i in compare.select(".app-diff ins")] == ["- Our own finding, refined (fictional)."]
+    assert compare.select_one("h3").get_text() == "Main findings"  # only the sections that differ
+    assert compare.select(".app-diff del")
+    assert client.post(f"{url}/versions/1/restore", data={"csrf_token": token}).status_code == 303
+    restored = editing.current(session=db, inspection=letter["inspection"])
+    assert (restored.number, restored.note, restored.sections) == (3, "Restored version 1", first.sections)
+    # The exported letter is the team's current text.
+    client.post(f"{url}/sections/opening", data={"csrf_token": token, "text": "Our fictional opening.\n\n- a point"})
+    document = Document(io.BytesIO(client.get(f"{url}.docx").content))
+    texts = [(p.style.name, p.text) for p in document.paragraphs]
+    assert ("Normal", "Our fictional opening.") in texts and ("List Bullet", "a point") in texts
+
+
+def test_redrafting_after_new_evidence_updates_untouched_sections_and_asks_before_changing_edited_ones(client, db, letter):
+    from app.letters import editing
+
+    url, token = _start(client, db, letter)
+    client.post(f"{url}/sections/section-1", data={"csrf_token": token, "text": "Strengths:\n- Our wording (fictional)."})
+    actor = Actor(letter["lead"].id, letter["lead"].email)
+    for aspect, proposal in (("usefulness", "1"), ("short_breaks", "2")):  # new evidence in sections 1 and 2
+        evidence.capture(session=db, actor=actor, inspection=letter["inspection"], form=evidence.EvidenceForm(
+            text=f"Fresh fictional evidence, seen at several settings, about {aspect}.", proposal=proposal,
+            aspect=aspect, judgement="strength", strands=["health"], source_id=letter["visits"][0].id))
+    page = soup(client.get(url))
+    redraft = page.select_one(".app-redraft")
+    assert redraft is not None and "The evidence has changed" in redraft.get_text()
+    assert [c["value"] for c in redraft.select("input[name=take]")] == ["section-1"]  # only the edited one asks
+    client.post(f"{url}/redraft", data={"csrf_token": token})
+    after = editing.current(session=db, inspection=letter["inspection"])
+    assert after.sections["section-1"] == "Strengths:\n- Our wording (fictional)."  # kept: not ticked
+    assert after.sections["section-2"] == after.generated["section-2"]  # untouched: follows the evidence
+    assert "Fresh fictional evidence, seen at several settings, about short_breaks." in after.sections["section-2"]
+    client.post(f"{url}/redraft", data={"csrf_token": token, "take": "section-1"})
+    final = editing.current(session=db, inspection=letter["inspection"])
+    assert final.sections["section-1"] == final.generated["section-1"] != "Strengths:\n- Our wording (fictional)."

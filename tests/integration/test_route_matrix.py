@@ -93,6 +93,11 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/inspections/{inspection_id}/survey/evidence"): (303, 422, 422, 422, 404, 404),
     ("GET", "/inspections/{inspection_id}/letter"):   (303, 200, 200, 200, 404, 404),
     ("POST", "/inspections/{inspection_id}/letter/decision"): (303, 422, 422, 403, 404, 404),
+    ("POST", "/inspections/{inspection_id}/letter/start"): (303, 303, 303, 303, 404, 404),
+    ("POST", "/inspections/{inspection_id}/letter/sections/{key}"): (303, 303, 303, 303, 404, 404),
+    ("GET", "/inspections/{inspection_id}/letter/versions"): (303, 200, 200, 200, 404, 404),
+    ("POST", "/inspections/{inspection_id}/letter/versions/{number}/restore"): (303, 303, 303, 303, 404, 404),
+    ("POST", "/inspections/{inspection_id}/letter/redraft"): (303, 303, 303, 303, 404, 404),
     ("GET", "/inspections/{inspection_id}/letter.docx"): (303, 200, 200, 200, 404, 404),
     ("GET", "/inspections/{inspection_id}/letter.pdf"): (303, 200, 200, 200, 404, 404),
     ("POST", "/logout"):                              (303, 303, 303, 303, 303, 303),
@@ -142,7 +147,7 @@ def test_each_role_gets_the_expected_status_on_every_route(role, client, db, mak
     fieldwork = make_fieldwork(inspection, lead)
     links = survey.links_for(session=db, inspection=inspection)
     ids = {"inspection_id": inspection.id, "member_id": member.id, "user_id": people["outsider"].id, **fieldwork,
-           "token": links["parent_carer"].token, "audience": "parent_carer"}
+           "token": links["parent_carer"].token, "audience": "parent_carer", "key": "opening", "number": 1}
 
     if role != "anonymous":
         sign_in(client, db, people[role])

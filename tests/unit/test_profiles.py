@@ -47,3 +47,4 @@ def test_each_aspect_feeds_exactly_one_section_of_the_letter():
         aspects = [a.code for p in profile.proposals for a in p.aspects]
         in_letter = [code for section in profile.letter.sections for code in section.aspects]
         assert sorted(in_letter) == sorted(aspects), profile.code
+

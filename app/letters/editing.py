@@ -1,0 +1,237 @@
+"""Editing the letter: its sections as text, saved as versions (autosaves of one section by one person coalesce),
+a readable word-level diff between versions, restore, and redrafting from the evidence without ever overwriting
+the team's edits silently. Section text: paragraphs separated by a blank line; "- " starts a bullet, "1. " a
+numbered point, and a line ending in ":" alone is a sub-heading."""
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from app.audit.service import Actor, record
+from app.errors import NotFound, ValidationFailed
+from app.forms_common import text_problem
+from app.inspections.models import Inspection
+from app.letters.models import LetterVersion
+from app.letters.service import Draft, Statement
+from app.models_base import utcnow
+
+SECTION_LIMIT = 20_000
+COALESCE = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class SectionInfo:
+    key: str
+    heading: str
+    statements: list[Statement]  # the drafted statements behind it, for the citations shown beside the editor
+
+
+def sections_of(draft: Draft) -> list[SectionInfo]:
+    out = [SectionInfo("opening", "Opening", draft.opening),
+           SectionInfo("main_findings", "Main findings", draft.main_findings)]
+    out += [SectionInfo(f"section-{n}", s.heading, [*s.strengths, *s.areas]) for n, s in enumerate(draft.sections, 1)]
+    if draft.wsoa_intro:
+        out.append(SectionInfo("wsoa", "Written statement of action", []))
+    return out
+
+
+def generated_text(draft: Draft) -> dict[str, str]:
+    """The draft as editable text, one entry per section."""
+    texts = {"opening": "\n\n".join(s.text for s in draft.opening),
+             "main_findings": "\n".join(f"- {s.text}" for s in draft.main_findings)}
+    for n, section in enumerate(draft.sections, 1):
+        parts = []
+        for title, points in (("Strengths:", section.strengths), ("Areas for development:", section.areas)):
+            if points:
+                parts.append(title + "\n" + "\n".join(f"- {s.text}" for s in points))
+        texts[f"section-{n}"] = "\n\n".join(parts)
+    if draft.wsoa_intro:
+        texts["wsoa"] = draft.wsoa_intro + "\n\n" + "\n".join(f"{i}. {w}" for i, w in enumerate(draft.weaknesses, 1))
+    return texts
+
+
+def versions(*, session: Session, inspection: Inspection) -> list[LetterVersion]:
+    return list(session.exec(select(LetterVersion).where(LetterVersion.inspection_id == inspection.id)
+                             .order_by(col(LetterVersion.number).desc())).all())
+
+
+def current(*, session: Session, inspection: Inspection) -> LetterVersion | None:
+    return session.exec(select(LetterVersion).where(LetterVersion.inspection_id == inspection.id)
+                        .order_by(col(LetterVersion.number).desc()).limit(1)).first()
+
+
+def get_version(*, session: Session, inspection: Inspection, number: int) -> LetterVersion:
+    found = session.exec(select(LetterVersion).where(LetterVersion.inspection_id == inspection.id,
+                                                     LetterVersion.number == number)).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _new_version(session: Session, actor: Actor, inspection: Inspection, sections: dict, generated: dict,
+                 note: str) -> LetterVersion:
+    latest = current(session=session, inspection=inspection)
+    version = LetterVersion(inspection_id=inspection.id, number=(latest.number + 1) if latest else 1,
+                            sections=sections, generated=generated, note=note, created_by_id=actor.user_id)
+    session.add(version)
+    session.flush()
+    record(session=session, actor=actor, action="letter.version_saved", object_type="letter_version",
+           object_id=str(version.number), inspection_id=inspection.id, detail={"note": note})
+    return version
+
+
+def start(*, session: Session, actor: Actor, inspection: Inspection, draft: Draft) -> LetterVersion:
+    if latest := current(session=session, inspection=inspection):
+        return latest
+    texts = generated_text(draft)
+    return _new_version(session, actor, inspection, dict(texts), texts, "Drafted from the evidence")
+
+
+def save_section(*, session: Session, actor: Actor, inspection: Inspection, key: str, text: str) -> LetterVersion:
+    latest = current(session=session, inspection=inspection)
+    if latest is None or key not in latest.sections:
+        raise NotFound()
+    if problem := text_problem(text, required=None, limit=SECTION_LIMIT, what="A section"):
+        raise ValidationFailed({"text": problem})
+    text = text.replace("\r\n", "\n").strip()
+    if latest.sections[key] == text:
+        return latest
+    note = f"Edited: {key}"
+    if latest.note == note and latest.created_by_id == actor.user_id and utcnow() - latest.updated_at < COALESCE:
+        # Autosaves of the same section by the same person a moment apart are one version, not fifty.
+        latest.sections = {**latest.sections, key: text}
+        latest.updated_at = utcnow()
+        session.add(latest)
+        session.flush()
+        return latest
+    return _new_version(session, actor, inspection, {**latest.sections, key: text}, dict(latest.generated), note)
+
+
+def restore(*, session: Session, actor: Actor, inspection: Inspection, number: int) -> LetterVersion:
+    old = get_version(session=session, inspection=inspection, number=number)
+    return _new_version(session, actor, inspection, dict(old.sections), dict(old.generated),
+                        f"Restored version {number}")
+
+
+# --- Readable differences --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Piece:
+    kind: str  # same | added | removed
+    text: str
+
+
+def diff(old: str, new: str) -> list[Piece]:
+    """Line by line (a paragraph or a bullet is a line); a line that was edited rather than replaced shows word
+    by word what changed in it. A rewritten line shows whole, removed then added, not as a word salad."""
+    pieces: list[Piece] = []
+
+    def add(kind: str, text: str) -> None:
+        if pieces and pieces[-1].kind == kind:
+            pieces[-1] = Piece(kind, pieces[-1].text + text)
+        elif text:
+            pieces.append(Piece(kind, text))
+
+    def words(a_line: str, b_line: str) -> None:
+        a, b = re.findall(r"\S+\s*|\s+", a_line), re.findall(r"\S+\s*|\s+", b_line)
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+            if op == "equal":
+                add("same", "".join(a[i1:i2]))
+            if op in ("delete", "replace"):
+                add("removed", "".join(a[i1:i2]))
+            if op in ("insert", "replace"):
+                add("added", "".join(b[j1:j2]))
+
+    a_lines, b_lines = (old or "").splitlines(keepends=True), (new or "").splitlines(keepends=True)
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a_lines, b=b_lines, autojunk=False).get_opcodes():
+        if op == "equal":
+            add("same", "".join(a_lines[i1:i2]))
+        elif op == "delete":
+            add("removed", "".join(a_lines[i1:i2]))
+        elif op == "insert":
+            add("added", "".join(b_lines[j1:j2]))
+        elif i2 - i1 == j2 - j1 and all(difflib.SequenceMatcher(a=x, b=y).ratio() > 0.6
+                                        for x, y in zip(a_lines[i1:i2], b_lines[j1:j2])):
+            for x, y in zip(a_lines[i1:i2], b_lines[j1:j2]):
+                words(x, y)
+        else:
+            add("removed", "".join(a_lines[i1:i2]))
+            add("added", "".join(b_lines[j1:j2]))
+    return pieces
+
+
+@dataclass
+class RedraftChange:
+    key: str
+    edited_by_team: bool  # the team changed this section since it was drafted: taken only if they choose
+    pieces: list[Piece]
+
+
+def redraft_changes(*, session: Session, inspection: Inspection, draft: Draft) -> list[RedraftChange]:
+    latest = current(session=session, inspection=inspection)
+    if latest is None:
+        return []
+    fresh = generated_text(draft)
+    changes = []
+    for key in sorted(set(fresh) | set(latest.sections)):
+        new, base, ours = fresh.get(key, ""), latest.generated.get(key, ""), latest.sections.get(key, "")
+        if new == base:
+            continue  # the evidence says the same as when this section was drafted
+        edited = ours != base
+        changes.append(RedraftChange(key, edited, diff(ours, new)))
+    return changes
+
+
+def apply_redraft(*, session: Session, actor: Actor, inspection: Inspection, draft: Draft,
+                  take: set[str]) -> LetterVersion:
+    """Sections the team has not touched follow the evidence; edited ones change only where the team said so."""
+    latest = current(session=session, inspection=inspection)
+    if latest is None:
+        raise NotFound()
+    fresh = generated_text(draft)
+    sections = {}
+    for key in fresh:
+        ours, base = latest.sections.get(key), latest.generated.get(key)
+        sections[key] = fresh[key] if ours is None or ours == base or key in take else ours
+    return _new_version(session, actor, inspection, sections, fresh, "Redrafted from the evidence")
+
+
+# --- The text as a document ------------------------------------------------------------------------------
+
+
+def blocks(text: str) -> list[tuple[str, object]]:
+    """Section text as document blocks: ("p", str), ("h", str), ("bullets", [str]), ("numbers", [str])."""
+    out: list[tuple[str, object]] = []
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
+        paragraph: list[str] = []
+
+        def flush():
+            if paragraph:
+                out.append(("p", " ".join(paragraph)))
+                paragraph.clear()
+
+        for line in lines:
+            if line.startswith("- "):
+                flush()
+                if out and out[-1][0] == "bullets":
+                    out[-1][1].append(line[2:])
+                else:
+                    out.append(("bullets", [line[2:]]))
+            elif re.match(r"^\d+\.\s", line):
+                flush()
+                item = re.sub(r"^\d+\.\s+", "", line)
+                if out and out[-1][0] == "numbers":
+                    out[-1][1].append(item)
+                else:
+                    out.append(("numbers", [item]))
+            elif line.endswith(":") and len(line) < 80 and not paragraph:
+                out.append(("h", line[:-1]))
+            else:
+                paragraph.append(line)
+        flush()
+    return out
