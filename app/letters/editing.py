@@ -90,7 +90,14 @@ def start(*, session: Session, actor: Actor, inspection: Inspection, draft: Draf
     return _new_version(session, actor, inspection, dict(texts), texts, "Drafted from the evidence")
 
 
+def _require_editable(session: Session, inspection: Inspection) -> None:
+    from app.letters import workflow  # the workflow reads this module's versions
+
+    workflow.require_editable(session=session, inspection=inspection)
+
+
 def save_section(*, session: Session, actor: Actor, inspection: Inspection, key: str, text: str) -> LetterVersion:
+    _require_editable(session, inspection)
     latest = current(session=session, inspection=inspection)
     if latest is None or key not in latest.sections:
         raise NotFound()
@@ -111,6 +118,7 @@ def save_section(*, session: Session, actor: Actor, inspection: Inspection, key:
 
 
 def restore(*, session: Session, actor: Actor, inspection: Inspection, number: int) -> LetterVersion:
+    _require_editable(session, inspection)
     old = get_version(session=session, inspection=inspection, number=number)
     return _new_version(session, actor, inspection, dict(old.sections), dict(old.generated),
                         f"Restored version {number}")
@@ -189,6 +197,7 @@ def redraft_changes(*, session: Session, inspection: Inspection, draft: Draft) -
 def apply_redraft(*, session: Session, actor: Actor, inspection: Inspection, draft: Draft,
                   take: set[str]) -> LetterVersion:
     """Sections the team has not touched follow the evidence; edited ones change only where the team said so."""
+    _require_editable(session, inspection)
     latest = current(session=session, inspection=inspection)
     if latest is None:
         raise NotFound()

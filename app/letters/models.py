@@ -36,3 +36,32 @@ class LetterVersion(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     created_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+
+
+class LetterWorkflow(SQLModel, table=True):
+    """Where the letter is: draft -> quality_assurance -> final (the lead and the CQC inspector sign it off)
+    -> published (read-only)."""
+
+    __tablename__ = "letter_workflows"
+
+    inspection_id: int = Field(primary_key=True, foreign_key="inspections.id", ondelete="CASCADE")
+    status: str = Field(default="draft", max_length=30)
+    lead_signed_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    lead_signed_at: datetime | None = None
+    cqc_signed_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    cqc_signed_at: datetime | None = None
+    published_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class LetterComment(SQLModel, table=True):
+    """A quality-assurance reviewer's comment on one section of the letter."""
+
+    __tablename__ = "letter_comments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
+    section: str = Field(max_length=30)
+    text: str
+    author_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)

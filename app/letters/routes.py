@@ -6,7 +6,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.audit.service import record
 from app.errors import ValidationFailed
 from app.inspections.deps import CurrentInspection, page_context
-from app.letters import editing, export, service
+from app.letters import editing, export, service, workflow
 from app.web.deps import ActorDep, CurrentUser, DbSession
 from app.web.forms import PostedData, build_form
 from app.web.templating import render
@@ -23,7 +23,10 @@ def _page(request, db, user, inspection, *, form=None, errors=None, status_code=
     return render(request, "letters/draft.html", page_context(
         db, user, inspection, "letter", draft=draft, form=form, errors=errors or {},
         version=editing.current(session=db, inspection=inspection), sections=editing.sections_of(draft),
-        changes=editing.redraft_changes(session=db, inspection=inspection, draft=draft)), status_code=status_code)
+        changes=editing.redraft_changes(session=db, inspection=inspection, draft=draft),
+        flow=workflow.state(session=db, inspection=inspection), status_labels=workflow.LABELS,
+        checks=workflow.readiness(session=db, inspection=inspection),
+        comments=workflow.comments(session=db, inspection=inspection)), status_code=status_code)
 
 
 def _texts(db, inspection) -> dict | None:
@@ -71,18 +74,48 @@ def versions_page(request: Request, db: DbSession, user: CurrentUser, inspection
 
 
 @router.post("/letter/versions/{number}/restore")
-def restore_version(number: int, db: DbSession, actor: ActorDep, inspection: CurrentInspection):
-    editing.restore(session=db, actor=actor, inspection=inspection, number=number)
+def restore_version(request: Request, number: int, db: DbSession, user: CurrentUser, actor: ActorDep,
+                    inspection: CurrentInspection):
+    try:
+        editing.restore(session=db, actor=actor, inspection=inspection, number=number)
+    except ValidationFailed as failure:
+        return _page(request, db, user, inspection, errors=failure.errors, status_code=422)
     return RedirectResponse(f"/inspections/{inspection.id}/letter", status_code=303)
 
 
 @router.post("/letter/redraft")
-def redraft(db: DbSession, actor: ActorDep, inspection: CurrentInspection, data: PostedData):
+def redraft(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
+            data: PostedData):
     take = data.get("take", [])
-    editing.apply_redraft(session=db, actor=actor, inspection=inspection,
-                          draft=service.draft(session=db, inspection=inspection),
-                          take=set(take if isinstance(take, list) else [take]))
+    try:
+        editing.apply_redraft(session=db, actor=actor, inspection=inspection,
+                              draft=service.draft(session=db, inspection=inspection),
+                              take=set(take if isinstance(take, list) else [take]))
+    except ValidationFailed as failure:
+        return _page(request, db, user, inspection, errors=failure.errors, status_code=422)
     return RedirectResponse(f"/inspections/{inspection.id}/letter", status_code=303)
+
+
+@router.post("/letter/workflow/{action}")
+def move(request: Request, action: str, db: DbSession, user: CurrentUser, actor: ActorDep,
+         inspection: CurrentInspection):
+    try:
+        workflow.move(session=db, actor=actor, user=user, inspection=inspection, action=action)
+    except ValidationFailed as failure:
+        return _page(request, db, user, inspection, errors=failure.errors, status_code=422)
+    return RedirectResponse(f"/inspections/{inspection.id}/letter", status_code=303)
+
+
+@router.post("/letter/comments")
+def add_comment(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
+                data: PostedData):
+    section = str(data.get("section", ""))
+    try:
+        workflow.comment(session=db, actor=actor, inspection=inspection, section=section,
+                         text=str(data.get("comment", "")))
+    except ValidationFailed as failure:
+        return _page(request, db, user, inspection, errors=failure.errors, status_code=422)
+    return RedirectResponse(f"/inspections/{inspection.id}/letter#section-{section}", status_code=303)
 
 
 @router.post("/letter/decision")

@@ -87,6 +87,9 @@ def record_decision(*, session: Session, actor: Actor, user: User, inspection: I
     """The lead records the team's decision; only the lead (or an administrator) may."""
     if not inspections.can_manage(session=session, user=user, inspection=inspection):
         raise Forbidden()
+    from app.letters import workflow  # the letter's state decides whether it may still change
+
+    workflow.require_editable(session=session, inspection=inspection)
     profile = inspections.profile_of(inspection)
     errors: dict[str, str] = {}
     decision = decision_of(session=session, inspection=inspection)

@@ -266,3 +266,73 @@ def test_redrafting_after_new_evidence_updates_untouched_sections_and_asks_befor
     client.post(f"{url}/redraft", data={"csrf_token": token, "take": "section-1"})
     final = editing.current(session=db, inspection=letter["inspection"])
     assert final.sections["section-1"] == final.generated["section-1"] != "Strengths:\n- Our wording (fictional)."
+
+
+def test_the_letter_goes_through_quality_assurance_sign_off_and_publication_every_step_audited(
+        client, db, make_client, letter):
+    from sqlmodel import select
+
+    from app.audit.models import AuditEvent
+    from app.inspections.models import TeamMember
+    from app.letters import workflow
+    from app.users.models import User
+
+    url, token = _start(client, db, letter)
+    page = soup(client.get(url))
+    assert [li["data-check-ok"] for li in page.select(".app-checks li")] == ["yes"] * 6 + ["not-run"] * 2
+    assert client.post(f"{url}/workflow/finalise", data={"csrf_token": token}).status_code == 422  # not from draft
+    assert client.post(f"{url}/workflow/to_quality_assurance", data={"csrf_token": token}).status_code == 303
+
+    cqc_member = db.exec(select(TeamMember).where(TeamMember.inspection_id == letter["inspection"].id,
+                                                  TeamMember.team_role == "cqc_inspector")).one()
+    cqc = sign_in(make_client(), db, db.get(User, cqc_member.user_id))
+    cqc_token = soup(cqc.get(url)).select_one("input[name=csrf_token]")["value"]
+    assert cqc.post(f"{url}/comments", data={"csrf_token": cqc_token, "section": "section-1",
+                                             "comment": "Say which settings (fictional review)."}).status_code == 303
+    assert "Say which settings (fictional review)." in soup(client.get(url)).select_one("#section-section-1").get_text()
+    assert cqc.post(f"{url}/workflow/finalise", data={"csrf_token": cqc_token}).status_code == 403  # the lead's step
+
+    assert client.post(f"{url}/workflow/finalise", data={"csrf_token": token}).status_code == 303
+    # Final: the text is fixed; publishing waits for both signatures.
+    locked = client.post(f"{url}/sections/opening", data={"csrf_token": token, "text": "Changed."},
+                         headers={"HX-Request": "true"})
+    assert locked.status_code == 422 and "cannot be changed" in locked.text
+    refused = client.post(f"{url}/workflow/publish", data={"csrf_token": token})
+    assert refused.status_code == 422 and error_summary(refused) == [
+        "Both the lead inspector and the CQC inspector must sign off the final letter before it is published"]
+    assert client.post(f"{url}/workflow/sign_off", data={"csrf_token": token}).status_code == 303
+    assert client.post(f"{url}/workflow/publish", data={"csrf_token": token}).status_code == 422
+    assert cqc.post(f"{url}/workflow/sign_off", data={"csrf_token": cqc_token}).status_code == 303
+    assert client.post(f"{url}/workflow/publish", data={"csrf_token": token}).status_code == 303
+    flow = workflow.state(session=db, inspection=letter["inspection"])
+    assert (flow.status, bool(flow.lead_signed_at), bool(flow.cqc_signed_at), bool(flow.published_at)) == (
+        "published", True, True, True)
+    # Published is read-only: no edits, no restore, no decision, no going back.
+    assert client.post(f"{url}/versions/1/restore", data={"csrf_token": token}).status_code == 422
+    assert client.post(f"{url}/decision", data={"csrf_token": token, "wsoa_required": "no"}).status_code == 422
+    assert client.post(f"{url}/workflow/back_to_draft", data={"csrf_token": token}).status_code == 422
+    assert soup(client.get(url)).select_one("#text-opening").has_attr("readonly")
+    actions = db.exec(select(AuditEvent.action).where(AuditEvent.inspection_id == letter["inspection"].id,
+                                                      AuditEvent.action.startswith("letter."))).all()
+    for step in ("letter.to_quality_assurance", "letter.commented", "letter.finalise", "letter.signed_off",
+                 "letter.publish"):
+        assert step in actions
+
+
+def test_a_letter_cannot_go_to_quality_assurance_while_checks_fail(client, db, make_user, make_inspection):
+    lead = make_user(name="Lone Lead (fictional)")
+    inspection = make_inspection(lead)
+    evidence.capture(session=db, actor=Actor(lead.id, lead.email), inspection=inspection, form=evidence.EvidenceForm(
+        text="Only one fictional item, with no source.", proposal="1", aspect="timeliness", judgement="strength",
+        strands=["education"]))
+    sign_in(client, db, lead)
+    url = f"/inspections/{inspection.id}/letter"
+    token = soup(client.get(url)).select_one("input[name=csrf_token]")["value"]
+    client.post(f"{url}/start", data={"csrf_token": token})
+    page = soup(client.get(url))
+    failing = [li.get_text(" ", strip=True) for li in page.select(".app-checks li[data-check-ok=no]")]
+    assert failing[0] == "To do Proposal 1 has evidence from at least two kinds of source : 0 kinds of source so far"
+    assert page.select_one(".app-checks li[data-check-ok=no] a")["href"] == f"/inspections/{inspection.id}/board?proposal=1"
+    refused = client.post(f"{url}/workflow/to_quality_assurance", data={"csrf_token": token})
+    assert refused.status_code == 422
+    assert error_summary(refused) == ["The letter is not ready for quality assurance: see the checks"]

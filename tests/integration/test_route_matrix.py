@@ -98,6 +98,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/inspections/{inspection_id}/letter/versions"): (303, 200, 200, 200, 404, 404),
     ("POST", "/inspections/{inspection_id}/letter/versions/{number}/restore"): (303, 303, 303, 303, 404, 404),
     ("POST", "/inspections/{inspection_id}/letter/redraft"): (303, 303, 303, 303, 404, 404),
+    ("POST", "/inspections/{inspection_id}/letter/workflow/{action}"): (303, 422, 422, 403, 404, 404),
+    ("POST", "/inspections/{inspection_id}/letter/comments"): (303, 422, 422, 422, 404, 404),
     ("GET", "/inspections/{inspection_id}/letter.docx"): (303, 200, 200, 200, 404, 404),
     ("GET", "/inspections/{inspection_id}/letter.pdf"): (303, 200, 200, 200, 404, 404),
     ("POST", "/logout"):                              (303, 303, 303, 303, 303, 303),
@@ -147,7 +149,8 @@ def test_each_role_gets_the_expected_status_on_every_route(role, client, db, mak
     fieldwork = make_fieldwork(inspection, lead)
     links = survey.links_for(session=db, inspection=inspection)
     ids = {"inspection_id": inspection.id, "member_id": member.id, "user_id": people["outsider"].id, **fieldwork,
-           "token": links["parent_carer"].token, "audience": "parent_carer", "key": "opening", "number": 1}
+           "token": links["parent_carer"].token, "audience": "parent_carer", "key": "opening", "number": 1,
+           "action": "to_quality_assurance"}
 
     if role != "anonymous":
         sign_in(client, db, people[role])

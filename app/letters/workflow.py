@@ -1,0 +1,150 @@
+"""The letter's way to publication: readiness checks, draft -> quality assurance (comments per section) -> final
+(signed off by the lead and the CQC inspector) -> published, read-only. Every step is audited."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from app.audit.service import Actor, record
+from app.errors import Forbidden, ValidationFailed
+from app.evidence.models import EvidenceItem, SourceType
+from app.forms_common import text_problem
+from app.inspections import service as inspections
+from app.inspections.models import Inspection
+from app.letters import editing
+from app.letters.models import LetterComment, LetterWorkflow
+from app.models_base import utcnow
+from app.sync import service as sync
+from app.users.models import User
+
+EDITABLE = {"draft", "quality_assurance"}
+LABELS = {"draft": "Draft", "quality_assurance": "Quality assurance", "final": "Final: awaiting sign-off",
+          "published": "Published"}
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool | None  # None: this check cannot run yet (the feature it reads is not built); it does not block
+    detail: str
+    link: str = ""
+
+
+def state(*, session: Session, inspection: Inspection) -> LetterWorkflow:
+    return session.get(LetterWorkflow, inspection.id) or LetterWorkflow(inspection_id=inspection.id)
+
+
+def readiness(*, session: Session, inspection: Inspection) -> list[Check]:
+    base = f"/inspections/{inspection.id}"
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for proposal, source_type in session.exec(select(EvidenceItem.proposal, EvidenceItem.source_type).where(
+            EvidenceItem.inspection_id == inspection.id)).all():
+        if source_type != SourceType.none:
+            kinds[proposal].add(source_type)
+    checks = []
+    for proposal in inspections.profile_of(inspection).proposals:
+        n = len(kinds[proposal.number])
+        checks.append(Check(f"Proposal {proposal.number} has evidence from at least two kinds of source", n >= 2,
+                            f"{n} kind{'s' if n != 1 else ''} of source so far", f"{base}/board?proposal={proposal.number}"))
+    conflicts = len(sync.open_conflicts(session=session, inspection=inspection))
+    checks.append(Check("No unresolved sync conflicts", conflicts == 0,
+                        f"{conflicts} to resolve" if conflicts else "none", f"{base}/conflicts"))
+    checks.append(Check("The letter has been started from the draft",
+                        editing.current(session=session, inspection=inspection) is not None,
+                        "start editing the draft below", f"{base}/letter"))
+    checks.append(Check("No claim of the self-evaluation left untested", None,
+                        "not checked yet: the local area portal, where claims are recorded, is not built"))
+    checks.append(Check("No evidence flagged as personal data", None,
+                        "not checked yet: the personal-data guard is not built"))
+    return checks
+
+
+def is_ready(checks: list[Check]) -> bool:
+    return all(check.ok is not False for check in checks)
+
+
+def _team_role(session: Session, inspection: Inspection, user: User) -> str | None:
+    member = inspections.membership(session=session, inspection_id=inspection.id, user_id=user.id)
+    return member.team_role if member else None
+
+
+def _save(session: Session, actor: Actor, inspection: Inspection, flow: LetterWorkflow, action: str) -> LetterWorkflow:
+    flow.updated_at = utcnow()
+    session.add(flow)
+    session.flush()
+    record(session=session, actor=actor, action=f"letter.{action}", object_type="inspection",
+           object_id=str(inspection.id), inspection_id=inspection.id, detail={"status": flow.status})
+    return flow
+
+
+def move(*, session: Session, actor: Actor, user: User, inspection: Inspection, action: str) -> LetterWorkflow:
+    """action: to_quality_assurance | back_to_draft | finalise | sign_off | publish."""
+    flow = state(session=session, inspection=inspection)
+    lead = inspections.can_manage(session=session, user=user, inspection=inspection)
+    if action == "sign_off":
+        if flow.status != "final":
+            raise ValidationFailed({"workflow": "Only a final letter can be signed off"})
+        role = _team_role(session, inspection, user)
+        if role == "lead":
+            flow.lead_signed_by_id, flow.lead_signed_at = user.id, utcnow()
+        elif role == "cqc_inspector":
+            flow.cqc_signed_by_id, flow.cqc_signed_at = user.id, utcnow()
+        else:
+            raise Forbidden()
+        return _save(session, actor, inspection, flow, "signed_off")
+    if not lead:
+        raise Forbidden()
+    if action == "to_quality_assurance":
+        if flow.status != "draft":
+            raise ValidationFailed({"workflow": "Only a draft can go to quality assurance"})
+        if not is_ready(readiness(session=session, inspection=inspection)):
+            raise ValidationFailed({"workflow": "The letter is not ready for quality assurance: see the checks"})
+        flow.status = "quality_assurance"
+    elif action == "back_to_draft":
+        if flow.status not in {"quality_assurance", "final"}:
+            raise ValidationFailed({"workflow": "Only a letter in quality assurance or final can go back to draft"})
+        flow.status, flow.lead_signed_by_id, flow.lead_signed_at = "draft", None, None
+        flow.cqc_signed_by_id, flow.cqc_signed_at = None, None
+    elif action == "finalise":
+        if flow.status != "quality_assurance":
+            raise ValidationFailed({"workflow": "Only a letter in quality assurance can be made final"})
+        flow.status = "final"
+    elif action == "publish":
+        if flow.status != "final" or not (flow.lead_signed_at and flow.cqc_signed_at):
+            raise ValidationFailed({"workflow": "Both the lead inspector and the CQC inspector must sign off "
+                                                "the final letter before it is published"})
+        flow.status, flow.published_at = "published", utcnow()
+    else:
+        raise ValidationFailed({"workflow": "Unknown step"})
+    return _save(session, actor, inspection, flow, action)
+
+
+def require_editable(*, session: Session, inspection: Inspection) -> None:
+    status = state(session=session, inspection=inspection).status
+    if status not in EDITABLE:
+        raise ValidationFailed({"text": "The letter is final or published and cannot be changed: "
+                                        "the lead can return a final letter to draft"})
+
+
+def comment(*, session: Session, actor: Actor, inspection: Inspection, section: str, text: str) -> LetterComment:
+    if state(session=session, inspection=inspection).status != "quality_assurance":
+        raise ValidationFailed({"comment": "Comments are made during quality assurance"})
+    if problem := text_problem(text, required="Enter your comment", limit=2000, what="A comment"):
+        raise ValidationFailed({"comment": problem})
+    row = LetterComment(inspection_id=inspection.id, section=section[:30], text=text.strip(), author_id=actor.user_id)
+    session.add(row)
+    session.flush()
+    record(session=session, actor=actor, action="letter.commented", object_type="letter_comment",
+           object_id=str(row.id), inspection_id=inspection.id, detail={"section": row.section})
+    return row
+
+
+def comments(*, session: Session, inspection: Inspection) -> dict[str, list[tuple[LetterComment, str]]]:
+    out: dict[str, list] = defaultdict(list)
+    for row, name in session.exec(select(LetterComment, User.name).join(User, User.id == LetterComment.author_id,
+                                                                         isouter=True)
+                                  .where(LetterComment.inspection_id == inspection.id)
+                                  .order_by(LetterComment.created_at)).all():
+        out[row.section].append((row, name or "Unknown"))
+    return out
