@@ -65,6 +65,9 @@ class EvidenceItem(SQLModel, table=True):
     source_id: str | None = Field(default=None, max_length=36)  # an activity or file review
     source_label: str | None = Field(default=None, max_length=200)  # a document's title
     captured_on: date  # the day it was captured, for the board's day filter and the evening summary
+    # What the personal-data guard still finds in the text (kinds, e.g. "nhs_number"): shown on the board and
+    # blocking the letter's quality assurance until someone rewords it.
+    personal_data: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     version: int = Field(default=1, sa_column=_EVIDENCE_VERSION)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

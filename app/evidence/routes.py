@@ -12,6 +12,7 @@ from app.fieldwork import service as fieldwork
 from app.forms_common import parse_iso_date
 from app.inspections import service as inspections
 from app.inspections.deps import CurrentInspection, page_context
+from app.safeguarding import personal_data
 from app.sync import service as sync
 from app.web.deps import ActorDep, CurrentUser, DbSession
 from app.web.forms import PostedData, build_form, safe_next
@@ -35,6 +36,21 @@ def _form_from(data: dict) -> service.EvidenceForm:
     elif kind == "none":
         form.source_type, form.source_id = SourceType.none.value, ""
     return form
+
+
+def _guard(form: service.EvidenceForm, data: dict) -> None:
+    """Before saving, text that may identify a child or family is pointed out; the inspector replaces it with
+    pseudonyms or keeps it on purpose (then it stays flagged and holds up the letter until reworded)."""
+    choice = data.get("personal_data")
+    if choice == "pseudonymise":
+        form.text = personal_data.pseudonymise(form.text)
+    elif choice != "keep" and (found := personal_data.find(form.text)):
+        listed = "; ".join(f"{f.label} \u201c{f.text}\u201d" for f in found)
+        raise ValidationFailed({"text": f"{GUARD_MESSAGE}: {listed}. Replace them with pseudonyms, or keep the "
+                                        "text if it identifies nobody"})
+
+
+GUARD_MESSAGE = "This may identify a child or family"
 
 
 def _source_kind(form: service.EvidenceForm) -> str:
@@ -90,6 +106,7 @@ def capture(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep,
     return_to = safe_next(str(data.get("return_to", "")), "")
     fixed = data.get("fixed_source") == "yes"
     try:
+        _guard(form, data)
         item = service.capture(session=db, actor=actor, inspection=inspection, form=form,
                                item_id=data.get("id") or None)
     except ValidationFailed as e:
@@ -126,6 +143,7 @@ def edit(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, in
     item = service.get_item(session=db, inspection=inspection, item_id=item_id)
     form = _form_from(data)
     try:
+        _guard(form, data)
         service.edit(session=db, actor=actor, inspection=inspection, item=item, form=form)
     except ValidationFailed as e:
         db.refresh(item)

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
 from app.db import bulk_insert
+from app.safeguarding import personal_data
 from app.audit.service import Actor, record, record_many
 from app.errors import NotFound, ValidationFailed
 from app.evidence.models import EvidenceItem, Judgement, SourceType, Strand
@@ -85,6 +86,7 @@ def _errors(session: Session, inspection: Inspection, form: EvidenceForm,
 
 def _apply(item: EvidenceItem, form: EvidenceForm, clean: dict) -> None:
     item.text = form.text.strip()
+    item.personal_data = personal_data.kinds(item.text)
     item.proposal = clean["proposal"]
     item.aspect = form.aspect
     item.judgement = form.judgement
@@ -123,6 +125,7 @@ def prepare_many(*, session: Session, actor: Actor, inspection: Inspection,
             out.append(ValidationFailed(errors))
             continue
         out.append({"id": item_id, "inspection_id": inspection.id, "author_id": actor.user_id, "text": form.text.strip(),
+                    "personal_data": personal_data.kinds(form.text),
                     "proposal": clean["proposal"], "aspect": form.aspect, "judgement": form.judgement,
                     "strands": clean["strands"], "source_type": clean["source_type"], "source_id": clean["source_id"],
                     "source_label": clean["source_label"], "captured_on": day, "version": 1, "created_at": now,

@@ -55,8 +55,11 @@ def readiness(*, session: Session, inspection: Inspection) -> list[Check]:
                         "start editing the draft below", f"{base}/letter"))
     checks.append(Check("No claim of the self-evaluation left untested", None,
                         "not checked yet: the local area portal, where claims are recorded, is not built"))
-    checks.append(Check("No evidence flagged as personal data", None,
-                        "not checked yet: the personal-data guard is not built"))
+    flagged = sum(1 for kinds_found in session.exec(select(EvidenceItem.personal_data).where(
+        EvidenceItem.inspection_id == inspection.id)).all() if kinds_found)
+    checks.append(Check("No evidence flagged as personal data", flagged == 0,
+                        f"{flagged} item{'s' if flagged != 1 else ''} to reword" if flagged else "none",
+                        f"{base}/board"))
     return checks
 
 

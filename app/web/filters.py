@@ -54,6 +54,12 @@ def outcome_item(outcome, selected: str) -> dict:
     return {"value": outcome.code, "text": outcome.label, "hint": {"text": outcome.wording}, "checked": outcome.code == selected}
 
 
+def personal_data_label(kind: str) -> str:
+    from app.safeguarding.personal_data import LABELS
+
+    return LABELS.get(kind, kind)
+
+
 def long_date(value: date | None) -> str:
     return value.strftime("%A %-d %B %Y") if value else ""
 

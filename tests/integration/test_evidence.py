@@ -234,3 +234,30 @@ def test_board_shows_the_latest_items_of_each_aspect_and_all_on_request(client, 
     full = soup(client.get(link["href"]))
     assert len(full.select("#aspect-timeliness .app-evidence")) == 11
     assert full.select_one("#aspect-parents_involved") is None
+
+
+def test_personal_data_is_pointed_out_before_saving_and_replaced_or_kept_on_purpose(client, db, make_user,
+                                                                                 make_inspection):
+    lead = make_user(name="Guarded Lead (fictional)")
+    inspection = make_inspection(lead)
+    sign_in(client, db, lead)
+    url = f"/inspections/{inspection.id}/evidence/new"
+    token = csrf_of(client, url)
+    fields = {"csrf_token": token, "proposal": "1", "aspect": "timeliness", "judgement": "area_for_development",
+              "strands": ["health"], "source_kind": "none",
+              "text": "Jamie Smith (NHS 943 476 5919) waited a year for therapy."}
+    warned = client.post(url, data=fields)
+    assert warned.status_code == 422
+    assert error_summary(warned) == ["This may identify a child or family: name \u201cJamie Smith\u201d; NHS number "
+                                     "\u201c943 476 5919\u201d. Replace them with pseudonyms, or keep the text if "
+                                     "it identifies nobody"]
+    assert db.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id)).all() == []
+    assert client.post(url, data={**fields, "personal_data": "pseudonymise"}).status_code == 303
+    replaced = db.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id)).one()
+    assert (replaced.text, replaced.personal_data) == ("Person A (NHS [NHS number removed]) waited a year for therapy.", [])
+    assert client.post(url, data={**fields, "personal_data": "keep"}).status_code == 303
+    kept = db.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id,
+                                              EvidenceItem.id != replaced.id)).one()
+    assert kept.personal_data == ["name", "nhs_number"]
+    board = client.get(f"/inspections/{inspection.id}/board?proposal=1").text
+    assert "May identify someone: name, NHS number" in board

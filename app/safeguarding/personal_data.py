@@ -1,0 +1,117 @@
+"""The personal-data guard: finds what would identify a child or family in free text (evidence notes may be
+disclosed on request) and offers pseudonyms in its place. Numbers are checked the way their issuers check them
+(NHS numbers: modulus 11; unique pupil numbers: the DfE check letter), so a random ten-digit figure is not
+taken for an NHS number. Measured on tests/data/personal_data_sentences.tsv."""
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+LABELS = {"nhs_number": "NHS number", "upn": "unique pupil number", "date_of_birth": "date of birth",
+          "postcode": "postcode", "phone": "phone number", "email": "email address", "name": "name"}
+UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # the DfE's 23 check letters: no I, O or S
+
+NHS = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
+UPN = re.compile(r"\b([A-HJ-NP-RT-Z])(\d{11})([0-9A-HJ-NP-RT-Z])\b")
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December|" \
+         "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+DATE = rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)? (?:{MONTHS})\.? \d{{4}}|(?:{MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}})"
+DOB = re.compile(rf"\b(?:born|DOB|D\.O\.B\.?|date of birth|birthday)(?:\s*(?:on|of|is|was|:))*\s*({DATE})",
+                 re.IGNORECASE)
+POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b")
+PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|0)\d(?:[\s-]?\d){8,9}(?!\d)")
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.? [A-Z][a-z]+(?:[- ][A-Z][a-z]+)?")
+# A name word, and what follows a first name in a place's or a service's name rather than a person's.
+ORGANISATION_WORDS = {"School", "Academy", "College", "Primary", "Nursery", "Infant", "Junior", "High", "Trust",
+                      "Hospital", "Centre", "Center", "House", "Road", "Street", "Lane", "Court", "Park", "Ward",
+                      "Unit", "Team", "Service", "Services", "Clinic", "Surgery", "Church", "Hall", "Way", "Close",
+                      "Avenue", "Drive", "Hub", "Group", "Forum", "Project", "Foundation", "Council", "Board",
+                      "Term", "Holidays", "Club"}
+
+
+@cache
+def _first_names() -> frozenset[str]:
+    return frozenset((Path(__file__).parent / "first_names.txt").read_text().split())
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    start: int
+    end: int
+    text: str
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
+
+
+def nhs_number_valid(digits: str) -> bool:
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    check = 11 - sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1))) % 11
+    return (0 if check == 11 else check) == int(digits[9]) and check != 10
+
+
+def upn_valid(upn: str) -> bool:
+    if len(upn) != 13 or upn[0] not in UPN_LETTERS:
+        return False
+    values = [int(c) if c.isdigit() else UPN_LETTERS.index(c) if c in UPN_LETTERS else None for c in upn[1:]]
+    if None in values or not upn[1:12].isdigit():
+        return False
+    return UPN_LETTERS[sum(v * w for v, w in zip(values, range(2, 14))) % 23] == upn[0]
+
+
+def find(text: str) -> list[Finding]:
+    """Every likely piece of personal data, in order, none overlapping (numbers are checked first)."""
+    found: list[Finding] = []
+
+    def add(kind: str, start: int, end: int) -> None:
+        if not any(f.start < end and start < f.end for f in found):
+            found.append(Finding(kind, start, end, text[start:end]))
+
+    for m in EMAIL.finditer(text):
+        add("email", m.start(), m.end())
+    for m in UPN.finditer(text):
+        if upn_valid(m.group(0)):
+            add("upn", m.start(), m.end())
+    for m in NHS.finditer(text):
+        if nhs_number_valid("".join(m.groups())):
+            add("nhs_number", m.start(), m.end())
+    for m in DOB.finditer(text):
+        add("date_of_birth", m.start(1), m.end(1))
+    for m in PHONE.finditer(text):
+        add("phone", m.start(), m.end())
+    for m in POSTCODE.finditer(text):
+        add("postcode", m.start(), m.end())
+    for m in TITLED.finditer(text):
+        add("name", m.start(), m.end())
+    names = _first_names()
+    for m in re.finditer(r"\b([A-Z][a-z]+)[ ]([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b", text):
+        if m.group(1) in names and m.group(2) not in ORGANISATION_WORDS and m.group(2) not in names | {"The"}:
+            add("name", m.start(), m.end())
+    return sorted(found, key=lambda f: f.start)
+
+
+def kinds(text: str) -> list[str]:
+    return sorted({f.kind for f in find(text)})
+
+
+def pseudonymise(text: str) -> str:
+    """Each name becomes Person A, Person B... (the same name, the same letter); numbers, dates of birth and
+    contact details become a bracketed description."""
+    letters: dict[str, str] = {}
+    out, last = [], 0
+    for finding in find(text):
+        if finding.kind == "name":
+            key = finding.text.split()[-1] if finding.text.split()[0].rstrip(".") in {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr"} else finding.text
+            letters.setdefault(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[len(letters) % 26])
+            replacement = f"Person {letters[key]}"
+        else:
+            replacement = f"[{LABELS[finding.kind]} removed]"
+        out += [text[last:finding.start], replacement]
+        last = finding.end
+    out.append(text[last:])
+    return "".join(out)

@@ -1,0 +1,67 @@
+"""The personal-data guard on a labelled set of fictional sentences (tests/data/personal_data_sentences.tsv):
+recall at least 0.95 for NHS numbers, UPNs, postcodes and emails, at least 0.8 overall; precision at least 0.9."""
+
+from collections import Counter
+from pathlib import Path
+
+from app.safeguarding import personal_data as guard
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "personal_data_sentences.tsv"
+
+
+def labelled() -> list[tuple[set[str], str]]:
+    rows = []
+    for line in DATA.read_text().splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        kinds, sentence = line.split("\t", 1)
+        rows.append((set() if kinds == "none" else set(kinds.split(",")), sentence))
+    return rows
+
+
+def scores():
+    tp, fp, fn = Counter(), Counter(), Counter()
+    for expected, sentence in labelled():
+        found = set(guard.kinds(sentence))
+        for kind in found & expected:
+            tp[kind] += 1
+        for kind in found - expected:
+            fp[kind] += 1
+        for kind in expected - found:
+            fn[kind] += 1
+    return tp, fp, fn
+
+
+def test_the_labelled_set_is_large_enough_and_covers_every_kind():
+    rows = labelled()
+    assert len(rows) >= 200
+    assert {k for kinds, _ in rows for k in kinds} == set(guard.LABELS)
+    assert sum(1 for kinds, _ in rows if not kinds) >= 50  # plenty of ordinary evidence that must not be flagged
+
+
+def test_recall_and_precision_meet_the_targets():
+    tp, fp, fn = scores()
+    recall = {k: tp[k] / (tp[k] + fn[k]) for k in guard.LABELS}
+    for kind in ("nhs_number", "upn", "postcode", "email"):
+        assert recall[kind] >= 0.95, (kind, recall[kind])
+    overall_recall = sum(tp.values()) / (sum(tp.values()) + sum(fn.values()))
+    precision = sum(tp.values()) / (sum(tp.values()) + sum(fp.values()))
+    print(f"recall {overall_recall:.3f}, precision {precision:.3f}, by kind {recall}")
+    assert overall_recall >= 0.8 and precision >= 0.9, (overall_recall, precision, dict(fp), dict(fn))
+
+
+def test_numbers_are_checked_as_their_issuers_check_them():
+    assert guard.nhs_number_valid("9434765919")  # the check digit works out
+    assert not guard.nhs_number_valid("9434765918")
+    assert guard.kinds("NHS 943 476 5919 on file") == ["nhs_number"]
+    assert guard.kinds("Case 943 476 5918 on file") == []
+    upn = "A" + "123456789012"
+    letter = guard.UPN_LETTERS[sum(int(c) * w for c, w in zip(upn[1:], range(2, 14))) % 23]
+    assert guard.upn_valid(letter + upn[1:]) and not guard.upn_valid(("B" if letter != "B" else "C") + upn[1:])
+
+
+def test_pseudonyms_replace_what_was_found_and_keep_the_rest():
+    text = "Jamie Smith (NHS 943 476 5919) told Mrs Patel that Jamie Smith's plan is late; email jo@example.com."
+    assert guard.pseudonymise(text) == (
+        "Person A (NHS [NHS number removed]) told Person B that Person A's plan is late; email [email address removed].")
+    assert guard.find(guard.pseudonymise(text)) == []
