@@ -30,8 +30,7 @@ def downgrade(url: str, revision: str) -> None:
 
 
 def is_at_head(engine: Engine) -> bool:
-    with engine.connect() as connection:
-        return set(MigrationContext.configure(connection).get_current_heads()) == _heads()
+    return readiness(engine)["status"] == "ok"
 
 
 @cache

@@ -37,5 +37,6 @@ def hit(*, session: Session, key: str, limit: int, window: timedelta, now: datet
         index_elements=["key", "window_start"], set_={"count": RateLimitWindow.__table__.c.count + 1},
     ).returning(RateLimitWindow.__table__.c.count)
     count = session.execute(statement).scalar_one()
-    session.execute(delete(RateLimitWindow).where(col(RateLimitWindow.window_start) < now - timedelta(days=1)))
+    if count == 1:  # a key's first request in a window clears old windows: now and then, not on every request
+        session.execute(delete(RateLimitWindow).where(col(RateLimitWindow.window_start) < now - timedelta(days=1)))
     return count <= limit

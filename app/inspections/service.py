@@ -143,6 +143,9 @@ def create_inspection(*, session: Session, actor: Actor, form: InspectionForm, c
                    "start_date": start.isoformat()})
     if creator.role == Role.inspector:
         _add_member(session=session, actor=actor, inspection=inspection, user=creator, team_role=TeamRole.lead)
+    from app.survey import service as survey  # the questionnaires' links exist from the start, not made on a GET
+
+    survey.links_for(session=session, inspection=inspection)
     return inspection
 
 

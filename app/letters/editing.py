@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.audit.service import Actor, record
@@ -58,9 +59,12 @@ def versions(*, session: Session, inspection: Inspection) -> list[LetterVersion]
                              .order_by(col(LetterVersion.number).desc())).all())
 
 
-def current(*, session: Session, inspection: Inspection) -> LetterVersion | None:
-    return session.exec(select(LetterVersion).where(LetterVersion.inspection_id == inspection.id)
-                        .order_by(col(LetterVersion.number).desc()).limit(1)).first()
+def current(*, session: Session, inspection: Inspection, lock: bool = False) -> LetterVersion | None:
+    """The latest version. lock=True holds its row until the transaction ends, so two people saving at once
+    (two app processes) take turns: numbers stay unique and neither save is built on a stale copy."""
+    query = select(LetterVersion).where(LetterVersion.inspection_id == inspection.id) \
+        .order_by(col(LetterVersion.number).desc()).limit(1)
+    return session.exec(query.with_for_update() if lock else query).first()
 
 
 def get_version(*, session: Session, inspection: Inspection, number: int) -> LetterVersion:
@@ -73,7 +77,7 @@ def get_version(*, session: Session, inspection: Inspection, number: int) -> Let
 
 def _new_version(session: Session, actor: Actor, inspection: Inspection, sections: dict, generated: dict,
                  note: str) -> LetterVersion:
-    latest = current(session=session, inspection=inspection)
+    latest = current(session=session, inspection=inspection, lock=True)
     version = LetterVersion(inspection_id=inspection.id, number=(latest.number + 1) if latest else 1,
                             sections=sections, generated=generated, note=note, created_by_id=actor.user_id)
     session.add(version)
@@ -87,7 +91,14 @@ def start(*, session: Session, actor: Actor, inspection: Inspection, draft: Draf
     if latest := current(session=session, inspection=inspection):
         return latest
     texts = generated_text(draft)
-    return _new_version(session, actor, inspection, dict(texts), texts, "Drafted from the evidence")
+    savepoint = session.begin_nested()
+    try:
+        version = _new_version(session, actor, inspection, dict(texts), texts, "Drafted from the evidence")
+        savepoint.commit()
+        return version
+    except IntegrityError:  # started by someone else at the same moment: theirs is the first version
+        savepoint.rollback()
+        return current(session=session, inspection=inspection)
 
 
 def _require_editable(session: Session, inspection: Inspection) -> None:
@@ -98,7 +109,7 @@ def _require_editable(session: Session, inspection: Inspection) -> None:
 
 def save_section(*, session: Session, actor: Actor, inspection: Inspection, key: str, text: str) -> LetterVersion:
     _require_editable(session, inspection)
-    latest = current(session=session, inspection=inspection)
+    latest = current(session=session, inspection=inspection, lock=True)
     if latest is None or key not in latest.sections:
         raise NotFound()
     if problem := text_problem(text, required=None, limit=SECTION_LIMIT, what="A section"):
@@ -198,14 +209,17 @@ def apply_redraft(*, session: Session, actor: Actor, inspection: Inspection, dra
                   take: set[str]) -> LetterVersion:
     """Sections the team has not touched follow the evidence; edited ones change only where the team said so."""
     _require_editable(session, inspection)
-    latest = current(session=session, inspection=inspection)
+    latest = current(session=session, inspection=inspection, lock=True)
     if latest is None:
         raise NotFound()
     fresh = generated_text(draft)
     sections = {}
-    for key in fresh:
+    for key in [*fresh, *(k for k in latest.sections if k not in fresh)]:
         ours, base = latest.sections.get(key), latest.generated.get(key)
-        sections[key] = fresh[key] if ours is None or ours == base or key in take else ours
+        if ours is not None and ours != base and key not in take:
+            sections[key] = ours  # the team's text, kept until they choose otherwise (even if the draft drops it)
+        elif key in fresh:
+            sections[key] = fresh[key]
     return _new_version(session, actor, inspection, sections, fresh, "Redrafted from the evidence")
 
 

@@ -22,6 +22,10 @@ from app.models_base import utcnow
 from app.survey.models import SurveyResponse
 from app.users.models import User
 
+# How the letter names the other members of the team: (one, several).
+TEAM_WORDS = {"cqc_inspector": ("a children's services inspector from the CQC", "children's services inspectors from the CQC"),
+              "ofsted_inspector": ("an Ofsted Inspector", "Ofsted Inspectors"),
+              "la_inspector": ("an inspector from another local authority", "inspectors from other local authorities")}
 MAX_POINTS = 6  # strengths or areas for development per section: a letter, not a list of every note
 
 
@@ -92,24 +96,25 @@ def record_decision(*, session: Session, actor: Actor, user: User, inspection: I
     workflow.require_editable(session=session, inspection=inspection)
     profile = inspections.profile_of(inspection)
     errors: dict[str, str] = {}
-    decision = decision_of(session=session, inspection=inspection)
+    weaknesses = [line.strip() for line in form.significant_weaknesses.splitlines() if line.strip()]
     if profile.written_statement_of_action:
         if form.wsoa_required not in {"yes", "no"}:
             errors["wsoa_required"] = "Select whether a written statement of action is required"
-        weaknesses = [line.strip() for line in form.significant_weaknesses.splitlines() if line.strip()]
         if form.wsoa_required == "yes" and not weaknesses:
             errors["significant_weaknesses"] = "List the significant weaknesses, one per line"
         for line in weaknesses:
             if problem := text_problem(line, required=None, limit=500, what="Each weakness"):
                 errors["significant_weaknesses"] = problem
+    if profile.outcomes and form.outcome not in {o.code for o in profile.outcomes}:
+        errors["outcome"] = "Select the inspection outcome"
+    if errors:
+        raise ValidationFailed(errors)  # before anything is changed: the stored decision stays as it was
+    decision = decision_of(session=session, inspection=inspection)
+    if profile.written_statement_of_action:
         decision.wsoa_required = form.wsoa_required == "yes"
         decision.significant_weaknesses = weaknesses if decision.wsoa_required else []
     if profile.outcomes:
-        if form.outcome not in {o.code for o in profile.outcomes}:
-            errors["outcome"] = "Select the inspection outcome"
         decision.outcome = form.outcome
-    if errors:
-        raise ValidationFailed(errors)
     decision.updated_at, decision.updated_by_id = utcnow(), actor.user_id
     session.add(decision)
     session.flush()
@@ -123,14 +128,10 @@ def _opening(session: Session, inspection: Inspection, profile, wording) -> tupl
     schedule = inspections.schedule_of(inspection)
     area = inspection.local_area
     team = inspections.team_of(session=session, inspection=inspection)
-    others = [f"an Ofsted Inspector" if m.team_role == "ofsted_inspector" else
-              "a children's services inspector from the CQC" if m.team_role == "cqc_inspector" else
-              "an inspector from another local authority" if m.team_role == "la_inspector" else None
-              for m, _ in team if m.team_role not in {"lead", "shadow"}]
-    others = [o for o in others if o]
-    counts = Counter(others)
-    team_words = _join([_plural(n, o.removeprefix("an ").removeprefix("a "), None) if n > 1 else o
-                        for o, n in counts.items()]) if others else "no other inspectors"
+    counts = Counter(m.team_role for m, _ in team if m.team_role in TEAM_WORDS)
+    team_words = _join([TEAM_WORDS[role][0] if n == 1 else f"{n} {TEAM_WORDS[role][1]}"
+                        for role, n in sorted(counts.items(), key=lambda rn: list(TEAM_WORDS).index(rn[0]))]) \
+        if counts else "no other inspectors"
 
     activities = fieldwork.list_activities(session=session, inspection=inspection)
     settings = {s.id: s for s in fieldwork.list_settings(session=session, inspection=inspection)}

@@ -133,9 +133,12 @@ def require_editable(*, session: Session, inspection: Inspection) -> None:
 def comment(*, session: Session, actor: Actor, inspection: Inspection, section: str, text: str) -> LetterComment:
     if state(session=session, inspection=inspection).status != "quality_assurance":
         raise ValidationFailed({"comment": "Comments are made during quality assurance"})
+    latest = editing.current(session=session, inspection=inspection)
+    if latest is None or section not in latest.sections:
+        raise ValidationFailed({"comment": "Choose a section of the letter to comment on"})
     if problem := text_problem(text, required="Enter your comment", limit=2000, what="A comment"):
         raise ValidationFailed({"comment": problem})
-    row = LetterComment(inspection_id=inspection.id, section=section[:30], text=text.strip(), author_id=actor.user_id)
+    row = LetterComment(inspection_id=inspection.id, section=section, text=text.strip(), author_id=actor.user_id)
     session.add(row)
     session.flush()
     record(session=session, actor=actor, action="letter.commented", object_type="letter_comment",

@@ -13,6 +13,7 @@ from app.evidence import service as evidence
 from app.fieldwork import service as fieldwork
 from app.inspections import service as inspections
 from app.letters import export, service
+from app.letters.models import LetterDecision
 from app.survey.models import SurveyResponse
 from tests.integration.conftest import SYSTEM, error_summary, sign_in, soup
 
@@ -82,7 +83,7 @@ def letter(db, make_user, make_inspection):
     return build(db, make_user, make_inspection)
 
 
-def test_the_draft_counts_what_the_team_did_from_the_data(db, letter):
+def test_the_draft_counts_what_the_team_did_from_the_data(db, make_user, letter):
     draft = service.draft(session=db, inspection=letter["inspection"])
     assert draft.title == "Joint local area SEND inspection in Testshire (fictional)"
     assert draft.addressees[0] == "Director of Children's Services, Testshire (fictional)"
@@ -96,6 +97,11 @@ def test_the_draft_counts_what_the_team_did_from_the_data(db, letter):
     assert any(t.startswith("They considered 25 responses to the inspection's online survey") for t in texts)
     assert texts[1] == ("The inspection was led by one of Her Majesty's Inspectors from Ofsted, with a team of inspectors "
                         "including a children's services inspector from the CQC and an Ofsted Inspector.")
+    second_oi = make_user(kind="ofsted_inspector", name="Second OI (fictional)")
+    inspections.add_team_member(session=db, actor=SYSTEM, inspection=letter["inspection"], email=second_oi.email,
+                                team_role="ofsted_inspector")
+    assert service.draft(session=db, inspection=letter["inspection"]).opening[1].text.endswith(
+        "including a children's services inspector from the CQC and 2 Ofsted Inspectors.")
 
 
 def test_every_drafted_statement_cites_the_records_behind_it(db, letter):
@@ -129,6 +135,7 @@ def test_the_written_statement_of_action_appears_only_when_the_team_decides_it(c
     refused = client.post(f"{url}/decision", data={"csrf_token": token, "wsoa_required": "yes"})
     assert refused.status_code == 422
     assert error_summary(refused) == ["List the significant weaknesses, one per line"]
+    assert db.get(LetterDecision, letter["inspection"].id) is None  # a refused decision changes nothing stored
     done = client.post(f"{url}/decision", data={"csrf_token": token, "wsoa_required": "yes",
                                                 "significant_weaknesses": "Late plans (fictional)\nWeak joint commissioning (fictional)"})
     assert done.status_code == 303
@@ -336,3 +343,24 @@ def test_a_letter_cannot_go_to_quality_assurance_while_checks_fail(client, db, m
     refused = client.post(f"{url}/workflow/to_quality_assurance", data={"csrf_token": token})
     assert refused.status_code == 422
     assert error_summary(refused) == ["The letter is not ready for quality assurance: see the checks"]
+
+
+def test_a_section_the_team_edited_is_kept_when_a_redraft_would_drop_it(client, db, letter):
+    from app.letters import editing
+
+    sign_in(client, db, letter["lead"])
+    url = f"/inspections/{letter['inspection'].id}/letter"
+    token = soup(client.get(url)).select_one("input[name=csrf_token]")["value"]
+    client.post(f"{url}/decision", data={"csrf_token": token, "wsoa_required": "yes",
+                                         "significant_weaknesses": "Late plans (fictional)"})
+    client.post(f"{url}/start", data={"csrf_token": token})
+    client.post(f"{url}/sections/wsoa", data={"csrf_token": token, "text": "Our own WSOA wording (fictional)."})
+    client.post(f"{url}/decision", data={"csrf_token": token, "wsoa_required": "no"})
+    client.post(f"{url}/redraft", data={"csrf_token": token})
+    assert editing.current(session=db, inspection=letter["inspection"]).sections["wsoa"] == \
+        "Our own WSOA wording (fictional)."
+    client.post(f"{url}/redraft", data={"csrf_token": token, "take": "wsoa"})  # now the team chooses the draft
+    assert "wsoa" not in editing.current(session=db, inspection=letter["inspection"]).sections
+    client.post(f"{url}/workflow/to_quality_assurance", data={"csrf_token": token})
+    unknown = client.post(f"{url}/comments", data={"csrf_token": token, "section": "nowhere", "comment": "x"})
+    assert unknown.status_code == 422 and error_summary(unknown) == ["Choose a section of the letter to comment on"]
