@@ -73,60 +73,53 @@ def versions_page(request: Request, db: DbSession, user: CurrentUser, inspection
         db, user, inspection, "letter", versions=all_versions, shown=shown, latest=latest, diffs=diffs))
 
 
+def _then_letter(request, db, user, inspection, work, anchor: str = "", form=None):
+    """Do one step on the letter; back to the letter page, or the page again with the reason it was refused."""
+    try:
+        work()
+    except ValidationFailed as failure:
+        return _page(request, db, user, inspection, form=form, errors=failure.errors, status_code=422)
+    return RedirectResponse(f"/inspections/{inspection.id}/letter{anchor}", status_code=303)
+
+
 @router.post("/letter/versions/{number}/restore")
 def restore_version(request: Request, number: int, db: DbSession, user: CurrentUser, actor: ActorDep,
                     inspection: CurrentInspection):
-    try:
-        editing.restore(session=db, actor=actor, inspection=inspection, number=number)
-    except ValidationFailed as failure:
-        return _page(request, db, user, inspection, errors=failure.errors, status_code=422)
-    return RedirectResponse(f"/inspections/{inspection.id}/letter", status_code=303)
+    return _then_letter(request, db, user, inspection,
+                        lambda: editing.restore(session=db, actor=actor, inspection=inspection, number=number))
 
 
 @router.post("/letter/redraft")
 def redraft(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
             data: PostedData):
     take = data.get("take", [])
-    try:
-        editing.apply_redraft(session=db, actor=actor, inspection=inspection,
-                              draft=service.draft(session=db, inspection=inspection),
-                              take=set(take if isinstance(take, list) else [take]))
-    except ValidationFailed as failure:
-        return _page(request, db, user, inspection, errors=failure.errors, status_code=422)
-    return RedirectResponse(f"/inspections/{inspection.id}/letter", status_code=303)
+    return _then_letter(request, db, user, inspection, lambda: editing.apply_redraft(
+        session=db, actor=actor, inspection=inspection, draft=service.draft(session=db, inspection=inspection),
+        take=set(take if isinstance(take, list) else [take])))
 
 
 @router.post("/letter/workflow/{action}")
 def move(request: Request, action: str, db: DbSession, user: CurrentUser, actor: ActorDep,
          inspection: CurrentInspection):
-    try:
-        workflow.move(session=db, actor=actor, user=user, inspection=inspection, action=action)
-    except ValidationFailed as failure:
-        return _page(request, db, user, inspection, errors=failure.errors, status_code=422)
-    return RedirectResponse(f"/inspections/{inspection.id}/letter", status_code=303)
+    return _then_letter(request, db, user, inspection,
+                        lambda: workflow.move(session=db, actor=actor, user=user, inspection=inspection, action=action))
 
 
 @router.post("/letter/comments")
 def add_comment(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
                 data: PostedData):
     section = str(data.get("section", ""))
-    try:
-        workflow.comment(session=db, actor=actor, inspection=inspection, section=section,
-                         text=str(data.get("comment", "")))
-    except ValidationFailed as failure:
-        return _page(request, db, user, inspection, errors=failure.errors, status_code=422)
-    return RedirectResponse(f"/inspections/{inspection.id}/letter#section-{section}", status_code=303)
+    return _then_letter(request, db, user, inspection, lambda: workflow.comment(
+        session=db, actor=actor, inspection=inspection, section=section, text=str(data.get("comment", ""))),
+        anchor=f"#section-{section}")
 
 
 @router.post("/letter/decision")
 def decision(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
              data: PostedData):
     form = build_form(service.DecisionForm, data)
-    try:
-        service.record_decision(session=db, actor=actor, user=user, inspection=inspection, form=form)
-    except ValidationFailed as failure:
-        return _page(request, db, user, inspection, form=form, errors=failure.errors, status_code=422)
-    return RedirectResponse(f"/inspections/{inspection.id}/letter", status_code=303)
+    return _then_letter(request, db, user, inspection, lambda: service.record_decision(
+        session=db, actor=actor, user=user, inspection=inspection, form=form), form=form)
 
 
 def _download(db, actor, inspection, kind: str, content: bytes, media_type: str) -> Response:
