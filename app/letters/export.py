@@ -8,18 +8,14 @@ from docx import Document
 from docx.shared import Pt
 
 from app.letters.editing import blocks, generated_text, sections_of
-from app.letters.service import Draft
+from app.letters.service import Draft, long_date
 from app.web.templating import templates
-
-
-def _long_date(value) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def layout(draft: Draft, texts: dict[str, str] | None = None) -> list[tuple[str, object]]:
     """The whole letter as blocks: ("p"|"h1"|"h2"|"h3", text), ("bullets"|"numbers", [text])."""
     texts = texts or generated_text(draft)
-    out: list[tuple[str, object]] = [("p", _long_date(draft.dated)), *(("p", a) for a in draft.addressees),
+    out: list[tuple[str, object]] = [("p", long_date(draft.dated)), *(("p", a) for a in draft.addressees),
                                      ("p", "Dear Sir or Madam"), ("h1", draft.title)]
     for info in sections_of(draft):
         if info.key == "main_findings" and draft.outcome_wording:

@@ -62,7 +62,7 @@ class Draft:
                 *(s for section in self.sections for s in [*section.strengths, *section.areas])]
 
 
-def _long_date(value: date) -> str:
+def long_date(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
@@ -147,8 +147,8 @@ def _opening(session: Session, inspection: Inspection, profile, wording) -> tupl
         EvidenceItem.inspection_id == inspection.id, EvidenceItem.source_type == SourceType.document)).all()
     document_titles = {label for _, label in documents if label}
 
-    fill = {"area": area, "first_day": _long_date(schedule.on_site_days[0]),
-            "last_day": _long_date(schedule.on_site_days[-1]), "team": team_words}
+    fill = {"area": area, "first_day": long_date(schedule.on_site_days[0]),
+            "last_day": long_date(schedule.on_site_days[-1]), "team": team_words}
     opening = [Statement(wording.opening.format(**fill), ["inspection"]),
                Statement(wording.team.format(**fill), [f"team:{m.id}" for m, _ in team])]
     did = []

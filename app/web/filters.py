@@ -60,9 +60,6 @@ def personal_data_label(kind: str) -> str:
     return LABELS.get(kind, kind)
 
 
-def long_date(value: date | None) -> str:
-    return value.strftime("%A %-d %B %Y") if value else ""
-
 
 def proposal_item(proposal, selected: str) -> dict:
     return {"value": str(proposal.number), "text": f"{proposal.number}. {proposal.title}",
