@@ -7,6 +7,8 @@ from app.evidence.models import EvidenceItem
 from app.fieldwork.models import Activity, FileReview, Setting
 from app.inspections.models import Inspection, TeamMember
 from app.letters.models import LetterComment, LetterDecision, LetterVersion, LetterWorkflow
+from app.portal.models import (AreaDocument, AreaDocumentVersion, AreaIndicatorValue, AreaOfficer, PortalInvitation,
+                               SefClaim, SefClaimEvidence)
 from app.ratelimit import RateLimitWindow
 from app.survey.models import SurveyLink, SurveyResponse
 from app.sync.models import SyncChange, SyncConflict, SyncOperation
@@ -16,4 +18,4 @@ import app.sync.changes  # noqa: E402,F401  (registers the change log on every s
 
 metadata = SQLModel.metadata
 
-__all__ = ["Activity", "AuditEvent", "EvidenceItem", "FileReview", "Setting", "SyncChange", "SyncConflict", "SyncOperation", "Inspection", "LetterComment", "LetterDecision", "LetterVersion", "LetterWorkflow", "LoginThrottle", "RateLimitWindow", "SurveyLink", "SurveyResponse", "TeamMember", "User", "UserSession", "metadata"]
+__all__ = ["Activity", "AreaDocument", "AreaDocumentVersion", "AreaIndicatorValue", "AreaOfficer", "PortalInvitation", "SefClaim", "SefClaimEvidence", "AuditEvent", "EvidenceItem", "FileReview", "Setting", "SyncChange", "SyncConflict", "SyncOperation", "Inspection", "LetterComment", "LetterDecision", "LetterVersion", "LetterWorkflow", "LoginThrottle", "RateLimitWindow", "SurveyLink", "SurveyResponse", "TeamMember", "User", "UserSession", "metadata"]

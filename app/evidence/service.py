@@ -172,6 +172,20 @@ def get_item(*, session: Session, inspection: Inspection, item_id: str) -> Evide
     return item
 
 
+def items_for_proposal(*, session: Session, inspection: Inspection, proposal: int) -> list[EvidenceItem]:
+    return list(session.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id,
+                                                        EvidenceItem.proposal == proposal)
+                             .order_by(EvidenceItem.aspect, col(EvidenceItem.created_at).desc())).all())
+
+
+def known_ids(*, session: Session, inspection: Inspection, ids: list[str]) -> set[str]:
+    """Which of these ids are evidence items of this inspection."""
+    if not ids:
+        return set()
+    return set(session.exec(select(EvidenceItem.id).where(EvidenceItem.inspection_id == inspection.id,
+                                                          col(EvidenceItem.id).in_(ids))).all())
+
+
 def items_from_source(*, session: Session, inspection: Inspection, source_id: str) -> list[EvidenceItem]:
     return list(session.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id,
                                                          EvidenceItem.source_id == source_id)

@@ -462,6 +462,31 @@ def sample_summary(*, session: Session, inspection: Inspection) -> SampleSummary
     return summary
 
 
+@dataclass(frozen=True)
+class SampleFigure:
+    percent: float
+    files: int  # how many sampled files the figure is out of
+
+
+def sample_figures(*, session: Session, inspection: Inspection) -> dict[str, SampleFigure]:
+    """The case-file sample's own figures for things the area also reports (its data template names them):
+    the share of plans issued within 20 weeks, and persistent absence (below 90%) by SEN status."""
+    reviews = list_file_reviews(session=session, inspection=inspection)
+    figures: dict[str, SampleFigure] = {}
+    timed = [t for r in reviews if (t := rules.request_to_plan(r.assessment_requested_on, r.plan_issued_on))]
+    if timed:
+        figures["plans_within_20_weeks"] = SampleFigure(
+            round(100 * sum(not t.over_limit for t in timed) / len(timed), 1), len(timed))
+    for key, status in (("persistent_absence_with_plan", SenStatus.plan_in_place),
+                        ("persistent_absence_sen_support", SenStatus.sen_support)):
+        recorded = [r.attendance_percent for r in reviews
+                    if r.sen_status == status and r.attendance_percent is not None]
+        if recorded:
+            absent = sum(1 for p in recorded if p < rules.PERSISTENT_ABSENCE_BELOW)
+            figures[key] = SampleFigure(round(100 * absent / len(recorded), 1), len(recorded))
+    return figures
+
+
 def day_plan(*, session: Session, inspection: Inspection, inspector_id: int | None = None
              ) -> list[tuple[int, date, list[Activity]]]:
     """(day number, date, activities) for each day on site."""

@@ -28,6 +28,8 @@ def _form_context(form: service.InspectionForm, **extra) -> dict:
 
 @router.get("")
 def my_inspections(request: Request, db: DbSession, user: CurrentUser):
+    if user.role == Role.la_officer:
+        return RedirectResponse("/portal", status_code=303)  # an officer's one page is the area's portal
     return render(request, "inspections/list.html", {
         "inspections": service.list_for(session=db, user=user),
         "can_set_up": can_set_up(user),

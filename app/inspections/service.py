@@ -2,7 +2,8 @@
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from pydantic import BaseModel
@@ -55,6 +56,14 @@ class Schedule:
     notification_date: date
     on_site_days: list[date]
     timeline: list[TimelineEntry] = field(default_factory=list)
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def today_on_site() -> date:
+    """The date where inspections happen: work at 00:30 in England belongs to that day, not UTC's."""
+    return datetime.now(LONDON).date()
 
 
 def parse_date(value: str) -> date | None:
@@ -210,6 +219,14 @@ def get_inspection_for(*, session: Session, user: User, inspection_id: int) -> I
     """The inspection if this user may see it; otherwise NotFound, whether or not it exists."""
     inspection = session.get(Inspection, inspection_id)
     if inspection is None or not can_see(session=session, user=user, inspection=inspection):
+        raise NotFound()
+    return inspection
+
+
+def get_inspection(*, session: Session, inspection_id: int) -> Inspection:
+    """Any inspection by id, for callers that decide access themselves (the local area's portal)."""
+    inspection = session.get(Inspection, inspection_id)
+    if inspection is None:
         raise NotFound()
     return inspection
 

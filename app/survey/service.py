@@ -32,8 +32,8 @@ RATE_WINDOW = timedelta(minutes=10)
 
 
 def today_on_site() -> date:
-    """The date where the inspection happens: a parent answering at 00:30 in England answers on that day."""
-    return datetime.now(LONDON).date()
+    """A parent answering at 00:30 in England answers on that day."""
+    return inspections.today_on_site()
 
 
 # --- Links and the open window ---------------------------------------------------------------------------

@@ -150,6 +150,21 @@ def change_password(*, session: Session, actor: Actor, user: User, current: str,
     record(session=session, actor=actor, action="user.password_changed", object_type="user", object_id=user.id)
 
 
+def set_password(*, session: Session, actor: Actor, user: User, new: str, confirm: str) -> None:
+    """A password chosen through a single-use link (an invitation): no current password to give. Any other
+    session of the account ends."""
+    problem = passwords.password_problem(new)
+    if problem:
+        raise ValidationFailed({"password": problem})
+    if new != confirm:
+        raise ValidationFailed({"confirm_password": "The passwords do not match"})
+    user.password_hash = passwords.hash_password(new)
+    user.must_change_password = False
+    session.add(user)
+    session.exec(delete(UserSession).where(col(UserSession.user_id) == user.id))
+    record(session=session, actor=actor, action="user.password_set", object_type="user", object_id=user.id)
+
+
 def get_user(*, session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:

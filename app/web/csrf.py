@@ -51,6 +51,27 @@ async def sent_token(request: Request) -> str | None:
     return None
 
 
+def checks_token_itself(endpoint):
+    """Mark a route that streams its own multipart body (an upload): reading the form here first would parse
+    the whole file before the route could refuse it. The route must call verify_streamed_form()."""
+    endpoint.checks_csrf_token_itself = True
+    return endpoint
+
+
+def defers_to_route(request: Request) -> bool:
+    return (getattr(request.scope.get("endpoint"), "checks_csrf_token_itself", False)
+            and not request.headers.get("X-CSRF-Token"))
+
+
+def verify_streamed_form(request: Request, sent: str | None) -> None:
+    """For a route marked with checks_token_itself: the header was checked before the route ran; otherwise
+    check the token the streamed form carried."""
+    if request.headers.get("X-CSRF-Token"):
+        return
+    auth = getattr(request.state, "auth", None)
+    verify(request, sent, auth.csrf_token if auth else None)
+
+
 def verify(request: Request, sent: str | None, session_token: str | None) -> None:
     if not sent:
         raise CsrfFailed()

@@ -124,5 +124,27 @@ def source_label(value: str) -> str:
     return SourceType(value).label
 
 
+def file_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def requested_item(requested, selected: str) -> dict:
+    """One of the things the area is asked for, as a radio item with its hint."""
+    return {"value": requested.key, "text": requested.title, "hint": {"text": requested.hint},
+            "checked": requested.key == selected}
+
+
+def indicator_value(value: float | None, unit: str) -> str:
+    """An area data figure as people write it: 1,204 · 61.5% · 18 weeks."""
+    if value is None:
+        return ""
+    text = f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+    return {"percent": f"{text}%", "weeks": f"{text} weeks"}.get(unit, text)
+
+
 FILTERS = {name: obj for name, obj in globals().items()
            if callable(obj) and not name.startswith("_") and name not in {"date", "datetime", "SourceType"}}

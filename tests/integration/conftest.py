@@ -13,6 +13,7 @@ from app.db import get_db, get_engine
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.main import create_app
+from app.portal.storage import LocalStorage, get_storage
 from app.users import service as users
 from app.users.models import User
 from app.web.deps import SESSION_COOKIE
@@ -23,9 +24,16 @@ PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture
-def app(db: Session, engine):
+def storage(tmp_path) -> LocalStorage:
+    """Each test's own upload store, so a test can see exactly which files were kept."""
+    return LocalStorage(tmp_path / "uploads")
+
+
+@pytest.fixture
+def app(db: Session, engine, storage):
     application = create_app()
     application.dependency_overrides[get_engine] = lambda: engine  # /readyz looks at the test's database
+    application.dependency_overrides[get_storage] = lambda: storage
 
     def test_db() -> Iterator[Session]:
         # Each request gets its own session on the test's connection, in a savepoint of its own, so that
@@ -140,5 +148,53 @@ def make_fieldwork(db: Session):
         db.flush()
         return {"setting_id": setting.id, "activity_id": activity.id, "review_id": review.id, "item_id": item.id,
                 "conflict_id": conflict.id}
+
+    return make
+
+
+# --- The local area's portal -------------------------------------------------------------------------------
+
+PDF_BYTES = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def staged_upload(storage: LocalStorage, content: bytes, filename: str = "self-evaluation.pdf"):
+    """What the upload intake hands a service: the file staged on disk with its size, hash and first bytes."""
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
+    from app.portal.uploads import HEAD_BYTES, Upload
+
+    with tempfile.NamedTemporaryFile(dir=storage.staging_dir, delete=False) as f:
+        f.write(content)
+    return Upload(fields={}, filename=filename, path=Path(f.name) if content else None, size=len(content),
+                  sha256=hashlib.sha256(content).hexdigest(), head=content[:HEAD_BYTES])
+
+
+@pytest.fixture
+def make_officer(db: Session):
+    """An la_officer bound to the inspection, through a real invitation accepted."""
+    from app.portal import invitations
+
+    counter = iter(range(1, 1000))
+
+    def make(inspection: Inspection, email: str = "") -> User:
+        email = email or f"officer{next(counter)}@area.example.org"
+        _, token = invitations.invite(session=db, actor=SYSTEM, inspection=inspection, email=email)
+        return invitations.accept(session=db, token=token, name="Olu Officer (fictional)", password=PASSWORD,
+                                  confirm=PASSWORD, ip_address=None).user
+
+    return make
+
+
+@pytest.fixture
+def make_document(db: Session, storage: LocalStorage):
+    def make(inspection: Inspection, officer: User, content: bytes = PDF_BYTES, requested: str = "self_evaluation",
+             filename: str = "self-evaluation.pdf"):
+        from app.portal import documents
+
+        return documents.upload_document(session=db, actor=Actor(officer.id, officer.email), storage=storage,
+                                         inspection=inspection, upload=staged_upload(storage, content, filename),
+                                         requested=requested)
 
     return make

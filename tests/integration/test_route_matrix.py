@@ -10,6 +10,8 @@ from sqlmodel import select
 
 from app.inspections.models import TeamMember
 from app.main import create_app
+from app.audit.service import Actor
+from app.portal import claims, invitations
 from app.survey import service as survey
 from tests.conftest import csrf_from
 from tests.integration.conftest import sign_in
@@ -29,7 +31,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/account/password"):                     (303, 200, 200, 200, 200, 200),
     ("POST", "/account/password"):                    (303, 422, 422, 422, 422, 422),
     ("GET", "/api/v1/session"):                       (401, 200, 200, 200, 200, 200),
-    ("GET", "/inspections"):                          (303, 200, 200, 200, 200, 200),
+    ("GET", "/inspections"):                          (303, 200, 200, 200, 200, 303),
     ("GET", "/inspections/new"):                      (303, 200, 200, 404, 200, 404),
     ("POST", "/inspections/new"):                     (303, 422, 422, 404, 422, 404),
     ("GET", "/inspections/{inspection_id}"):          (303, 200, 200, 200, 404, 404),
@@ -102,6 +104,32 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/inspections/{inspection_id}/letter/comments"): (303, 422, 422, 422, 404, 404),
     ("GET", "/inspections/{inspection_id}/letter.docx"): (303, 200, 200, 200, 404, 404),
     ("GET", "/inspections/{inspection_id}/letter.pdf"): (303, 200, 200, 200, 404, 404),
+    # The local area: the team reads what the area sent and tests its claims; the officer (bound to this
+    # inspection) sees only the portal, and every inspector page above answers them 404.
+    ("GET", "/inspections/{inspection_id}/area"):                        (303, 200, 200, 200, 404, 404),
+    ("POST", "/inspections/{inspection_id}/area/invitations"):           (303, 422, 422, 403, 404, 404),
+    ("GET", "/inspections/{inspection_id}/area/documents/{document_id}/versions/{number}"): (303, 200, 200, 200, 404, 404),
+    ("GET", "/inspections/{inspection_id}/area/data"):                   (303, 200, 200, 200, 404, 404),
+    ("GET", "/inspections/{inspection_id}/claims"):                      (303, 200, 200, 200, 404, 404),
+    ("GET", "/inspections/{inspection_id}/claims/new"):                  (303, 200, 200, 200, 404, 404),
+    ("POST", "/inspections/{inspection_id}/claims/new"):                 (303, 422, 422, 422, 404, 404),
+    ("GET", "/inspections/{inspection_id}/claims/{claim_id}"):           (303, 200, 200, 200, 404, 404),
+    ("POST", "/inspections/{inspection_id}/claims/{claim_id}"):          (303, 422, 422, 422, 404, 404),
+    ("GET", "/portal"):                                                  (303, 404, 404, 404, 404, 303),
+    ("GET", "/portal/{inspection_id}"):                                  (303, 404, 404, 404, 404, 200),
+    ("POST", "/portal/{inspection_id}/documents"):                       (303, 404, 404, 404, 404, 400),
+    ("POST", "/portal/{inspection_id}/documents/{document_id}"):         (303, 404, 404, 404, 404, 400),
+    ("GET", "/portal/{inspection_id}/documents/{document_id}/versions/{number}"): (303, 404, 404, 404, 404, 200),
+    ("GET", "/portal/{inspection_id}/area-data"):                        (303, 404, 404, 404, 404, 200),
+    ("GET", "/portal/{inspection_id}/area-data/template.csv"):           (303, 404, 404, 404, 404, 200),
+    ("GET", "/portal/{inspection_id}/area-data/template.xlsx"):          (303, 404, 404, 404, 404, 200),
+    ("POST", "/portal/{inspection_id}/area-data"):                       (303, 404, 404, 404, 404, 400),
+    ("GET", "/portal/{inspection_id}/claims"):                           (303, 404, 404, 404, 404, 200),
+    ("POST", "/portal/{inspection_id}/claims"):                          (303, 404, 404, 404, 404, 422),
+    ("POST", "/portal/{inspection_id}/claims/{claim_id}/withdraw"):      (303, 404, 404, 404, 404, 303),
+    ("GET", "/invitations/{invitation_token}"):                          (200, 200, 200, 200, 200, 200),
+    ("POST", "/invitations/{invitation_token}"):                         (422, 422, 422, 422, 422, 422),
+    ("POST", "/inspections/{inspection_id}/area/invitations/{invitation_id}/withdraw"): (303, 303, 303, 403, 404, 404),
     ("POST", "/logout"):                              (303, 303, 303, 303, 303, 303),
 }
 PUBLIC_DOCS = ["/api/openapi.json", "/api/docs"]
@@ -131,7 +159,7 @@ def test_every_route_is_in_the_matrix():
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_the_expected_status_on_every_route(role, client, db, make_user, make_inspection,
-                                                          make_fieldwork):
+                                                          make_fieldwork, make_officer, make_document):
     lead = make_user(name="Lead HMI")
     member_user = make_user(kind="cqc", name="CQC Member")
     people = {
@@ -139,9 +167,15 @@ def test_each_role_gets_the_expected_status_on_every_route(role, client, db, mak
         "lead": lead,
         "member": member_user,
         "outsider": make_user(name="Outsider HMI"),
-        "officer": make_user(role="la_officer"),
     }
     inspection = make_inspection(lead)
+    people["officer"] = make_officer(inspection)
+    document = make_document(inspection, people["officer"])
+    officer_actor = Actor(people["officer"].id, people["officer"].email)
+    claim = claims.record_claim(session=db, actor=officer_actor, inspection=inspection, user=people["officer"],
+                                form=claims.ClaimForm(aspect="timeliness", text="Assessments are timely."))
+    pending, invitation_token = invitations.invite(session=db, actor=officer_actor, inspection=inspection,
+                                                   email="deputy@area.example.org")
     make_inspection(people["outsider"], local_area="Elsewhere (fictional)")  # the outsider leads another inspection
     db.add(TeamMember(inspection_id=inspection.id, user_id=member_user.id, team_role="cqc_inspector"))
     db.flush()
@@ -150,7 +184,8 @@ def test_each_role_gets_the_expected_status_on_every_route(role, client, db, mak
     links = survey.links_for(session=db, inspection=inspection)
     ids = {"inspection_id": inspection.id, "member_id": member.id, "user_id": people["outsider"].id, **fieldwork,
            "token": links["parent_carer"].token, "audience": "parent_carer", "key": "opening", "number": 1,
-           "action": "to_quality_assurance"}
+           "action": "to_quality_assurance", "document_id": document.document_id, "claim_id": claim.id,
+           "invitation_id": pending.id, "invitation_token": invitation_token}
 
     if role != "anonymous":
         sign_in(client, db, people[role])

@@ -32,3 +32,14 @@ document.addEventListener("htmx:configRequest", (event) => {
   const meta = document.querySelector('meta[name="csrf-token"]');
   if (meta) event.detail.headers["X-CSRF-Token"] = meta.content;
 });
+
+// Uploads (the area's portal): htmx reports how much of the request body has gone; show it.
+document.addEventListener("htmx:xhr:progress", (event) => {
+  const form = event.target.closest && event.target.closest("form[data-upload]");
+  if (!form || !event.detail.lengthComputable || !event.detail.total) return;
+  const box = form.querySelector("[data-upload-progress]");
+  const percent = Math.round((100 * event.detail.loaded) / event.detail.total);
+  box.hidden = false;
+  box.querySelector("progress").value = percent;
+  box.querySelector("[data-upload-percent]").textContent = percent < 100 ? `${percent}%` : "Sent, checking the file…";
+});

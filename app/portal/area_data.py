@@ -1,0 +1,250 @@
+"""The area's key indicators: a template to fill in, an upload checked cell by cell (every problem shown with its
+row and column before anything is saved), and the figures shown beside the case-file sample's own."""
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
+from sqlmodel import Session, delete, select
+
+from app.audit.service import Actor, record
+from app.errors import ValidationFailed
+from app.fieldwork import service as fieldwork
+from app.inspections.models import Inspection
+from app.portal import content
+from app.portal.documents import checked_type, new_document, store_version
+from app.portal.models import AreaDocument, AreaIndicatorValue
+from app.portal.storage import Storage
+from app.portal.uploads import Upload
+
+HEADINGS = ("code", "indicator", "value", "period")
+MAX_ROWS = 500
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    row: int
+    column: str  # the spreadsheet's letter, as the officer sees it
+    heading: str
+    message: str
+
+    @property
+    def where(self) -> str:
+        return f"Row {self.row}, column {self.column}" + (f" ({self.heading})" if self.heading else "")
+
+
+class AreaDataInvalid(Exception):
+    def __init__(self, problems: list[CellProblem]):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Figure:
+    code: str
+    value: float
+    period: str
+
+
+# --- Template -------------------------------------------------------------------------------------------------
+
+def _template_rows() -> list[list[str]]:
+    return [[i.code, i.label, "", ""] for i in content.indicators().values()]
+
+
+def template_csv() -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADINGS)
+    writer.writerows(_template_rows())
+    return out.getvalue()
+
+
+def template_xlsx() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Key indicators"
+    sheet.append(list(HEADINGS))
+    for row in _template_rows():
+        sheet.append(row)
+    units = book.create_sheet("How to fill this in")
+    units.append(["code", "unit", "what to enter"])
+    explain = {"count": "a whole number, e.g. 412", "percent": "a percentage from 0 to 100, e.g. 61.5",
+               "weeks": "a number of weeks, e.g. 18"}
+    for indicator in content.indicators().values():
+        units.append([indicator.code, indicator.unit_label, explain[indicator.unit]])
+    for ws, widths in ((sheet, (34, 80, 12, 16)), (units, (34, 10, 50))):
+        for n, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(n)].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --- Reading and checking an upload ----------------------------------------------------------------------------
+
+def _rows_of_csv(path: Path) -> list[list[object]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
+    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+    return [row for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _rows_of_xlsx(path: Path) -> list[list[object]]:
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = []
+        for row in book.worksheets[0].iter_rows():
+            values = []
+            for cell in row:
+                value = getattr(cell, "value", None)
+                # A cell formatted as a percentage holds 0.615 for 61.5%.
+                if isinstance(value, (int, float)) and "%" in (getattr(cell, "number_format", "") or ""):
+                    value = value * 100
+                values.append(value)
+            rows.append(values)
+            if len(rows) > MAX_ROWS + 1:
+                break
+        return rows
+    finally:
+        book.close()
+
+
+def _number(raw: object, unit: str) -> tuple[float | None, str]:
+    if isinstance(raw, bool):
+        return None, "Enter a number"
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+    else:
+        text = str(raw).strip().replace(",", "").replace(" ", "")
+        if unit == "percent":
+            text = text.removesuffix("%")
+        try:
+            value = float(text)
+        except ValueError:
+            return None, f"Enter a number, like {'61.5' if unit == 'percent' else '412'} (not ‘{str(raw).strip()[:40]}’)"
+    if not math.isfinite(value):
+        return None, "Enter a number"
+    if unit == "percent" and not 0 <= value <= 100:
+        return None, "Enter a percentage from 0 to 100"
+    if value < 0:
+        return None, "Enter a number of 0 or more"
+    if unit == "count" and value != int(value):
+        return None, "Enter a whole number"
+    return value, ""
+
+
+def check_rows(rows: list[list[object]]) -> tuple[list[Figure], list[CellProblem]]:
+    """Every problem in the sheet at once, each with its row and column, or the figures it holds."""
+    problems: list[CellProblem] = []
+    if not rows:
+        return [], [CellProblem(1, "A", "", "The file is empty: use the template")]
+    header = [str(v or "").strip().lower() for v in rows[0]]
+    columns = {name: header.index(name) for name in HEADINGS if name in header}
+    missing = [name for name in ("code", "value") if name not in columns]
+    if missing:
+        return [], [CellProblem(1, "A", "", "The first row must be the column headings of the template, "
+                                            f"including {' and '.join(missing)}")]
+    if len(rows) > MAX_ROWS + 1:
+        return [], [CellProblem(MAX_ROWS + 2, "A", "", f"The file has more than {MAX_ROWS} rows: use the template")]
+    letter = {name: get_column_letter(index + 1) for name, index in columns.items()}
+    indicators = content.indicators()
+    figures: list[Figure] = []
+    first_row: dict[str, int] = {}
+
+    def cell(row: list[object], name: str) -> object:
+        index = columns.get(name)
+        return row[index] if index is not None and index < len(row) else None
+
+    for number, row in enumerate(rows[1:], start=2):
+        code = str(cell(row, "code") or "").strip().upper()
+        raw_value = cell(row, "value")
+        has_value = raw_value is not None and str(raw_value).strip() != ""
+        if not code and not has_value:
+            continue  # a blank row, or an indicator the area has no figure for
+        if not code:
+            problems.append(CellProblem(number, letter["code"], "code", "Enter the indicator code for this figure"))
+            continue
+        indicator = indicators.get(code)
+        if indicator is None:
+            problems.append(CellProblem(number, letter["code"], "code",
+                                        f"‘{code[:40]}’ is not an indicator code of the template"))
+            continue
+        if code in first_row:
+            problems.append(CellProblem(number, letter["code"], "code",
+                                        f"{code} is also in row {first_row[code]}: give each indicator once"))
+            continue
+        first_row[code] = number
+        if not has_value:
+            continue
+        value, message = _number(raw_value, indicator.unit)
+        if message:
+            problems.append(CellProblem(number, letter["value"], "value", message))
+            continue
+        period = str(cell(row, "period") or "").strip()
+        if len(period) > 60:
+            problems.append(CellProblem(number, letter.get("period", "D"), "period", "Period must be 60 characters or fewer"))
+            continue
+        figures.append(Figure(code, value, period))
+    if not figures and not problems:
+        problems.append(CellProblem(2, letter["value"], "value", "The file has no figures: fill in the value column "
+                                                                 "for at least one indicator"))
+    return figures, problems
+
+
+def import_area_data(*, session: Session, actor: Actor, storage: Storage, inspection: Inspection,
+                     upload: Upload) -> int:
+    """Check the upload; if every cell is right, keep the file as the next version of the area data and replace
+    the figures. Nothing is saved when anything is wrong."""
+    file_type = checked_type(upload, ("csv", "xlsx"), "a CSV or Excel (XLSX) file")
+    try:
+        rows = _rows_of_xlsx(upload.path) if file_type == "xlsx" else _rows_of_csv(upload.path)
+    except Exception:  # a workbook openpyxl cannot read, a CSV whose layout cannot be found
+        raise ValidationFailed({"file": "The selected file could not be read: save it again from the template"})
+    figures, problems = check_rows(rows)
+    if problems:
+        raise AreaDataInvalid(problems)
+    document = session.exec(select(AreaDocument).where(AreaDocument.inspection_id == inspection.id,
+                                                       AreaDocument.requested == "area_data")).first()
+    document = document or new_document(session=session, inspection=inspection, requested="area_data")
+    version = store_version(session=session, actor=actor, storage=storage, inspection=inspection, upload=upload,
+                            file_type=file_type, document=document)
+    session.exec(delete(AreaIndicatorValue).where(AreaIndicatorValue.inspection_id == inspection.id))
+    session.add_all(AreaIndicatorValue(inspection_id=inspection.id, code=f.code, value=f.value, period=f.period,
+                                       source_version_id=version.id) for f in figures)
+    session.flush()
+    record(session=session, actor=actor, action="portal.area_data_imported", object_type="area_document",
+           object_id=document.id, inspection_id=inspection.id, detail={"version": version.number,
+                                                                       "figures": len(figures)})
+    return len(figures)
+
+
+# --- What inspectors see -----------------------------------------------------------------------------------------
+
+@dataclass
+class IndicatorRow:
+    label: str
+    unit: str
+    area: AreaIndicatorValue | None
+    sample: fieldwork.SampleFigure | None
+    has_sample: bool
+
+
+def figures_of(*, session: Session, inspection: Inspection) -> dict[str, AreaIndicatorValue]:
+    return {v.code: v for v in session.exec(select(AreaIndicatorValue).where(
+        AreaIndicatorValue.inspection_id == inspection.id)).all()}
+
+
+def comparison(*, session: Session, inspection: Inspection) -> list[IndicatorRow]:
+    """Every indicator: the area's figure (if given) and the case-file sample's own where there is one."""
+    area = figures_of(session=session, inspection=inspection)
+    sample = fieldwork.sample_figures(session=session, inspection=inspection)
+    return [IndicatorRow(i.label, i.unit, area.get(code), sample.get(i.sample) if i.sample else None, bool(i.sample))
+            for code, i in content.indicators().items()]

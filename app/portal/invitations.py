@@ -1,0 +1,164 @@
+"""The nominated officer's way in: the lead invites an email address; the link works once, for 48 hours, and
+makes (or re-opens) an la_officer account bound to that one inspection."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from app.audit.service import Actor, record
+from app.errors import NotFound, ValidationFailed
+from app.inspections.models import Inspection
+from app.models_base import utcnow
+from app.portal.models import AreaOfficer, PortalInvitation
+from app.users import passwords, service as users
+from app.users.models import Role, User
+
+LIFETIME = timedelta(hours=48)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def state_of(invitation: PortalInvitation, now: datetime | None = None) -> str:
+    """accepted | withdrawn | expired | pending."""
+    now = now or utcnow()
+    if invitation.used_at:
+        return "accepted"
+    if invitation.withdrawn_at:
+        return "withdrawn"
+    return "expired" if invitation.expires_at <= now else "pending"
+
+
+def bound_inspection_id(*, session: Session, user: User) -> int | None:
+    """The one inspection an la_officer account belongs to, if any."""
+    row = session.exec(select(AreaOfficer).where(AreaOfficer.user_id == user.id)).first()
+    return row.inspection_id if row else None
+
+
+def officers_of(*, session: Session, inspection: Inspection) -> list[User]:
+    return list(session.exec(select(User).join(AreaOfficer, col(AreaOfficer.user_id) == User.id).where(
+        AreaOfficer.inspection_id == inspection.id).order_by(User.name)).all())
+
+
+def invitations_of(*, session: Session, inspection: Inspection) -> list[PortalInvitation]:
+    return list(session.exec(select(PortalInvitation).where(PortalInvitation.inspection_id == inspection.id)
+                             .order_by(col(PortalInvitation.created_at).desc())).all())
+
+
+def _account_problem(session: Session, inspection: Inspection, email: str) -> str | None:
+    existing = users.get_user_by_email(session=session, email=email)
+    if existing is None:
+        return None
+    if existing.role != Role.la_officer:
+        return "This email address belongs to an inspector's or administrator's account: invite the area's own officer"
+    bound = bound_inspection_id(session=session, user=existing)
+    if bound is not None and bound != inspection.id:
+        return "This officer already has access to another inspection, and an officer's account belongs to one inspection only"
+    return None
+
+
+def invite(*, session: Session, actor: Actor, inspection: Inspection, email: str, name: str = "",
+           now: datetime | None = None) -> tuple[PortalInvitation, str]:
+    """A new invitation and its token (shown once: only its hash is kept). Earlier pending invitations of the
+    same address to this inspection are withdrawn, so only the newest link works."""
+    now = now or utcnow()
+    email, name = users.normalise_email(email), name.strip()
+    errors = {}
+    if not email:
+        errors["email"] = "Enter the nominated officer's email address"
+    elif len(email) > 254 or not users.EMAIL_RE.match(email):
+        errors["email"] = "Enter an email address in the correct format, like name@example.org"
+    elif problem := _account_problem(session, inspection, email):
+        errors["email"] = problem
+    if len(name) > 200:
+        errors["name"] = "Name must be 200 characters or fewer"
+    if errors:
+        raise ValidationFailed(errors)
+    session.exec(update(PortalInvitation).where(
+        col(PortalInvitation.inspection_id) == inspection.id, col(PortalInvitation.email) == email,
+        col(PortalInvitation.used_at).is_(None), col(PortalInvitation.withdrawn_at).is_(None)).values(withdrawn_at=now))
+    token = secrets.token_urlsafe(32)
+    invitation = PortalInvitation(inspection_id=inspection.id, email=email, name=name, token_hash=_hash(token),
+                                  expires_at=now + LIFETIME, created_by_id=actor.user_id, created_at=now)
+    session.add(invitation)
+    session.flush()
+    record(session=session, actor=actor, action="portal.officer_invited", object_type="portal_invitation",
+           object_id=invitation.id, inspection_id=inspection.id, detail={"email": email})
+    return invitation, token
+
+
+def withdraw(*, session: Session, actor: Actor, inspection: Inspection, invitation_id: int) -> None:
+    invitation = session.get(PortalInvitation, invitation_id)
+    if invitation is None or invitation.inspection_id != inspection.id:
+        raise NotFound()
+    if state_of(invitation) != "pending":
+        raise ValidationFailed({"invitation": "Only an invitation that has not been used or expired can be withdrawn"})
+    invitation.withdrawn_at = utcnow()
+    session.add(invitation)
+    record(session=session, actor=actor, action="portal.invitation_withdrawn", object_type="portal_invitation",
+           object_id=invitation.id, inspection_id=inspection.id)
+
+
+def by_token(*, session: Session, token: str) -> PortalInvitation:
+    invitation = session.exec(select(PortalInvitation).where(PortalInvitation.token_hash == _hash(token or ""))).first()
+    if invitation is None:
+        raise NotFound()
+    return invitation
+
+
+@dataclass
+class Accepted:
+    user: User
+    inspection_id: int
+
+
+def accept(*, session: Session, token: str, name: str, password: str, confirm: str, ip_address: str | None,
+           now: datetime | None = None) -> Accepted:
+    """Use the link: check everything, then claim the invitation with one conditional UPDATE, so two tabs
+    sending the form at once cannot both use it."""
+    now = now or utcnow()
+    invitation = by_token(session=session, token=token)
+    state = state_of(invitation, now)
+    if state != "pending":
+        raise ValidationFailed({"invitation": state})
+    name = name.strip()
+    errors = {}
+    if not name:
+        errors["name"] = "Enter your full name"
+    elif len(name) > 200:
+        errors["name"] = "Name must be 200 characters or fewer"
+    if problem := _account_problem(session, session.get(Inspection, invitation.inspection_id), invitation.email):
+        errors["invitation"] = problem
+    if problem := passwords.password_problem(password):
+        errors["password"] = problem
+    elif password != confirm:
+        errors["confirm_password"] = "The passwords do not match"
+    if errors:
+        raise ValidationFailed(errors)
+    claimed = session.exec(update(PortalInvitation).where(
+        col(PortalInvitation.id) == invitation.id, col(PortalInvitation.used_at).is_(None),
+        col(PortalInvitation.withdrawn_at).is_(None), col(PortalInvitation.expires_at) > now).values(used_at=now))
+    if claimed.rowcount != 1:
+        raise ValidationFailed({"invitation": "accepted"})
+    actor = Actor(None, invitation.email, ip_address)
+    user = users.get_user_by_email(session=session, email=invitation.email)
+    if user is None:
+        user = users.create_user(session=session, actor=actor, password=password, form=users.UserForm(
+            email=invitation.email, name=name, role=Role.la_officer))
+    else:  # invited again (a forgotten password, a deactivated account): the link sets a new password
+        users.set_password(session=session, actor=actor, user=user, new=password, confirm=confirm)
+        user.name, user.active = name, True
+        session.add(user)
+    if bound_inspection_id(session=session, user=user) is None:
+        session.add(AreaOfficer(inspection_id=invitation.inspection_id, user_id=user.id))
+    invitation.user_id, invitation.used_at = user.id, now
+    session.add(invitation)
+    session.flush()
+    record(session=session, actor=Actor(user.id, user.email, ip_address), action="portal.invitation_accepted",
+           object_type="portal_invitation", object_id=invitation.id, inspection_id=invitation.inspection_id)
+    return Accepted(user, invitation.inspection_id)

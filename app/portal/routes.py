@@ -1,0 +1,223 @@
+"""The nominated officer's portal (/portal/<inspection>) and the invitation link (/invitations/<token>).
+An officer reaches only their own inspection's portal; every inspector page answers them 404."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.errors import NotFound, ValidationFailed
+from app.inspections import service as inspections
+from app.inspections.models import Inspection
+from app.portal import area_data, claims, content, documents, invitations
+from app.portal.web import StorageDep, done, file_response, receive, run
+from app.users import service as users
+from app.users.models import Role, User
+from app.web import csrf
+from app.web.deps import SESSION_COOKIE, ActorDep, CurrentUser, DbSession, SettingsDep, client_ip
+from app.web.forms import PostedData, build_form
+from app.web.templating import render
+
+router = APIRouter()
+
+
+def officer_inspection(inspection_id: int, db: DbSession, user: CurrentUser) -> Inspection:
+    if user.role != Role.la_officer or invitations.bound_inspection_id(session=db, user=user) != inspection_id:
+        raise NotFound()
+    return inspections.get_inspection(session=db, inspection_id=inspection_id)
+
+
+OfficerInspection = Annotated[Inspection, Depends(officer_inspection)]
+
+
+def _context(db, inspection: Inspection, section: str, **extra) -> dict:
+    return {"inspection": inspection, "schedule": inspections.schedule_of(inspection), "section": section,
+            "profile": inspections.profile_of(inspection), **extra}
+
+
+@router.get("/portal")
+def portal_home(request: Request, db: DbSession, user: CurrentUser):
+    if user.role != Role.la_officer:
+        raise NotFound()
+    bound = invitations.bound_inspection_id(session=db, user=user)
+    if bound is None:
+        return render(request, "portal/no_inspection.html")
+    return RedirectResponse(f"/portal/{bound}", status_code=303)
+
+
+def _documents_page(request: Request, db, inspection: Inspection, *, errors=None, form=None, status_code=200):
+    rows = documents.documents_of(session=db, inspection=inspection, include_area_data=False)
+    return render(request, "portal/home.html", _context(
+        db, inspection, "documents", rows=rows, requested=content.requested(),
+        received={row.document.requested for row in rows}, uploaded=request.query_params.get("uploaded"),
+        errors=errors or {}, form=form or {}), status_code=status_code)
+
+
+@router.get("/portal/{inspection_id}")
+def portal_page(request: Request, db: DbSession, inspection: OfficerInspection):
+    return _documents_page(request, db, inspection)
+
+
+@router.post("/portal/{inspection_id}/documents")
+@csrf.checks_token_itself
+async def upload_document(request: Request, db: DbSession, actor: ActorDep, inspection: OfficerInspection,
+                          storage: StorageDep):
+    upload = await receive(request, storage, fields=("requested",))
+    if isinstance(upload, Response):
+        return upload
+    requested = upload.fields.get("requested", "")
+    try:
+        version = await run(lambda: documents.upload_document(session=db, actor=actor, storage=storage,
+                                                               inspection=inspection, upload=upload,
+                                                               requested=requested), upload)
+    except ValidationFailed as failure:
+        return _documents_page(request, db, inspection, errors=failure.errors, form={"requested": requested},
+                               status_code=422)
+    return done(request, f"/portal/{inspection.id}?uploaded={version.document_id}#documents")
+
+
+@router.post("/portal/{inspection_id}/documents/{document_id}")
+@csrf.checks_token_itself
+async def replace_document(request: Request, db: DbSession, actor: ActorDep, inspection: OfficerInspection,
+                           storage: StorageDep, document_id: int):
+    document = documents.get_document(session=db, inspection=inspection, document_id=document_id)
+    if document.requested == "area_data":
+        raise NotFound()  # area data is replaced through its own checked upload
+    upload = await receive(request, storage)
+    if isinstance(upload, Response):
+        return upload
+    try:
+        await run(lambda: documents.upload_document(session=db, actor=actor, storage=storage, inspection=inspection,
+                                                    upload=upload, document_id=document.id), upload)
+    except ValidationFailed as failure:
+        return _documents_page(request, db, inspection, status_code=422, form={"replace": document.id},
+                               errors={f"replace-{document.id}": failure.errors.get("file", "")})
+    return done(request, f"/portal/{inspection.id}?uploaded={document.id}#documents")
+
+
+@router.get("/portal/{inspection_id}/documents/{document_id}/versions/{number}")
+def download_own(db: DbSession, inspection: OfficerInspection, storage: StorageDep, document_id: int, number: int):
+    version = documents.get_version(session=db, inspection=inspection, document_id=document_id, number=number)
+    return file_response(storage, version)
+
+
+def _data_page(request: Request, db, inspection: Inspection, *, errors=None, problems=None, status_code=200):
+    return render(request, "portal/area_data.html", _context(
+        db, inspection, "data", figures=area_data.figures_of(session=db, inspection=inspection),
+        indicators=content.indicators(), problems=problems or [], errors=errors or {},
+        imported=request.query_params.get("imported")), status_code=status_code)
+
+
+@router.get("/portal/{inspection_id}/area-data")
+def data_page(request: Request, db: DbSession, inspection: OfficerInspection):
+    return _data_page(request, db, inspection)
+
+
+@router.get("/portal/{inspection_id}/area-data/template.csv")
+def template_csv(inspection: OfficerInspection):
+    return Response(area_data.template_csv(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="area-data-template.csv"'})
+
+
+@router.get("/portal/{inspection_id}/area-data/template.xlsx")
+def template_xlsx(inspection: OfficerInspection):
+    return Response(area_data.template_xlsx(), media_type=documents.FILE_TYPES["xlsx"][1],
+                    headers={"Content-Disposition": 'attachment; filename="area-data-template.xlsx"'})
+
+
+@router.post("/portal/{inspection_id}/area-data")
+@csrf.checks_token_itself
+async def import_data(request: Request, db: DbSession, actor: ActorDep, inspection: OfficerInspection,
+                      storage: StorageDep):
+    upload = await receive(request, storage)
+    if isinstance(upload, Response):
+        return upload
+    try:
+        count = await run(lambda: area_data.import_area_data(session=db, actor=actor, storage=storage,
+                                                             inspection=inspection, upload=upload), upload)
+    except ValidationFailed as failure:
+        return _data_page(request, db, inspection, errors=failure.errors, status_code=422)
+    except area_data.AreaDataInvalid as invalid:
+        first = invalid.problems[0]
+        summary = {"file": f"The file has {len(invalid.problems)} problem{'s' if len(invalid.problems) != 1 else ''}: "
+                           f"nothing was saved. {first.where}: {first.message}"}
+        return _data_page(request, db, inspection, errors=summary, problems=invalid.problems, status_code=422)
+    return done(request, f"/portal/{inspection.id}/area-data?imported={count}")
+
+
+def _claims_page(request: Request, db, user: User, inspection: Inspection, *, form=None, errors=None,
+                 status_code=200):
+    return render(request, "portal/claims.html", _context(
+        db, inspection, "claims", claims=claims.claims_recorded_by(session=db, inspection=inspection, user=user),
+        form=form or claims.ClaimForm(), errors=errors or {},
+        documents=documents.documents_of(session=db, inspection=inspection, include_area_data=False),
+        recorded=request.query_params.get("recorded")), status_code=status_code)
+
+
+@router.get("/portal/{inspection_id}/claims")
+def claims_page(request: Request, db: DbSession, user: CurrentUser, inspection: OfficerInspection):
+    return _claims_page(request, db, user, inspection)
+
+
+@router.post("/portal/{inspection_id}/claims")
+def record_claim(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: OfficerInspection,
+                 data: PostedData):
+    form = build_form(claims.ClaimForm, data)
+    try:
+        claims.record_claim(session=db, actor=actor, inspection=inspection, user=user, form=form)
+    except ValidationFailed as failure:
+        return _claims_page(request, db, user, inspection, form=form, errors=failure.errors, status_code=422)
+    return RedirectResponse(f"/portal/{inspection.id}/claims?recorded=1", status_code=303)
+
+
+@router.post("/portal/{inspection_id}/claims/{claim_id}/withdraw")
+def withdraw_claim(db: DbSession, user: CurrentUser, actor: ActorDep, inspection: OfficerInspection, claim_id: int):
+    claims.delete_own_claim(session=db, actor=actor, inspection=inspection, user=user, claim_id=claim_id)
+    return RedirectResponse(f"/portal/{inspection.id}/claims", status_code=303)
+
+
+# --- The invitation link ---------------------------------------------------------------------------------------
+
+UNUSABLE = {
+    "accepted": "This link has already been used. Sign in with the password you chose, or ask the lead inspector "
+                "for a new link.",
+    "expired": "This link has expired: links work for 48 hours. Ask the lead inspector for a new one.",
+    "withdrawn": "This link has been replaced or withdrawn. Use the newest link the lead inspector sent, "
+                 "or ask for a new one.",
+}
+
+
+def _invitation_page(request: Request, db, token: str, *, errors=None, name: str = "", status_code=200):
+    invitation = invitations.by_token(session=db, token=token)
+    state = invitations.state_of(invitation)
+    if state != "pending":
+        return render(request, "portal/invitation_unusable.html", {"message": UNUSABLE[state]}, status_code=410)
+    inspection = inspections.get_inspection(session=db, inspection_id=invitation.inspection_id)
+    return render(request, "portal/invitation.html", {
+        "invitation": invitation, "inspection": inspection, "errors": errors or {},
+        "name": name or invitation.name}, status_code=status_code)
+
+
+@router.get("/invitations/{invitation_token}")
+def invitation_page(request: Request, db: DbSession, invitation_token: str):
+    return _invitation_page(request, db, invitation_token)
+
+
+@router.post("/invitations/{invitation_token}")
+def accept_invitation(request: Request, db: DbSession, settings: SettingsDep, invitation_token: str,
+                      data: PostedData):
+    token = invitation_token
+    name = str(data.get("name", ""))
+    try:
+        accepted = invitations.accept(session=db, token=token, name=name, password=str(data.get("password", "")),
+                                      confirm=str(data.get("confirm_password", "")), ip_address=client_ip(request))
+    except ValidationFailed as failure:
+        if failure.errors.get("invitation") in UNUSABLE:
+            return render(request, "portal/invitation_unusable.html",
+                          {"message": UNUSABLE[failure.errors["invitation"]]}, status_code=410)
+        return _invitation_page(request, db, token, errors=failure.errors, name=name, status_code=422)
+    session_token, _ = users.start_session(session=db, user=accepted.user, ip_address=client_ip(request))
+    response = RedirectResponse(f"/portal/{accepted.inspection_id}", status_code=303)
+    response.set_cookie(SESSION_COOKIE, session_token, httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https", max_age=settings.session_absolute_hours * 3600)
+    return response
