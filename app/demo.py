@@ -9,6 +9,7 @@ from app.evidence import service as evidence
 from app.fieldwork import service as fieldwork
 from app.frameworks import working_days
 from app.inspections import service as inspections
+from app.portal import claims, invitations
 from app.users import service as users
 from app.users.models import User
 
@@ -56,7 +57,18 @@ def seed(*, session: Session, today: date | None = None) -> list[tuple[str, str,
             inspections.add_team_member(session=session, actor=actor, inspection=inspection, email=email, team_role=role)
         _seed_fieldwork(session=session, inspection=inspection, people=created)
         _seed_survey(session=session, inspection=inspection)
+        _seed_portal(session=session, inspection=inspection, officer=created["officer@example.org"])
     return [(email, password, name) for email, name, _r, _k, _h, password in DEMO_USERS]
+
+
+def _seed_portal(*, session: Session, inspection, officer: User) -> None:
+    """The demo officer belongs to the demo inspection and has recorded two made-up claims."""
+    invitations.bind(session=session, inspection=inspection, user=officer)
+    as_officer = Actor(officer.id, officer.email)
+    for aspect, text in [("timeliness", "Most new EHC plans in Fictional Vale are issued within 20 weeks (demo)."),
+                         ("specialist_support", "Waiting times for therapy have halved this year (demo).")]:
+        claims.record_claim(session=session, actor=as_officer, inspection=inspection, user=officer,
+                            form=claims.ClaimForm(aspect=aspect, text=text))
 
 
 def _seed_fieldwork(*, session: Session, inspection, people: dict[str, User]) -> None:

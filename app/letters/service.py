@@ -19,6 +19,7 @@ from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.letters.models import LetterDecision
 from app.models_base import utcnow
+from app.portal import claims as sef_claims, documents as area_docs
 from app.survey.models import SurveyResponse
 from app.users.models import User
 
@@ -167,16 +168,32 @@ def _opening(session: Session, inspection: Inspection, profile, wording) -> tupl
     if survey_total:
         did.append(Statement(f"They considered {_plural(survey_total, 'response')} to the inspection's online "
                              "survey of parents, carers, children and young people.", ["survey"]))
-    if reviews_of_data or document_titles:
-        n = len(reviews_of_data) + len(document_titles)
+    area_documents = area_docs.documents_of(session=session, inspection=inspection)
+    if reviews_of_data or document_titles or area_documents:
+        n = len(reviews_of_data) + len(document_titles) + len(area_documents)
+        sent_sef = any(row.document.requested == "self_evaluation" for row in area_documents)
         did.append(Statement(f"They read {_plural(n, 'document or data set', 'documents and data sets')}, "
-                             "including the area's self-evaluation where it was provided.",
+                             + ("including the area's self-evaluation." if sent_sef
+                                else "including the area's self-evaluation where it was provided."),
                              [f"activity:{a.id}" for a in reviews_of_data] +
-                             [f"evidence:{i}" for i, label in documents if label]))
+                             [f"evidence:{i}" for i, label in documents if label] +
+                             [f"area_document:{row.document.id}" for row in area_documents]))
+    tested = [c for p in sef_claims.matrix(session=session, inspection=inspection) for c in p.rows
+              if c.verdict != sef_claims.Verdict.not_yet_tested]
+    if tested:
+        verdicts = Counter(c.verdict for c in tested)
+        parts = [f"{verdicts[v]} {words}" for v, words in (
+            (sef_claims.Verdict.supported, "supported by the evidence"),
+            (sef_claims.Verdict.partly_supported, "partly supported"),
+            (sef_claims.Verdict.not_supported, "not supported")) if verdicts[v]]
+        did.append(Statement(f"Inspectors tested {_plural(len(tested), 'claim')} of the area's self-evaluation "
+                             f"against what they found: {_join(parts)}.", [f"claim:{c.claim.id}" for c in tested]))
     opening += did
     opening.append(Statement(wording.did, ["inspection"]))
     return opening, {"visits": len(visits), "meetings": len(meetings), "case_files": len(files),
-                     "survey_responses": survey_total, "documents": len(reviews_of_data) + len(document_titles),
+                     "survey_responses": survey_total,
+                     "documents": len(reviews_of_data) + len(document_titles) + len(area_documents),
+                     "claims_tested": len(tested),
                      **{f"visits_{t}": n for t, n in by_setting_type.items()},
                      **{f"meetings_{k}": n for k, n in by_meeting.items()}}
 

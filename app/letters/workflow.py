@@ -15,6 +15,7 @@ from app.inspections.models import Inspection
 from app.letters import editing
 from app.letters.models import LetterComment, LetterWorkflow
 from app.models_base import utcnow
+from app.portal import claims, documents
 from app.sync import service as sync
 from app.users.models import User
 
@@ -26,7 +27,7 @@ LABELS = {"draft": "Draft", "quality_assurance": "Quality assurance", "final": "
 @dataclass(frozen=True)
 class Check:
     name: str
-    ok: bool | None  # None: this check cannot run yet (the feature it reads is not built); it does not block
+    ok: bool
     detail: str
     link: str = ""
 
@@ -53,8 +54,17 @@ def readiness(*, session: Session, inspection: Inspection) -> list[Check]:
     checks.append(Check("The letter has been started from the draft",
                         editing.current(session=session, inspection=inspection) is not None,
                         "start editing the draft below", f"{base}/letter"))
-    checks.append(Check("No claim of the self-evaluation left untested", None,
-                        "not checked yet: the local area portal, where claims are recorded, is not built"))
+    untested, total = claims.untested_count(session=session, inspection=inspection)
+    if total:
+        checks.append(Check("No claim of the self-evaluation left untested", untested == 0,
+                            f"{untested} of {total} not yet tested" if untested else f"all {total} tested",
+                            f"{base}/claims?verdict=not_yet_tested" if untested else f"{base}/claims"))
+    else:
+        # A self-evaluation with no claims recorded from it has not been tested at all.
+        sent = documents.has_self_evaluation(session=session, inspection=inspection)
+        checks.append(Check("No claim of the self-evaluation left untested", not sent,
+                            "the self-evaluation was received, but none of its claims is recorded" if sent
+                            else "no self-evaluation or claims received", f"{base}/claims"))
     flagged = sum(1 for kinds_found in session.exec(select(EvidenceItem.personal_data).where(
         EvidenceItem.inspection_id == inspection.id)).all() if kinds_found)
     checks.append(Check("No evidence flagged as personal data", flagged == 0,
@@ -64,7 +74,7 @@ def readiness(*, session: Session, inspection: Inspection) -> list[Check]:
 
 
 def is_ready(checks: list[Check]) -> bool:
-    return all(check.ok is not False for check in checks)
+    return all(check.ok for check in checks)
 
 
 def _team_role(session: Session, inspection: Inspection, user: User) -> str | None:

@@ -98,7 +98,11 @@ def _rows_of_csv(path: Path) -> list[list[object]]:
 
 
 def _rows_of_xlsx(path: Path) -> list[list[object]]:
-    book = load_workbook(path, read_only=True, data_only=True)
+    with path.open("rb") as f:  # a file object: openpyxl refuses a path without an .xlsx ending (the staged file)
+        return _rows_of_book(load_workbook(f, read_only=True, data_only=True))
+
+
+def _rows_of_book(book) -> list[list[object]]:
     try:
         rows = []
         for row in book.worksheets[0].iter_rows():

@@ -40,6 +40,15 @@ def bound_inspection_id(*, session: Session, user: User) -> int | None:
     return row.inspection_id if row else None
 
 
+def bind(*, session: Session, inspection: Inspection, user: User) -> None:
+    """Make an la_officer account belong to this inspection (the demo's officer; an accepted invitation)."""
+    if user.role != Role.la_officer:
+        raise ValueError("only a local area officer's account is bound to an inspection")
+    if bound_inspection_id(session=session, user=user) is None:
+        session.add(AreaOfficer(inspection_id=inspection.id, user_id=user.id))
+        session.flush()
+
+
 def officers_of(*, session: Session, inspection: Inspection) -> list[User]:
     return list(session.exec(select(User).join(AreaOfficer, col(AreaOfficer.user_id) == User.id).where(
         AreaOfficer.inspection_id == inspection.id).order_by(User.name)).all())
@@ -154,8 +163,7 @@ def accept(*, session: Session, token: str, name: str, password: str, confirm: s
         users.set_password(session=session, actor=actor, user=user, new=password, confirm=confirm)
         user.name, user.active = name, True
         session.add(user)
-    if bound_inspection_id(session=session, user=user) is None:
-        session.add(AreaOfficer(inspection_id=invitation.inspection_id, user_id=user.id))
+    bind(session=session, inspection=session.get(Inspection, invitation.inspection_id), user=user)
     invitation.user_id, invitation.used_at = user.id, now
     session.add(invitation)
     session.flush()

@@ -207,7 +207,9 @@ def _decode(sample: bytes) -> str | None:
 def safe_filename(sent: str, file_type: str) -> str:
     """The browser's file name without any folder, control characters or characters a file system or a
     Content-Disposition header would choke on; ending with the extension of what the file really is."""
-    name = sent.replace("\\", "/").rsplit("/", 1)[-1]
+    # Browsers send " as %22 and line breaks as %0D/%0A in a multipart file name (the HTML standard).
+    name = sent.replace("%22", '"').replace("%0D", "").replace("%0A", "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(c for c in unicodedata.normalize("NFC", name) if unicodedata.category(c)[0] != "C")
     name = sanitize_filename(name, replacement_text="_").strip(" .")[:150]
     stem = name.rsplit(".", 1)[0] if "." in name else name
