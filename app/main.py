@@ -27,6 +27,7 @@ from app.inspections.api import router as inspections_api
 from app.pwa.routes import router as pwa_router
 from app.portal.review_routes import router as portal_review_router
 from app.portal.routes import router as portal_router
+from app.safeguarding.routes import router as concerns_router
 from app.letters.routes import router as letters_router
 from app.survey.routes import router as survey_router
 from app.sync.api import router as sync_api
@@ -77,7 +78,7 @@ def create_app() -> FastAPI:
     app.mount("/static", GZipMiddleware(CachedStaticFiles(directory=STATIC_DIR), minimum_size=500), name="static")
 
     for router in (users_router, users_api, inspections_router, inspections_api, fieldwork_router, evidence_router,
-                   sync_api, sync_router, survey_router, letters_router, portal_router, portal_review_router, audit_router,
+                   sync_api, sync_router, survey_router, letters_router, portal_router, portal_review_router, concerns_router, audit_router,
                    pwa_router):
         app.include_router(router)
 

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from app.inspections import service
+from app.safeguarding import service as concerns
 from app.sync import service as sync
 from app.inspections.models import Inspection
 from app.web.deps import CurrentUser, DbSession
@@ -19,11 +20,14 @@ CurrentInspection = Annotated[Inspection, Depends(visible_inspection)]
 
 def page_context(db, user, inspection: Inspection, section: str, **extra) -> dict:
     """What every page inside an inspection shows: its header, sub-navigation and the capture button."""
+    can_manage = service.can_manage(session=db, user=user, inspection=inspection)
     return {
         "inspection": inspection,
         "profile": service.profile_of(inspection),
         "section": section,
-        "can_manage": service.can_manage(session=db, user=user, inspection=inspection),
+        "can_manage": can_manage,
+        # The lead's banner: safeguarding concerns not yet marked actioned.
+        "open_concerns": concerns.open_count(session=db, inspection=inspection) if can_manage else 0,
         "conflicted": sync.conflicted_ids(session=db, inspection=inspection),
         **extra,
     }

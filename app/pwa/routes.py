@@ -61,7 +61,8 @@ def offline_pages(inspection: CurrentInspection, db: DbSession):
     base = f"/inspections/{inspection.id}"
     schedule = inspections.schedule_of(inspection)
     pages = [base, f"{base}/plan", f"{base}/settings", f"{base}/files", f"{base}/files/summary",
-             f"{base}/evidence/new", f"{base}/activities/new", f"{base}/files/new", f"{base}/conflicts"]
+             f"{base}/evidence/new", f"{base}/activities/new", f"{base}/files/new", f"{base}/conflicts",
+             f"{base}/concerns/new"]
     pages += [f"{base}/board?proposal={p.number}" for p in inspections.profile_of(inspection).proposals]
     pages += [f"{base}/summary?day={day.isoformat()}" for day in schedule.on_site_days]
     pages += [f"{base}/activities/{a.id}" for a in fieldwork.list_activities(session=db, inspection=inspection)]

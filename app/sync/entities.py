@@ -9,6 +9,8 @@ from app.evidence import service as evidence
 from app.evidence.models import EvidenceItem
 from app.fieldwork.models import Activity, FileReview
 from app.fieldwork import service as fieldwork
+from app.safeguarding import service as concerns
+from app.safeguarding.models import SafeguardingConcern
 
 
 def _text(data: dict, name: str, errors: dict, *, default: str = "") -> str:
@@ -111,6 +113,31 @@ def _file_review_data(review) -> dict:
             "ratings": review.ratings, "notes": review.notes, "activity_id": review.activity_id}
 
 
+def _concern_form(data: dict) -> concerns.ConcernForm:
+    errors: dict[str, str] = {}
+    form = concerns.ConcernForm(**{name: _text(data, name, errors) for name in concerns.ConcernForm.model_fields})
+    if errors:
+        raise ValidationFailed(errors)
+    return form
+
+
+def _concern_data(concern) -> dict:
+    return {"category": concern.category}  # a receipt says what kind; the text stays in its restricted record
+
+
+def _concern(session, inspection, concern_id: str):
+    from app.errors import NotFound
+
+    concern = session.get(SafeguardingConcern, concern_id)
+    if concern is None or concern.inspection_id != inspection.id:
+        raise NotFound()
+    return concern
+
+
+def _online_only(*_args, **_kwargs):
+    raise ValidationFailed({"action": "a safeguarding concern is only recorded from a device; change it online"})
+
+
 @dataclass(frozen=True)
 class Entity:
     name: str
@@ -122,6 +149,9 @@ class Entity:
     create: Callable[..., Any]
     update: Callable[..., Any]
     delete: Callable[..., None]
+    # A record a device may only create (a safeguarding concern): never edited, deleted or held as a conflict
+    # through sync, so its text never reaches the team's conflict pages.
+    create_only: bool = False
 
 
 ENTITIES: dict[str, Entity] = {
@@ -148,5 +178,10 @@ ENTITIES: dict[str, Entity] = {
         update=lambda s, a, i, obj, form: fieldwork.update_file_review(session=s, actor=a, inspection=i, review=obj,
                                                                        form=form),
         delete=lambda s, a, i, obj: fieldwork.delete_file_review(session=s, actor=a, inspection=i, review=obj)),
+    "safeguarding_concern": Entity(
+        "safeguarding_concern", SafeguardingConcern, "what_happened", _concern_form, _concern_data,
+        get=lambda s, i, id_: _concern(s, i, id_),
+        create=lambda s, a, i, form, id_, day: concerns.record_concern(session=s, actor=a, inspection=i, form=form,
+                                                                       concern_id=id_),
+        update=_online_only, delete=_online_only, create_only=True),
 }
-

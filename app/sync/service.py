@@ -34,7 +34,7 @@ class Op(BaseModel):
     """One capture or edit made on a device (firm contract: see the offline-first issue)."""
 
     op_id: UuidText
-    entity: Literal["evidence_item", "activity", "file_review"]
+    entity: Literal["evidence_item", "activity", "file_review", "safeguarding_concern"]
     action: Literal["create", "update", "delete"]
     id: UuidText
     inspection_id: int
@@ -98,7 +98,10 @@ def apply_batch(*, session: Session, user: User, device_id: str, ops: list, ip_a
         run.clear()
         in_run.clear()
 
-    for index, (op, rejected) in enumerate(parsed):
+    # Safeguarding concerns first: if anything later in the batch fails, the concern has already landed.
+    order = sorted(range(len(parsed)), key=lambda i: not (parsed[i][0] and parsed[i][0].entity == "safeguarding_concern"))
+    for index in order:
+        op, rejected = parsed[index]
         if rejected:
             results[index] = rejected
         elif str(op.op_id) in already:
@@ -205,6 +208,9 @@ def apply_op(*, session: Session, user: User, actor: Actor, device_id: str, raw,
         # The same words whether the inspection does not exist or is someone else's.
         return Outcome(op_id, "rejected", entity_id, errors=[NOT_YOURS])
     entity = ENTITIES[op.entity]
+    if entity.create_only and op.action != "create":
+        return Outcome(op_id, "rejected", entity_id, errors=[
+            f"action: a {op.entity.replace('_', ' ')} is only created through sync; change it online"])
     savepoint = session.begin_nested()
     try:
         # The op's row goes in first: a second copy of this op, here or racing in another process, stops at the
@@ -257,7 +263,9 @@ def _apply(session: Session, actor: Actor, inspection: Inspection, entity: Entit
     if op.action == "create":
         if current is None:
             obj = entity.create(session, actor, inspection, entity.to_form(op.data), entity_id, op.client_time.date())
-            return Outcome(op_id, "applied", obj.id, obj.version)
+            return Outcome(op_id, "applied", obj.id, getattr(obj, "version", None))
+        if entity.create_only:
+            return Outcome(op_id, "rejected", entity_id, errors=["id: this id is already used by another record"])
         incoming = _preview(session, actor, inspection, entity, op)
         if _same(entity.to_data(current), incoming):
             return Outcome(op_id, "duplicate", current.id, current.version)

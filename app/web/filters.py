@@ -146,5 +146,27 @@ def indicator_value(value: float | None, unit: str) -> str:
     return {"percent": f"{text}%", "weeks": f"{text} weeks"}.get(unit, text)
 
 
+def date_parts(value) -> dict[str, str]:
+    """An ISO date as a GOV.UK date input's day, month and year boxes."""
+    from app.web.forms import split_date
+
+    return split_date(value)
+
+
+def london_datetime(value: datetime | None) -> str:
+    """A moment as people in England read it: Friday 12 March 2027 at 2:30pm."""
+    from app.inspections.service import LONDON
+
+    if not value:
+        return ""
+    local = value.astimezone(LONDON)
+    return local.strftime("%A %-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm")
+
+
+def concern_category_item(category, selected: str) -> dict:
+    return {"value": category.code, "text": category.label,
+            "hint": {"text": f"{category.deadline_words}. {category.hint}"}, "checked": category.code == selected}
+
+
 FILTERS = {name: obj for name, obj in globals().items()
            if callable(obj) and not name.startswith("_") and name not in {"date", "datetime", "SourceType"}}

@@ -12,6 +12,7 @@ from app.inspections.models import TeamMember
 from app.main import create_app
 from app.audit.service import Actor
 from app.portal import claims, invitations
+from app.safeguarding import service as concerns
 from app.survey import service as survey
 from tests.conftest import csrf_from
 from tests.integration.conftest import sign_in
@@ -130,6 +131,13 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/invitations/{invitation_token}"):                          (200, 200, 200, 200, 200, 200),
     ("POST", "/invitations/{invitation_token}"):                         (422, 422, 422, 422, 422, 422),
     ("POST", "/inspections/{inspection_id}/area/invitations/{invitation_id}/withdraw"): (303, 303, 303, 403, 404, 404),
+    # Safeguarding concerns: the one below is the team member's; its author, the lead and admins see it.
+    ("GET", "/inspections/{inspection_id}/concerns"):                    (303, 200, 200, 200, 404, 404),
+    ("GET", "/inspections/{inspection_id}/concerns/new"):                (303, 200, 200, 200, 404, 404),
+    ("POST", "/inspections/{inspection_id}/concerns/new"):               (303, 422, 422, 422, 404, 404),
+    ("GET", "/inspections/{inspection_id}/concerns/{concern_id}"):       (303, 200, 200, 200, 404, 404),
+    ("POST", "/inspections/{inspection_id}/concerns/{concern_id}/referral"): (303, 422, 422, 422, 404, 404),
+    ("POST", "/inspections/{inspection_id}/concerns/{concern_id}/actioned"): (303, 422, 422, 403, 404, 404),
     ("POST", "/logout"):                              (303, 303, 303, 303, 303, 303),
 }
 PUBLIC_DOCS = ["/api/openapi.json", "/api/docs"]
@@ -174,6 +182,9 @@ def test_each_role_gets_the_expected_status_on_every_route(role, client, db, mak
     officer_actor = Actor(people["officer"].id, people["officer"].email)
     claim = claims.record_claim(session=db, actor=officer_actor, inspection=inspection, user=people["officer"],
                                 form=claims.ClaimForm(aspect="timeliness", text="Assessments are timely."))
+    concern = concerns.record_concern(session=db, actor=Actor(member_user.id, member_user.email),
+                                      inspection=inspection, form=concerns.ConcernForm(
+                                          category="low_level", what_happened="A fictional concern."))
     pending, invitation_token = invitations.invite(session=db, actor=officer_actor, inspection=inspection,
                                                    email="deputy@area.example.org")
     make_inspection(people["outsider"], local_area="Elsewhere (fictional)")  # the outsider leads another inspection
@@ -185,7 +196,8 @@ def test_each_role_gets_the_expected_status_on_every_route(role, client, db, mak
     ids = {"inspection_id": inspection.id, "member_id": member.id, "user_id": people["outsider"].id, **fieldwork,
            "token": links["parent_carer"].token, "audience": "parent_carer", "key": "opening", "number": 1,
            "action": "to_quality_assurance", "document_id": document.document_id, "claim_id": claim.id,
-           "invitation_id": pending.id, "invitation_token": invitation_token}
+           "invitation_id": pending.id, "invitation_token": invitation_token,
+           "concern_id": concern.id}
 
     if role != "anonymous":
         sign_in(client, db, people[role])

@@ -193,7 +193,20 @@ function fileReviewData(form) {
   return data;
 }
 
-const DATA_OF = { evidence_item: evidenceData, activity: activityData, file_review: fileReviewData };
+// A safeguarding concern: the form's fields as they are, and when the inspector met it (the deadline runs from then).
+function concernData(form) {
+  const fields = new FormData(form);
+  const part = (p) => String(fields.get(`reported_on-${p}`) || "").trim();
+  const reportedOn = part("year") && part("month") && part("day")
+    ? `${part("year")}-${part("month").padStart(2, "0")}-${part("day").padStart(2, "0")}` : "";
+  const data = { reported_on: reportedOn, met_at: new Date().toISOString() };
+  for (const name of ["category", "setting_id", "setting_name", "what_happened", "reported_to", "reported_time",
+    "referral_reference"]) data[name] = String(fields.get(name) || "");
+  return data;
+}
+
+const DATA_OF = { evidence_item: evidenceData, activity: activityData, file_review: fileReviewData,
+  safeguarding_concern: concernData };
 
 // A form that edits part of a record (an activity's notes) carries the whole record; the op sends it whole.
 function dataOf(form) {
@@ -210,6 +223,8 @@ function summaryOf(op) {
   if (op.action === "delete") return op.data.summary || "A record";
   if (op.entity === "activity") return op.data.title || `${String(op.data.kind).replaceAll("_", " ")} on ${op.data.day}`;
   if (op.entity === "file_review") return `Case file ${op.data.case_reference}`;
+  // Never the concern's text: the outbox list is on screen wherever the tablet is.
+  if (op.entity === "safeguarding_concern") return "Safeguarding concern (sent before anything else)";
   return op.data.text;
 }
 
@@ -269,7 +284,10 @@ async function drain(force = false) {
   if (draining || !navigator.onLine) return;
   draining = true;
   try {
-    const ops = (await allOps()).filter((op) => !op.rejected).slice(0, 500);
+    // Safeguarding concerns go first, in the first batch (the server applies them first too).
+    const concernFirst = (op) => (op.entity === "safeguarding_concern" ? 0 : 1);
+    const ops = (await allOps()).filter((op) => !op.rejected)
+      .sort((a, b) => concernFirst(a) - concernFirst(b)).slice(0, 500);
     if (ops.length === 0) {
       delay = MIN_DELAY;
       await pullAll(force);
