@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from sqlalchemy.exc import IntegrityError
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session, delete, select
 
@@ -87,36 +88,47 @@ def template_xlsx() -> bytes:
 
 # --- Reading and checking an upload ----------------------------------------------------------------------------
 
-def _rows_of_csv(path: Path) -> list[list[object]]:
+Row = tuple[int, list[object]]  # the row's number as the officer sees it, and its cells
+
+
+def _numbered(rows) -> list[Row]:
+    """The rows that hold anything, with their numbers: a sheet formatted down to row 5,000 or a CSV ending in
+    empty lines is as long as what is written in it."""
+    kept: list[Row] = []
+    for number, values in enumerate(rows, start=1):
+        if any(v is not None and str(v).strip() != "" for v in values):
+            kept.append((number, list(values)))
+            if len(kept) > MAX_ROWS + 1:
+                break
+    return kept
+
+
+def _rows_of_csv(path: Path) -> list[Row]:
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
     dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    return _numbered(csv.reader(io.StringIO(text), dialect))
 
 
-def _rows_of_xlsx(path: Path) -> list[list[object]]:
+def _rows_of_xlsx(path: Path) -> list[Row]:
     with path.open("rb") as f:  # a file object: openpyxl refuses a path without an .xlsx ending (the staged file)
         return _rows_of_book(load_workbook(f, read_only=True, data_only=True))
 
 
-def _rows_of_book(book) -> list[list[object]]:
+def _cell_value(cell) -> object:
+    value = getattr(cell, "value", None)
+    # A cell formatted as a percentage holds 0.615 for 61.5%.
+    if isinstance(value, (int, float)) and "%" in (getattr(cell, "number_format", "") or ""):
+        value = round(value * 100, 9)  # 0.07 * 100 is 7.000000000000001
+    return value
+
+
+def _rows_of_book(book) -> list[Row]:
     try:
-        rows = []
-        for row in book.worksheets[0].iter_rows():
-            values = []
-            for cell in row:
-                value = getattr(cell, "value", None)
-                # A cell formatted as a percentage holds 0.615 for 61.5%.
-                if isinstance(value, (int, float)) and "%" in (getattr(cell, "number_format", "") or ""):
-                    value = value * 100
-                values.append(value)
-            rows.append(values)
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
+        return _numbered([_cell_value(cell) for cell in row] for row in book.worksheets[0].iter_rows())
     finally:
         book.close()
 
@@ -145,19 +157,21 @@ def _number(raw: object, unit: str) -> tuple[float | None, str]:
     return value, ""
 
 
-def check_rows(rows: list[list[object]]) -> tuple[list[Figure], list[CellProblem]]:
-    """Every problem in the sheet at once, each with its row and column, or the figures it holds."""
+def check_rows(rows: list[Row]) -> tuple[list[Figure], list[CellProblem]]:
+    """Every problem in the sheet at once, each with its row and column, or the figures it holds. `rows` are
+    the rows that hold anything; the first is the headings."""
     problems: list[CellProblem] = []
     if not rows:
         return [], [CellProblem(1, "A", "", "The file is empty: use the template")]
-    header = [str(v or "").strip().lower() for v in rows[0]]
+    header_number, header_cells = rows[0]
+    header = [str(v or "").strip().lower() for v in header_cells]
     columns = {name: header.index(name) for name in HEADINGS if name in header}
     missing = [name for name in ("code", "value") if name not in columns]
     if missing:
-        return [], [CellProblem(1, "A", "", "The first row must be the column headings of the template, "
-                                            f"including {' and '.join(missing)}")]
+        return [], [CellProblem(header_number, "A", "", "The first row must be the column headings of the template, "
+                                                        f"including {' and '.join(missing)}")]
     if len(rows) > MAX_ROWS + 1:
-        return [], [CellProblem(MAX_ROWS + 2, "A", "", f"The file has more than {MAX_ROWS} rows: use the template")]
+        return [], [CellProblem(rows[-1][0], "A", "", f"The file has more than {MAX_ROWS} rows: use the template")]
     letter = {name: get_column_letter(index + 1) for name, index in columns.items()}
     indicators = content.indicators()
     figures: list[Figure] = []
@@ -167,7 +181,7 @@ def check_rows(rows: list[list[object]]) -> tuple[list[Figure], list[CellProblem
         index = columns.get(name)
         return row[index] if index is not None and index < len(row) else None
 
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in rows[1:]:
         code = str(cell(row, "code") or "").strip().upper()
         raw_value = cell(row, "value")
         has_value = raw_value is not None and str(raw_value).strip() != ""
@@ -198,7 +212,7 @@ def check_rows(rows: list[list[object]]) -> tuple[list[Figure], list[CellProblem
             continue
         figures.append(Figure(code, value, period))
     if not figures and not problems:
-        problems.append(CellProblem(2, letter["value"], "value", "The file has no figures: fill in the value column "
+        problems.append(CellProblem(header_number + 1, letter["value"], "value", "The file has no figures: fill in the value column "
                                                                  "for at least one indicator"))
     return figures, problems
 
@@ -215,9 +229,7 @@ def import_area_data(*, session: Session, actor: Actor, storage: Storage, inspec
     figures, problems = check_rows(rows)
     if problems:
         raise AreaDataInvalid(problems)
-    document = session.exec(select(AreaDocument).where(AreaDocument.inspection_id == inspection.id,
-                                                       AreaDocument.requested == "area_data")).first()
-    document = document or new_document(session=session, inspection=inspection, requested="area_data")
+    document = _area_data_document(session, inspection)
     version = store_version(session=session, actor=actor, storage=storage, inspection=inspection, upload=upload,
                             file_type=file_type, document=document)
     session.exec(delete(AreaIndicatorValue).where(AreaIndicatorValue.inspection_id == inspection.id))
@@ -228,6 +240,19 @@ def import_area_data(*, session: Session, actor: Actor, storage: Storage, inspec
            object_id=document.id, inspection_id=inspection.id, detail={"version": version.number,
                                                                        "figures": len(figures)})
     return len(figures)
+
+
+def _area_data_document(session: Session, inspection: Inspection) -> AreaDocument:
+    """The inspection's one area-data document, made by the first upload; if two first uploads race, the
+    unique index lets one make it and the other uses it."""
+    find = select(AreaDocument).where(AreaDocument.inspection_id == inspection.id, AreaDocument.requested == "area_data")
+    if (document := session.exec(find).first()) is not None:
+        return document
+    try:
+        with session.begin_nested():
+            return new_document(session=session, inspection=inspection, requested="area_data")
+    except IntegrityError:
+        return session.exec(find).one()
 
 
 # --- What inspectors see -----------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from app.audit.service import Actor, record
@@ -126,27 +127,40 @@ class Accepted:
     inspection_id: int
 
 
+def existing_account(*, session: Session, invitation: PortalInvitation) -> User | None:
+    return users.get_user_by_email(session=session, email=invitation.email)
+
+
 def accept(*, session: Session, token: str, name: str, password: str, confirm: str, ip_address: str | None,
            now: datetime | None = None) -> Accepted:
     """Use the link: check everything, then claim the invitation with one conditional UPDATE, so two tabs
-    sending the form at once cannot both use it."""
+    sending the form at once cannot both use it. A new address gets an account with the password chosen; an
+    existing officer's account is only bound, with its own password: the link is shown to the lead, so it must
+    never be a way to take over (or reactivate) someone's account."""
     now = now or utcnow()
     invitation = by_token(session=session, token=token)
     state = state_of(invitation, now)
     if state != "pending":
         raise ValidationFailed({"invitation": state})
-    name = name.strip()
+    user = existing_account(session=session, invitation=invitation)
     errors = {}
-    if not name:
-        errors["name"] = "Enter your full name"
-    elif len(name) > 200:
-        errors["name"] = "Name must be 200 characters or fewer"
     if problem := _account_problem(session, session.get(Inspection, invitation.inspection_id), invitation.email):
         errors["invitation"] = problem
-    if problem := passwords.password_problem(password):
-        errors["password"] = problem
-    elif password != confirm:
-        errors["confirm_password"] = "The passwords do not match"
+    elif user is not None:
+        if not user.active:
+            errors["invitation"] = "This account has been deactivated: ask an administrator to reactivate it"
+        elif not passwords.verify_password(user.password_hash, password):
+            errors["password"] = "Enter the password of your existing account"
+    else:
+        name = name.strip()
+        if not name:
+            errors["name"] = "Enter your full name"
+        elif len(name) > 200:
+            errors["name"] = "Name must be 200 characters or fewer"
+        if problem := passwords.password_problem(password):
+            errors["password"] = problem
+        elif password != confirm:
+            errors["confirm_password"] = "The passwords do not match"
     if errors:
         raise ValidationFailed(errors)
     claimed = session.exec(update(PortalInvitation).where(
@@ -154,15 +168,14 @@ def accept(*, session: Session, token: str, name: str, password: str, confirm: s
         col(PortalInvitation.withdrawn_at).is_(None), col(PortalInvitation.expires_at) > now).values(used_at=now))
     if claimed.rowcount != 1:
         raise ValidationFailed({"invitation": "accepted"})
-    actor = Actor(None, invitation.email, ip_address)
-    user = users.get_user_by_email(session=session, email=invitation.email)
     if user is None:
-        user = users.create_user(session=session, actor=actor, password=password, form=users.UserForm(
-            email=invitation.email, name=name, role=Role.la_officer))
-    else:  # invited again (a forgotten password, a deactivated account): the link sets a new password
-        users.set_password(session=session, actor=actor, user=user, new=password, confirm=confirm)
-        user.name, user.active = name, True
-        session.add(user)
+        try:
+            user = users.create_user(session=session, actor=Actor(None, invitation.email, ip_address),
+                                     password=password, form=users.UserForm(email=invitation.email, name=name,
+                                                                            role=Role.la_officer))
+        except ValidationFailed as failure:
+            # Another invitation to this address was accepted at the same instant: undo this one's use.
+            raise StaleDataError(str(failure)) from failure
     bind(session=session, inspection=session.get(Inspection, invitation.inspection_id), user=user)
     invitation.user_id, invitation.used_at = user.id, now
     session.add(invitation)

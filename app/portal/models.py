@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.models_base import utcnow
@@ -40,6 +40,11 @@ class AreaDocument(SQLModel, table=True):
     """A document the area sent (its self-evaluation, strategy...), with every version ever uploaded."""
 
     __tablename__ = "area_documents"
+    __table_args__ = (
+        # One area-data document per inspection (its uploads are its versions), even if two arrive at once.
+        Index("uq_area_documents_one_area_data", "inspection_id", unique=True,
+              sqlite_where=text("requested = 'area_data'"), postgresql_where=text("requested = 'area_data'")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")

@@ -23,7 +23,7 @@ def _area_page(request: Request, db, user, inspection, *, errors=None, new_link:
         db, user, inspection, "area", officers=invitations.officers_of(session=db, inspection=inspection),
         invitations=invitations.invitations_of(session=db, inspection=inspection), state_of=invitations.state_of,
         rows=documents.documents_of(session=db, inspection=inspection), new_link=new_link, form=form or {},
-        errors=errors or {}), status_code=status_code)
+        errors=errors or {}, error_anchors={"invitation": ""}), status_code=status_code)
 
 
 @router.get("/area")

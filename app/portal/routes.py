@@ -62,7 +62,7 @@ def portal_page(request: Request, db: DbSession, inspection: OfficerInspection):
 @csrf.checks_token_itself
 async def upload_document(request: Request, db: DbSession, actor: ActorDep, inspection: OfficerInspection,
                           storage: StorageDep):
-    upload = await receive(request, storage, fields=("requested",))
+    upload = await receive(request, db, storage, fields=("requested",))
     if isinstance(upload, Response):
         return upload
     requested = upload.fields.get("requested", "")
@@ -83,7 +83,7 @@ async def replace_document(request: Request, db: DbSession, actor: ActorDep, ins
     document = documents.get_document(session=db, inspection=inspection, document_id=document_id)
     if document.requested == "area_data":
         raise NotFound()  # area data is replaced through its own checked upload
-    upload = await receive(request, storage)
+    upload = await receive(request, db, storage)
     if isinstance(upload, Response):
         return upload
     try:
@@ -105,7 +105,8 @@ def _data_page(request: Request, db, inspection: Inspection, *, errors=None, pro
     return render(request, "portal/area_data.html", _context(
         db, inspection, "data", figures=area_data.figures_of(session=db, inspection=inspection),
         indicators=content.indicators(), problems=problems or [], errors=errors or {},
-        imported=request.query_params.get("imported")), status_code=status_code)
+        imported=int(imported) if (imported := request.query_params.get("imported", "")).isdigit() else None),
+        status_code=status_code)
 
 
 @router.get("/portal/{inspection_id}/area-data")
@@ -129,7 +130,7 @@ def template_xlsx(inspection: OfficerInspection):
 @csrf.checks_token_itself
 async def import_data(request: Request, db: DbSession, actor: ActorDep, inspection: OfficerInspection,
                       storage: StorageDep):
-    upload = await receive(request, storage)
+    upload = await receive(request, db, storage)
     if isinstance(upload, Response):
         return upload
     try:
@@ -194,7 +195,8 @@ def _invitation_page(request: Request, db, token: str, *, errors=None, name: str
         return render(request, "portal/invitation_unusable.html", {"message": UNUSABLE[state]}, status_code=410)
     inspection = inspections.get_inspection(session=db, inspection_id=invitation.inspection_id)
     return render(request, "portal/invitation.html", {
-        "invitation": invitation, "inspection": inspection, "errors": errors or {},
+        "invitation": invitation, "inspection": inspection, "errors": errors or {}, "error_anchors": {"invitation": ""},
+        "existing": invitations.existing_account(session=db, invitation=invitation) is not None,
         "name": name or invitation.name}, status_code=status_code)
 
 

@@ -55,6 +55,8 @@ class _Staging(BaseTarget):
         self._file = None
 
     def on_start(self) -> None:
+        if self.path is not None:  # a second file part: one file per upload, or the checks would see another file
+            raise UploadRefused("more than one file")
         self.directory.mkdir(parents=True, exist_ok=True)
         self._file = tempfile.NamedTemporaryFile(dir=self.directory, prefix="upload-", delete=False)
         self.path = Path(self._file.name)
@@ -119,8 +121,12 @@ async def receive(request: Request, *, staging: Path, file_field: str = "file", 
         parser.register(name, target)
     target = _Staging(staging, limit)
     parser.register(file_field, target)
+    received = 0
     try:
         async for chunk in request.stream():
+            received += len(chunk)
+            if received > DRAIN_LIMIT:  # the whole body, parts the parser ignores included
+                raise UploadRefused("far too large")
             parser.data_received(chunk)
     except UploadRefused:
         target._drop()
@@ -160,13 +166,16 @@ def _office_package(path: Path) -> tuple[str | None, str]:
     refuse any other ZIP (a renamed archive)."""
     try:
         with zipfile.ZipFile(path) as package:
+            if sum(info.file_size for info in package.infolist()) > 20 * MAX_UPLOAD_BYTES:
+                return None, "a damaged or incomplete file"  # far more inside than any real document: a zip bomb
             names = set(package.namelist())
             if "[Content_Types].xml" in names and "word/document.xml" in names:
                 return "docx", ""
             if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
                 return "xlsx", ""
             if "mimetype" in names:
-                found = ODF_MIMETYPES.get(package.read("mimetype").strip())
+                with package.open("mimetype") as entry:
+                    found = ODF_MIMETYPES.get(entry.read(100).strip())
                 return (found, "") if found else (None, "an OpenDocument file of another kind")
     except (zipfile.BadZipFile, OSError, KeyError):
         return None, "a damaged or incomplete file"

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.errors import NotFound
@@ -18,8 +19,14 @@ from app.web.templating import is_htmx, render
 StorageDep = Annotated[Storage, Depends(get_storage)]
 
 
-async def receive(request: Request, storage: Storage, fields: tuple[str, ...] = ()) -> uploads.Upload | Response:
-    """The streamed upload with its CSRF token checked, or the page that says why it could not be read."""
+async def receive(request: Request, db: Session, storage: Storage,
+                  fields: tuple[str, ...] = ()) -> uploads.Upload | Response:
+    """The streamed upload with its CSRF token checked, or the page that says why it could not be read.
+
+    The request's transaction (so far: reading who is signed in) ends before the body is read: a slow upload
+    must not hold a database connection, or on SQLite the write lock, while it arrives. The service call after
+    it starts a new one."""
+    await run_in_threadpool(db.commit)
     try:
         upload = await uploads.receive(request, staging=staging_dir(storage), fields=fields)
     except uploads.UploadRefused as refused:

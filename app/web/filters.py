@@ -16,7 +16,8 @@ def govuk_datetime(value: datetime | None) -> str:
 def error_link(item: tuple[str, str], anchors: dict[str, str]) -> dict[str, str]:
     """An error-summary entry linking to the field's first input (a date links to its day box)."""
     field, message = item
-    return {"text": message, "href": "#" + anchors.get(field, field)}
+    anchor = anchors.get(field, field)
+    return {"text": message, "href": "#" + anchor} if anchor else {"text": message}  # "": not about one field
 
 
 # --- Radios and checkboxes: {"value", "text", "checked"} ----------------------------------------------------

@@ -28,6 +28,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('area_documents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_area_documents_inspection_id'), ['inspection_id'], unique=False)
+        batch_op.create_index('uq_area_documents_one_area_data', ['inspection_id'], unique=True,
+                              sqlite_where=sa.text("requested = 'area_data'"),
+                              postgresql_where=sa.text("requested = 'area_data'"))
 
     op.create_table('area_officers',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -164,6 +167,8 @@ def downgrade() -> None:
 
     op.drop_table('area_officers')
     with op.batch_alter_table('area_documents', schema=None) as batch_op:
+        batch_op.drop_index('uq_area_documents_one_area_data', sqlite_where=sa.text("requested = 'area_data'"),
+                            postgresql_where=sa.text("requested = 'area_data'"))
         batch_op.drop_index(batch_op.f('ix_area_documents_inspection_id'))
 
     op.drop_table('area_documents')

@@ -161,3 +161,22 @@ def test_inspectors_see_the_areas_figure_beside_the_case_file_samples(client, ma
     assert rows["Mediation cases held in the last 12 months"] == ["not given", "", ""]
     assert rows["Persistent absence (below 90% attendance) of pupils on SEN support"][2] == \
         "no sampled files record this yet"
+
+
+def test_blank_rows_do_not_count_and_percent_formatted_whole_numbers_stay_whole(client, db, officer_client):
+    client, inspection, _ = officer_client
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["code", "indicator", "value", "period"])
+    sheet.append(["EHC_PLANS_ISSUED", "Plans", 0.07, ""])
+    sheet["C2"].number_format = "0%"  # 7%, stored as 0.07: 0.07 * 100 is not exactly 7
+    sheet["C900"].number_format = "0%"  # formatting far down makes the sheet "long" with nothing in it
+    out = io.BytesIO()
+    book.save(out)
+    sent = send(client, inspection, out.getvalue(), "figures.xlsx")
+    assert sent.status_code == 303, error_summary(sent)
+    assert figures(db) == {"EHC_PLANS_ISSUED": (7.0, "")}
+    body = b"code,value\n" + b",\n" * 800 + b"MEDIATION_CASES,bad\n"
+    page = send(client, inspection, body)
+    assert error_summary(page) == ["The file has 1 problem: nothing was saved. Row 802, column B (value): Enter a "
+                                   "number, like 412 (not ‘bad’)"]

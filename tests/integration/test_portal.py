@@ -396,3 +396,52 @@ def test_an_htmx_upload_with_the_token_in_its_header_is_sent_to_the_listing(clie
                           files={"file": ("x.pdf", WINDOWS_PROGRAM, "application/pdf")},
                           headers={"HX-Request": "true", "X-CSRF-Token": "wrong"})
     assert refused.status_code == 403 and len(storage.keys()) == 1
+
+
+def test_a_form_with_two_file_parts_is_refused_and_nothing_is_kept(client, db, storage, portal):
+    inspection, _ = portal
+    token = csrf_of(client, f"/portal/{inspection.id}")
+    boundary = "twofiles"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'.encode(),
+             f'--{boundary}\r\nContent-Disposition: form-data; name="requested"\r\n\r\nstrategy\r\n'.encode()]
+    for content in (PDF_BYTES, WINDOWS_PROGRAM):  # a PDF to pass the check, then the file that would be kept
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n'
+                     f'Content-Type: application/pdf\r\n\r\n'.encode() + content + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    page = client.post(f"/portal/{inspection.id}/documents", content=body,
+                       headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert page.status_code == 400
+    assert "The upload could not be read" in page.text
+    assert nothing_kept(db, storage)
+
+
+def test_an_existing_officer_links_their_account_with_its_own_password_and_it_is_never_reset(
+        client, make_client, db, make_user, make_inspection, make_officer):
+    inspection = make_inspection(make_user())
+    officer = make_officer(inspection, email="kept@area.example.org")
+    before = officer.password_hash
+    _, token = invitations.invite(session=db, actor=SYSTEM, inspection=inspection, email=officer.email)
+    db.flush()
+    form = client.get(f"/invitations/{token}")
+    assert "You already have an account with this address" in form.text
+    assert soup(form).select_one("#confirm_password") is None
+    wrong = client.post(f"/invitations/{token}", data={"csrf_token": csrf_from(form.text), "name": "Taken Over",
+                                                      "password": "a-new-password-chosen", "confirm_password": "a-new-password-chosen"})
+    assert wrong.status_code == 422 and error_summary(wrong) == ["Enter the password of your existing account"]
+    db.refresh(officer)
+    assert (officer.password_hash, officer.name) == (before, "Olu Officer (fictional)")
+    right = client.post(f"/invitations/{token}", data={"csrf_token": csrf_from(form.text), "password": PASSWORD})
+    assert right.status_code == 303 and right.headers["location"] == f"/portal/{inspection.id}"
+    db.refresh(officer)
+    assert officer.password_hash == before
+
+    officer.active = False
+    db.add(officer)
+    _, again = invitations.invite(session=db, actor=SYSTEM, inspection=inspection, email=officer.email)
+    db.flush()
+    page = make_client()
+    refused = page.post(f"/invitations/{again}", data={"csrf_token": csrf_from(page.get(f"/invitations/{again}").text),
+                                                       "password": PASSWORD})
+    assert error_summary(refused) == ["This account has been deactivated: ask an administrator to reactivate it"]
+    db.refresh(officer)
+    assert officer.active is False

@@ -43,3 +43,21 @@ document.addEventListener("htmx:xhr:progress", (event) => {
   box.querySelector("progress").value = percent;
   box.querySelector("[data-upload-percent]").textContent = percent < 100 ? `${percent}%` : "Sent, checking the file…";
 });
+
+// An upload the server refused before it could answer with the form (too large to read, a lost session or
+// token, a network failure): say so beside the bar instead of leaving it at "checking".
+function uploadFailed(event, message) {
+  const form = event.detail.elt.closest && event.detail.elt.closest("form[data-upload]");
+  if (!form) return;
+  const box = form.querySelector("[data-upload-progress]");
+  box.hidden = false;
+  box.querySelector("progress").value = 0;
+  box.querySelector("[data-upload-percent]").textContent = message;
+}
+document.addEventListener("htmx:responseError", (event) => {
+  const status = event.detail.xhr.status;
+  uploadFailed(event, status === 413 ? "Not sent: the file must be smaller than 25 MB."
+    : status === 403 ? "Not sent: reload the page and try again (your session may have ended)."
+      : "Not sent: the server could not read the upload. Try again.");
+});
+document.addEventListener("htmx:sendError", (event) => uploadFailed(event, "Not sent: check the connection and try again."));
