@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.inspections import service
+from app.inspections.deps import page_context
 from app.inspections.models import Inspection, TeamRole
 from app.users.models import InspectorKind, Role, User
 from app.web.deps import ActorDep, CurrentUser, DbSession
@@ -84,17 +85,14 @@ def create_inspection(request: Request, db: DbSession, user: CurrentUser, actor:
 
 
 def _overview_context(db, user: User, inspection: Inspection, **extra) -> dict:
+    context = page_context(db, user, inspection, "overview")
     team = service.team_of(session=db, inspection=inspection)
-    manage = service.can_manage(session=db, user=user, inspection=inspection)
     return {
-        "inspection": inspection,
-        "profile": service.profile_of(inspection),
-        "section": "overview",
+        **context,
         "schedule": service.schedule_of(inspection),
         "team": team,
         "has_lead": any(m.team_role == TeamRole.lead for m, _ in team),
-        "can_manage": manage,
-        "candidates": service.candidate_inspectors(session=db, inspection=inspection) if manage else [],
+        "candidates": service.candidate_inspectors(session=db, inspection=inspection) if context["can_manage"] else [],
         "team_roles": list(TeamRole),
         "today": date.today(),
         "status_label": service.status_label(inspection),
