@@ -1,4 +1,4 @@
-"""python -m app.cli migrate | create-user | seed-demo"""
+"""python -m app.cli migrate | create-user | seed-demo | purge [--dry-run]"""
 
 import argparse
 import sys
@@ -56,6 +56,45 @@ def cmd_seed_demo(args) -> int:
     return 0
 
 
+def cmd_purge(args) -> int:
+    """List (--dry-run) or purge the inspections past their retention period, then any orphaned files."""
+    from datetime import UTC, datetime
+
+    from app.portal.storage import get_storage
+    from app.retention import service as retention
+
+    settings = get_settings()
+    now = datetime.fromisoformat(args.today).replace(tzinfo=UTC) if args.today else datetime.now(UTC)
+    storage, actor = get_storage(), Actor.system("cli purge")
+    verb = "Would purge" if args.dry_run else "Purged"
+    with session_factory() as session:
+        found = retention.plans(session=session, now=now, retention_days=settings.retention_days)
+        print(f"Retention: {settings.retention_days} days after publication. "
+              f"{len(found)} inspection{'s' if len(found) != 1 else ''} past it.")
+        for plan in found:
+            if not args.dry_run:
+                retention.purge(session=session, actor=actor, storage=storage, plan=plan)
+                session.commit()  # one inspection at a time; its files are deleted once this has committed
+            print(f"{verb} {plan.line()}")
+        orphans = retention.orphaned_files(session=session, storage=storage)
+        if orphans:
+            print(f"{'Would remove' if args.dry_run else 'Removed'} {len(orphans)} orphaned file"
+                  f"{'s' if len(orphans) != 1 else ''} (stored with no upload record).")
+            if not args.dry_run:
+                for key in orphans:
+                    storage.delete(key)
+                record_orphans(session, actor, orphans)
+                session.commit()
+    return 0
+
+
+def record_orphans(session, actor, keys: list[str]) -> None:
+    from app.audit.service import record
+
+    record(session=session, actor=actor, action="retention.orphans_removed", object_type="storage",
+           detail={"files": len(keys)})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.cli", description="SEND Fieldwork administration")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -74,6 +113,12 @@ def main(argv: list[str] | None = None) -> int:
 
     seed_p = sub.add_parser("seed-demo", help="load the fictional demo inspection and print its logins")
     seed_p.set_defaults(func=cmd_seed_demo)
+
+    purge_p = sub.add_parser("purge", help="purge inspections whose letter was published longer ago than "
+                                            "RETENTION_DAYS (keeps the letter and aggregate counts)")
+    purge_p.add_argument("--dry-run", action="store_true", help="list what would go, change nothing")
+    purge_p.add_argument("--today", help="as if today were this date (YYYY-MM-DD)")
+    purge_p.set_defaults(func=cmd_purge)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     # Survey answers accepted per address per 10 minutes: generous, since a school's parents may share one
     # address; the honeypot, the one-time form id and the per-browser guard stop the rest.
     survey_rate_limit: int = 60
+    # Days after the letter's publication before an inspection's working material is purged
+    # (python -m app.cli purge): evidence, case files, notes, survey comments, uploads, concerns.
+    retention_days: int = 180
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> "Settings":

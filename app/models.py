@@ -10,6 +10,7 @@ from app.letters.models import LetterComment, LetterDecision, LetterVersion, Let
 from app.portal.models import (AreaDocument, AreaDocumentVersion, AreaIndicatorValue, AreaOfficer, PortalInvitation,
                                SefClaim, SefClaimEvidence)
 from app.ratelimit import RateLimitWindow
+from app.retention.models import RetentionPurge
 from app.safeguarding.models import SafeguardingConcern
 from app.survey.models import SurveyLink, SurveyResponse
 from app.sync.models import SyncChange, SyncConflict, SyncOperation
@@ -19,4 +20,4 @@ import app.sync.changes  # noqa: E402,F401  (registers the change log on every s
 
 metadata = SQLModel.metadata
 
-__all__ = ["Activity", "AreaDocument", "AreaDocumentVersion", "AreaIndicatorValue", "AreaOfficer", "PortalInvitation", "SefClaim", "SefClaimEvidence", "AuditEvent", "EvidenceItem", "FileReview", "Setting", "SyncChange", "SyncConflict", "SyncOperation", "Inspection", "LetterComment", "LetterDecision", "LetterVersion", "LetterWorkflow", "LoginThrottle", "RateLimitWindow", "SafeguardingConcern", "SurveyLink", "SurveyResponse", "TeamMember", "User", "UserSession", "metadata"]
+__all__ = ["Activity", "AreaDocument", "AreaDocumentVersion", "AreaIndicatorValue", "AreaOfficer", "PortalInvitation", "SefClaim", "SefClaimEvidence", "AuditEvent", "EvidenceItem", "FileReview", "Setting", "SyncChange", "SyncConflict", "SyncOperation", "Inspection", "LetterComment", "LetterDecision", "LetterVersion", "LetterWorkflow", "LoginThrottle", "RateLimitWindow", "RetentionPurge", "SafeguardingConcern", "SurveyLink", "SurveyResponse", "TeamMember", "User", "UserSession", "metadata"]

@@ -1,0 +1,17 @@
+from datetime import datetime
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from app.models_base import utcnow
+
+
+class RetentionPurge(SQLModel, table=True):
+    """That an inspection's working material was purged, when, what went, and the aggregate counts kept."""
+
+    __tablename__ = "retention_purges"
+
+    inspection_id: int = Field(primary_key=True, foreign_key="inspections.id", ondelete="CASCADE")
+    purged_at: datetime = Field(default_factory=utcnow)
+    removed: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    kept_counts: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

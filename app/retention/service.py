@@ -1,0 +1,132 @@
+"""Purging an inspection's working material a set period after its letter was published: evidence, case files,
+activity notes, survey comments, the area's uploads (files included), safeguarding concerns, draft letter
+versions, review comments and sync conflicts. The published letter and aggregate counts stay.
+Nothing here commits: the CLI commits once per inspection, and stored files go only after that commit."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, col, select
+
+from app.audit.service import Actor, record
+from app.evidence.models import EvidenceItem
+from app.fieldwork.models import Activity, FileReview
+from app.inspections.models import Inspection
+from app.letters.models import LetterComment, LetterVersion, LetterWorkflow
+from app.portal.models import AreaDocument, AreaDocumentVersion, SefClaim
+from app.portal.storage import Storage, delete_after_commit
+from app.retention.models import RetentionPurge
+from app.safeguarding.models import SafeguardingConcern
+from app.survey.models import SurveyResponse
+from app.sync.models import SyncConflict
+
+WHAT = {  # what goes, in the words the dry run prints
+    "evidence_items": "evidence items",
+    "case_files": "case files",
+    "activity_notes": "activity notes",
+    "survey_comments": "survey comments",
+    "uploaded_files": "uploaded files (every version)",
+    "safeguarding_concerns": "safeguarding concerns",
+    "draft_letter_versions": "draft letter versions",
+    "letter_comments": "letter review comments",
+    "sync_conflicts": "sync conflicts",
+}
+
+
+@dataclass
+class PurgePlan:
+    inspection: Inspection
+    published_at: datetime
+    removes: dict[str, int] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)  # storage keys
+
+    def line(self) -> str:
+        items = ", ".join(f"{n:,} {WHAT[k]}" for k, n in self.removes.items() if n) or "nothing left to purge"
+        return f"{self.inspection.local_area} (inspection {self.inspection.id}, published " \
+               f"{self.published_at:%-d %B %Y}): {items}"
+
+
+def _count(session: Session, model, *where) -> int:
+    return session.exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+def _latest_letter_number(session: Session, inspection_id: int) -> int | None:
+    return session.exec(select(func.max(LetterVersion.number)).where(LetterVersion.inspection_id == inspection_id)).one()
+
+
+def plans(*, session: Session, now: datetime, retention_days: int) -> list[PurgePlan]:
+    """The inspections whose letter was published at least retention_days ago and not yet purged."""
+    cutoff = now - timedelta(days=retention_days)
+    done = select(RetentionPurge.inspection_id)
+    rows = session.exec(select(Inspection, LetterWorkflow.published_at)
+                        .join(LetterWorkflow, col(LetterWorkflow.inspection_id) == Inspection.id)
+                        .where(col(LetterWorkflow.published_at).is_not(None), LetterWorkflow.published_at <= cutoff,
+                               col(Inspection.id).not_in(done)).order_by(Inspection.id)).all()
+    found = []
+    for inspection, published_at in rows:
+        i = inspection.id
+        latest = _latest_letter_number(session, i)
+        files = list(session.exec(select(AreaDocumentVersion.storage_key)
+                                  .join(AreaDocument, col(AreaDocument.id) == AreaDocumentVersion.document_id)
+                                  .where(AreaDocument.inspection_id == i)).all())
+        found.append(PurgePlan(inspection, published_at, {
+            "evidence_items": _count(session, EvidenceItem, EvidenceItem.inspection_id == i),
+            "case_files": _count(session, FileReview, FileReview.inspection_id == i),
+            "activity_notes": _count(session, Activity, Activity.inspection_id == i, Activity.notes != ""),
+            "survey_comments": _count(session, SurveyResponse, SurveyResponse.inspection_id == i,
+                                      SurveyResponse.comment != ""),
+            "uploaded_files": len(files),
+            "safeguarding_concerns": _count(session, SafeguardingConcern, SafeguardingConcern.inspection_id == i),
+            "draft_letter_versions": _count(session, LetterVersion, LetterVersion.inspection_id == i,
+                                            LetterVersion.number != (latest or 0)),
+            "letter_comments": _count(session, LetterComment, LetterComment.inspection_id == i),
+            "sync_conflicts": _count(session, SyncConflict, SyncConflict.inspection_id == i),
+        }, files))
+    return found
+
+
+def _kept_counts(session: Session, inspection_id: int) -> dict:
+    """The figures the inspection keeps after the purge (what the letter's statements were counted from)."""
+    evidence = Counter(f"proposal_{p}_{j}" for p, j in session.exec(
+        select(EvidenceItem.proposal, EvidenceItem.judgement).where(EvidenceItem.inspection_id == inspection_id)).all())
+    activities = Counter(k for k in session.exec(select(Activity.kind).where(Activity.inspection_id == inspection_id)).all())
+    verdicts = Counter(v for v in session.exec(select(SefClaim.verdict).where(SefClaim.inspection_id == inspection_id)).all())
+    return {"evidence": dict(sorted(evidence.items())), "activities": dict(sorted(activities.items())),
+            "case_files": _count(session, FileReview, FileReview.inspection_id == inspection_id),
+            "survey_responses": _count(session, SurveyResponse, SurveyResponse.inspection_id == inspection_id),
+            "claims": dict(sorted(verdicts.items()))}
+
+
+def purge(*, session: Session, actor: Actor, storage: Storage, plan: PurgePlan) -> RetentionPurge:
+    i = plan.inspection.id
+    kept = _kept_counts(session, i)
+    latest = _latest_letter_number(session, i)
+    session.exec(delete(EvidenceItem).where(col(EvidenceItem.inspection_id) == i))  # claim links go with them
+    session.exec(delete(FileReview).where(col(FileReview.inspection_id) == i))
+    session.exec(update(Activity).where(col(Activity.inspection_id) == i).values(notes=""))
+    session.exec(update(SurveyResponse).where(col(SurveyResponse.inspection_id) == i).values(comment=""))
+    session.exec(delete(AreaDocument).where(col(AreaDocument.inspection_id) == i))  # and their versions
+    session.exec(delete(SafeguardingConcern).where(col(SafeguardingConcern.inspection_id) == i))
+    session.exec(delete(LetterVersion).where(col(LetterVersion.inspection_id) == i,
+                                             col(LetterVersion.number) != (latest or 0)))
+    session.exec(delete(LetterComment).where(col(LetterComment.inspection_id) == i))
+    session.exec(delete(SyncConflict).where(col(SyncConflict.inspection_id) == i))
+    for key in plan.files:
+        delete_after_commit(session, storage, key)
+    done = RetentionPurge(inspection_id=i, removed=plan.removes, kept_counts=kept)
+    session.add(done)
+    session.flush()
+    record(session=session, actor=actor, action="retention.purged", object_type="inspection", object_id=str(i),
+           inspection_id=i, detail={"removed": plan.removes, "files": len(plan.files)})
+    return done
+
+
+def orphaned_files(*, session: Session, storage: Storage) -> list[str]:
+    """Stored files no upload record points at (a store that can list its keys; the local one can)."""
+    listing = getattr(storage, "keys", None)
+    if listing is None:
+        return []
+    known = set(session.exec(select(AreaDocumentVersion.storage_key)).all())
+    return [key for key in listing() if key not in known]

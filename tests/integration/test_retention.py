@@ -1,0 +1,132 @@
+"""Retention: after the set period from publication the working material goes (files included, none orphaned),
+the published letter and aggregate counts stay; a dry run lists the same and changes nothing."""
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from sqlmodel import Session, func, select
+
+from app.audit.models import AuditEvent
+from app.audit.service import Actor
+from app.evidence.models import EvidenceItem
+from app.fieldwork.models import Activity, FileReview
+from app.letters.models import LetterVersion, LetterWorkflow
+from app.models_base import utcnow
+from app.portal.models import AreaDocumentVersion
+from app.retention import service as retention
+from app.retention.models import RetentionPurge
+from app.safeguarding import service as concerns
+from app.safeguarding.models import SafeguardingConcern
+from app.survey.models import SurveyResponse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def count(db, model, *where) -> int:
+    return db.exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+def published(db, inspection, days_ago: int) -> None:
+    db.add(LetterWorkflow(inspection_id=inspection.id, status="published",
+                          published_at=utcnow() - timedelta(days=days_ago)))
+    for number in (1, 2):
+        db.add(LetterVersion(inspection_id=inspection.id, number=number, sections={"opening": f"Draft {number}"},
+                             author_id=None))
+    db.flush()
+
+
+def test_purge_removes_the_working_material_and_keeps_the_letter_and_counts(db, storage, make_user, make_inspection,
+                                                                             make_fieldwork, make_officer,
+                                                                             make_document):
+    lead = make_user()
+    old, recent = make_inspection(lead), make_inspection(lead, local_area="Recent (fictional)")
+    for inspection in (old, recent):
+        make_fieldwork(inspection, lead)
+        make_document(inspection, make_officer(inspection))
+        concerns.record_concern(session=db, actor=Actor(lead.id, lead.email), inspection=inspection,
+                                form=concerns.ConcernForm(category="other", what_happened="A fictional concern."))
+        db.add(SurveyResponse(inspection_id=inspection.id, audience="parent_carer", respondent_type="parent",
+                              answers={}, support=[], comment="A fictional comment.", submitted_on=utcnow().date(),
+                              submitted_hour=10, submission_id=os.urandom(8).hex()))
+    published(db, old, days_ago=181)
+    published(db, recent, days_ago=30)
+    old_files = [v.storage_key for v in db.exec(select(AreaDocumentVersion)).all()][:1]
+
+    found = retention.plans(session=db, now=utcnow(), retention_days=180)
+    assert [p.inspection.id for p in found] == [old.id]
+    plan = found[0]
+    assert plan.removes == {"evidence_items": 1, "case_files": 1, "activity_notes": 0, "survey_comments": 1,
+                            "uploaded_files": 1, "safeguarding_concerns": 1, "draft_letter_versions": 1,
+                            "letter_comments": 0, "sync_conflicts": 1}
+    assert plan.files == old_files
+
+    # A request-like session on the test's connection, so its commit releases the files.
+    with Session(bind=db.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False) as session:
+        done = retention.purge(session=session, actor=Actor.system("test"), storage=storage,
+                               plan=retention.plans(session=session, now=utcnow(), retention_days=180)[0])
+        session.commit()
+    db.expire_all()
+    assert done.kept_counts["evidence"] == {"proposal_1_strength": 1}
+    assert done.kept_counts["case_files"] == 1 and done.kept_counts["survey_responses"] == 1
+    for model in (EvidenceItem, FileReview, SafeguardingConcern):
+        assert count(db, model, model.inspection_id == old.id) == 0
+        assert count(db, model, model.inspection_id == recent.id) == 1  # not yet due: untouched
+    assert db.exec(select(SurveyResponse.comment).where(SurveyResponse.inspection_id == old.id)).one() == ""
+    assert db.exec(select(LetterVersion.number).where(LetterVersion.inspection_id == old.id)).all() == [2]
+    assert count(db, Activity, Activity.inspection_id == old.id) == 1  # the visit itself stays, for the counts
+    assert not storage.exists(old_files[0])
+    assert len(storage.keys()) == 1  # the recent inspection's upload
+    assert retention.orphaned_files(session=db, storage=storage) == []
+    assert db.get(RetentionPurge, old.id) is not None
+    event = db.exec(select(AuditEvent).where(AuditEvent.action == "retention.purged")).one()
+    assert event.inspection_id == old.id and event.detail["files"] == 1
+    assert retention.plans(session=db, now=utcnow(), retention_days=180) == []  # once only
+
+
+def cli(env: dict, *args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, check=True)
+    return done.stdout
+
+
+def test_the_purge_command_dry_run_changes_nothing_and_the_real_run_is_audited(tmp_path):
+    from sqlalchemy import create_engine, text
+
+    url = f"sqlite:///{tmp_path / 'purge.db'}"
+    uploads = tmp_path / "uploads"
+    env = {**os.environ, "DATABASE_URL": url, "ENVIRONMENT": "test", "UPLOAD_DIR": str(uploads),
+           "RETENTION_DAYS": "30"}
+    cli(env, "migrate")
+    cli(env, "seed-demo")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO letter_workflows (inspection_id, status, published_at, updated_at) "
+                          "SELECT id, 'published', '2026-01-05 10:00:00', '2026-01-05 10:00:00' FROM inspections"))
+    (uploads / "inspection-1").mkdir(parents=True)
+    (uploads / "inspection-1" / "left-behind.pdf").write_bytes(b"%PDF-1.7\n")  # no record points at it
+
+    def evidence() -> int:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM evidence_items")).scalar()
+
+    before = evidence()
+    assert before > 0
+    dry = cli(env, "purge", "--dry-run", "--today", "2026-03-01")
+    assert "Retention: 30 days after publication. 1 inspection past it." in dry
+    assert f"Would purge Fictional Vale (demo) (inspection 1, published 5 January 2026): {before} evidence items" in dry
+    assert "Would remove 1 orphaned file" in dry
+    assert evidence() == before and (uploads / "inspection-1" / "left-behind.pdf").exists()
+    too_early = cli(env, "purge", "--dry-run", "--today", "2026-01-20")
+    assert "0 inspections past it." in too_early
+
+    real = cli(env, "purge", "--today", "2026-03-01")
+    assert f"Purged Fictional Vale (demo) (inspection 1, published 5 January 2026): {before} evidence items" in real
+    assert "Removed 1 orphaned file" in real
+    assert evidence() == 0 and not (uploads / "inspection-1" / "left-behind.pdf").exists()
+    with engine.connect() as conn:
+        actions = [row[0] for row in conn.execute(text("SELECT action FROM audit_events ORDER BY id"))]
+    assert actions[-2:] == ["retention.purged", "retention.orphans_removed"]
+    assert "0 inspections past it." in cli(env, "purge", "--today", "2026-03-01")
