@@ -53,6 +53,8 @@ def cmd_seed_demo(args) -> int:
     print("Demo data loaded (all of it fictional). Demo logins:")
     for email, password, who in logins:
         print(f"  {email:<22} {password:<24} {who}")
+    print(f"The administrator signs in with a code too: add the key {demo.DEMO_ADMIN_TOTP_KEY} to an "
+          "authenticator app (time-based, 6 digits).")
     return 0
 
 

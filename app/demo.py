@@ -25,6 +25,10 @@ DEMO_USERS = [
     ("officer@example.org", "Nia Nominated (demo LA officer)", "la_officer", "", DEMO_AREA, "demo-officer-password"),
 ]
 
+# Administrators must use two-factor sign-in; the demo's key is printed so a person can add it to an
+# authenticator app (a demo only: a real key is made at enrolment and shown once).
+DEMO_ADMIN_TOTP_KEY = "DEMOADMINFICTIONALKEY234567ABCDE"
+
 DEMO_TEAM = [("cqc@example.org", "cqc_inspector"), ("peer@example.org", "la_inspector")]
 
 
@@ -42,6 +46,9 @@ def seed(*, session: Session, today: date | None = None) -> list[tuple[str, str,
         if user is None:
             form = users.UserForm(email=email, name=name, role=role, inspector_kind=kind, home_area=home)
             user = users.create_user(session=session, actor=actor, form=form, password=password)
+        if role == "admin" and not user.totp_secret:
+            user.totp_secret = DEMO_ADMIN_TOTP_KEY
+            session.add(user)
         created[email] = user
     session.flush()
     already = [i for i in inspections.list_for(session=session, user=created["admin@example.org"])

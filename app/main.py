@@ -37,7 +37,8 @@ from app.users.api import router as users_api
 from app.users.routes import router as users_router
 from app.web.assets import STATIC_DIR
 from app.web.csrf import CsrfFailed
-from app.web.deps import NotAuthenticated, PasswordChangeRequired, csrf_protect
+from app.web.deps import (NotAuthenticated, PasswordChangeRequired, RecentSignInRequired, SecondFactorRequired,
+                          TwoFactorSetupRequired, csrf_protect)
 from app.web.security import SecurityHeadersMiddleware
 from app.web.templating import render
 
@@ -102,14 +103,31 @@ def create_app() -> FastAPI:
     async def not_authenticated(request: Request, exc: NotAuthenticated):
         if _is_api(request):
             return JSONResponse({"detail": "Not signed in"}, status_code=401)
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        return RedirectResponse(f"/login?next={quote(_here(request))}", status_code=303)
 
     @app.exception_handler(PasswordChangeRequired)
     async def password_change_required(request: Request, exc: PasswordChangeRequired):
         if _is_api(request):
             return JSONResponse({"detail": "You must change your temporary password first"}, status_code=403)
         return RedirectResponse("/account/password", status_code=303)
+
+    @app.exception_handler(SecondFactorRequired)
+    async def second_factor_required(request: Request, exc: SecondFactorRequired):
+        if _is_api(request):
+            return JSONResponse({"detail": "Enter the code from your authenticator app first"}, status_code=401)
+        return RedirectResponse(f"/login/two-factor?next={quote(_here(request))}", status_code=303)
+
+    @app.exception_handler(TwoFactorSetupRequired)
+    async def two_factor_setup_required(request: Request, exc: TwoFactorSetupRequired):
+        if _is_api(request):
+            return JSONResponse({"detail": "Set up two-factor sign-in first"}, status_code=403)
+        return RedirectResponse("/account/two-factor", status_code=303)
+
+    @app.exception_handler(RecentSignInRequired)
+    async def recent_sign_in_required(request: Request, exc: RecentSignInRequired):
+        if _is_api(request):
+            return JSONResponse({"detail": "Confirm your password first"}, status_code=403)
+        return RedirectResponse(f"/account/confirm?next={quote(_here(request))}", status_code=303)
 
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, exc: CsrfFailed):
@@ -162,6 +180,10 @@ def create_app() -> FastAPI:
                       status_code=500)
 
     return app
+
+
+def _here(request: Request) -> str:
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
 def _not_found(request: Request):

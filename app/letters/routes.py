@@ -7,7 +7,7 @@ from app.audit.service import record
 from app.errors import ValidationFailed
 from app.inspections.deps import CurrentInspection, page_context
 from app.letters import editing, export, service, workflow
-from app.web.deps import ActorDep, CurrentUser, DbSession
+from app.web.deps import ActorDep, CurrentUser, DbSession, RecentlySignedIn
 from app.web.forms import PostedData, build_form
 from app.web.templating import render
 
@@ -131,14 +131,16 @@ def _download(db, actor, inspection, kind: str, content: bytes, media_type: str)
 
 
 @router.get("/letter.docx")
-def letter_docx(db: DbSession, actor: ActorDep, inspection: CurrentInspection):
+def letter_docx(db: DbSession, actor: ActorDep, inspection: CurrentInspection,
+                _confirmed: RecentlySignedIn):
     draft = service.draft(session=db, inspection=inspection)
     return _download(db, actor, inspection, "docx", export.to_docx(draft, _texts(db, inspection)),
                      "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
 @router.get("/letter.pdf")
-def letter_pdf(db: DbSession, actor: ActorDep, inspection: CurrentInspection):
+def letter_pdf(db: DbSession, actor: ActorDep, inspection: CurrentInspection,
+               _confirmed: RecentlySignedIn):
     draft = service.draft(session=db, inspection=inspection)
     return _download(db, actor, inspection, "pdf", export.to_pdf(draft, _texts(db, inspection)),
                      "application/pdf")

@@ -12,7 +12,7 @@ from app.evidence.models import Judgement
 from app.inspections.deps import CurrentInspection, page_context
 from app.survey import service
 from app.survey.content import AUDIENCES, questionnaires
-from app.web.deps import ActorDep, CurrentUser, DbSession, client_ip
+from app.web.deps import ActorDep, CurrentUser, DbSession, client_ip, RecentlySignedIn
 from app.web.forms import PostedData
 from app.web.templating import render
 
@@ -128,7 +128,8 @@ def qr_code(request: Request, audience: str, db: DbSession, inspection: CurrentI
 
 
 @router.get("/inspections/{inspection_id}/survey/responses.csv")
-def responses_csv(db: DbSession, actor: ActorDep, inspection: CurrentInspection):
+def responses_csv(db: DbSession, actor: ActorDep, inspection: CurrentInspection,
+                  _confirmed: RecentlySignedIn):
     from app.audit.service import record
 
     record(session=db, actor=actor, action="survey.exported", object_type="inspection", object_id=str(inspection.id),

@@ -44,6 +44,10 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     must_change_password: bool = Field(default=False)
     active: bool = Field(default=True)
+    # Two-factor sign-in (TOTP): the shared secret once enrolled, and the last time-step a code was accepted
+    # for, so a code seen over a shoulder cannot be used again.
+    totp_secret: str | None = Field(default=None, max_length=64)
+    totp_last_step: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
     @property
@@ -67,6 +71,12 @@ class UserSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_seen_at: datetime = Field(default_factory=utcnow)
     ip_address: str | None = Field(default=None, max_length=45)
+    # Signed in with the password, still to give the code: the session opens nothing else until then.
+    second_factor_pending: bool = Field(default=False)
+    second_factor_failures: int = Field(default=0)
+    pending_totp_secret: str | None = Field(default=None, max_length=64)  # while enrolling
+    # The last time the password (and code) were given again: exports and user administration ask for it.
+    reauthenticated_at: datetime | None = None
 
 
 class LoginThrottle(SQLModel, table=True):

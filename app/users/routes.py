@@ -4,12 +4,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
+from urllib.parse import quote
 
 from app.errors import ValidationFailed
-from app.users import service
+from app.audit.service import Actor
+from app.users import service, two_factor
 from app.users.models import InspectorKind, Role, User
-from app.web.deps import (SESSION_COOKIE, ActorDep, AdminUser, Auth, DbSession, SettingsDep, client_ip,
-                          signed_in_user)
+from app.web.deps import (SESSION_COOKIE, ActorDep, AdminUser, Auth, CurrentUser, DbSession, SettingsDep,
+                          client_ip, signed_in_user)
 from app.web.forms import safe_next
 from app.web.templating import render
 
@@ -48,13 +50,85 @@ def login(
         except service.LoginFailed as failure:
             errors["email"] = failure.message
         else:
-            token, _ = service.start_session(session=db, user=user, ip_address=client_ip(request))
-            response = _see_other("/account/password" if user.must_change_password else safe_next(next))
+            token, user_session = service.start_session(session=db, user=user, ip_address=client_ip(request))
+            if user.totp_secret:  # the code comes next; until then this session opens nothing else
+                user_session.second_factor_pending = True
+                db.add(user_session)
+                target = f"/login/two-factor?next={quote(safe_next(next))}"
+            else:
+                user_session.reauthenticated_at = user_session.created_at
+                db.add(user_session)
+                target = "/account/password" if user.must_change_password else safe_next(next)
+            response = _see_other(target)
             response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
                                 secure=request.url.scheme == "https",
                                 max_age=settings.session_absolute_hours * 3600)
             return response
     return render(request, "users/login.html", {"errors": errors, "email": email, "next": next}, status_code=422)
+
+
+@router.get("/login/two-factor")
+def second_factor_page(request: Request, auth: Auth, next: str = ""):
+    if auth.awaiting_code is None:
+        return _see_other(safe_next(next) if auth.user else "/login")
+    return render(request, "users/two_factor_code.html", {"next": next})
+
+
+@router.post("/login/two-factor")
+def second_factor(request: Request, db: DbSession, auth: Auth, actor: ActorDep, code: Annotated[str, Form()] = "",
+                  next: Annotated[str, Form()] = ""):
+    user = auth.awaiting_code
+    if user is None:
+        return _see_other("/login")
+    try:
+        passed = two_factor.pass_second_factor(session=db, actor=Actor(user.id, user.email, client_ip(request)),
+                                               user=user, user_session=auth.user_session, code=code)
+    except ValidationFailed as e:
+        return render(request, "users/two_factor_code.html", {"next": next, "errors": e.errors}, status_code=422)
+    if not passed:
+        response = _see_other("/login?code_attempts=1")
+        response.delete_cookie(SESSION_COOKIE)
+        return response
+    return _see_other("/account/password" if user.must_change_password else safe_next(next))
+
+
+@router.get("/account/two-factor")
+def two_factor_page(request: Request, db: DbSession, auth: Auth, user: Annotated[User, Depends(signed_in_user)]):
+    secret = None if user.totp_secret else two_factor.start_enrolment(session=db, user_session=auth.user_session)
+    return render(request, "users/two_factor_setup.html", {
+        "user": user, "secret": secret, "qr": two_factor.qr_svg(user, secret) if secret else "",
+        "required": two_factor.required_for(user), "enrolled": request.query_params.get("enrolled")})
+
+
+@router.post("/account/two-factor")
+def enrol_two_factor(request: Request, db: DbSession, auth: Auth, actor: ActorDep,
+                     user: Annotated[User, Depends(signed_in_user)], code: Annotated[str, Form()] = ""):
+    try:
+        two_factor.confirm_enrolment(session=db, actor=actor, user=user, user_session=auth.user_session, code=code)
+    except ValidationFailed as e:
+        secret = auth.user_session.pending_totp_secret
+        return render(request, "users/two_factor_setup.html", {
+            "user": user, "secret": secret, "qr": two_factor.qr_svg(user, secret) if secret else "",
+            "required": two_factor.required_for(user), "errors": e.errors}, status_code=422)
+    return _see_other("/account/two-factor?enrolled=1")
+
+
+@router.get("/account/confirm")
+def confirm_page(request: Request, user: CurrentUser, next: str = ""):
+    return render(request, "users/confirm.html", {"next": next, "has_code": bool(user.totp_secret)})
+
+
+@router.post("/account/confirm")
+def confirm(request: Request, db: DbSession, auth: Auth, actor: ActorDep, user: CurrentUser,
+            password: Annotated[str, Form()] = "", code: Annotated[str, Form()] = "",
+            next: Annotated[str, Form()] = ""):
+    try:
+        two_factor.reauthenticate(session=db, actor=actor, user=user, user_session=auth.user_session,
+                                  password=password, code=code)
+    except ValidationFailed as e:
+        return render(request, "users/confirm.html", {"next": next, "has_code": bool(user.totp_secret),
+                                                      "errors": e.errors}, status_code=422)
+    return _see_other(safe_next(next))
 
 
 @router.post("/logout")

@@ -124,6 +124,7 @@ def reset_password(*, session: Session, actor: Actor, user: User) -> str:
     temporary = passwords.temporary_password()
     user.password_hash = passwords.hash_password(temporary)
     user.must_change_password = True
+    user.totp_secret, user.totp_last_step = None, None  # a lost phone is the usual reason to ask
     session.add(user)
     session.exec(delete(UserSession).where(col(UserSession.user_id) == user.id))
     session.exec(delete(LoginThrottle).where(col(LoginThrottle.email) == user.email))

@@ -10,7 +10,7 @@ from app.audit.service import Actor
 from app.config import Settings, get_settings
 from app.db import get_db
 from app.errors import NotFound
-from app.users import service as users
+from app.users import service as users, two_factor
 from app.users.models import Role, User, UserSession
 from app.web import csrf
 
@@ -39,6 +39,8 @@ class RequestAuth:
     user: User | None = None
     viewer: Viewer | None = None
     csrf_token: str | None = None
+    # Password given, code not yet: only the two-factor page is open to this session.
+    awaiting_code: User | None = None
 
 
 class NotAuthenticated(Exception):
@@ -49,10 +51,24 @@ class PasswordChangeRequired(Exception):
     pass
 
 
+class SecondFactorRequired(Exception):
+    """Signed in with the password; the code is still to come."""
+
+
+class TwoFactorSetupRequired(Exception):
+    """An administrator without two-factor sign-in: nothing else until it is set up."""
+
+
+class RecentSignInRequired(Exception):
+    """Exports and user administration: give the password (and code) again first."""
+
+
 def get_auth(request: Request, db: DbSession, settings: SettingsDep) -> RequestAuth:
     loaded = users.load_session(session=db, settings=settings, token=request.cookies.get(SESSION_COOKIE))
     auth = RequestAuth()
-    if loaded:
+    if loaded and loaded[0].second_factor_pending:
+        auth = RequestAuth(loaded[0], None, None, loaded[0].csrf_token, awaiting_code=loaded[1])
+    elif loaded:
         user_session, user = loaded
         viewer = Viewer(user.id, user.email, user.name, user.role, user.role_label, user.must_change_password)
         auth = RequestAuth(user_session, user, viewer, user_session.csrf_token)
@@ -72,7 +88,9 @@ async def csrf_protect(request: Request, auth: Auth) -> None:
 
 
 def signed_in_user(auth: Auth) -> User:
-    """The signed-in user, even one who must still change a temporary password."""
+    """The signed-in user, even one who must still change a temporary password or set up two-factor sign-in."""
+    if auth.awaiting_code is not None:
+        raise SecondFactorRequired()
     if auth.user is None:
         raise NotAuthenticated()
     return auth.user
@@ -81,19 +99,33 @@ def signed_in_user(auth: Auth) -> User:
 def require_user(user: Annotated[User, Depends(signed_in_user)]) -> User:
     if user.must_change_password:
         raise PasswordChangeRequired()
+    if two_factor.needs_enrolment(user):
+        raise TwoFactorSetupRequired()
     return user
 
 
 CurrentUser = Annotated[User, Depends(require_user)]
 
 
-def require_admin(user: CurrentUser) -> User:
+def require_admin(user: CurrentUser, auth: Auth) -> User:
     if user.role != Role.admin:
         raise NotFound()  # pages that do not exist for you look like pages that do not exist
+    if not two_factor.recently_confirmed(auth.user_session):
+        raise RecentSignInRequired()  # user administration: the password (and code) again first
     return user
 
 
 AdminUser = Annotated[User, Depends(require_admin)]
+
+
+def require_recent_sign_in(user: CurrentUser, auth: Auth) -> User:
+    """For exports: whoever asks has given their password (and code) in the last few minutes."""
+    if not two_factor.recently_confirmed(auth.user_session):
+        raise RecentSignInRequired()
+    return user
+
+
+RecentlySignedIn = Annotated[User, Depends(require_recent_sign_in)]
 
 
 def client_ip(request: Request) -> str | None:

@@ -3,6 +3,7 @@
 from collections.abc import Callable, Iterator
 from datetime import date
 
+import pyotp
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
@@ -73,7 +74,12 @@ def make_user(db: Session) -> Callable[..., User]:
         n = next(counter)
         form = users.UserForm(email=email or f"user{n}@example.org", name=name or f"Test Person {n}", role=role,
                               inspector_kind=kind if role == "inspector" else "", home_area=home_area)
-        return users.create_user(session=db, actor=SYSTEM, form=form, password=password)
+        user = users.create_user(session=db, actor=SYSTEM, form=form, password=password)
+        if role == "admin":  # administrators must use two-factor sign-in (test_two_factor covers enrolment)
+            user.totp_secret = pyotp.random_base32()
+            db.add(user)
+            db.flush()
+        return user
 
     return make
 
@@ -91,7 +97,8 @@ def make_inspection(db: Session) -> Callable[..., Inspection]:
 
 def sign_in(client: TestClient, db: Session, user: User) -> TestClient:
     """Give the client a live session for `user` without the password round trip (login has its own tests)."""
-    token, _ = users.start_session(session=db, user=user, ip_address="127.0.0.1")
+    token, user_session = users.start_session(session=db, user=user, ip_address="127.0.0.1")
+    user_session.reauthenticated_at = user_session.created_at  # as just after signing in with the password
     db.flush()
     client.cookies.set(SESSION_COOKIE, token)
     return client

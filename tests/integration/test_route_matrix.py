@@ -138,6 +138,13 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/inspections/{inspection_id}/concerns/{concern_id}"):       (303, 200, 200, 200, 404, 404),
     ("POST", "/inspections/{inspection_id}/concerns/{concern_id}/referral"): (303, 422, 422, 422, 404, 404),
     ("POST", "/inspections/{inspection_id}/concerns/{concern_id}/actioned"): (303, 422, 422, 403, 404, 404),
+    # Two-factor sign-in and confirming one's password again (exports, user administration).
+    ("GET", "/login/two-factor"):                     (303, 303, 303, 303, 303, 303),
+    ("POST", "/login/two-factor"):                    (303, 303, 303, 303, 303, 303),
+    ("GET", "/account/two-factor"):                   (303, 200, 200, 200, 200, 200),
+    ("POST", "/account/two-factor"):                  (303, 422, 422, 422, 422, 422),
+    ("GET", "/account/confirm"):                      (303, 200, 200, 200, 200, 200),
+    ("POST", "/account/confirm"):                     (303, 422, 422, 422, 422, 422),
     ("POST", "/logout"):                              (303, 303, 303, 303, 303, 303),
 }
 PUBLIC_DOCS = ["/api/openapi.json", "/api/docs"]

@@ -128,7 +128,7 @@ def test_ops_for_another_inspection_are_rejected_without_saying_whether_it_exist
 @pytest.mark.parametrize(
     ("op", "expected"),
     [
-        ({"entity": "unicorn"}, "entity: Input should be 'evidence_item', 'activity' or 'file_review'"),
+        ({"entity": "unicorn"}, "entity: Input should be 'evidence_item', 'activity', 'file_review' or 'safeguarding_concern'"),
         ({"id": None, "action": None}, "id: UUID input should be a string"),
         ({"op_id": "not-a-uuid"}, "op_id: Input should be a valid UUID"),
         ({"client_time": None}, "client_time: Input should be a valid datetime"),
