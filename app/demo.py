@@ -139,7 +139,8 @@ def _seed_survey(*, session: Session, inspection) -> None:
     from app.survey.models import SurveyResponse
 
     survey.links_for(session=session, inspection=inspection)
-    window, qs, pick = survey.window_of(inspection), questionnaires(), random.Random(2026)
+    # A seeded generator for repeatable made-up answers, not for anything secret.
+    window, qs, pick = survey.window_of(inspection), questionnaires(), random.Random(2026)  # nosec B311
     for n in range(40):
         audience = "young_person" if n % 4 == 0 else "parent_carer"
         q = qs[audience]

@@ -46,5 +46,6 @@ def requested_title(key: str) -> str:
 @cache
 def indicators() -> dict[str, Indicator]:
     found = {entry["code"]: Indicator(**entry) for entry in _load()["indicators"]}
-    assert all(i.unit in UNITS for i in found.values()), "content.toml: unknown indicator unit"
+    if unknown := {i.unit for i in found.values()} - set(UNITS):
+        raise ValueError(f"content.toml: unknown indicator unit {sorted(unknown)}")
     return found

@@ -5,8 +5,8 @@ intake) and are handed over whole; readers get a file object and read it in chun
 A file saved during a request that is then rolled back is deleted again (nothing left behind); a file deleted
 during a request is only removed once the request commits (nothing lost if it fails)."""
 
-import os
 import shutil
+import tempfile
 from functools import cache
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -71,7 +71,7 @@ def get_storage() -> Storage:
 def staging_dir(storage: Storage) -> Path:
     """Where the upload intake writes a file while it arrives: inside a local store, else the system's temp."""
     directory = getattr(storage, "staging_dir", None)
-    return Path(directory) if directory else Path(os.environ.get("TMPDIR", "/tmp"))
+    return Path(directory) if directory else Path(tempfile.gettempdir())
 
 
 # --- Files follow the database transaction ------------------------------------------------------------------
