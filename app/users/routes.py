@@ -46,7 +46,7 @@ def login(
     if not errors:
         try:
             user = service.authenticate(session=db, settings=settings, email=email, password=password,
-                                        ip_address=client_ip(request))
+                                        ip_address=client_ip(request), between=db.commit)
         except service.LoginFailed as failure:
             errors["email"] = failure.message
         else:

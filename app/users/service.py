@@ -1,6 +1,7 @@
 """Accounts, sign-in with throttling, and server-side sessions."""
 
 import hashlib
+from collections.abc import Callable
 import re
 import secrets
 
@@ -198,20 +199,31 @@ class LoginThrottled(LoginFailed):
         )
 
 
-def authenticate(*, session: Session, settings: Settings, email: str, password: str, ip_address: str | None) -> User:
-    """Check a sign-in. Failures are counted per email address, known or not, and audited."""
+def authenticate(*, session: Session, settings: Settings, email: str, password: str, ip_address: str | None,
+                 between: Callable[[], None] | None = None) -> User:
+    """Check a sign-in. Failures are counted per email address, known or not, and audited.
+
+    The password hash is checked between two transactions: `between` (the route's commit) ends the first, which
+    only read, so the slow Argon2 check holds no database lock (on SQLite, the write lock every transaction
+    takes). The counts are then read again and written in the second."""
     email = normalise_email(email)
-    now = utcnow()
     actor = Actor(user_id=None, email=email or None, ip_address=ip_address)
     throttle = session.get(LoginThrottle, email) if email else None
-    if throttle and throttle.locked_until and throttle.locked_until > now:
-        minutes = max(1, -(-int((throttle.locked_until - now).total_seconds()) // 60))
-        record(session=session, actor=actor, action="login.refused_throttled", object_type="user",
-               detail={"locked_until": throttle.locked_until.isoformat()})
-        raise LoginThrottled(minutes)
-
+    if throttle and throttle.locked_until and throttle.locked_until > utcnow():
+        _refuse_locked(session, actor, throttle)
     user = get_user_by_email(session=session, email=email) if email else None
-    valid = passwords.verify_password(user.password_hash if user else None, password or "")
+    stored_hash = user.password_hash if user else None
+    if between is not None:
+        between()
+    valid = passwords.verify_password(stored_hash, password or "")
+    now = utcnow()
+    if email:
+        session.expire_all()  # what other attempts wrote meanwhile
+        throttle = session.get(LoginThrottle, email)
+        user = get_user_by_email(session=session, email=email)
+        if throttle and throttle.locked_until and throttle.locked_until > now:
+            _refuse_locked(session, actor, throttle)  # locked by attempts that finished first: refused, even if right
+
     if not (valid and user and user.active):
         if email:
             throttle = throttle or LoginThrottle(email=email)
@@ -237,6 +249,13 @@ def authenticate(*, session: Session, settings: Settings, email: str, password: 
     record(session=session, actor=Actor(user.id, user.email, ip_address), action="login.succeeded",
            object_type="user", object_id=user.id)
     return user
+
+
+def _refuse_locked(session: Session, actor: Actor, throttle: LoginThrottle) -> None:
+    minutes = max(1, -(-int((throttle.locked_until - utcnow()).total_seconds()) // 60))
+    record(session=session, actor=actor, action="login.refused_throttled", object_type="user",
+           detail={"locked_until": throttle.locked_until.isoformat()})
+    raise LoginThrottled(minutes)
 
 
 # --- Sessions --------------------------------------------------------------------------------------------
