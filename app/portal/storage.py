@@ -7,6 +7,7 @@ during a request is only removed once the request commits (nothing lost if it fa
 
 import shutil
 import tempfile
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -51,6 +52,9 @@ class LocalStorage:
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
+
+    def modified(self, key: str) -> datetime:
+        return datetime.fromtimestamp(self._path(key).stat().st_mtime, UTC)
 
     def keys(self) -> list[str]:
         """Every stored key (for checks that nothing is orphaned)."""

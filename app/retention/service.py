@@ -5,11 +5,12 @@ Nothing here commits: the CLI commits once per inspection, and stored files go o
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
+from app.audit.models import AuditEvent
 from app.audit.service import Actor, record
 from app.evidence.models import EvidenceItem
 from app.fieldwork.models import Activity, FileReview
@@ -113,6 +114,10 @@ def purge(*, session: Session, actor: Actor, storage: Storage, plan: PurgePlan) 
                                              col(LetterVersion.number) != (latest or 0)))
     session.exec(delete(LetterComment).where(col(LetterComment.inspection_id) == i))
     session.exec(delete(SyncConflict).where(col(SyncConflict.inspection_id) == i))
+    # The audit trail keeps who did what and when; the words it quoted (an evidence item's opening words, a case
+    # reference, a file name) go with the records.
+    session.exec(update(AuditEvent).where(col(AuditEvent.inspection_id) == i,
+                                          col(AuditEvent.action).not_like("retention.%")).values(detail={}))
     for key in plan.files:
         delete_after_commit(session, storage, key)
     done = RetentionPurge(inspection_id=i, removed=plan.removes, kept_counts=kept)
@@ -123,10 +128,15 @@ def purge(*, session: Session, actor: Actor, storage: Storage, plan: PurgePlan) 
     return done
 
 
-def orphaned_files(*, session: Session, storage: Storage) -> list[str]:
-    """Stored files no upload record points at (a store that can list its keys; the local one can)."""
-    listing = getattr(storage, "keys", None)
-    if listing is None:
+ORPHAN_AGE = timedelta(hours=1)  # younger files may belong to an upload whose record is not committed yet
+
+
+def orphaned_files(*, session: Session, storage: Storage, now: datetime | None = None) -> list[str]:
+    """Stored files no upload record points at, older than an hour (a store that can list its keys and their
+    ages; the local one can)."""
+    listing, age = getattr(storage, "keys", None), getattr(storage, "modified", None)
+    if listing is None or age is None:
         return []
     known = set(session.exec(select(AreaDocumentVersion.storage_key)).all())
-    return [key for key in listing() if key not in known]
+    cutoff = (now or datetime.now(UTC)) - ORPHAN_AGE
+    return [key for key in listing() if key not in known and age(key) < cutoff]

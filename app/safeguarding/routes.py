@@ -48,8 +48,7 @@ def record(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, 
            data: PostedData):
     form = _form(data)
     try:
-        concern = service.record_concern(session=db, actor=actor, inspection=inspection, form=form,
-                                         concern_id=str(data.get("concern_id") or "") or None)
+        concern = service.record_concern(session=db, actor=actor, inspection=inspection, form=form)
     except ValidationFailed as failure:
         return _new_page(request, db, user, inspection, form=form, errors=failure.errors, status_code=422)
     return RedirectResponse(f"/inspections/{inspection.id}/concerns/{concern.id}?recorded=1", status_code=303)

@@ -75,13 +75,14 @@ def second_factor_page(request: Request, auth: Auth, next: str = ""):
 
 
 @router.post("/login/two-factor")
-def second_factor(request: Request, db: DbSession, auth: Auth, actor: ActorDep, code: Annotated[str, Form()] = "",
-                  next: Annotated[str, Form()] = ""):
+def second_factor(request: Request, db: DbSession, settings: SettingsDep, auth: Auth, actor: ActorDep,
+                  code: Annotated[str, Form()] = "", next: Annotated[str, Form()] = ""):
     user = auth.awaiting_code
     if user is None:
         return _see_other("/login")
     try:
-        passed = two_factor.pass_second_factor(session=db, actor=Actor(user.id, user.email, client_ip(request)),
+        passed = two_factor.pass_second_factor(session=db, settings=settings,
+                                               actor=Actor(user.id, user.email, client_ip(request)),
                                                user=user, user_session=auth.user_session, code=code)
     except ValidationFailed as e:
         return render(request, "users/two_factor_code.html", {"next": next, "errors": e.errors}, status_code=422)
@@ -119,12 +120,16 @@ def confirm_page(request: Request, user: CurrentUser, next: str = ""):
 
 
 @router.post("/account/confirm")
-def confirm(request: Request, db: DbSession, auth: Auth, actor: ActorDep, user: CurrentUser,
+def confirm(request: Request, db: DbSession, settings: SettingsDep, auth: Auth, actor: ActorDep, user: CurrentUser,
             password: Annotated[str, Form()] = "", code: Annotated[str, Form()] = "",
             next: Annotated[str, Form()] = ""):
     try:
-        two_factor.reauthenticate(session=db, actor=actor, user=user, user_session=auth.user_session,
-                                  password=password, code=code)
+        two_factor.reauthenticate(session=db, settings=settings, actor=actor, user=user,
+                                  user_session=auth.user_session, password=password, code=code)
+    except two_factor.SessionEnded:
+        response = _see_other("/login?code_attempts=1")
+        response.delete_cookie(SESSION_COOKIE)
+        return response
     except ValidationFailed as e:
         return render(request, "users/confirm.html", {"next": next, "has_code": bool(user.totp_secret),
                                                       "errors": e.errors}, status_code=422)

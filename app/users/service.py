@@ -8,6 +8,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from app.audit.service import Actor, record
@@ -218,22 +219,15 @@ def authenticate(*, session: Session, settings: Settings, email: str, password: 
     valid = passwords.verify_password(stored_hash, password or "")
     now = utcnow()
     if email:
-        session.expire_all()  # what other attempts wrote meanwhile
-        throttle = session.get(LoginThrottle, email)
+        session.expire_all()  # what other attempts wrote meanwhile; the row stays locked until commit
+        throttle = session.get(LoginThrottle, email, with_for_update=True)
         user = get_user_by_email(session=session, email=email)
         if throttle and throttle.locked_until and throttle.locked_until > now:
             _refuse_locked(session, actor, throttle)  # locked by attempts that finished first: refused, even if right
 
     if not (valid and user and user.active):
         if email:
-            throttle = throttle or LoginThrottle(email=email)
-            if throttle.locked_until and throttle.locked_until <= now:
-                throttle.failures, throttle.locked_until = 0, None
-            throttle.failures += 1
-            throttle.updated_at = now
-            if throttle.failures >= settings.login_max_failures:
-                throttle.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
-            session.add(throttle)
+            throttle = register_failure(session=session, settings=settings, email=email, now=now)
         record(session=session, actor=Actor(user.id if user else None, email or None, ip_address),
                action="login.failed", object_type="user", object_id=user.id if user else None,
                detail={"reason": "inactive" if (valid and user) else "bad_credentials"})
@@ -241,7 +235,7 @@ def authenticate(*, session: Session, settings: Settings, email: str, password: 
             raise LoginThrottled(settings.login_lockout_minutes)
         raise LoginFailed()
 
-    if throttle:
+    if throttle and not user.totp_secret:  # with a code still to come, the count stands until the code is right
         session.delete(throttle)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
@@ -249,6 +243,38 @@ def authenticate(*, session: Session, settings: Settings, email: str, password: 
     record(session=session, actor=Actor(user.id, user.email, ip_address), action="login.succeeded",
            object_type="user", object_id=user.id)
     return user
+
+
+def register_failure(*, session: Session, settings: Settings, email: str, now: datetime | None = None) -> LoginThrottle:
+    """One more failed attempt (a password or a sign-in code) against this address; locks it at the limit. The
+    row is locked while counting, and a first failure racing another inserts once, so no count is lost."""
+    now = now or utcnow()
+    throttle = session.get(LoginThrottle, email, with_for_update=True)
+    if throttle is None:
+        try:
+            with session.begin_nested():
+                throttle = LoginThrottle(email=email, failures=0)
+                session.add(throttle)
+                session.flush()
+        except IntegrityError:
+            throttle = session.get(LoginThrottle, email, with_for_update=True, populate_existing=True)
+    if throttle.locked_until and throttle.locked_until <= now:
+        throttle.failures, throttle.locked_until = 0, None
+    throttle.failures += 1
+    throttle.updated_at = now
+    if throttle.failures >= settings.login_max_failures:
+        throttle.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
+    session.add(throttle)
+    return throttle
+
+
+def clear_failures(*, session: Session, email: str) -> None:
+    session.exec(delete(LoginThrottle).where(col(LoginThrottle.email) == email))
+
+
+def is_locked(*, session: Session, email: str) -> bool:
+    throttle = session.get(LoginThrottle, email)
+    return bool(throttle and throttle.locked_until and throttle.locked_until > utcnow())
 
 
 def _refuse_locked(session: Session, actor: Actor, throttle: LoginThrottle) -> None:

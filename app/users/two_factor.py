@@ -11,7 +11,8 @@ from sqlmodel import Session
 from app.audit.service import Actor, record
 from app.errors import ValidationFailed
 from app.models_base import utcnow
-from app.users import passwords
+from app.config import Settings
+from app.users import passwords, service as users
 from app.users.models import Role, User, UserSession
 
 ISSUER = "SEND Fieldwork"
@@ -66,19 +67,27 @@ def confirm_enrolment(*, session: Session, actor: Actor, user: User, user_sessio
     record(session=session, actor=actor, action="user.two_factor_enrolled", object_type="user", object_id=user.id)
 
 
-def pass_second_factor(*, session: Session, actor: Actor, user: User, user_session: UserSession, code: str) -> bool:
-    """True when the code is right (the session is then fully signed in). After MAX_CODE_FAILURES wrong codes the
-    session is ended: False, and the caller sends the person back to the password."""
+def pass_second_factor(*, session: Session, settings: Settings, actor: Actor, user: User, user_session: UserSession,
+                       code: str) -> bool:
+    """True when the code is right (the session is then fully signed in). Wrong codes count against the account
+    like wrong passwords (the same lock, whichever session they come from), and MAX_CODE_FAILURES end this
+    session: False, and the caller sends the person back to the password."""
+    session.refresh(user, with_for_update=True)  # one request at a time decides whether this code was used
+    if users.is_locked(session=session, email=user.email):
+        session.delete(user_session)
+        return False
     step = _matching_step(user.totp_secret or "", code, user.totp_last_step)
     if step is None:
         user_session.second_factor_failures += 1
+        locked = users.register_failure(session=session, settings=settings, email=user.email).locked_until
         record(session=session, actor=actor, action="login.second_factor_failed", object_type="user", object_id=user.id)
-        if user_session.second_factor_failures >= MAX_CODE_FAILURES:
+        if locked or user_session.second_factor_failures >= MAX_CODE_FAILURES:
             session.delete(user_session)
             return False
         session.add(user_session)
         raise ValidationFailed({"code": "Enter the 6-digit code your authenticator app shows now"})
     user.totp_last_step = step
+    users.clear_failures(session=session, email=user.email)
     user_session.second_factor_pending, user_session.second_factor_failures = False, 0
     user_session.reauthenticated_at = utcnow()
     session.add_all([user, user_session])
@@ -91,20 +100,26 @@ def recently_confirmed(user_session: UserSession | None) -> bool:
                 and utcnow() - user_session.reauthenticated_at < REAUTH_FOR)
 
 
-def reauthenticate(*, session: Session, actor: Actor, user: User, user_session: UserSession, password: str,
-                   code: str) -> None:
-    errors = {}
-    if not passwords.verify_password(user.password_hash, password or ""):
-        errors["password"] = "Your password is not correct"
-    step = None
-    if user.totp_secret:
-        step = _matching_step(user.totp_secret, code, user.totp_last_step)
-        if step is None:
-            errors["code"] = "Enter the 6-digit code your authenticator app shows now"
-    if errors:
+class SessionEnded(Exception):
+    """Too many wrong answers to "confirm it is you": the session is over; sign in again."""
+
+
+def reauthenticate(*, session: Session, settings: Settings, actor: Actor, user: User, user_session: UserSession,
+                   password: str, code: str) -> None:
+    """The password (and code) again. One message whichever was wrong, so neither can be guessed on its own;
+    failures count against the account like sign-in failures, and at the lock the session ends."""
+    session.refresh(user, with_for_update=True)
+    step = _matching_step(user.totp_secret, code, user.totp_last_step) if user.totp_secret else None
+    right = passwords.verify_password(user.password_hash, password or "") and (step is not None or not user.totp_secret)
+    if not right:
         record(session=session, actor=actor, action="user.reauthentication_failed", object_type="user",
                object_id=user.id)
-        raise ValidationFailed(errors)
+        throttle = users.register_failure(session=session, settings=settings, email=user.email)
+        if throttle.locked_until:
+            session.delete(user_session)
+            raise SessionEnded()
+        raise ValidationFailed({"password": "Your password or code is not correct" if user.totp_secret
+                                else "Your password is not correct"})
     if step is not None:
         user.totp_last_step = step
         session.add(user)

@@ -1,5 +1,7 @@
 """Security headers on every response."""
 
+import re
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -18,6 +20,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+# Pages no browser cache or service worker may keep (a shared tablet, a session that timed out): safeguarding
+# concerns and their list, account and sign-in pages (a two-factor key is shown there), administration, the
+# officer's invitation. A concern's blank form is not among them: it must work offline.
+NEVER_STORED = re.compile(r"^/(inspections/\d+/concerns(/(?!new$)[^/]+.*)?$|account/|admin/|login|invitations/)")
 
 
 class SecurityHeadersMiddleware:
@@ -42,6 +50,8 @@ class SecurityHeadersMiddleware:
                     b"permissions-policy": b"camera=(), microphone=(), geolocation=()",
                     b"cross-origin-opener-policy": b"same-origin",
                 }
+                if NEVER_STORED.match(scope.get("path", "")):
+                    extra[b"cache-control"] = b"no-store"
                 if https:
                     extra[b"strict-transport-security"] = b"max-age=31536000; includeSubDomains"
                 headers += [(k, v) for k, v in extra.items() if k not in present]

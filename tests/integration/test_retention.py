@@ -3,6 +3,7 @@ the published letter and aggregate counts stay; a dry run lists the same and cha
 
 import os
 import subprocess
+import time
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -83,6 +84,9 @@ def test_purge_removes_the_working_material_and_keeps_the_letter_and_counts(db, 
     assert db.get(RetentionPurge, old.id) is not None
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "retention.purged")).one()
     assert event.inspection_id == old.id and event.detail["files"] == 1
+    quoted = db.exec(select(AuditEvent).where(AuditEvent.inspection_id == old.id,
+                                              AuditEvent.action == "evidence.created")).one()
+    assert quoted.detail == {}  # the trail stays, the words it quoted go
     assert retention.plans(session=db, now=utcnow(), retention_days=180) == []  # once only
 
 
@@ -106,7 +110,11 @@ def test_the_purge_command_dry_run_changes_nothing_and_the_real_run_is_audited(t
         conn.execute(text("INSERT INTO letter_workflows (inspection_id, status, published_at, updated_at) "
                           "SELECT id, 'published', '2026-01-05 10:00:00', '2026-01-05 10:00:00' FROM inspections"))
     (uploads / "inspection-1").mkdir(parents=True)
-    (uploads / "inspection-1" / "left-behind.pdf").write_bytes(b"%PDF-1.7\n")  # no record points at it
+    orphan = uploads / "inspection-1" / "left-behind.pdf"
+    orphan.write_bytes(b"%PDF-1.7\n")  # no record points at it
+    two_hours_ago = time.time() - 7200  # younger files may still be uploads in progress, and are left alone
+    os.utime(orphan, (two_hours_ago, two_hours_ago))
+    (uploads / "inspection-1" / "arriving.pdf").write_bytes(b"%PDF-1.7\n")
 
     def evidence() -> int:
         with engine.connect() as conn:
@@ -125,7 +133,8 @@ def test_the_purge_command_dry_run_changes_nothing_and_the_real_run_is_audited(t
     real = cli(env, "purge", "--today", "2026-03-01")
     assert f"Purged Fictional Vale (demo) (inspection 1, published 5 January 2026): {before} evidence items" in real
     assert "Removed 1 orphaned file" in real
-    assert evidence() == 0 and not (uploads / "inspection-1" / "left-behind.pdf").exists()
+    assert evidence() == 0 and not orphan.exists()
+    assert (uploads / "inspection-1" / "arriving.pdf").exists()
     with engine.connect() as conn:
         actions = [row[0] for row in conn.execute(text("SELECT action FROM audit_events ORDER BY id"))]
     assert actions[-2:] == ["retention.purged", "retention.orphans_removed"]

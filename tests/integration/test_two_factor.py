@@ -125,9 +125,37 @@ def test_exports_and_user_administration_ask_for_the_password_again_after_15_min
     page = admin_client.get("/account/confirm?next=/admin/users")
     no_code = admin_client.post("/account/confirm", data={"csrf_token": csrf_from(page.text), "password": PASSWORD,
                                                           "next": "/admin/users"})
-    assert error_summary(no_code) == ["Enter the 6-digit code your authenticator app shows now"]
+    assert error_summary(no_code) == ["Your password or code is not correct"]  # never which of the two
     ok = admin_client.post("/account/confirm", data={"csrf_token": csrf_from(page.text), "password": PASSWORD,
                                                      "code": code_for(admin.totp_secret, steps_ahead=1),
                                                      "next": "/admin/users"})
     assert ok.headers["location"] == "/admin/users"
     assert admin_client.get("/admin/users").status_code == 200
+
+
+def test_wrong_codes_count_against_the_account_across_sessions_and_lock_it(client, make_client, db, make_user):
+    admin = make_user(role="admin", email="admin6@example.org")
+    login(client, admin.email)
+    token = csrf_from(client.get("/login/two-factor").text)
+    for _ in range(4):
+        client.post("/login/two-factor", data={"csrf_token": token, "code": "222222"})
+    fresh = make_client()
+    login(fresh, admin.email)  # a new session does not start the count again
+    last = fresh.post("/login/two-factor", data={"csrf_token": csrf_from(fresh.get("/login/two-factor").text),
+                                                 "code": "222222"})
+    assert last.headers["location"] == "/login?code_attempts=1"
+    locked = login(make_client(), admin.email)  # even the right password is refused now
+    assert locked.status_code == 422
+    assert "too many failed attempts" in " ".join(error_summary(locked)).lower()
+
+
+def test_confirming_with_wrong_passwords_ends_the_session(client, db, make_user, make_inspection):
+    lead = make_user(email="lead2@example.org")
+    make_inspection(lead)
+    login(client, lead.email)
+    page = client.get("/account/confirm?next=/inspections")
+    for n in range(5):
+        answer = client.post("/account/confirm", data={"csrf_token": csrf_from(page.text), "password": f"guess{n}",
+                                                       "next": "/inspections"})
+    assert answer.status_code == 303 and answer.headers["location"] == "/login?code_attempts=1"
+    assert client.get("/inspections").headers["location"].startswith("/login")

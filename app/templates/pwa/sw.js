@@ -38,7 +38,9 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(
       fetch(request)
         .then((response) => {
-          if (response.ok && !request.headers.get("HX-Request")) {
+          // "no-store" pages (concerns, account, administration) are never kept on the device.
+          const stored = !(response.headers.get("Cache-Control") || "").includes("no-store");
+          if (response.ok && stored && !request.headers.get("HX-Request")) {
             const copy = response.clone();
             caches.open(PAGES_CACHE).then((cache) => cache.put(request, copy));
           }
