@@ -71,6 +71,9 @@ def create_app() -> FastAPI:
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
         openapi_url="/api/openapi.json",
+        # Every request body is bounded (413 past it): forms and the JSON API at 2 MB; a sync batch of 500 ops and
+        # the portal's uploads set their own, larger limits.
+        max_body_size=2 * 1024 * 1024,
     )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestLogMiddleware)  # added last, so outermost: it times and logs everything

@@ -10,6 +10,7 @@ from app.errors import NotFound, ValidationFailed
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.portal import area_data, claims, content, documents, invitations
+from app.portal.uploads import MAX_UPLOAD_BYTES
 from app.portal.web import StorageDep, done, file_response, receive, run
 from app.users import service as users
 from app.users.models import Role, User
@@ -19,6 +20,8 @@ from app.web.forms import PostedData, build_form
 from app.web.templating import render
 
 router = APIRouter()
+# An upload's whole body: the file's 25 MB and the form around it. Past this the server answers 413 at once.
+UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + 1024 * 1024
 
 
 def officer_inspection(inspection_id: int, db: DbSession, user: CurrentUser) -> Inspection:
@@ -58,7 +61,7 @@ def portal_page(request: Request, db: DbSession, inspection: OfficerInspection):
     return _documents_page(request, db, inspection)
 
 
-@router.post("/portal/{inspection_id}/documents")
+@router.post("/portal/{inspection_id}/documents", max_body_size=UPLOAD_BODY_LIMIT)
 @csrf.checks_token_itself
 async def upload_document(request: Request, db: DbSession, actor: ActorDep, inspection: OfficerInspection,
                           storage: StorageDep):
@@ -76,7 +79,7 @@ async def upload_document(request: Request, db: DbSession, actor: ActorDep, insp
     return done(request, f"/portal/{inspection.id}?uploaded={version.document_id}#documents")
 
 
-@router.post("/portal/{inspection_id}/documents/{document_id}")
+@router.post("/portal/{inspection_id}/documents/{document_id}", max_body_size=UPLOAD_BODY_LIMIT)
 @csrf.checks_token_itself
 async def replace_document(request: Request, db: DbSession, actor: ActorDep, inspection: OfficerInspection,
                            storage: StorageDep, document_id: int):
@@ -126,7 +129,7 @@ def template_xlsx(inspection: OfficerInspection):
                     headers={"Content-Disposition": 'attachment; filename="area-data-template.xlsx"'})
 
 
-@router.post("/portal/{inspection_id}/area-data")
+@router.post("/portal/{inspection_id}/area-data", max_body_size=UPLOAD_BODY_LIMIT)
 @csrf.checks_token_itself
 async def import_data(request: Request, db: DbSession, actor: ActorDep, inspection: OfficerInspection,
                       storage: StorageDep):

@@ -53,7 +53,7 @@ class ChangesOut(BaseModel):
     more: bool
 
 
-@router.post("/sync", response_model=SyncOut, responses={401: {"description": "Not signed in"},
+@router.post("/sync", max_body_size=16 * 1024 * 1024, response_model=SyncOut, responses={401: {"description": "Not signed in"},
                                                          403: {"description": "Missing CSRF token"}})
 def sync(body: SyncIn, request: Request, db: DbSession, user: CurrentUser) -> SyncOut:
     """Apply a device's queued operations. Idempotent by op_id: a replay returns `duplicate` with the first
