@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEvent
@@ -21,7 +21,7 @@ from app.portal.storage import Storage, delete_after_commit
 from app.retention.models import RetentionPurge
 from app.safeguarding.models import SafeguardingConcern
 from app.survey.models import SurveyResponse
-from app.sync.models import SyncConflict
+from app.sync.models import SyncChange, SyncConflict
 
 WHAT = {  # what goes, in the words the dry run prints
     "evidence_items": "evidence items",
@@ -104,6 +104,12 @@ def purge(*, session: Session, actor: Actor, storage: Storage, plan: PurgePlan) 
     i = plan.inspection.id
     kept = _kept_counts(session, i)
     latest = _latest_letter_number(session, i)
+    # Tombstones in the change feed first: a tablet still holding the team's records drops them at its next pull.
+    gone = [{"inspection_id": i, "entity": entity, "entity_id": entity_id, "version": version + 1, "deleted": True}
+            for entity, model in (("evidence_item", EvidenceItem), ("file_review", FileReview))
+            for entity_id, version in session.exec(select(model.id, model.version).where(model.inspection_id == i)).all()]
+    if gone:
+        session.exec(insert(SyncChange), params=gone)
     session.exec(delete(EvidenceItem).where(col(EvidenceItem.inspection_id) == i))  # claim links go with them
     session.exec(delete(FileReview).where(col(FileReview.inspection_id) == i))
     session.exec(update(Activity).where(col(Activity.inspection_id) == i).values(notes=""))

@@ -22,6 +22,7 @@ from app.retention.models import RetentionPurge
 from app.safeguarding import service as concerns
 from app.safeguarding.models import SafeguardingConcern
 from app.survey.models import SurveyResponse
+from app.sync.models import SyncChange
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,6 +89,9 @@ def test_purge_removes_the_working_material_and_keeps_the_letter_and_counts(db, 
                                               AuditEvent.action == "evidence.created")).one()
     assert quoted.detail == {}  # the trail stays, the words it quoted go
     assert retention.plans(session=db, now=utcnow(), retention_days=180) == []  # once only
+    tombstones = db.exec(select(SyncChange.entity).where(SyncChange.inspection_id == old.id,
+                                                         SyncChange.deleted.is_(True))).all()
+    assert sorted(tombstones) == ["evidence_item", "file_review"]  # tablets drop what they still hold
 
 
 def cli(env: dict, *args: str) -> str:
