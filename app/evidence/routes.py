@@ -41,16 +41,10 @@ def _form_from(data: dict) -> service.EvidenceForm:
 def _guard(form: service.EvidenceForm, data: dict) -> None:
     """Before saving, text that may identify a child or family is pointed out; the inspector replaces it with
     pseudonyms or keeps it on purpose (then it stays flagged and holds up the letter until reworded)."""
-    choice = data.get("personal_data")
-    if choice == "pseudonymise":
-        form.text = personal_data.pseudonymise(form.text)
-    elif choice != "keep" and (found := personal_data.find(form.text)):
-        listed = "; ".join(f"{f.label} \u201c{f.text}\u201d" for f in found)
-        raise ValidationFailed({"text": f"{GUARD_MESSAGE}: {listed}. Replace them with pseudonyms, or keep the "
-                                        "text if it identifies nobody"})
+    form.text = personal_data.guard({"text": form.text}, str(data.get("personal_data", "")))["text"]
 
 
-GUARD_MESSAGE = "This may identify a child or family"
+GUARD_MESSAGE = personal_data.GUARD_MESSAGE
 
 
 def _source_kind(form: service.EvidenceForm) -> str:

@@ -156,6 +156,8 @@ class Activity(SQLModel, table=True):
     inspector_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     attendees: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     notes: str = Field(default="")
+    # Kinds of personal data the free text still seems to hold (names, NHS numbers...): flagged, holds up the letter.
+    personal_data: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     version: int = Field(default=1, sa_column=_ACTIVITY_VERSION)
     created_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
@@ -184,6 +186,8 @@ class FileReview(SQLModel, table=True):
     # aspect code -> {"rating": strong|adequate|weak|not_evidenced, "comment": str}
     ratings: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     notes: str = Field(default="")
+    # Kinds of personal data the free text still seems to hold (names, NHS numbers...): flagged, holds up the letter.
+    personal_data: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     activity_id: str | None = Field(default=None, foreign_key="activities.id", ondelete="SET NULL")
     version: int = Field(default=1, sa_column=_FILE_REVIEW_VERSION)
     reviewed_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")

@@ -3,8 +3,9 @@
 from datetime import date
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 
+from app.safeguarding import personal_data
 from app.errors import ValidationFailed
 from app.evidence.routes import inline_capture
 from app.sync.entities import ENTITIES
@@ -124,6 +125,7 @@ def create_activity(request: Request, db: DbSession, user: CurrentUser, actor: A
                     inspection: CurrentInspection, data: PostedData):
     form = build_form(service.ActivityForm, data)
     try:
+        _guard_activity(form, data)
         activity = service.create_activity(session=db, actor=actor, inspection=inspection, form=form,
                                            activity_id=data.get("id") or None)
     except ValidationFailed as e:
@@ -168,6 +170,7 @@ def edit_activity(request: Request, db: DbSession, user: CurrentUser, actor: Act
     activity = service.get_activity(session=db, inspection=inspection, activity_id=activity_id)
     form = build_form(service.ActivityForm, data)
     try:
+        _guard_activity(form, data)
         service.update_activity(session=db, actor=actor, inspection=inspection, activity=activity, form=form)
     except ValidationFailed as e:
         db.refresh(activity)
@@ -182,12 +185,18 @@ def save_notes(request: Request, db: DbSession, user: CurrentUser, actor: ActorD
     """Autosave (htmx, a pause after typing) and the plain form's 'Save notes' button."""
     activity = service.get_activity(session=db, inspection=inspection, activity_id=activity_id)
     try:
-        service.save_activity_notes(session=db, actor=actor, activity=activity, notes=str(data.get("notes", "")))
+        notes = str(data.get("notes", ""))
+        pseudonymised = data.get("personal_data") == "pseudonymise"
+        if pseudonymised:
+            notes = personal_data.pseudonymise(notes)
+        service.save_activity_notes(session=db, actor=actor, activity=activity, notes=notes)
     except ValidationFailed as e:
         if is_htmx(request):
             return render(request, "fieldwork/_notes_status.html", {"errors": e.errors, "activity": activity},
                           status_code=422)
         return _activity_page(request, db, user, inspection, activity, errors=e.errors)
+    if is_htmx(request) and pseudonymised:  # the text on the page changed too: show it again
+        return Response(status_code=200, headers={"HX-Redirect": f"/inspections/{inspection.id}/activities/{activity.id}#notes"})
     if is_htmx(request):
         return render(request, "fieldwork/_notes_status.html", {"activity": activity, "saved": True})
     return _see_other(f"/inspections/{inspection.id}/activities/{activity.id}#notes")
@@ -207,6 +216,18 @@ def _file_form_from(data: dict) -> tuple[service.FileReviewForm, dict]:
     comments = {k.removeprefix("comment-"): v for k, v in data.items() if k.startswith("comment-") and isinstance(v, str)}
     form = build_form(service.FileReviewForm, data, ratings=ratings, comments=comments, **dates)
     return form, boxes
+
+
+def _guard_file(form: service.FileReviewForm, data: dict) -> None:
+    """The case file's notes and comments through the personal-data guard before saving (see evidence)."""
+    texts = personal_data.guard({"notes": form.notes, **{f"comment-{k}": v for k, v in form.comments.items()}},
+                                str(data.get("personal_data", "")))
+    form.notes = texts.pop("notes")
+    form.comments = {k.removeprefix("comment-"): v for k, v in texts.items()}
+
+
+def _guard_activity(form: service.ActivityForm, data: dict) -> None:
+    form.notes = personal_data.guard({"notes": form.notes}, str(data.get("personal_data", "")))["notes"]
 
 
 def _file_form_context(db, user, inspection, form, boxes, review=None, errors=None):
@@ -265,6 +286,7 @@ def create_file(request: Request, db: DbSession, user: CurrentUser, actor: Actor
                 data: PostedData):
     form, boxes = _file_form_from(data)
     try:
+        _guard_file(form, data)
         review = service.create_file_review(session=db, actor=actor, inspection=inspection, form=form,
                                             review_id=data.get("id") or None)
     except ValidationFailed as e:
@@ -306,6 +328,7 @@ def edit_file(request: Request, db: DbSession, user: CurrentUser, actor: ActorDe
     review = service.get_file_review(session=db, inspection=inspection, review_id=review_id)
     form, boxes = _file_form_from(data)
     try:
+        _guard_file(form, data)
         service.update_file_review(session=db, actor=actor, inspection=inspection, review=review, form=form)
     except ValidationFailed as e:
         db.refresh(review)

@@ -12,6 +12,7 @@ from app.errors import NotFound, ValidationFailed
 from app.fieldwork import rules
 from app.fieldwork.models import (Activity, ActivityKind, AgeBand, Contribution, FileReview, IdentifierKind, MeetingWith,
                                   PrimaryNeed, Rating, SenStatus, Setting, SettingType)
+from app.safeguarding import personal_data
 from app.forms_common import choice_problem, new_id, parse_iso_date, text_problem
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
@@ -175,6 +176,7 @@ def _apply_activity(session, inspection, activity: Activity, form: ActivityForm,
     activity.inspector_ids = clean["inspector_ids"]
     activity.attendees = clean["attendees"]
     activity.notes = form.notes.strip()
+    activity.personal_data = personal_data.kinds(activity.notes)
 
 
 def create_activity(*, session: Session, actor: Actor, inspection: Inspection, form: ActivityForm,
@@ -211,6 +213,7 @@ def save_activity_notes(*, session: Session, actor: Actor, activity: Activity, n
         raise ValidationFailed({"notes": problem})
     if notes.strip() != activity.notes:
         activity.notes = notes.strip()
+        activity.personal_data = personal_data.kinds(activity.notes)
         _bump(activity)
         session.add(activity)
         record(session=session, actor=actor, action="activity.notes_saved", object_type="activity",
@@ -354,6 +357,7 @@ def _apply_file_review(review: FileReview, form: FileReviewForm, clean: dict) ->
     review.ratings = clean["ratings"]
     review.notes = form.notes.strip()
     review.activity_id = clean["activity_id"]
+    review.personal_data = personal_data.kinds_in(review.notes, *(r.get("comment", "") for r in review.ratings.values()))
 
 
 def create_file_review(*, session: Session, actor: Actor, inspection: Inspection, form: FileReviewForm,
@@ -515,3 +519,10 @@ def delete_file_review(*, session: Session, actor: Actor, inspection: Inspection
     record(session=session, actor=actor, action="file_review.deleted", object_type="file_review", object_id=review.id,
            inspection_id=inspection.id, detail={"case_reference": review.case_reference, "version": review.version})
     session.delete(review)
+
+
+def flagged_for_personal_data(*, session: Session, inspection: Inspection) -> dict[str, int]:
+    """Activities whose notes, and case files whose notes or comments, still seem to hold personal data."""
+    activities = session.exec(select(Activity.personal_data).where(Activity.inspection_id == inspection.id)).all()
+    reviews = session.exec(select(FileReview.personal_data).where(FileReview.inspection_id == inspection.id)).all()
+    return {"activity notes": sum(1 for k in activities if k), "case files": sum(1 for k in reviews if k)}

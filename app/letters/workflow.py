@@ -10,12 +10,14 @@ from app.audit.service import Actor, record
 from app.errors import Forbidden, ValidationFailed
 from app.evidence.models import EvidenceItem, SourceType
 from app.forms_common import text_problem
+from app.fieldwork import service as fieldwork
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.letters import editing
 from app.letters.models import LetterComment, LetterWorkflow
 from app.models_base import utcnow
 from app.portal import claims, documents
+from app.survey import service as survey
 from app.sync import service as sync
 from app.users.models import User
 
@@ -65,10 +67,13 @@ def readiness(*, session: Session, inspection: Inspection) -> list[Check]:
         checks.append(Check("No claim of the self-evaluation left untested", not sent,
                             "the self-evaluation was received, but none of its claims is recorded" if sent
                             else "no self-evaluation or claims received", f"{base}/claims"))
-    flagged = sum(1 for kinds_found in session.exec(select(EvidenceItem.personal_data).where(
-        EvidenceItem.inspection_id == inspection.id)).all() if kinds_found)
-    checks.append(Check("No evidence flagged as personal data", flagged == 0,
-                        f"{flagged} item{'s' if flagged != 1 else ''} to reword" if flagged else "none",
+    flagged = {"evidence items": sum(1 for kinds_found in session.exec(select(EvidenceItem.personal_data).where(
+        EvidenceItem.inspection_id == inspection.id)).all() if kinds_found),
+        **fieldwork.flagged_for_personal_data(session=session, inspection=inspection),
+        "survey comments": survey.flagged_comments(session=session, inspection=inspection)}
+    to_reword = [f"{n} {what}" for what, n in flagged.items() if n]
+    checks.append(Check("Nothing flagged as personal data (evidence, notes, case files, survey comments)",
+                        not to_reword, f"to reword: {', '.join(to_reword)}" if to_reword else "none",
                         f"{base}/board"))
     return checks
 

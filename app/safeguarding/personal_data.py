@@ -115,3 +115,31 @@ def pseudonymise(text: str) -> str:
         last = finding.end
     out.append(text[last:])
     return "".join(out)
+
+
+GUARD_MESSAGE = "This may identify a child or family"
+
+
+def guard(texts: dict[str, str], choice: str | None) -> dict[str, str]:
+    """Before saving free text: the texts to save, with pseudonyms if the person chose that; if something looks
+    like personal data and they have not chosen, ValidationFailed saying what, per field. "keep" saves as typed
+    (the record is then flagged and holds up the letter until reworded)."""
+    from app.errors import ValidationFailed
+
+    if choice == "pseudonymise":
+        return {name: pseudonymise(text) for name, text in texts.items()}
+    if choice == "keep":
+        return texts
+    errors = {}
+    for name, text in texts.items():
+        if found := find(text):
+            listed = "; ".join(f"{f.label} \u201c{f.text}\u201d" for f in found)
+            errors[name] = f"{GUARD_MESSAGE}: {listed}. Replace them with pseudonyms, or keep the text if it identifies nobody"
+    if errors:
+        raise ValidationFailed(errors)
+    return texts
+
+
+def kinds_in(*texts: str) -> list[str]:
+    """The kinds of personal data found across several texts (a case file's notes and comments)."""
+    return sorted({kind for text in texts if text for kind in kinds(text)})

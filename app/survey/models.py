@@ -33,6 +33,7 @@ class SurveyResponse(SQLModel, table=True):
     answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # question code -> option code
     support: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     comment: str = Field(default="")
+    personal_data: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     submitted_on: date
     submitted_hour: int  # 0-23, for the responses-over-time chart
     # The form's one-time id: the same form sent twice (a double tap, a retry) is stored once.

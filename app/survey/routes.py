@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.errors import NotFound, ValidationFailed
 from app.evidence.models import Judgement
 from app.inspections.deps import CurrentInspection, page_context
+from app.safeguarding import personal_data
 from app.survey import service
 from app.survey.content import AUDIENCES, questionnaires
 from app.web.deps import ActorDep, CurrentUser, DbSession, client_ip, RecentlySignedIn
@@ -56,6 +57,7 @@ def questionnaire_submit(request: Request, token: str, db: DbSession, data: Post
         return thanks  # the same browser again within a minute: a double submission, not a second voice
     form = _answer_form(data)
     try:
+        _guard_comment(form, data)
         outcome = service.submit(session=db, inspection=inspection, link=link, form=form,
                                  address=client_ip(request), today=service.today_on_site())
     except ValidationFailed as failure:
@@ -66,6 +68,19 @@ def questionnaire_submit(request: Request, token: str, db: DbSession, data: Post
     thanks.set_cookie(SENT_COOKIE, token, max_age=60, httponly=True, samesite="lax", path="/s/",
                       secure=request.url.scheme == "https")
     return thanks
+
+
+SURVEY_GUARD = ("Your comment may include a name or contact details ({found}). Inspectors do not need them, and "
+                "your answers are anonymous. Take them out, or choose one of the buttons below")
+
+
+def _guard_comment(form: service.AnswerForm, data: dict) -> None:
+    """A parent's comment naming their child is pointed out before it is sent (the answers are anonymous)."""
+    try:
+        form.comment = personal_data.guard({"comment": form.comment}, str(data.get("personal_data", "")))["comment"]
+    except ValidationFailed:
+        found = ", ".join(personal_data.LABELS[k].lower() for k in personal_data.kinds(form.comment))
+        raise ValidationFailed({"comment": SURVEY_GUARD.format(found=found)})
 
 
 @router.get("/s/{token}/thanks")
@@ -150,3 +165,9 @@ def add_evidence(request: Request, db: DbSession, user: CurrentUser, actor: Acto
         return render(request, "survey/results.html", _results_context(
             request, db, user, inspection, service.Filters(), errors=failure.errors), status_code=422)
     return RedirectResponse(f"/inspections/{inspection.id}/survey?added={item.id}#added", status_code=303)
+
+
+@router.post("/inspections/{inspection_id}/survey/comments/{response_id}/pseudonymise")
+def pseudonymise_comment(db: DbSession, actor: ActorDep, inspection: CurrentInspection, response_id: int):
+    service.remove_personal_data(session=db, actor=actor, inspection=inspection, response_id=response_id)
+    return RedirectResponse(f"/inspections/{inspection.id}/survey", status_code=303)

@@ -21,6 +21,7 @@ from app.errors import NotFound, ValidationFailed
 from app.evidence import service as evidence
 from app.evidence.models import EvidenceItem, SourceType
 from app.forms_common import text_problem
+from app.safeguarding import personal_data
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.survey.content import AUDIENCES, Questionnaire, questionnaires
@@ -141,7 +142,7 @@ def submit(*, session: Session, inspection: Inspection, link: SurveyLink, form: 
     response = SurveyResponse(
         inspection_id=inspection.id, audience=link.audience, respondent_type=form.respondent_type,
         answers={question.code: form.answers[question.code] for question in q.questions},
-        support=sorted(set(form.support)), comment=form.comment.strip(), submitted_on=today, submitted_hour=hour,
+        support=sorted(set(form.support)), comment=form.comment.strip(), personal_data=personal_data.kinds(form.comment), submitted_on=today, submitted_hour=hour,
         submission_id=form.submission_id)
     savepoint = session.begin_nested()
     try:
@@ -307,3 +308,22 @@ def add_as_evidence(*, session: Session, actor: Actor, inspection: Inspection,
     record(session=session, actor=actor, action="survey.evidence_added", object_type="evidence_item",
            object_id=item.id, inspection_id=inspection.id, detail={"kind": form.kind})
     return item
+
+
+def flagged_comments(*, session: Session, inspection: Inspection) -> int:
+    """Survey comments that still seem to name a child or hold contact details."""
+    return sum(1 for kinds_found in session.exec(select(SurveyResponse.personal_data).where(
+        SurveyResponse.inspection_id == inspection.id)).all() if kinds_found)
+
+
+def remove_personal_data(*, session: Session, actor: Actor, inspection: Inspection, response_id: int) -> SurveyResponse:
+    """The team replaces what looks like personal data in a comment with pseudonyms (kept anonymous)."""
+    response = session.get(SurveyResponse, response_id)
+    if response is None or response.inspection_id != inspection.id:
+        raise NotFound()
+    response.comment = personal_data.pseudonymise(response.comment)
+    response.personal_data = personal_data.kinds(response.comment)
+    session.add(response)
+    record(session=session, actor=actor, action="survey.comment_pseudonymised", object_type="survey_response",
+           object_id=response.id, inspection_id=inspection.id)
+    return response

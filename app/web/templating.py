@@ -30,6 +30,7 @@ _env.globals["static_url"] = static_url
 
 
 _env.filters.update(FILTERS)
+_env.tests["startswith_guard"] = lambda message: isinstance(message, str) and message.startswith("This may identify")
 
 templates = Jinja2Blocks(env=_env)
 

@@ -13,6 +13,7 @@ from app.main import create_app
 from app.audit.service import Actor
 from app.portal import claims, invitations
 from app.safeguarding import service as concerns
+from app.survey.models import SurveyResponse
 from app.survey import service as survey
 from tests.conftest import csrf_from
 from tests.integration.conftest import sign_in
@@ -94,6 +95,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/inspections/{inspection_id}/survey/qr/{audience}.svg"): (303, 200, 200, 200, 404, 404),
     ("GET", "/inspections/{inspection_id}/survey/responses.csv"): (303, 200, 200, 200, 404, 404),
     ("POST", "/inspections/{inspection_id}/survey/evidence"): (303, 422, 422, 422, 404, 404),
+    ("POST", "/inspections/{inspection_id}/survey/comments/{response_id}/pseudonymise"): (303, 303, 303, 303, 404, 404),
     ("GET", "/inspections/{inspection_id}/letter"):   (303, 200, 200, 200, 404, 404),
     ("POST", "/inspections/{inspection_id}/letter/decision"): (303, 422, 422, 403, 404, 404),
     ("POST", "/inspections/{inspection_id}/letter/start"): (303, 303, 303, 303, 404, 404),
@@ -192,6 +194,11 @@ def test_each_role_gets_the_expected_status_on_every_route(role, client, db, mak
     concern = concerns.record_concern(session=db, actor=Actor(member_user.id, member_user.email),
                                       inspection=inspection, form=concerns.ConcernForm(
                                           category="low_level", what_happened="A fictional concern."))
+    response = SurveyResponse(inspection_id=inspection.id, audience="parent_carer", respondent_type="parent",
+                              answers={}, support=[], comment="Fictional comment.", submitted_on=inspection.start_date,
+                              submitted_hour=10, submission_id="00000000-0000-4000-8000-000000000001")
+    db.add(response)
+    db.flush()
     pending, invitation_token = invitations.invite(session=db, actor=officer_actor, inspection=inspection,
                                                    email="deputy@area.example.org")
     make_inspection(people["outsider"], local_area="Elsewhere (fictional)")  # the outsider leads another inspection
@@ -204,7 +211,7 @@ def test_each_role_gets_the_expected_status_on_every_route(role, client, db, mak
            "token": links["parent_carer"].token, "audience": "parent_carer", "key": "opening", "number": 1,
            "action": "to_quality_assurance", "document_id": document.document_id, "claim_id": claim.id,
            "invitation_id": pending.id, "invitation_token": invitation_token,
-           "concern_id": concern.id}
+           "concern_id": concern.id, "response_id": response.id}
 
     if role != "anonymous":
         sign_in(client, db, people[role])
