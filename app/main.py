@@ -102,35 +102,16 @@ def create_app() -> FastAPI:
         state = readiness(engine)
         return JSONResponse(state, status_code=200 if state["status"] == "ok" else 503)
 
-    @app.exception_handler(NotAuthenticated)
-    async def not_authenticated(request: Request, exc: NotAuthenticated):
-        if _is_api(request):
-            return JSONResponse({"detail": "Not signed in"}, status_code=401)
-        return RedirectResponse(f"/login?next={quote(_here(request))}", status_code=303)
-
-    @app.exception_handler(PasswordChangeRequired)
-    async def password_change_required(request: Request, exc: PasswordChangeRequired):
-        if _is_api(request):
-            return JSONResponse({"detail": "You must change your temporary password first"}, status_code=403)
-        return RedirectResponse("/account/password", status_code=303)
-
-    @app.exception_handler(SecondFactorRequired)
-    async def second_factor_required(request: Request, exc: SecondFactorRequired):
-        if _is_api(request):
-            return JSONResponse({"detail": "Enter the code from your authenticator app first"}, status_code=401)
-        return RedirectResponse(f"/login/two-factor?next={quote(_here(request))}", status_code=303)
-
-    @app.exception_handler(TwoFactorSetupRequired)
-    async def two_factor_setup_required(request: Request, exc: TwoFactorSetupRequired):
-        if _is_api(request):
-            return JSONResponse({"detail": "Set up two-factor sign-in first"}, status_code=403)
-        return RedirectResponse("/account/two-factor", status_code=303)
-
-    @app.exception_handler(RecentSignInRequired)
-    async def recent_sign_in_required(request: Request, exc: RecentSignInRequired):
-        if _is_api(request):
-            return JSONResponse({"detail": "Confirm your password first"}, status_code=403)
-        return RedirectResponse(f"/account/confirm?next={quote(_here(request))}", status_code=303)
+    # Sign-in states a request may meet: the JSON API answers with a status; a page goes where it can be put right
+    # ("{here}" is the address asked for, to come back to).
+    for exc_type, status, detail, target in (
+        (NotAuthenticated, 401, "Not signed in", "/login?next={here}"),
+        (PasswordChangeRequired, 403, "You must change your temporary password first", "/account/password"),
+        (SecondFactorRequired, 401, "Enter the code from your authenticator app first", "/login/two-factor?next={here}"),
+        (TwoFactorSetupRequired, 403, "Set up two-factor sign-in first", "/account/two-factor"),
+        (RecentSignInRequired, 403, "Confirm your password first", "/account/confirm?next={here}"),
+    ):
+        app.add_exception_handler(exc_type, _api_or_redirect(status, detail, target))
 
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, exc: CsrfFailed):
@@ -183,6 +164,15 @@ def create_app() -> FastAPI:
                       status_code=500)
 
     return app
+
+
+def _api_or_redirect(status: int, detail: str, target: str):
+    async def handler(request: Request, exc: Exception):
+        if _is_api(request):
+            return JSONResponse({"detail": detail}, status_code=status)
+        return RedirectResponse(target.format(here=quote(_here(request))), status_code=303)
+
+    return handler
 
 
 def _here(request: Request) -> str:
