@@ -29,8 +29,8 @@ def checked_type(upload: Upload, allowed: tuple[str, ...], sentence: str) -> str
         raise ValidationFailed({"file": "The selected file is empty"})
     file_type, looks_like = identify(upload.path, upload.head)
     if file_type not in allowed:
-        seen = f" (this one is {looks_like})" if looks_like else (
-            f" (this one is {FILE_TYPES[file_type][0] if file_type in FILE_TYPES else file_type})" if file_type else "")
+        what = looks_like or (FILE_TYPES[file_type][0] if file_type else "")  # a type, but not one taken here
+        seen = f" (this one is {what})" if what else ""
         raise ValidationFailed({"file": f"The selected file must be {sentence}{seen}"})
     return file_type
 

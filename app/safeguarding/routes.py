@@ -54,7 +54,7 @@ def record(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, 
     return RedirectResponse(f"/inspections/{inspection.id}/concerns/{concern.id}?recorded=1", status_code=303)
 
 
-def _concern_page(request, db, user, actor, inspection, concern, *, errors=None, form=None, status_code=200):
+def _concern_page(request, db, user, inspection, concern, *, errors=None, form=None, status_code=200):
     return render(request, "safeguarding/concern.html", page_context(
         db, user, inspection, "concerns", concern=concern, category=service.categories()[concern.category],
         setting=fieldwork.get_setting(session=db, inspection=inspection, setting_id=concern.setting_id)
@@ -69,7 +69,7 @@ def _concern_page(request, db, user, actor, inspection, concern, *, errors=None,
 def concern_page(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
                  concern_id: str):
     concern = service.get_concern(session=db, actor=actor, user=user, inspection=inspection, concern_id=concern_id)
-    return _concern_page(request, db, user, actor, inspection, concern)
+    return _concern_page(request, db, user, inspection, concern)
 
 
 @router.post("/{concern_id}/referral")
@@ -81,7 +81,7 @@ def record_referral(request: Request, db: DbSession, user: CurrentUser, actor: A
         service.record_referral(session=db, actor=actor, user=user, inspection=inspection, concern=concern, form=form)
     except ValidationFailed as failure:
         db.refresh(concern)
-        return _concern_page(request, db, user, actor, inspection, concern, errors=failure.errors, form=form,
+        return _concern_page(request, db, user, inspection, concern, errors=failure.errors, form=form,
                              status_code=422)
     return RedirectResponse(f"/inspections/{inspection.id}/concerns/{concern.id}", status_code=303)
 
@@ -95,5 +95,5 @@ def mark_actioned(request: Request, db: DbSession, user: CurrentUser, actor: Act
                               note=str(data.get("action_note", "")))
     except ValidationFailed as failure:
         db.refresh(concern)
-        return _concern_page(request, db, user, actor, inspection, concern, errors=failure.errors, status_code=422)
+        return _concern_page(request, db, user, inspection, concern, errors=failure.errors, status_code=422)
     return RedirectResponse(f"/inspections/{inspection.id}/concerns", status_code=303)
