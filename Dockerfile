@@ -19,7 +19,7 @@ COPY scripts/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
 # WeasyPrint (PDF letters) needs Pango; Liberation Sans stands in for Arial.
 RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation \
     && rm -rf /var/lib/apt/lists/*
-RUN pip install . \
+RUN pip install --upgrade pip setuptools && pip install . \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin sendfw \
     && mkdir -p /data/uploads && chown -R sendfw /data
 

@@ -7,5 +7,5 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
   exit 1
 fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip setuptools >/dev/null  # the venv's own setuptools is old and has known vulnerabilities
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${1:-}"

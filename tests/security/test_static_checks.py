@@ -2,6 +2,7 @@
 bandit's two skipped checks and every `# nosec` are explained where they are (pyproject.toml, the code)."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,18 +22,51 @@ def test_bandit_finds_nothing_unexplained():
     assert report["metrics"]["_totals"]["loc"] > 5000  # it really read the app
 
 
-def test_pip_audit_finds_no_known_vulnerability():
-    done = subprocess.run([str(BIN / "pip-audit"), "--skip-editable", "--progress-spinner", "off", "--format", "json"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+def _audit_report() -> dict:
+    done = subprocess.run([sys.executable, "scripts/audit_dependencies.py", "--json"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
     try:
-        report = json.loads(done.stdout)
+        return json.loads(done.stdout)
     except json.JSONDecodeError:
-        pytest.skip(f"pip-audit could not run: {done.stderr.strip()[-300:]}")
+        why = f"the dependency audit could not run (is the package registry reachable?): {done.stderr.strip()[-500:]}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(why)
+        pytest.skip(why)
+
+
+def test_pip_audit_finds_no_known_vulnerability():
+    report = _audit_report()
     audited = [d for d in report["dependencies"] if "skip_reason" not in d]
-    if not audited:
-        # Seen on this project's machines: the package registry answers /pypi/<name>/json but not the
-        # per-version /pypi/<name>/<version>/json that pip-audit asks, and osv.dev is not reachable.
-        pytest.skip("pip-audit could audit no dependency: the vulnerability service is not reachable from here "
-                    f"({report['dependencies'][0].get('skip_reason', '')})")
     vulnerable = [f"{d['name']} {d['version']}: {[v['id'] for v in d['vulns']]}" for d in audited if d["vulns"]]
     assert vulnerable == []
+    # Where only the newest-release feed answers, a dependency behind its newest release is not audited; such
+    # gaps must stay few, and the runtime's own dependencies (the app, not the test tools) must all be audited.
+    skipped = {d["name"]: d["skip_reason"] for d in report["dependencies"] if "skip_reason" in d}
+    assert len(audited) >= 0.9 * len(report["dependencies"]), skipped
+    runtime = {"fastapi", "starlette", "sqlalchemy", "jinja2", "argon2-cffi", "weasyprint", "python-docx",
+               "openpyxl", "streaming-form-data", "pyotp", "psycopg", "uvicorn"}
+    assert runtime <= {d["name"].lower() for d in audited}, skipped
+
+
+def test_the_fallback_feed_finds_a_known_vulnerability_and_never_calls_an_older_release_clean():
+    """The feed the audit falls back to, asked about a release with published advisories, and about an old one."""
+    from packaging.version import Version
+    from pip_audit._service.interface import ResolvedDependency
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from audit_dependencies import NewestReleaseFeed
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    feed = NewestReleaseFeed(timeout=30)
+    try:
+        # pycrypto's last release (2.6.1, 2013) carries PYSEC-2017-94 and others, never fixed.
+        _, vulns = feed.query(ResolvedDependency(name="pycrypto", version=Version("2.6.1")))
+    except Exception as error:  # noqa: BLE001 - the registry itself is out of reach: not this code's failure
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"the package registry is not reachable: {error}")
+    assert "PYSEC-2017-94" in {v.id for v in vulns}
+    older, vulns = feed.query(ResolvedDependency(name="jinja2", version=Version("2.10")))
+    assert older.is_skipped() and vulns == []
+    assert "not the newest release" in older.skip_reason

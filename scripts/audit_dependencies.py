@@ -1,0 +1,103 @@
+"""Known vulnerabilities in what is installed: pip-audit, with a fallback feed for machines like this project's.
+
+    .venv/bin/python scripts/audit_dependencies.py [--json]
+
+First pip-audit as it is (PyPI's per-release feed). Where no dependency could be audited that way (this
+project's machines reach the registry's /pypi/<name>/json but not the per-release /pypi/<name>/<version>/json
+that pip-audit asks, nor osv.dev), it runs pip-audit's own auditor again with the project-level answer. That
+answer lists the vulnerabilities of the newest release only, so a dependency is audited there only when the
+installed version is the newest; any other is reported as not audited, with the reason, never as clean.
+Exit status: 1 if a vulnerability is found, 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+
+from packaging.version import Version
+from pip_audit._audit import Auditor
+from pip_audit._dependency_source import PipSource
+from pip_audit._service import PyPIService
+from pip_audit._service.interface import SkippedDependency
+
+PER_RELEASE = re.compile(r"^(https://pypi\.org/pypi/[^/]+)/[^/]+/json$")
+
+
+class _ProjectAddress:
+    """The session pip-audit's PyPI feed is given: its per-release address is asked at the project address."""
+
+    def __init__(self, session):
+        self._session = session
+
+    def get(self, url, **kwargs):
+        return self._session.get(PER_RELEASE.sub(r"\1/json", url), **kwargs)
+
+
+class NewestReleaseFeed(PyPIService):
+    """pip-audit's PyPI feed, for the dependencies installed at their newest release only."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._plain_session = self.session
+        self.session = _ProjectAddress(self._plain_session)
+
+    def query(self, spec):
+        if spec.is_skipped():
+            return spec, []
+        response = self._plain_session.get(f"https://pypi.org/pypi/{spec.canonical_name}/json", timeout=self.timeout)
+        if response.status_code == 404:
+            return SkippedDependency(name=spec.name, skip_reason="not on PyPI"), []
+        response.raise_for_status()
+        newest = Version(response.json()["info"]["version"])
+        if newest != spec.version:
+            return SkippedDependency(
+                name=spec.name,
+                skip_reason=f"{spec.version} is not the newest release ({newest}); the per-release feed that "
+                "could audit it is not reachable from here"), []
+        return super().query(spec)
+
+
+def audit(service) -> dict:
+    """pip-audit's report shape: each dependency with its vulnerabilities, or with why it was not audited."""
+    dependencies = []
+    for dependency, vulns in Auditor(service).audit(PipSource(skip_editable=True)):
+        if dependency.is_skipped():
+            dependencies.append({"name": dependency.name, "skip_reason": dependency.skip_reason})
+        else:
+            dependencies.append({"name": dependency.name, "version": str(dependency.version),
+                                 "vulns": [{"id": v.id, "aliases": sorted(v.aliases),
+                                            "fix_versions": [str(f) for f in v.fix_versions]} for v in vulns]})
+    return {"dependencies": dependencies}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    args = parser.parse_args()
+
+    report, feed = audit(PyPIService(timeout=30)), "PyPI, per release"
+    if not any("skip_reason" not in d for d in report["dependencies"]):
+        report, feed = audit(NewestReleaseFeed(timeout=30)), "PyPI, newest release only"
+    report["feed"] = feed
+
+    vulnerable = [d for d in report["dependencies"] if d.get("vulns")]
+    if args.json:
+        print(json.dumps(report, indent=1))
+    else:
+        audited = [d for d in report["dependencies"] if "skip_reason" not in d]
+        print(f"Feed: {feed}. {len(audited)} of {len(report['dependencies'])} dependencies audited.")
+        for d in report["dependencies"]:
+            if "skip_reason" in d:
+                print(f"  not audited: {d['name']}: {d['skip_reason']}")
+        for d in vulnerable:
+            print(f"  VULNERABLE: {d['name']} {d['version']}: "
+                  + ", ".join(f"{v['id']} (fixed in {', '.join(v['fix_versions']) or 'no release yet'})"
+                              for v in d["vulns"]))
+    return 1 if vulnerable else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
