@@ -15,3 +15,13 @@ class NotFound(Exception):
 
 class Forbidden(Exception):
     """The user may see the object but not do this to it."""
+
+
+class Purged(Exception):
+    """The inspection's working material was purged under the retention rules: nothing more can be added."""
+
+    def __init__(self, purged_at):
+        self.purged_at = purged_at
+        super().__init__(f"This inspection's working material was deleted on {purged_at:%-d %B %Y} under the "
+                         "retention rules, so nothing can be added or changed. The published letter and the "
+                         "counts are kept.")

@@ -18,7 +18,7 @@ from app import models as _all_tables  # noqa: F401  (every table, and the sync 
 from app.audit.routes import router as audit_router
 from app.config import get_settings
 from app.db import get_engine
-from app.errors import Forbidden, NotFound
+from app.errors import Forbidden, NotFound, Purged
 from app.logs import RequestLogMiddleware
 from app.migrate import readiness
 from app.evidence.routes import router as evidence_router
@@ -128,6 +128,12 @@ def create_app() -> FastAPI:
         if _is_api(request):
             return JSONResponse({"detail": "You cannot do this"}, status_code=403)
         return render(request, "errors/forbidden.html", status_code=403)
+
+    @app.exception_handler(Purged)
+    async def purged(request: Request, exc: Purged):
+        if _is_api(request):
+            return JSONResponse({"detail": str(exc)}, status_code=409)
+        return render(request, "errors/generic.html", {"status": 409, "detail": str(exc)}, status_code=409)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

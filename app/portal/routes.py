@@ -8,10 +8,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.errors import NotFound, ValidationFailed
 from app.inspections import service as inspections
+from app.inspections.deps import READING
 from app.inspections.models import Inspection
 from app.portal import area_data, claims, content, documents, invitations
 from app.portal.uploads import MAX_UPLOAD_BYTES
 from app.portal.web import StorageDep, done, file_response, receive, run
+from app.retention import service as retention
 from app.users import service as users
 from app.users.models import Role, User
 from app.web import csrf
@@ -24,9 +26,11 @@ router = APIRouter()
 UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + 1024 * 1024
 
 
-def officer_inspection(inspection_id: int, db: DbSession, user: CurrentUser) -> Inspection:
+def officer_inspection(request: Request, inspection_id: int, db: DbSession, user: CurrentUser) -> Inspection:
     if user.role != Role.la_officer or invitations.bound_inspection_id(session=db, user=user) != inspection_id:
         raise NotFound()
+    if request.method not in READING:
+        retention.refuse_changes_if_purged(session=db, inspection_id=inspection_id)
     return inspections.get_inspection(session=db, inspection_id=inspection_id)
 
 

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEvent
 from app.audit.service import Actor, record
+from app.errors import Purged
 from app.evidence.models import EvidenceItem
 from app.fieldwork.models import Activity, FileReview
 from app.inspections.models import Inspection
@@ -47,6 +48,22 @@ class PurgePlan:
         items = ", ".join(f"{n:,} {WHAT[k]}" for k, n in self.removes.items() if n) or "nothing left to purge"
         return f"{self.inspection.local_area} (inspection {self.inspection.id}, published " \
                f"{self.published_at:%-d %B %Y}): {items}"
+
+
+def purged_at(*, session: Session, inspection_id: int) -> datetime | None:
+    return session.exec(select(RetentionPurge.purged_at).where(RetentionPurge.inspection_id == inspection_id)).first()
+
+
+def refuse_changes_if_purged(*, session: Session, inspection_id: int) -> None:
+    """After the purge the inspection keeps its letter and counts only: a capture, upload or edit arriving later
+    (a tablet that was offline for months, an old tab) would be working material no purge ever removes."""
+    if (when := purged_at(session=session, inspection_id=inspection_id)) is not None:
+        raise Purged(when)
+
+
+def purged_among(*, session: Session, inspection_ids) -> dict[int, datetime]:
+    return dict(session.exec(select(RetentionPurge.inspection_id, RetentionPurge.purged_at)
+                             .where(col(RetentionPurge.inspection_id).in_(list(inspection_ids)))).all())
 
 
 def _count(session: Session, model, *where) -> int:

@@ -12,12 +12,13 @@ from sqlmodel import Session, col, func, select
 
 from app.db import bulk_insert
 from app.audit.service import Actor, record
-from app.errors import NotFound, ValidationFailed
+from app.errors import NotFound, Purged, ValidationFailed
 from app.evidence import service as evidence
 from app.evidence.models import EvidenceItem
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.models_base import utcnow
+from app.retention import service as retention
 from app.sync.entities import ENTITIES, Entity
 from app.sync.models import SyncChange, SyncConflict, SyncOperation
 from app.users.models import User
@@ -87,6 +88,7 @@ def apply_batch(*, session: Session, user: User, device_id: str, ops: list, ip_a
     already = {row.op_id: row for row in session.exec(
         select(SyncOperation).where(col(SyncOperation.op_id).in_(op_ids)))} if op_ids else {}
     mine = inspections.inspection_ids_of(session=session, user_id=user.id)
+    closed = retention.purged_among(session=session, inspection_ids=mine)
     _lock_in_order(session, [op for op, _ in parsed if op and op.action != "create" and op.inspection_id in mine])
     results: list[Outcome | None] = [None] * len(ops)
     run: list[tuple[int, Op]] = []
@@ -108,6 +110,9 @@ def apply_batch(*, session: Session, user: User, device_id: str, ops: list, ip_a
             results[index] = _duplicate(already[str(op.op_id)])
         elif op.inspection_id not in mine:
             results[index] = Outcome(str(op.op_id), "rejected", str(op.id), errors=[NOT_YOURS])
+        elif op.inspection_id in closed:
+            results[index] = Outcome(str(op.op_id), "rejected", str(op.id),
+                                     errors=[f"inspection_id: {Purged(closed[op.inspection_id])}"])
         elif op.entity == "evidence_item" and op.action == "create" and not {op.id, op.op_id} & in_run:
             run.append((index, op))
             in_run.update((op.id, op.op_id))
@@ -207,6 +212,8 @@ def apply_op(*, session: Session, user: User, actor: Actor, device_id: str, raw,
     if inspection is None:
         # The same words whether the inspection does not exist or is someone else's.
         return Outcome(op_id, "rejected", entity_id, errors=[NOT_YOURS])
+    if (purged_at := retention.purged_at(session=session, inspection_id=inspection.id)) is not None:
+        return Outcome(op_id, "rejected", entity_id, errors=[f"inspection_id: {Purged(purged_at)}"])
     entity = ENTITIES[op.entity]
     if entity.create_only and op.action != "create":
         return Outcome(op_id, "rejected", entity_id, errors=[

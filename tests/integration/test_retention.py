@@ -143,3 +143,59 @@ def test_the_purge_command_dry_run_changes_nothing_and_the_real_run_is_audited(t
         actions = [row[0] for row in conn.execute(text("SELECT action FROM audit_events ORDER BY id"))]
     assert actions[-2:] == ["retention.purged", "retention.orphans_removed"]
     assert "0 inspections past it." in cli(env, "purge", "--today", "2026-03-01")
+
+
+def test_after_the_purge_nothing_more_can_be_added_on_the_web_by_sync_or_through_the_portal(
+        client, make_client, db, storage, make_user, make_inspection, make_fieldwork, make_officer):
+    import uuid
+
+    from tests.integration.conftest import csrf_of, sign_in, soup
+
+    lead = make_user()
+    inspection = make_inspection(lead)
+    make_fieldwork(inspection, lead)
+    officer = make_officer(inspection)
+    published(db, inspection, days_ago=200)
+    retention.purge(session=db, actor=Actor.system("test"), storage=storage,
+                    plan=retention.plans(session=db, now=utcnow(), retention_days=180)[0])
+    db.flush()
+    base = f"/inspections/{inspection.id}"
+
+    sign_in(client, db, lead)
+    board = soup(client.get(f"{base}/board"))
+    assert "was deleted on" in board.select_one(".app-purged").get_text()
+    assert board.select_one(".app-capture-button") is None  # nothing to offer that would be refused
+    page = f"{base}/evidence/new"
+    refused = client.post(page, data={"csrf_token": csrf_of(client, page), "text": "A late fictional note.",
+                                      "proposal": "1", "aspect": "timeliness", "judgement": "strength",
+                                      "strands": ["education"], "source_kind": "none"})
+    assert refused.status_code == 409
+    assert "deleted on" in soup(refused).select_one("main").get_text()
+    concern_page = f"{base}/concerns/new"
+    assert client.post(concern_page, data={"csrf_token": csrf_of(client, concern_page), "category": "other",
+                                           "what_happened": "Fictional."}).status_code == 409
+
+    # A tablet that was offline all along: its ops are rejected with the reason, so it keeps them on the device.
+    token = client.get("/api/v1/session").json()["csrf_token"]
+    op = {"op_id": str(uuid.uuid4()), "entity": "evidence_item", "action": "create", "id": str(uuid.uuid4()),
+          "inspection_id": inspection.id, "client_time": "2026-11-24T10:15:00Z",
+          "data": {"text": "Fictional synced evidence.", "proposal": 1, "aspect": "timeliness",
+                   "judgement": "strength", "strands": ["education"]}}
+    concern_op = {**op, "op_id": str(uuid.uuid4()), "id": str(uuid.uuid4()), "entity": "safeguarding_concern",
+                  "data": {"category": "other", "what_happened": "Fictional."}}
+    results = client.post("/api/v1/sync", json={"device_id": "t", "ops": [op, concern_op]},
+                          headers={"X-CSRF-Token": token}).json()["results"]
+    assert [r["status"] for r in results] == ["rejected", "rejected"]
+    assert all("deleted on" in r["errors"][0] for r in results)
+
+    officer_client = make_client()
+    sign_in(officer_client, db, officer)
+    portal = f"/portal/{inspection.id}"
+    upload = officer_client.post(f"{portal}/documents", data={"csrf_token": csrf_of(officer_client, portal),
+                                                              "requested": "self_evaluation"},
+                                 files={"file": ("self-evaluation.pdf", b"%PDF-1.7\n", "application/pdf")})
+    assert upload.status_code == 409
+
+    for model in (EvidenceItem, SafeguardingConcern, AreaDocumentVersion):
+        assert count(db, model) == 0
+    assert storage.keys() == []
