@@ -23,6 +23,8 @@ POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJL
 PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|0)\d(?:[\s-]?\d){8,9}(?!\d)")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.? [A-Z][a-z]+(?:[- ][A-Z][a-z]+)?")
+# Two capitalised words, found at every word (a lookahead), so that one pair does not hide the next.
+NAME_PAIR = re.compile(r"\b(?=([A-Z][a-z]+) ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b)")
 # A name word, and what follows a first name in a place's or a service's name rather than a person's.
 ORGANISATION_WORDS = {"School", "Academy", "College", "Primary", "Nursery", "Infant", "Junior", "High", "Trust",
                       "Hospital", "Centre", "Center", "House", "Road", "Street", "Lane", "Court", "Park", "Ward",
@@ -89,9 +91,9 @@ def find(text: str) -> list[Finding]:
     for m in TITLED.finditer(text):
         add("name", m.start(), m.end())
     names = _first_names()
-    for m in re.finditer(r"\b([A-Z][a-z]+)[ ]([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b", text):
+    for m in NAME_PAIR.finditer(text):  # every pair of capitalised words: "Met Oliver Brown" holds "Oliver Brown"
         if m.group(1) in names and m.group(2) not in ORGANISATION_WORDS and m.group(2) not in names | {"The"}:
-            add("name", m.start(), m.end())
+            add("name", m.start(1), m.end(2))
     return sorted(found, key=lambda f: f.start)
 
 

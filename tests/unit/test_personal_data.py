@@ -65,3 +65,8 @@ def test_pseudonyms_replace_what_was_found_and_keep_the_rest():
     assert guard.pseudonymise(text) == (
         "Person A (NHS [NHS number removed]) told Person B that Person A's plan is late; email [email address removed].")
     assert guard.find(guard.pseudonymise(text)) == []
+
+
+def test_a_name_right_after_another_capitalised_word_is_still_found():
+    assert [(f.kind, f.text) for f in guard.find("Met Oliver Brown at the gate.")] == [("name", "Oliver Brown")]
+    assert guard.pseudonymise("Met Oliver Brown, then Oliver Brown's mother.") == "Met Person A, then Person A's mother."
