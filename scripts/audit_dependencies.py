@@ -7,57 +7,69 @@ project's machines reach the registry's /pypi/<name>/json but not the per-releas
 that pip-audit asks, nor osv.dev), it runs pip-audit's own auditor again with the project-level answer. That
 answer lists the vulnerabilities of the newest release only, so a dependency is audited there only when the
 installed version is the newest; any other is reported as not audited, with the reason, never as clean.
-Exit status: 1 if a vulnerability is found, 0 otherwise.
+Exit status: 1 if a vulnerability is found, 2 if the registry could not be reached, 0 otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
-import re
 import sys
 
+import requests
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 from pip_audit._audit import Auditor
 from pip_audit._dependency_source import PipSource
 from pip_audit._service import PyPIService
-from pip_audit._service.interface import SkippedDependency
-
-PER_RELEASE = re.compile(r"^(https://pypi\.org/pypi/[^/]+)/[^/]+/json$")
+from pip_audit._service.interface import ServiceError, SkippedDependency
 
 
-class _ProjectAddress:
-    """The session pip-audit's PyPI feed is given: its per-release address is asked at the project address."""
+class _Answered:
+    """A session that gives pip-audit's PyPI feed the answer already fetched: the version checked and the
+    vulnerabilities read are then from one response, even if a release is published in between."""
 
-    def __init__(self, session):
-        self._session = session
+    def __init__(self, response):
+        self._response = response
 
     def get(self, url, **kwargs):
-        return self._session.get(PER_RELEASE.sub(r"\1/json", url), **kwargs)
+        return self._response
+
+
+def held_back_by(name: str, newest: Version) -> str | None:
+    """Which installed distribution's requirement keeps `name` below its newest release, if any."""
+    for dist in importlib.metadata.distributions():
+        for line in dist.requires or []:
+            requirement = Requirement(line)
+            if (canonicalize_name(requirement.name) == canonicalize_name(name)
+                    and (requirement.marker is None or requirement.marker.evaluate({"extra": ""}))
+                    and not requirement.specifier.contains(newest, prereleases=True)):
+                return f"{dist.metadata['Name']} ({requirement})"
+    return None
 
 
 class NewestReleaseFeed(PyPIService):
     """pip-audit's PyPI feed, for the dependencies installed at their newest release only."""
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._plain_session = self.session
-        self.session = _ProjectAddress(self._plain_session)
-
     def query(self, spec):
         if spec.is_skipped():
             return spec, []
-        response = self._plain_session.get(f"https://pypi.org/pypi/{spec.canonical_name}/json", timeout=self.timeout)
+        response = self.session.get(f"https://pypi.org/pypi/{spec.canonical_name}/json", timeout=self.timeout)
         if response.status_code == 404:
             return SkippedDependency(name=spec.name, skip_reason="not on PyPI"), []
         response.raise_for_status()
         newest = Version(response.json()["info"]["version"])
         if newest != spec.version:
+            holder = held_back_by(spec.name, newest)
+            why = f"held back by {holder}" if holder else "upgrade it to audit it"
             return SkippedDependency(
-                name=spec.name,
-                skip_reason=f"{spec.version} is not the newest release ({newest}); the per-release feed that "
-                "could audit it is not reachable from here"), []
-        return super().query(spec)
+                name=spec.name, skip_reason=f"{spec.version} is not the newest release ({newest}): {why}; the "
+                "per-release feed that could audit it is not reachable from here"), []
+        answered = PyPIService(timeout=self.timeout)
+        answered.session = _Answered(response)
+        return answered.query(spec)
 
 
 def audit(service) -> dict:
@@ -78,9 +90,13 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args()
 
-    report, feed = audit(PyPIService(timeout=30)), "PyPI, per release"
-    if not any("skip_reason" not in d for d in report["dependencies"]):
-        report, feed = audit(NewestReleaseFeed(timeout=30)), "PyPI, newest release only"
+    try:
+        report, feed = audit(PyPIService(timeout=30)), "PyPI, per release"
+        if not any("skip_reason" not in d for d in report["dependencies"]):
+            report, feed = audit(NewestReleaseFeed(timeout=30)), "PyPI, newest release only"
+    except (ServiceError, requests.RequestException) as error:  # pip-audit's ConnectionError is a ServiceError
+        print(f"The dependency audit could not reach the package registry: {error}", file=sys.stderr)
+        return 2
     report["feed"] = feed
 
     vulnerable = [d for d in report["dependencies"] if d.get("vulns")]
