@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
@@ -40,7 +40,7 @@ from app.web.csrf import CsrfFailed
 from app.web.deps import (NotAuthenticated, PasswordChangeRequired, RecentSignInRequired, SecondFactorRequired,
                           TwoFactorSetupRequired, csrf_protect)
 from app.web.security import SecurityHeadersMiddleware
-from app.web.templating import render
+from app.web.templating import is_htmx, render
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +133,8 @@ def create_app() -> FastAPI:
     async def purged(request: Request, exc: Purged):
         if _is_api(request):
             return JSONResponse({"detail": str(exc)}, status_code=409)
+        if is_htmx(request):  # htmx would not show an error page: the page reloads and says why itself
+            return Response(status_code=409, headers={"HX-Refresh": "true"})
         return render(request, "errors/generic.html", {"status": 409, "detail": str(exc)}, status_code=409)
 
     @app.exception_handler(StarletteHTTPException)

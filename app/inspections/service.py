@@ -14,6 +14,7 @@ from app.errors import NotFound, ValidationFailed
 from app.frameworks import working_days
 from app.frameworks.service import Profile, UnknownFramework, all_profiles, get_profile
 from app.inspections.models import Inspection, InspectionStatus, TeamMember, TeamRole
+from app.retention import service as retention
 from app.users import service as users
 from app.users.models import InspectorKind, Role, User
 
@@ -159,6 +160,8 @@ def create_inspection(*, session: Session, actor: Actor, form: InspectionForm, c
 
 
 def update_inspection(*, session: Session, actor: Actor, inspection: Inspection, form: InspectionForm) -> Inspection:
+    # Not after the purge: new dates could reopen the survey to comments no later purge would remove.
+    retention.refuse_changes_if_purged(session=session, inspection_id=inspection.id, exclusive=True)
     errors, profile, start = _validate(form)
     if "local_area" not in errors:
         clash = [u.name for m, u in team_of(session=session, inspection=inspection) if _same_area(u, form.local_area)]
@@ -307,6 +310,7 @@ def _add_member(*, session: Session, actor: Actor, inspection: Inspection, user:
 
 
 def add_team_member(*, session: Session, actor: Actor, inspection: Inspection, email: str, team_role: str) -> TeamMember:
+    retention.refuse_changes_if_purged(session=session, inspection_id=inspection.id)
     errors: dict[str, str] = {}
     user = None
     if not users.normalise_email(email):
@@ -335,6 +339,7 @@ def get_member(*, session: Session, inspection: Inspection, member_id: int) -> t
 
 def make_lead(*, session: Session, actor: Actor, inspection: Inspection, member_id: int) -> None:
     """Hand the lead to another member; the old lead keeps a role that fits their kind."""
+    retention.refuse_changes_if_purged(session=session, inspection_id=inspection.id)
     member, user = get_member(session=session, inspection=inspection, member_id=member_id)
     if user.inspector_kind != InspectorKind.hmi:
         raise ValidationFailed({"team": f"{user.name} is not one of His Majesty's Inspectors and cannot lead"})
@@ -351,6 +356,7 @@ def make_lead(*, session: Session, actor: Actor, inspection: Inspection, member_
 
 
 def remove_member(*, session: Session, actor: Actor, inspection: Inspection, member_id: int) -> None:
+    retention.refuse_changes_if_purged(session=session, inspection_id=inspection.id)
     member, user = get_member(session=session, inspection=inspection, member_id=member_id)
     if member.team_role == TeamRole.lead:
         raise ValidationFailed({"team": "Make another inspector lead before removing the lead inspector"})

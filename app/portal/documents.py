@@ -13,6 +13,7 @@ from app.inspections.models import Inspection
 from app.portal import content
 from app.portal.models import AreaDocument, AreaDocumentVersion
 from app.portal.storage import Storage, save_in_transaction
+from app.retention import service as retention
 from app.portal.uploads import FILE_TYPES, MAX_UPLOAD_BYTES, Upload, identify, safe_filename
 
 DOCUMENT_TYPES = ("pdf", "docx", "xlsx", "ods", "csv")
@@ -38,6 +39,8 @@ def checked_type(upload: Upload, allowed: tuple[str, ...], sentence: str) -> str
 def store_version(*, session: Session, actor: Actor, storage: Storage, inspection: Inspection, upload: Upload,
                   file_type: str, document: AreaDocument) -> AreaDocumentVersion:
     """Move the staged file into the store and record it as the document's next version."""
+    # Checked again here: the upload arrived after the request's first transaction ended (see portal.web.receive).
+    retention.refuse_changes_if_purged(session=session, inspection_id=inspection.id)
     session.exec(select(AreaDocument).where(AreaDocument.id == document.id).with_for_update()).one()
     number = (session.exec(select(func.max(AreaDocumentVersion.number)).where(
         AreaDocumentVersion.document_id == document.id)).one() or 0) + 1

@@ -15,6 +15,7 @@ from app.errors import NotFound, ValidationFailed
 from app.inspections.models import Inspection
 from app.models_base import utcnow
 from app.portal.models import AreaOfficer, PortalInvitation
+from app.retention import service as retention
 from app.users import passwords, service as users
 from app.users.models import Role, User
 
@@ -139,6 +140,7 @@ def accept(*, session: Session, token: str, name: str, password: str, confirm: s
     never be a way to take over (or reactivate) someone's account."""
     now = now or utcnow()
     invitation = by_token(session=session, token=token)
+    retention.refuse_changes_if_purged(session=session, inspection_id=invitation.inspection_id)
     state = state_of(invitation, now)
     if state != "pending":
         raise ValidationFailed({"invitation": state})

@@ -39,7 +39,8 @@ OfficerInspection = Annotated[Inspection, Depends(officer_inspection)]
 
 def _context(db, inspection: Inspection, section: str, **extra) -> dict:
     return {"inspection": inspection, "schedule": inspections.schedule_of(inspection), "section": section,
-            "profile": inspections.profile_of(inspection), **extra}
+            "profile": inspections.profile_of(inspection),
+            "purged_at": retention.purged_at(session=db, inspection_id=inspection.id), **extra}
 
 
 @router.get("/portal")

@@ -54,14 +54,26 @@ def purged_at(*, session: Session, inspection_id: int) -> datetime | None:
     return session.exec(select(RetentionPurge.purged_at).where(RetentionPurge.inspection_id == inspection_id)).first()
 
 
-def refuse_changes_if_purged(*, session: Session, inspection_id: int) -> None:
+def _hold(session: Session, inspection_ids, *, exclusive: bool = False) -> None:
+    """Lock the inspections' rows (PostgreSQL; SQLite runs one writer at a time anyway). The purge locks its
+    inspection exclusively, a change shares the lock: a change either commits before the purge starts, and is
+    purged with the rest, or waits for it and then sees it."""
+    session.exec(select(Inspection.id).where(col(Inspection.id).in_(list(inspection_ids))).order_by(Inspection.id)
+                 .with_for_update(read=not exclusive)).all()
+
+
+def refuse_changes_if_purged(*, session: Session, inspection_id: int, exclusive: bool = False) -> None:
     """After the purge the inspection keeps its letter and counts only: a capture, upload or edit arriving later
-    (a tablet that was offline for months, an old tab) would be working material no purge ever removes."""
+    (a tablet that was offline for months, an old tab) would be working material no purge ever removes.
+    `exclusive` for a change that then updates the inspection's own row (a shared lock could not be raised)."""
+    _hold(session, [inspection_id], exclusive=exclusive)
     if (when := purged_at(session=session, inspection_id=inspection_id)) is not None:
         raise Purged(when)
 
 
 def purged_among(*, session: Session, inspection_ids) -> dict[int, datetime]:
+    """Which of these inspections were purged, and when (their rows held as refuse_changes_if_purged does)."""
+    _hold(session, inspection_ids)
     return dict(session.exec(select(RetentionPurge.inspection_id, RetentionPurge.purged_at)
                              .where(col(RetentionPurge.inspection_id).in_(list(inspection_ids)))).all())
 
@@ -119,6 +131,7 @@ def _kept_counts(session: Session, inspection_id: int) -> dict:
 
 def purge(*, session: Session, actor: Actor, storage: Storage, plan: PurgePlan) -> RetentionPurge:
     i = plan.inspection.id
+    _hold(session, [i], exclusive=True)  # changes in flight land first and go with the rest; later ones are refused
     kept = _kept_counts(session, i)
     latest = _latest_letter_number(session, i)
     # Tombstones in the change feed first: a tablet still holding the team's records drops them at its next pull.

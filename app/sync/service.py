@@ -212,8 +212,10 @@ def apply_op(*, session: Session, user: User, actor: Actor, device_id: str, raw,
     if inspection is None:
         # The same words whether the inspection does not exist or is someone else's.
         return Outcome(op_id, "rejected", entity_id, errors=[NOT_YOURS])
-    if (purged_at := retention.purged_at(session=session, inspection_id=inspection.id)) is not None:
-        return Outcome(op_id, "rejected", entity_id, errors=[f"inspection_id: {Purged(purged_at)}"])
+    try:
+        retention.refuse_changes_if_purged(session=session, inspection_id=inspection.id)
+    except Purged as purged:
+        return Outcome(op_id, "rejected", entity_id, errors=[f"inspection_id: {purged}"])
     entity = ENTITIES[op.entity]
     if entity.create_only and op.action != "create":
         return Outcome(op_id, "rejected", entity_id, errors=[

@@ -5,7 +5,7 @@ import os
 import subprocess
 import time
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlmodel import Session, func, select
@@ -14,14 +14,17 @@ from app.audit.models import AuditEvent
 from app.audit.service import Actor
 from app.evidence.models import EvidenceItem
 from app.fieldwork.models import Activity, FileReview
+from app.inspections.models import TeamMember
 from app.letters.models import LetterVersion, LetterWorkflow
 from app.models_base import utcnow
+from app.portal import invitations
 from app.portal.models import AreaDocumentVersion
 from app.retention import service as retention
 from app.retention.models import RetentionPurge
 from app.safeguarding import service as concerns
 from app.safeguarding.models import SafeguardingConcern
 from app.survey.models import SurveyResponse
+from app.users.models import User
 from app.sync.models import SyncChange
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -155,6 +158,9 @@ def test_after_the_purge_nothing_more_can_be_added_on_the_web_by_sync_or_through
     inspection = make_inspection(lead)
     make_fieldwork(inspection, lead)
     officer = make_officer(inspection)
+    colleague = make_user()
+    _, invitation_token = invitations.invite(session=db, actor=Actor.system("test"), inspection=inspection,
+                                             email="second.officer@area.example.org")
     published(db, inspection, days_ago=200)
     retention.purge(session=db, actor=Actor.system("test"), storage=storage,
                     plan=retention.plans(session=db, now=utcnow(), retention_days=180)[0])
@@ -174,6 +180,17 @@ def test_after_the_purge_nothing_more_can_be_added_on_the_web_by_sync_or_through
     concern_page = f"{base}/concerns/new"
     assert client.post(concern_page, data={"csrf_token": csrf_of(client, concern_page), "category": "other",
                                            "what_happened": "Fictional."}).status_code == 409
+    htmx = client.post(page, headers={"HX-Request": "true"}, data={"csrf_token": csrf_of(client, page),
+                                                                   "text": "Inline.", "proposal": "1"})
+    assert htmx.status_code == 409 and htmx.headers["HX-Refresh"] == "true"  # reloads, and the page says why
+    edit = f"{base}/edit"
+    dates = client.post(edit, data={"csrf_token": csrf_of(client, edit), "local_area": inspection.local_area,
+                                    "la_code": "999", "framework": inspection.framework, "start_date": "2030-01-07"})
+    assert dates.status_code == 409  # new dates would reopen the survey to comments no purge would remove
+    api_token = client.get("/api/v1/session").json()["csrf_token"]
+    added = client.post(f"/api/v1/inspections/{inspection.id}/team", headers={"X-CSRF-Token": api_token},
+                        json={"email": colleague.email, "team_role": "ofsted_inspector"})
+    assert added.status_code == 409 and "deleted on" in added.json()["detail"]
 
     # A tablet that was offline all along: its ops are rejected with the reason, so it keeps them on the device.
     token = client.get("/api/v1/session").json()["csrf_token"]
@@ -195,7 +212,18 @@ def test_after_the_purge_nothing_more_can_be_added_on_the_web_by_sync_or_through
                                                               "requested": "self_evaluation"},
                                  files={"file": ("self-evaluation.pdf", b"%PDF-1.7\n", "application/pdf")})
     assert upload.status_code == 409
+    assert "was deleted on" in soup(officer_client.get(portal)).select_one(".app-purged").get_text()
+    newcomer = make_client()
+    invitation_page = f"/invitations/{invitation_token}"
+    accepted = newcomer.post(invitation_page, data={"csrf_token": csrf_of(newcomer, invitation_page),
+                                                    "name": "Second Officer", "password": "a fictional passphrase",
+                                                    "confirm_password": "a fictional passphrase"})
+    assert accepted.status_code == 409
+    assert db.exec(select(User).where(User.email == "second.officer@area.example.org")).first() is None
 
     for model in (EvidenceItem, SafeguardingConcern, AreaDocumentVersion):
         assert count(db, model) == 0
     assert storage.keys() == []
+    db.refresh(inspection)
+    assert inspection.start_date != date(2030, 1, 7)
+    assert count(db, TeamMember, TeamMember.inspection_id == inspection.id) == 1
