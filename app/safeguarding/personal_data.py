@@ -21,7 +21,8 @@ DOB = re.compile(rf"\b(?:born|DOB|D\.O\.B\.?|date of birth|birthday)(?:\s*(?:on|
                  re.IGNORECASE)
 POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b")
 PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|0)\d(?:[\s-]?\d){8,9}(?!\d)")
-EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+# Starts only where a run of address characters starts: "\b" would let a long run be tried from every position.
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.? [A-Z][a-z]+(?:[- ][A-Z][a-z]+)?")
 # Two capitalised words, found at every word (a lookahead), so that one pair does not hide the next.
 NAME_PAIR = re.compile(r"\b(?=([A-Z][a-z]+) ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b)")
@@ -31,6 +32,21 @@ ORGANISATION_WORDS = {"School", "Academy", "College", "Primary", "Nursery", "Inf
                       "Unit", "Team", "Service", "Services", "Clinic", "Surgery", "Church", "Hall", "Way", "Close",
                       "Avenue", "Drive", "Hub", "Group", "Forum", "Project", "Foundation", "Council", "Board",
                       "Term", "Holidays", "Club"}
+
+
+SAINT = {"St", "St.", "Saint"}
+WORD_BEFORE = re.compile(r"(\S+) $")
+WORD_AFTER = re.compile(r" ([A-Z][a-z]+)")
+
+
+def _word_before(text: str, start: int) -> str:
+    m = WORD_BEFORE.search(text, max(0, start - 40), start)
+    return m.group(1) if m else ""
+
+
+def _word_after(text: str, end: int) -> str:
+    m = WORD_AFTER.match(text, end)
+    return m.group(1) if m else ""
 
 
 @cache
@@ -69,10 +85,12 @@ def upn_valid(upn: str) -> bool:
 def find(text: str) -> list[Finding]:
     """Every likely piece of personal data, in order, none overlapping (numbers are checked first)."""
     found: list[Finding] = []
+    taken = bytearray(len(text))  # characters already part of a finding: linear, however many findings
 
     def add(kind: str, start: int, end: int) -> None:
-        if not any(f.start < end and start < f.end for f in found):
+        if not any(taken[start:end]):
             found.append(Finding(kind, start, end, text[start:end]))
+            taken[start:end] = b"\x01" * (end - start)
 
     for m in EMAIL.finditer(text):
         add("email", m.start(), m.end())
@@ -92,8 +110,16 @@ def find(text: str) -> list[Finding]:
         add("name", m.start(), m.end())
     names = _first_names()
     for m in NAME_PAIR.finditer(text):  # every pair of capitalised words: "Met Oliver Brown" holds "Oliver Brown"
-        if m.group(1) in names and m.group(2) not in ORGANISATION_WORDS and m.group(2) not in names | {"The"}:
-            add("name", m.start(1), m.end(2))
+        first, last = m.group(1), m.group(2)
+        if first not in names or last in ORGANISATION_WORDS or last in names | {"The"}:
+            continue
+        before, after = _word_before(text, m.start(1)), _word_after(text, m.end(2))
+        if before in SAINT or after in ORGANISATION_WORDS:  # St Mary Magdalene Academy, Grace Darling Ward
+            continue
+        start = m.start(1)
+        while (before := _word_before(text, start)) in names and not taken[start - 2]:
+            start -= len(before) + 1  # Oliver James Brown, not "Oliver" and a pseudonym
+        add("name", start, m.end(2))
     return sorted(found, key=lambda f: f.start)
 
 

@@ -76,6 +76,8 @@ SURVEY_GUARD = ("Your comment may include a name or contact details ({found}). I
 
 def _guard_comment(form: service.AnswerForm, data: dict) -> None:
     """A parent's comment naming their child is pointed out before it is sent (the answers are anonymous)."""
+    if len(form.comment) > service.COMMENT_LIMIT:
+        return  # refused as too long by the service; not searched first (a public form: keep its work bounded)
     try:
         form.comment = personal_data.guard({"comment": form.comment}, str(data.get("personal_data", "")))["comment"]
     except ValidationFailed:

@@ -70,3 +70,12 @@ def test_pseudonyms_replace_what_was_found_and_keep_the_rest():
 def test_a_name_right_after_another_capitalised_word_is_still_found():
     assert [(f.kind, f.text) for f in guard.find("Met Oliver Brown at the gate.")] == [("name", "Oliver Brown")]
     assert guard.pseudonymise("Met Oliver Brown, then Oliver Brown's mother.") == "Met Person A, then Person A's mother."
+
+
+def test_a_three_part_name_is_replaced_whole_and_a_saints_name_or_a_ward_is_not_a_person():
+    assert guard.pseudonymise("Oliver James Brown was late.") == "Person A was late."
+    hidden = guard.pseudonymise("Ms Amelia Oliver Brown was late.")
+    assert "Amelia" not in hidden and "Oliver" not in hidden
+    for place in ("St Mary Magdalene Academy", "St Joseph Catholic Primary School", "Grace Darling Ward"):
+        assert guard.find(f"We visited {place} on Tuesday.") == []
+
