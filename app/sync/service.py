@@ -88,7 +88,7 @@ def apply_batch(*, session: Session, user: User, device_id: str, ops: list, ip_a
     already = {row.op_id: row for row in session.exec(
         select(SyncOperation).where(col(SyncOperation.op_id).in_(op_ids)))} if op_ids else {}
     mine = inspections.inspection_ids_of(session=session, user_id=user.id)
-    closed = retention.purged_among(session=session, inspection_ids=mine)
+    closed = retention.purged_among(session=session, inspection_ids=mine)  # the one check for every op below
     _lock_in_order(session, [op for op, _ in parsed if op and op.action != "create" and op.inspection_id in mine])
     results: list[Outcome | None] = [None] * len(ops)
     run: list[tuple[int, Op]] = []
@@ -212,10 +212,6 @@ def apply_op(*, session: Session, user: User, actor: Actor, device_id: str, raw,
     if inspection is None:
         # The same words whether the inspection does not exist or is someone else's.
         return Outcome(op_id, "rejected", entity_id, errors=[NOT_YOURS])
-    try:
-        retention.refuse_changes_if_purged(session=session, inspection_id=inspection.id)
-    except Purged as purged:
-        return Outcome(op_id, "rejected", entity_id, errors=[f"inspection_id: {purged}"])
     entity = ENTITIES[op.entity]
     if entity.create_only and op.action != "create":
         return Outcome(op_id, "rejected", entity_id, errors=[
