@@ -171,6 +171,7 @@ def test_after_the_purge_nothing_more_can_be_added_on_the_web_by_sync_or_through
     board = soup(client.get(f"{base}/board"))
     assert "was deleted on" in board.select_one(".app-purged").get_text()
     assert board.select_one(".app-capture-button") is None  # nothing to offer that would be refused
+    assert board.select_one("[data-offline-save]") is None  # nor to keep on a tablet
     page = f"{base}/evidence/new"
     refused = client.post(page, data={"csrf_token": csrf_of(client, page), "text": "A late fictional note.",
                                       "proposal": "1", "aspect": "timeliness", "judgement": "strength",
