@@ -55,9 +55,12 @@ def page_at(browser):
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
-        # A 4xx the page handles (a form's 422) is logged by Chromium but is not an error of the page.
-        page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" and not msg.text.startswith(
-            "Failed to load resource: the server responded with a status of 4") else None)
+        # Chromium logs every failed request, but these are not errors of the page, which handles them: a 4xx (a
+        # form's 422), and a request cut off when a test takes the tablet offline (a change-feed read in flight).
+        handled = ("Failed to load resource: the server responded with a status of 4",
+                   "Failed to load resource: net::ERR_INTERNET_DISCONNECTED")
+        page.on("console", lambda msg: page.errors.append(f"{msg.text} ({msg.location.get('url')})")
+                if msg.type == "error" and not msg.text.startswith(handled) else None)
         return page
 
     yield make
