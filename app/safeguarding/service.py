@@ -20,6 +20,7 @@ from app.inspections.models import Inspection
 from app.models_base import utcnow
 from app.safeguarding.models import SafeguardingConcern
 from app.users.models import User
+from app.web import text
 
 TEXT_LIMIT = 5000
 END_OF_DAY = time(23, 59, 59)
@@ -81,6 +82,9 @@ def _reported_at(form: ConcernForm, errors: dict[str, str]) -> datetime | None:
     except ValueError:
         errors["reported_on"] = "Enter the date and time it was reported, like 9 March 2027 at 14:30"
         return None
+    if problem := text.date_problem(day, "The date it was reported"):
+        errors["reported_on"] = problem
+        return None
     when = datetime.combine(day, hour, inspections.LONDON).astimezone(UTC)
     if when > utcnow() + timedelta(minutes=5):
         errors["reported_on"] = "The time it was reported must be in the past"
@@ -94,6 +98,9 @@ def _met_at(form: ConcernForm, errors: dict[str, str]) -> datetime:
         when = datetime.fromisoformat(form.met_at.replace("Z", "+00:00"))
     except ValueError:
         errors["met_at"] = "met_at must be an ISO date and time"
+        return utcnow()
+    if problem := text.date_problem(when, "The time you met it"):
+        errors["met_at"] = problem
         return utcnow()
     when = when if when.tzinfo else when.replace(tzinfo=UTC)
     return min(when.astimezone(UTC), utcnow())  # a tablet's clock running fast must not push the deadline out

@@ -4,18 +4,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from app.db import run_retrying
 from app.inspections.deps import CurrentInspection
 from app.sync import service
+from app.web import text
 from app.web.deps import CurrentUser, DbSession, client_ip
 
 router = APIRouter(prefix="/api/v1", tags=["sync"])
 
 
 class SyncIn(BaseModel):
-    device_id: str = Field(min_length=1, max_length=100)
+    device_id: Annotated[str, AfterValidator(text.clean)] = Field(min_length=1, max_length=100)
     # left_to_right: an op that matches the schema becomes an Op here, once; in pydantic's default "smart"
     # mode the Any branch wins for every dict and each op would be validated a second time in the service.
     ops: list[Annotated[service.Op | Any, Field(union_mode="left_to_right")]] = Field(

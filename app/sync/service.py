@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, ValidationError, WithJsonSchema
-from sqlalchemy.exc import IntegrityError
+from pydantic import AfterValidator, BaseModel, Field, ValidationError, WithJsonSchema, field_validator
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, func, select
 
@@ -22,6 +22,7 @@ from app.retention import service as retention
 from app.sync.entities import ENTITIES, Entity
 from app.sync.models import SyncChange, SyncConflict, SyncOperation
 from app.users.models import User
+from app.web import text
 
 MAX_OPS = 500
 CHANGES_PAGE = 500
@@ -38,10 +39,22 @@ class Op(BaseModel):
     entity: Literal["evidence_item", "activity", "file_review", "safeguarding_concern"]
     action: Literal["create", "update", "delete"]
     id: UuidText
-    inspection_id: int
-    base_version: int | None = None
+    inspection_id: int = Field(ge=1, le=text.INT_MAX)
+    base_version: int | None = Field(None, ge=0, le=text.INT_MAX)
     data: dict = Field(default_factory=dict)
     client_time: datetime
+
+    @field_validator("client_time")
+    @classmethod
+    def _sane_time(cls, value: datetime) -> datetime:
+        if problem := text.date_problem(value, "The time on the device"):
+            raise ValueError(problem)
+        return value
+
+
+# What one op can hold that the database cannot store (a value out of a column's range, a byte PostgreSQL
+# refuses): the op is rejected alone and its savepoint rolled back, never the batch.
+UNSTORABLE = (DataError, OverflowError, UnicodeError)
 
 
 @dataclass
@@ -62,14 +75,21 @@ def _field_errors(errors: dict[str, str]) -> list[str]:
 
 
 def _parse(raw) -> tuple[Op | None, Outcome | None]:
-    if isinstance(raw, Op):  # already validated with the request body
-        return raw, None
-    op_id = raw.get("op_id") if isinstance(raw, dict) and isinstance(raw.get("op_id"), str) else None
-    try:
-        return Op.model_validate(raw), None
-    except ValidationError as error:
-        messages = [f"{'.'.join(str(p) for p in e['loc']) or 'op'}: {e['msg']}" for e in error.errors()]
-        return None, Outcome(op_id, "rejected", errors=messages)
+    if not isinstance(raw, Op):  # an op that matched the schema was validated with the request body
+        op_id = raw.get("op_id") if isinstance(raw, dict) and isinstance(raw.get("op_id"), str) else None
+        if op_id is not None and text.fault(op_id):
+            op_id = None
+        try:
+            raw = Op.model_validate(raw)
+        except ValidationError as error:
+            messages = [f"{'.'.join(str(p) for p in e['loc']) or 'op'}: {e['msg'].removeprefix('Value error, ')}"
+                        for e in error.errors()]
+            return None, Outcome(op_id, "rejected", errors=messages)
+    # Text the database cannot store is refused by its field, so the device shows where to act.
+    if faults := text.walk_faults(raw.data):
+        return None, Outcome(str(raw.op_id), "rejected", str(raw.id), errors=_field_errors(faults))
+    raw.data = text.normalise_json(raw.data)
+    return raw, None
 
 
 def _team_inspection(session: Session, user: User, inspection_id: int) -> Inspection | None:
@@ -106,10 +126,13 @@ def apply_batch(*, session: Session, user: User, device_id: str, ops: list, ip_a
         op, rejected = parsed[index]
         if rejected:
             results[index] = rejected
-        elif str(op.op_id) in already:
-            results[index] = _duplicate(already[str(op.op_id)])
         elif op.inspection_id not in mine:
             results[index] = Outcome(str(op.op_id), "rejected", str(op.id), errors=[NOT_YOURS])
+        elif str(op.op_id) in already:
+            # A receipt is shown only to members of its inspection: a replayed op_id tells an outsider nothing.
+            receipt = already[str(op.op_id)]
+            results[index] = _duplicate(receipt) if receipt.inspection_id in mine else \
+                Outcome(str(op.op_id), "rejected", str(op.id), errors=[NOT_YOURS])
         elif op.inspection_id in closed:
             results[index] = Outcome(str(op.op_id), "rejected", str(op.id),
                                      errors=[f"inspection_id: {Purged(closed[op.inspection_id])}"])
@@ -188,8 +211,9 @@ def _bulk_create(session: Session, actor: Actor, user: User, device_id: str,
                 {"inspection_id": op.inspection_id, "entity": "evidence_item", "entity_id": str(op.id), "version": 1,
                  "deleted": False, "at": now} for _, op, _ in prepared])
         savepoint.commit()
-    except IntegrityError:
-        # Something collided (an id taken meanwhile): take the careful path for the whole run.
+    except (IntegrityError, *UNSTORABLE):
+        # Something collided (an id taken meanwhile) or one op held what the database refuses: take the careful
+        # path for the whole run, where each op is judged alone.
         savepoint.rollback()
         existing, outcomes, prepared = {str(op.id) for _, op in run}, {}, []
     for index, op, _ in prepared:
@@ -205,13 +229,13 @@ def apply_op(*, session: Session, user: User, actor: Actor, device_id: str, raw,
     if rejected:
         return rejected
     op_id, entity_id = str(op.op_id), str(op.id)
-    first = session.get(SyncOperation, op_id)
-    if first is not None:
-        return _duplicate(first)
     inspection = _team_inspection(session, user, op.inspection_id)
     if inspection is None:
         # The same words whether the inspection does not exist or is someone else's.
         return Outcome(op_id, "rejected", entity_id, errors=[NOT_YOURS])
+    first = session.get(SyncOperation, op_id)
+    if first is not None:
+        return _receipt_for(session, user, first, op)
     entity = ENTITIES[op.entity]
     if entity.create_only and op.action != "create":
         return Outcome(op_id, "rejected", entity_id, errors=[
@@ -240,14 +264,28 @@ def apply_op(*, session: Session, user: User, actor: Actor, device_id: str, raw,
         savepoint.rollback()
         first = session.get(SyncOperation, op_id)
         if first is not None:
-            return _duplicate(first)
+            return _receipt_for(session, user, first, op)
         return Outcome(op_id, "rejected", entity_id, errors=["id: this id is already used by another record"])
+    except UNSTORABLE as error:
+        savepoint.rollback()
+        return Outcome(op_id, "rejected", entity_id, errors=[_unstorable(error)])
     except ValidationFailed as failure:
         savepoint.rollback()  # nothing of a rejected op is kept; the device keeps it for the user to fix
         return Outcome(op_id, "rejected", entity_id, errors=_field_errors(failure.errors))
     except NotFound:
         savepoint.rollback()
         return Outcome(op_id, "rejected", entity_id, errors=[f"id: no {op.entity.replace('_', ' ')} with this id"])
+
+
+def _receipt_for(session: Session, user: User, first: SyncOperation, op: Op) -> Outcome:
+    if first.inspection_id == op.inspection_id or _team_inspection(session, user, first.inspection_id):
+        return _duplicate(first)
+    return Outcome(str(op.op_id), "rejected", str(op.id), errors=[NOT_YOURS])
+
+
+def _unstorable(error: Exception) -> str:
+    return ("data: the database could not store a value in this capture (a number or date out of range); "
+            "check it, then edit or discard it")
 
 
 def _duplicate(first: SyncOperation) -> Outcome:

@@ -1,5 +1,6 @@
 """POST /api/v1/sync and the change feed: every status, replays, 500-op batches, other inspections, bad ops."""
 
+import json
 import uuid
 from datetime import date
 
@@ -9,6 +10,7 @@ from sqlmodel import func, select
 from app.evidence.models import EvidenceItem
 from app.fieldwork.models import Activity, FileReview
 from app.inspections import service as inspections
+from app.safeguarding.models import SafeguardingConcern
 from app.sync.models import SyncConflict, SyncOperation
 from tests.integration.conftest import SYSTEM, sign_in
 
@@ -33,7 +35,9 @@ def evidence_op(team, action="create", item_id=None, base_version=None, **data):
 
 
 def sync(client, team, ops, device="tablet-1"):
-    response = client.post("/api/v1/sync", json={"device_id": device, "ops": ops}, headers={"X-CSRF-Token": team["token"]})
+    # As JSON.stringify sends it: ASCII with \u escapes, so a lone surrogate travels as the six characters \ud800.
+    response = client.post("/api/v1/sync", content=json.dumps({"device_id": device, "ops": ops}),
+                           headers={"X-CSRF-Token": team["token"], "Content-Type": "application/json"})
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -219,3 +223,72 @@ def test_sync_needs_a_session_and_the_csrf_header(client, db, team, make_client)
     assert client.post("/api/v1/sync", json=body).status_code == 403
     assert make_client().post("/api/v1/sync", json=body).status_code == 403  # no session: no valid token either
     assert count(db, SyncOperation) == 0
+
+
+def test_every_op_is_judged_alone_whatever_it_holds(client, db, team):
+    """Text the database cannot store, numbers past a column and impossible times: each bad op is rejected with
+    its field's words and the concern and evidence beside it land."""
+    concern = {"op_id": str(uuid.uuid4()), "entity": "safeguarding_concern", "action": "create",
+               "id": str(uuid.uuid4()), "inspection_id": team["inspection"].id, "client_time": "2026-11-24T10:16:00Z",
+               "data": {"category": "allegation", "what_happened": "Fictional worry.", "met_at": "2026-11-24T10:16:00Z"}}
+    bad = [
+        evidence_op(team, text="Lone \ud800 surrogate."),
+        evidence_op(team, text="NUL \x00 byte."),
+        evidence_op(team, text="Bell \x07 character.", aspect="timeliness\x1b"),
+        {**evidence_op(team, action="update", item_id=team["item_id"]), "base_version": 2**31},
+        {**evidence_op(team, action="update", item_id=team["item_id"]), "base_version": 2**63},
+        {**evidence_op(team), "inspection_id": 2**63},
+        {**evidence_op(team), "client_time": "0001-01-01T00:00:00Z"},
+        {**concern, "op_id": str(uuid.uuid4()), "id": str(uuid.uuid4()),
+         "data": {**concern["data"], "met_at": "0001-01-01T00:00:00Z"}},
+        {**concern, "op_id": str(uuid.uuid4()), "id": str(uuid.uuid4()), "client_time": "9999-12-31T23:59:59Z"},
+        evidence_op(team, **{"extra\x00field": "x"}),
+        evidence_op(team, proposal=2**70),
+    ]
+    good = [evidence_op(team, text="Fictional good one."), evidence_op(team, text="Fictional good two.")]
+    ops = [good[0], *bad, concern, good[1]]
+    results = sync(client, team, ops)["results"]
+    assert [r["status"] for r in results] == ["applied", *["rejected"] * len(bad), "applied", "applied"]
+    errors = [r["errors"] for r in results[1:-2]]
+    assert errors[0] == ["text: Contains an unpaired surrogate (U+D800) at character 6, which cannot be stored: remove it"]
+    assert errors[1] == ["text: Contains a control character (U+0000) at character 5, which cannot be stored: remove it"]
+    assert set(e.split(":")[0] for e in errors[2]) == {"text", "aspect"}
+    assert errors[3] == errors[4] == ["base_version: Input should be less than or equal to 2147483647"]
+    assert errors[5] == ["inspection_id: Input should be less than or equal to 2147483647"]
+    assert errors[6] == ["client_time: The time on the device must be between 1990 and 2100"]
+    assert errors[7] == ["met_at: The time you met it must be between 1990 and 2100"]
+    assert errors[8] == ["client_time: The time on the device must be between 1990 and 2100"]
+    assert errors[9][0].startswith("extra\\x00field: The field name contains a control character")
+    assert errors[10] == ["proposal: The number must be between -2,147,483,647 and 2,147,483,647"]
+    assert db.get(SafeguardingConcern, concern["id"]).what_happened == "Fictional worry."
+    assert [db.get(EvidenceItem, op["id"]).text for op in good] == ["Fictional good one.", "Fictional good two."]
+    assert all(db.get(EvidenceItem, op["id"]) is None for op in bad if op["entity"] == "evidence_item"
+               and op["action"] == "create")
+    assert count(db, SyncOperation, SyncOperation.op_id.in_([op["op_id"] for op in bad])) == 0
+    # Sent again (as a tablet does), the good ones are duplicates and the bad ones are still rejected, alone.
+    again = sync(client, team, ops)["results"]
+    assert [r["status"] for r in again] == ["duplicate", *["rejected"] * len(bad), "duplicate", "duplicate"]
+
+
+def test_text_is_stored_in_nfc_so_the_same_words_compare_equal(client, db, team):
+    decomposed = "Fictional cafe\u0301 visit."
+    op = evidence_op(team, text=decomposed)
+    assert sync(client, team, [op])["results"][0]["status"] == "applied"
+    assert db.get(EvidenceItem, op["id"]).text == "Fictional caf\u00e9 visit."
+
+
+def test_a_receipt_is_shown_only_to_members_of_its_inspection(client, db, team, make_user, make_inspection,
+                                                               make_client):
+    op = evidence_op(team)
+    sync(client, team, [op])
+    outsider = make_user(name="Otto Outsider")
+    own = make_inspection(outsider, local_area="Elsewhere (fictional)")
+    other = sign_in(make_client(), db, outsider)
+    token = other.get("/api/v1/session").json()["csrf_token"]
+    replayed = [op, {**op, "inspection_id": own.id}]
+    response = other.post("/api/v1/sync", json={"device_id": "spy", "ops": replayed}, headers={"X-CSRF-Token": token})
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["rejected", "rejected"]
+    assert all(r["version"] is None and r["errors"] == ["inspection_id: no inspection of yours has this id"]
+               for r in results)
+    assert count(db, EvidenceItem, EvidenceItem.inspection_id == own.id) == 0

@@ -1,0 +1,91 @@
+"""One boundary for text: what any text entering the service must look like, and what is done when it does not.
+
+Every text is stored in Unicode NFC, so the same words typed on two devices compare equal. Some characters can
+never be stored or exported: NUL (PostgreSQL refuses it), lone surrogates (not UTF-8 at all), and the C0/C1
+control characters other than tab, line feed and carriage return (Word refuses them, and they are invisible on a
+page). Where a person could not have typed them (an HTML form, a spreadsheet cell, a file name) they are removed;
+where a program sent them (the JSON API, a tablet's sync op) they are refused with the field's name, so the
+device keeps the op for its user to see. Numbers and dates have their own bounds: an id beyond the database's
+integer column cannot exist, and a date outside 1990-2100 is never a date of an inspection.
+"""
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+# C0 but tab, LF and CR; DEL and C1; lone surrogates (a pair arrives from JSON as one character); the two
+# non-characters XML 1.0 forbids.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+INT_MAX = 2**31 - 1  # every integer column is a 32-bit INTEGER on PostgreSQL
+EARLIEST = date(1990, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+def fault(value: str) -> str | None:
+    """Why this text cannot be stored, in words, or None."""
+    found = _FORBIDDEN.search(value)
+    if found is None:
+        return None
+    code = ord(found.group())
+    kind = "an unpaired surrogate" if 0xD800 <= code <= 0xDFFF else "a control character"
+    return f"contains {kind} (U+{code:04X}) at character {found.start() + 1}, which cannot be stored: remove it"
+
+
+def clean(value: str) -> str:
+    """NFC, with the characters no one can type removed (forms, cells, file names, exports)."""
+    if _FORBIDDEN.search(value):
+        value = _FORBIDDEN.sub("", value)
+    return unicodedata.normalize("NFC", value) if not value.isascii() else value
+
+
+def checked(value: str) -> str:
+    """NFC, or ValueError with the reason (pydantic turns it into a field error)."""
+    if problem := fault(value):
+        raise ValueError(f"Text {problem}")
+    return unicodedata.normalize("NFC", value) if not value.isascii() else value
+
+
+def walk_faults(value, path: str = "") -> dict[str, str]:
+    """Every string inside a JSON value that cannot be stored, by its dotted path (keys included)."""
+    faults: dict[str, str] = {}
+    if isinstance(value, str):
+        if problem := fault(value):
+            faults[path or "value"] = problem[0].upper() + problem[1:]
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and (problem := fault(key)):
+                faults[where.encode("unicode_escape").decode("ascii")] = f"The field name {problem}"
+                continue
+            faults.update(walk_faults(item, where))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            faults.update(walk_faults(item, f"{path}.{index}" if path else str(index)))
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > INT_MAX:
+        faults[path or "value"] = f"The number must be between -{INT_MAX:,} and {INT_MAX:,}"
+    return faults
+
+
+def normalise_json(value):
+    """NFC for every string inside a JSON value that has no fault (see walk_faults)."""
+    if isinstance(value, str):
+        return value if value.isascii() else unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {normalise_json(k): normalise_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalise_json(v) for v in value]
+    return value
+
+
+def date_problem(value: date | datetime, what: str) -> str | None:
+    """A date an inspection could never have (0001-01-01, 9999-12-31), refused before any arithmetic on it."""
+    day = value.date() if isinstance(value, datetime) else value
+    if EARLIEST <= day <= LATEST:
+        return None
+    return f"{what} must be between {EARLIEST.year} and {LATEST.year}"
+
+
+def id_fits(value: str) -> bool:
+    """Whether a number given as an id could be one: digits within the integer column's range."""
+    return value.isdigit() and int(value) <= INT_MAX if len(value) <= 12 else False
