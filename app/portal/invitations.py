@@ -3,6 +3,7 @@ makes (or re-opens) an la_officer account bound to that one inspection."""
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from app.audit.service import Actor, record
+from app.config import Settings, get_settings
 from app.errors import NotFound, ValidationFailed
 from app.inspections.models import Inspection
 from app.models_base import utcnow
@@ -133,12 +135,16 @@ def existing_account(*, session: Session, invitation: PortalInvitation) -> User 
 
 
 def accept(*, session: Session, token: str, name: str, password: str, confirm: str, ip_address: str | None,
+           settings: Settings | None = None, between: Callable[[], None] | None = None,
            now: datetime | None = None) -> Accepted:
     """Use the link: check everything, then claim the invitation with one conditional UPDATE, so two tabs
     sending the form at once cannot both use it. A new address gets an account with the password chosen; an
     existing officer's account is only bound, with its own password: the link is shown to the lead, so it must
-    never be a way to take over (or reactivate) someone's account."""
+    never be a way to take over (or reactivate) someone's account. That password is checked as sign-in checks
+    it (users.authenticate: wrong ones count towards the same lock, and `between` is its commit); the caller
+    then signs the officer in, asking for their code first if they have two-factor sign-in."""
     now = now or utcnow()
+    settings = settings or get_settings()
     invitation = by_token(session=session, token=token)
     retention.refuse_changes_if_purged(session=session, inspection_id=invitation.inspection_id)
     state = state_of(invitation, now)
@@ -151,8 +157,14 @@ def accept(*, session: Session, token: str, name: str, password: str, confirm: s
     elif user is not None:
         if not user.active:
             errors["invitation"] = "This account has been deactivated: ask an administrator to reactivate it"
-        elif not passwords.verify_password(user.password_hash, password):
-            errors["password"] = "Enter the password of your existing account"
+        else:
+            try:
+                user = users.authenticate(session=session, settings=settings, email=invitation.email,
+                                          password=password, ip_address=ip_address, between=between)
+            except users.LoginThrottled as locked:
+                errors["password"] = locked.message
+            except users.LoginFailed:
+                errors["password"] = "Enter the password of your existing account"
     else:
         name = name.strip()
         if not name:

@@ -14,10 +14,10 @@ from app.portal import area_data, claims, content, documents, invitations
 from app.portal.uploads import MAX_UPLOAD_BYTES
 from app.portal.web import StorageDep, done, file_response, receive, run
 from app.retention import service as retention
-from app.users import service as users
 from app.users.models import Role, User
+from app.users.routes import signed_in
 from app.web import csrf
-from app.web.deps import SESSION_COOKIE, ActorDep, CurrentUser, DbSession, SettingsDep, client_ip
+from app.web.deps import ActorDep, CurrentUser, DbSession, SettingsDep, client_ip
 from app.web.forms import PostedData, build_form
 from app.web.templating import render
 
@@ -220,14 +220,12 @@ def accept_invitation(request: Request, db: DbSession, settings: SettingsDep, in
     name = str(data.get("name", ""))
     try:
         accepted = invitations.accept(session=db, token=token, name=name, password=str(data.get("password", "")),
-                                      confirm=str(data.get("confirm_password", "")), ip_address=client_ip(request))
+                                      confirm=str(data.get("confirm_password", "")), ip_address=client_ip(request),
+                                      settings=settings, between=db.commit)
     except ValidationFailed as failure:
         if failure.errors.get("invitation") in UNUSABLE:
             return render(request, "portal/invitation_unusable.html",
                           {"message": UNUSABLE[failure.errors["invitation"]]}, status_code=410)
         return _invitation_page(request, db, token, errors=failure.errors, name=name, status_code=422)
-    session_token, _ = users.start_session(session=db, user=accepted.user, ip_address=client_ip(request))
-    response = RedirectResponse(f"/portal/{accepted.inspection_id}", status_code=303)
-    response.set_cookie(SESSION_COOKIE, session_token, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https", max_age=settings.session_absolute_hours * 3600)
-    return response
+    # Signed in as sign-in does it: an officer with two-factor sign-in gives the code before the portal opens.
+    return signed_in(request, db, settings, accepted.user, f"/portal/{accepted.inspection_id}")

@@ -50,21 +50,26 @@ def login(
         except service.LoginFailed as failure:
             errors["email"] = failure.message
         else:
-            token, user_session = service.start_session(session=db, user=user, ip_address=client_ip(request))
-            if user.totp_secret:  # the code comes next; until then this session opens nothing else
-                user_session.second_factor_pending = True
-                db.add(user_session)
-                target = f"/login/two-factor?next={quote(safe_next(next))}"
-            else:
-                user_session.reauthenticated_at = user_session.created_at
-                db.add(user_session)
-                target = "/account/password" if user.must_change_password else safe_next(next)
-            response = _see_other(target)
-            response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
-                                secure=request.url.scheme == "https",
-                                max_age=settings.session_absolute_hours * 3600)
-            return response
+            return signed_in(request, db, settings, user, next)
     return render(request, "users/login.html", {"errors": errors, "email": email, "next": next}, status_code=422)
+
+
+def signed_in(request: Request, db: DbSession, settings: SettingsDep, user: User, next: str) -> RedirectResponse:
+    """After the password was checked (at sign-in, or linking an account to an invitation): a new session, sent on
+    to the code page when the account has two-factor sign-in (until the code, it opens nothing else), else on to
+    `next`, or to change a temporary password first."""
+    token, user_session = service.start_session(session=db, user=user, ip_address=client_ip(request))
+    if user.totp_secret:
+        user_session.second_factor_pending = True
+        target = f"/login/two-factor?next={quote(safe_next(next))}"
+    else:
+        user_session.reauthenticated_at = user_session.created_at
+        target = "/account/password" if user.must_change_password else safe_next(next)
+    db.add(user_session)
+    response = _see_other(target)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=request.url.scheme == "https",
+                        max_age=settings.session_absolute_hours * 3600)
+    return response
 
 
 @router.get("/login/two-factor")
@@ -154,6 +159,8 @@ def password_page(request: Request, user: Annotated[User, Depends(signed_in_user
 def change_password(
     request: Request,
     db: DbSession,
+    settings: SettingsDep,
+    auth: Auth,
     actor: ActorDep,
     user: Annotated[User, Depends(signed_in_user)],
     current_password: Annotated[str, Form()] = "",
@@ -161,8 +168,12 @@ def change_password(
     confirm_password: Annotated[str, Form()] = "",
 ):
     try:
-        service.change_password(session=db, actor=actor, user=user, current=current_password,
-                                new=new_password, confirm=confirm_password)
+        service.change_password(session=db, settings=settings, actor=actor, user=user, user_session=auth.user_session,
+                                current=current_password, new=new_password, confirm=confirm_password)
+    except service.SessionEnded:
+        response = _see_other("/login?password_attempts=1")
+        response.delete_cookie(SESSION_COOKIE)
+        return response
     except ValidationFailed as e:
         return render(request, "users/password.html", {"user": user, "errors": e.errors}, status_code=422)
     return _see_other("/inspections?password_changed=1")
@@ -249,8 +260,8 @@ def set_active(
 
 
 @router.post("/admin/users/{user_id}/reset-password")
-def reset_password(request: Request, db: DbSession, admin: AdminUser, actor: ActorDep, user_id: int):
+def reset_password(request: Request, db: DbSession, auth: Auth, admin: AdminUser, actor: ActorDep, user_id: int):
     user = service.get_user(session=db, user_id=user_id)
-    temporary = service.reset_password(session=db, actor=actor, user=user)
+    temporary = service.reset_password(session=db, actor=actor, user=user, keep=auth.user_session)
     # Shown once, on this response only; the user must change it at next sign-in.
     return render(request, "users/reset_done.html", {"user": user, "temporary": temporary})

@@ -121,22 +121,39 @@ def set_active(*, session: Session, actor: Actor, user: User, active: bool) -> U
     return user
 
 
-def reset_password(*, session: Session, actor: Actor, user: User) -> str:
-    """Give the user a one-off password to change at next sign-in; their sessions end."""
+def reset_password(*, session: Session, actor: Actor, user: User, keep: UserSession | None = None) -> str:
+    """Give the user a one-off password to change at next sign-in; their sessions end (all but `keep`, the
+    administrator's own, when they reset their own password)."""
     temporary = passwords.temporary_password()
     user.password_hash = passwords.hash_password(temporary)
     user.must_change_password = True
     user.totp_secret, user.totp_last_step = None, None  # a lost phone is the usual reason to ask
     session.add(user)
-    session.exec(delete(UserSession).where(col(UserSession.user_id) == user.id))
+    end_other_sessions(session=session, user=user, keep=keep)
     session.exec(delete(LoginThrottle).where(col(LoginThrottle.email) == user.email))
     record(session=session, actor=actor, action="user.password_reset", object_type="user", object_id=user.id)
     return temporary
 
 
-def change_password(*, session: Session, actor: Actor, user: User, current: str, new: str, confirm: str) -> None:
+class SessionEnded(Exception):
+    """Too many wrong passwords (or codes) from a signed-in session: the account is locked and this session is
+    over; sign in again once the lock lapses."""
+
+
+def change_password(*, session: Session, settings: Settings, actor: Actor, user: User, user_session: UserSession,
+                    current: str, new: str, confirm: str) -> None:
+    """A new password for the signed-in user. A wrong current password counts against the account like a wrong
+    sign-in (a stolen session must not become a way to guess it), and at the lock this session ends. Once
+    changed, every other session of the account ends: this browser stays signed in."""
     errors: dict[str, str] = {}
-    if not passwords.verify_password(user.password_hash, current):
+    if not current:
+        errors["current_password"] = "Enter your current password"
+    elif not passwords.verify_password(user.password_hash, current):
+        record(session=session, actor=actor, action="user.password_change_failed", object_type="user",
+               object_id=user.id)
+        if register_failure(session=session, settings=settings, email=user.email).locked_until:
+            session.delete(user_session)
+            raise SessionEnded()
         errors["current_password"] = "Your current password is not correct"
     problem = passwords.password_problem(new)
     if problem:
@@ -150,6 +167,7 @@ def change_password(*, session: Session, actor: Actor, user: User, current: str,
     user.password_hash = passwords.hash_password(new)
     user.must_change_password = False
     session.add(user)
+    end_other_sessions(session=session, user=user, keep=user_session)
     record(session=session, actor=actor, action="user.password_changed", object_type="user", object_id=user.id)
 
 
@@ -327,6 +345,14 @@ def _expired(user_session: UserSession, *, settings: Settings, now: datetime) ->
         now - user_session.last_seen_at > timedelta(minutes=settings.session_idle_minutes)
         or now - user_session.created_at > timedelta(hours=settings.session_absolute_hours)
     )
+
+
+def end_other_sessions(*, session: Session, user: User, keep: UserSession | None = None) -> None:
+    """Sign the account out everywhere but `keep` (the browser that changed the password)."""
+    ending = delete(UserSession).where(col(UserSession.user_id) == user.id)
+    if keep is not None:
+        ending = ending.where(col(UserSession.id) != keep.id)
+    session.exec(ending)
 
 
 def end_session(*, session: Session, user_session: UserSession, actor: Actor) -> None:

@@ -100,8 +100,7 @@ def recently_confirmed(user_session: UserSession | None) -> bool:
                 and utcnow() - user_session.reauthenticated_at < REAUTH_FOR)
 
 
-class SessionEnded(Exception):
-    """Too many wrong answers to "confirm it is you": the session is over; sign in again."""
+SessionEnded = users.SessionEnded  # too many wrong answers to "confirm it is you": sign in again
 
 
 def reauthenticate(*, session: Session, settings: Settings, actor: Actor, user: User, user_session: UserSession,

@@ -190,3 +190,67 @@ def test_temporary_password_must_be_changed_before_anything_else(client, db, mak
     assert good.status_code == 303
     assert client.get("/inspections").status_code == 200
     assert len(events(db, "user.password_changed")) == 1
+
+
+def change_password(client, current: str, new: str = "my-own-long-password"):
+    return client.post("/account/password", data={"csrf_token": csrf_of(client, "/account/password"),
+                                                  "current_password": current, "new_password": new,
+                                                  "confirm_password": new})
+
+
+def test_changing_the_password_signs_out_every_other_session_and_this_one_stays(client, make_client, db, make_user):
+    user = make_user(email="ada@example.org")
+    login(client, user.email)
+    tablet = make_client()
+    login(tablet, user.email)
+    assert tablet.get("/inspections").status_code == 200
+    assert change_password(client, PASSWORD).status_code == 303
+    assert client.get("/inspections").status_code == 200
+    assert tablet.get("/inspections").headers["location"] == "/login?next=/inspections"
+    assert tablet.get("/api/v1/session").status_code == 401
+    assert len(db.exec(select(UserSession).where(UserSession.user_id == user.id)).all()) == 1
+
+
+def test_an_administrators_reset_signs_the_user_out_everywhere_and_the_administrator_stays(client, make_client, db,
+                                                                                          make_user):
+    admin = make_user(role="admin")
+    user = make_user(email="forgetful@example.org")
+    sign_in(client, db, admin)
+    laptop, tablet = sign_in(make_client(), db, user), sign_in(make_client(), db, user)
+    assert laptop.get("/inspections").status_code == 200 and tablet.get("/inspections").status_code == 200
+    reset = client.post(f"/admin/users/{user.id}/reset-password",
+                        data={"csrf_token": csrf_of(client, f"/admin/users/{user.id}")})
+    assert reset.status_code == 200
+    for signed_out in (laptop, tablet):
+        assert signed_out.get("/inspections").headers["location"] == "/login?next=/inspections"
+    assert client.get("/admin/users").status_code == 200
+
+    # Resetting their own password, the administrator keeps this session (to choose a new password) and no other.
+    other_admin_tab = sign_in(make_client(), db, admin)
+    client.post(f"/admin/users/{admin.id}/reset-password",
+                data={"csrf_token": csrf_of(client, f"/admin/users/{admin.id}")})
+    assert client.get("/inspections").headers["location"] == "/account/password"
+    assert other_admin_tab.get("/inspections").headers["location"] == "/login?next=/inspections"
+
+
+def test_wrong_current_passwords_count_towards_the_sign_in_lock_and_end_the_session(client, make_client, db,
+                                                                                   make_user):
+    user = make_user(email="ada@example.org")
+    login(client, user.email)
+    for _ in range(3):  # someone elsewhere guesses at the sign-in page
+        login(make_client(), user.email, "guessed-password")
+    empty = change_password(client, "")
+    assert error_summary(empty) == ["Enter your current password"]  # not a guess: not counted
+    wrong = change_password(client, "another-guess")
+    assert wrong.status_code == 422 and error_summary(wrong) == ["Your current password is not correct"]
+    assert db.get(LoginThrottle, user.email).failures == 4
+    last = change_password(client, "a-third-guess")
+    assert last.status_code == 303 and last.headers["location"] == "/login?password_attempts=1"
+    assert db.exec(select(UserSession).where(UserSession.user_id == user.id)).all() == []
+    signed_out = client.get(last.headers["location"])
+    assert "too many wrong passwords for this account" in soup(signed_out).select_one(
+        ".govuk-notification-banner").get_text()
+    refused = login(client, user.email, PASSWORD)
+    assert error_summary(refused) == [
+        "There have been too many failed attempts to sign in to this account. Try again in 15 minutes."]
+    assert len(events(db, "user.password_change_failed")) == 2

@@ -6,6 +6,7 @@ import zipfile
 from datetime import timedelta
 from urllib.parse import urlparse
 
+import pyotp
 import pytest
 from docx import Document
 from openpyxl import Workbook
@@ -18,7 +19,7 @@ from app.portal.models import AreaDocument, AreaDocumentVersion, AreaOfficer, Po
 from app.portal.uploads import MAX_UPLOAD_BYTES
 from app.users.models import User
 from tests.conftest import csrf_from
-from tests.integration.conftest import PASSWORD, PDF_BYTES, SYSTEM, csrf_of, error_summary, sign_in, soup
+from tests.integration.conftest import PASSWORD, PDF_BYTES, SYSTEM, csrf_of, error_summary, login, sign_in, soup
 
 
 def actions(db) -> list[str]:
@@ -154,6 +155,56 @@ def test_the_officer_sees_only_their_own_portal_and_none_of_the_teams_work(clien
         assert "A fictional observation." not in page.text and "P1-01" not in page.text
     nav = [a.get_text(strip=True) for a in soup(client.get(f"/portal/{inspection.id}")).select(".govuk-service-navigation__link")]
     assert "My inspections" not in nav
+
+
+def test_wrong_passwords_on_an_invitation_lock_the_account_as_sign_in_does(client, make_client, db, make_user,
+                                                                           make_inspection):
+    inspection = make_inspection(make_user())
+    officer = make_user(role="la_officer", email="guessed@area.example.org")
+    _, token = invitations.invite(session=db, actor=SYSTEM, inspection=inspection, email=officer.email)
+    db.flush()
+    form = client.get(f"/invitations/{token}")
+
+    def link(password: str):
+        return client.post(f"/invitations/{token}", data={"csrf_token": csrf_from(form.text), "password": password})
+
+    for n in range(4):
+        assert error_summary(link(f"guess-number-{n}")) == ["Enter the password of your existing account"]
+    locked = "There have been too many failed attempts to sign in to this account. Try again in 15 minutes."
+    fifth = link("guess-number-5")
+    assert fifth.status_code == 422 and error_summary(fifth) == [locked]
+    # Locked now: the right password is refused here and at sign-in, and the link is not used up.
+    assert error_summary(link(PASSWORD)) == [locked]
+    assert error_summary(login(make_client(), officer.email, PASSWORD)) == [locked]
+    assert db.exec(select(PortalInvitation)).one().used_at is None
+    assert db.exec(select(AreaOfficer).where(AreaOfficer.user_id == officer.id)).first() is None
+    assert actions(db).count("login.failed") == 5 and "login.refused_throttled" in actions(db)
+
+
+def test_an_officer_with_two_factor_sign_in_gives_the_code_before_the_portal_opens(client, db, make_user,
+                                                                                  make_inspection):
+    inspection = make_inspection(make_user())
+    officer = make_user(role="la_officer", email="careful@area.example.org")
+    officer.totp_secret = pyotp.random_base32()
+    db.add(officer)
+    _, token = invitations.invite(session=db, actor=SYSTEM, inspection=inspection, email=officer.email)
+    db.flush()
+    form = client.get(f"/invitations/{token}")
+    linked = client.post(f"/invitations/{token}", data={"csrf_token": csrf_from(form.text), "password": PASSWORD})
+    portal = f"/portal/{inspection.id}"
+    assert linked.status_code == 303 and linked.headers["location"] == f"/login/two-factor?next={portal}"
+    # The password alone opens nothing.
+    assert client.get(portal).headers["location"].startswith("/login/two-factor")
+    assert client.get("/api/v1/session").status_code == 401
+    page = client.get(linked.headers["location"])
+    wrong = client.post("/login/two-factor", data={"csrf_token": csrf_from(page.text), "code": "000000",
+                                                   "next": portal})
+    assert wrong.status_code == 422
+    assert client.get(portal).headers["location"].startswith("/login/two-factor")
+    right = client.post("/login/two-factor", data={"csrf_token": csrf_from(page.text), "next": portal,
+                                                   "code": pyotp.TOTP(officer.totp_secret).now()})
+    assert right.status_code == 303 and right.headers["location"] == portal
+    assert client.get(portal).status_code == 200
 
 
 def test_an_officer_account_with_no_inspection_is_told_so(client, db, make_user):
