@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -26,14 +27,19 @@ def run_cli(env: dict, *args: str) -> None:
 class AppServer:
     """One app process on its own port. By default on a new SQLite database in workdir, migrated and seeded
     with the fictional demo; given a database_url, it serves that database as it is. It can be stopped
-    (killed, as when a server falls over) and started again."""
+    (killed, as when a server falls over) and started again. env adds to its environment; command(port) replaces
+    the uvicorn command line (the production image's, say)."""
 
-    def __init__(self, workdir: Path, database_url: str | None = None, name: str = "server"):
+    def __init__(self, workdir: Path, database_url: str | None = None, name: str = "server", env: dict | None = None,
+                 command: Callable[[int], list[str]] | None = None):
         self.workdir = workdir
         self.log_path = workdir / f"{name}.log"
         self.env = {**os.environ, "DATABASE_URL": database_url or f"sqlite:///{workdir / 'live.db'}",
                     "ENVIRONMENT": "test", "SECRET_KEY": "e2e-secret-key-that-is-long-enough-0123456789",
-                    "UPLOAD_DIR": str(workdir / "uploads")}
+                    "UPLOAD_DIR": str(workdir / "uploads"), **(env or {})}
+        self.command = command or (lambda port: [
+            sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
+            "--port", str(port), "--no-access-log"])
         if database_url is None:
             run_cli(self.env, "migrate")
             run_cli(self.env, "seed-demo")
@@ -45,9 +51,8 @@ class AppServer:
     def start(self, **env: str) -> None:
         self.env.update(env)
         log = open(self.log_path, "a")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
-             "--port", str(self.port), "--no-access-log"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(self.command(self.port), cwd=ROOT, env=self.env, stdout=log,
+                                        stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
