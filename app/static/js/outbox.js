@@ -1,7 +1,8 @@
 // The offline outbox. A capture made with no connection is kept in IndexedDB (one database per user) as a sync
 // operation {op_id, entity, action, id, base_version, data, client_time}, shown at once as "saved on this
 // device", and sent to POST /api/v1/sync when the network allows. An operation leaves the device only when the
-// server's receipt for it arrives; one the server rejects waits under "needs attention" with the reason.
+// server's receipt for it arrives; one the server rejects waits under "needs attention" with the reason, and so
+// does one the server keeps failing on (found by halving the batch), so the others are never held up behind it.
 
 const body = document.body;
 const user = document.querySelector('meta[name="sync-user"]')?.content;
@@ -55,8 +56,10 @@ async function render() {
     const last = localStorage.getItem(`sendfw-last-sync-${user}`);
     status.hidden = false;
     status.querySelector("[data-online]").textContent = navigator.onLine ? "Online" : "Offline";
+    // What the server refused is not waiting: it is counted apart, so the line never promises it will sync.
     status.querySelector("[data-waiting]").textContent =
-      `${waiting.length} capture${waiting.length === 1 ? "" : "s"} waiting to sync`;
+      `${waiting.length} capture${waiting.length === 1 ? "" : "s"} waiting to sync` +
+      (attention.length ? `, ${attention.length} need${attention.length === 1 ? "s" : ""} attention` : "");
     const days = last ? Math.floor((Date.now() - new Date(last)) / 86_400_000) : null;
     status.querySelector("[data-last-sync]").textContent = last
       ? `last synced ${new Date(last).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}` +
@@ -68,6 +71,11 @@ async function render() {
   if (!panel) return;
   const inspectionId = Number(panel.dataset.inspectionId);
   const mine = (op) => op.inspection_id === inspectionId;
+  // Drawn again only when something changed: the page redraws after every sync attempt, and a redraw would
+  // take the focus off a button and close a question being answered.
+  const shown = JSON.stringify([ops.filter(mine).map((op) => [op.op_id, op.rejected || null]), [...discarding]]);
+  if (panel.dataset.shown === shown) return;
+  panel.dataset.shown = shown;
   const list = (items, withErrors) => items.filter(mine).map((op) => {
     const li = document.createElement("li");
     li.className = "app-evidence";
@@ -86,17 +94,7 @@ async function render() {
       const errors = document.createElement("p");
       errors.className = "govuk-error-message";
       errors.textContent = op.rejected.join("; ");
-      const fix = document.createElement("button");
-      fix.type = "button";
-      fix.className = "govuk-button govuk-button--secondary govuk-!-margin-bottom-0 govuk-!-margin-right-2";
-      fix.textContent = "Correct it";
-      fix.addEventListener("click", async () => { if (putBack(op)) { await deleteOp(op.op_id); render(); } });
-      const discard = document.createElement("button");
-      discard.type = "button";
-      discard.className = "govuk-button govuk-button--warning govuk-!-margin-bottom-0";
-      discard.textContent = "Discard";
-      discard.addEventListener("click", async () => { await deleteOp(op.op_id); render(); });
-      li.append(errors, ...(op.entity === "evidence_item" && op.action !== "delete" ? [fix] : []), discard);
+      li.append(errors, ...(discarding.has(op.op_id) ? discardQuestion(op) : attentionActions(op)));
     }
     return li;
   });
@@ -106,6 +104,67 @@ async function render() {
   panel.querySelector("[data-attention]").replaceChildren(...stuck);
   panel.querySelector("[data-attention-block]").hidden = stuck.length === 0;
   panel.hidden = pending.length + stuck.length === 0;
+}
+
+// Ops whose "Discard" was pressed and whose confirmation is on screen.
+const discarding = new Set();
+
+function button(label, kind, onClick) {
+  const element = document.createElement("button");
+  element.type = "button";
+  element.className = `govuk-button govuk-button--${kind} govuk-!-margin-bottom-0 govuk-!-margin-right-2`;
+  element.textContent = label;
+  element.addEventListener("click", onClick);
+  return element;
+}
+
+async function focusIn(opId, selector) {
+  await render();
+  document.querySelector(`#device-outbox [data-op-id="${opId}"] ${selector}`)?.focus();
+}
+
+function attentionActions(op) {
+  const actions = [];
+  if (op.entity === "evidence_item" && op.action !== "delete") {
+    actions.push(button("Correct it", "secondary", async () => {
+      if (putBack(op)) { await deleteOp(op.op_id); render(); }
+    }));
+  }
+  if (op.refused) {
+    // Set aside because the server failed on it, not because of what it holds: after a fix on the server it
+    // may go through, so it can be offered again.
+    actions.push(button("Send again", "secondary", async () => {
+      const { rejected, refused, ...again } = op;
+      await putOp(again);
+      await render();
+      drain(true);
+    }));
+  }
+  actions.push(button("Discard", "warning", () => {
+    discarding.add(op.op_id);
+    focusIn(op.op_id, "[data-confirm-discard]");
+  }));
+  return actions;
+}
+
+// Discarding deletes the only copy there is, so it is asked twice.
+function discardQuestion(op) {
+  const question = document.createElement("p");
+  question.className = "govuk-body govuk-!-font-weight-bold govuk-!-margin-bottom-2";
+  question.textContent = op.entity === "safeguarding_concern"
+    ? "Discard this safeguarding concern? It will be deleted from this device and will not reach the lead " +
+      "inspector: make sure it is reported another way."
+    : "Discard this capture? It will be deleted from this device and will never reach the server.";
+  const yes = button("Yes, discard it", "warning", async () => {
+    await deleteOp(op.op_id);
+    discarding.delete(op.op_id);
+    await render();
+    const heading = document.getElementById("device-outbox-heading");
+    if (heading && !heading.closest("[hidden]")) { heading.tabIndex = -1; heading.focus(); }
+  });
+  yes.dataset.confirmDiscard = "";
+  const no = button("Keep it", "secondary", () => { discarding.delete(op.op_id); focusIn(op.op_id, "button"); });
+  return [question, yes, no];
 }
 
 // "Correct it": the refused capture goes back into the form, to be fixed and saved again as a new capture.
@@ -224,7 +283,9 @@ function summaryOf(op) {
   if (op.entity === "activity") return op.data.title || `${String(op.data.kind).replaceAll("_", " ")} on ${op.data.day}`;
   if (op.entity === "file_review") return `Case file ${op.data.case_reference}`;
   // Never the concern's text: the outbox list is on screen wherever the tablet is.
-  if (op.entity === "safeguarding_concern") return "Safeguarding concern (sent before anything else)";
+  if (op.entity === "safeguarding_concern") {
+    return op.rejected ? "Safeguarding concern" : "Safeguarding concern (sent before anything else)";
+  }
   return op.data.text;
 }
 
@@ -279,43 +340,114 @@ document.addEventListener("htmx:load", (event) => {
   if (form && status.dataset.version) form.dataset.baseVersion = status.dataset.version;
 });
 
+// A batch refused as a whole (the server failed, or found the request itself unreadable or too large) is tried
+// again once after the backoff; refused a second time, the op at fault is found by halving it (isolate below).
+// 401, 403 and the like say nothing about the ops: those, and a lost connection, are only tried again later.
+const REFUSED_BATCH = (status) => status >= 500 || [400, 413, 422].includes(status);
+const REFUSAL_KEY = `sendfw-refused-${user}`;
+
+class Refused extends Error {
+  constructor(status) {
+    super(`sync answered ${status}`);
+    this.status = status;
+  }
+}
+
+// The server's receipts for these ops, or Refused; a network failure or any other answer throws as it is.
+async function post(ops) {
+  const response = await fetch("/api/v1/sync", {
+    method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+    body: JSON.stringify({ device_id: deviceId(), ops: ops.map(({ rejected, refused, ...op }) => op) }),
+  });
+  if (REFUSED_BATCH(response.status)) throw new Refused(response.status);
+  if (!response.ok) throw new Error(`sync answered ${response.status}`);
+  return (await response.json()).results;
+}
+
+// An op leaves the device only on its receipt: applied, duplicate or conflict (the server holds it now).
+async function takeReceipts(ops, results) {
+  for (const result of results) {
+    const op = ops.find((o) => o.op_id === result.op_id);
+    if (!op) continue;
+    if (result.status === "rejected") await putOp({ ...op, rejected: result.errors });
+    else await deleteOp(op.op_id);
+  }
+}
+
+// How many times in a row this same batch was refused, kept across pages (each page load starts a new drain).
+function refusedBefore(ops) {
+  const batch = `${ops.length}:${ops[0].op_id}:${ops.at(-1).op_id}`;
+  const saved = JSON.parse(localStorage.getItem(REFUSAL_KEY) || "{}");
+  const times = saved.batch === batch ? saved.times + 1 : 1;
+  localStorage.setItem(REFUSAL_KEY, JSON.stringify({ batch, times }));
+  return times;
+}
+
+// An empty batch tells a server that is failing (down, its database gone: keep everything and wait) from one
+// that fails only on some op (find it).
+async function serverWorks() {
+  try {
+    await post([]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Halving: each half is sent alone, in order (concerns stay first), and a refused half is halved again, until
+// the single op the server fails on is found. It waits under "needs attention"; every other op lands. For one
+// bad op among n that is about 2·log2(n) requests, plus an empty one to check the server before it is set aside.
+async function isolate(ops, status) {
+  if (ops.length === 1) {
+    if (!(await serverWorks())) throw new Refused(status); // an outage after all: nothing is set aside
+    await putOp({
+      ...ops[0], refused: status,
+      rejected: [`The server could not accept this capture (error ${status}). It is kept on this device: ` +
+        "check its text, edit or discard it."],
+    });
+    return;
+  }
+  const middle = Math.ceil(ops.length / 2);
+  for (const half of [ops.slice(0, middle), ops.slice(middle)]) {
+    try {
+      await takeReceipts(half, await post(half));
+    } catch (error) {
+      if (!(error instanceof Refused)) throw error; // offline or signed out midway: the rest waits, as it is
+      await isolate(half, error.status);
+    }
+  }
+}
+
 // force: "Sync now" or the connection just came back; otherwise the change feed is read at most once a minute.
 async function drain(force = false) {
   if (draining || !navigator.onLine) return;
   draining = true;
   try {
-    // Safeguarding concerns go first, in the first batch (the server applies them first too).
+    // Safeguarding concerns go first, in the first batch (the server applies them first too); then the rest in
+    // the order they were captured (the store returns them by op_id, which is random).
     const concernFirst = (op) => (op.entity === "safeguarding_concern" ? 0 : 1);
     const ops = (await allOps()).filter((op) => !op.rejected)
-      .sort((a, b) => concernFirst(a) - concernFirst(b)).slice(0, 500);
+      .sort((a, b) => concernFirst(a) - concernFirst(b) || String(a.client_time).localeCompare(b.client_time)).slice(0, 500);
     if (ops.length === 0) {
       delay = MIN_DELAY;
       await pullAll(force);
       return;
     }
-    const send = ops.map(({ rejected, ...op }) => op);
-    const response = await fetch("/api/v1/sync", {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
-      body: JSON.stringify({ device_id: deviceId(), ops: send }),
-    });
-    if (!response.ok) throw new Error(`sync answered ${response.status}`); // 5xx, 401...: all kept, tried again
-    const { results } = await response.json();
-    for (const result of results) {
-      const op = ops.find((o) => o.op_id === result.op_id);
-      if (!op) continue;
-      if (result.status === "rejected") {
-        await putOp({ ...op, rejected: result.errors });
-      } else {
-        await deleteOp(op.op_id); // applied, duplicate or conflict: the server holds it now
-      }
+    try {
+      await takeReceipts(ops, await post(ops));
+    } catch (error) {
+      // Refused twice in a row, by a server that answers otherwise: the batch is not sent whole again.
+      if (!(error instanceof Refused) || refusedBefore(ops) < 2 || !(await serverWorks())) throw error;
+      await isolate(ops, error.status);
     }
+    localStorage.removeItem(REFUSAL_KEY);
     setLastSync();
     delay = MIN_DELAY;
     if (ops.length === 500) schedule(0);
     else pullAll(true);
   } catch (error) {
-    delay = Math.min(delay * 2, MAX_DELAY);
+    delay = Math.min(delay * 2, MAX_DELAY); // 5xx, 401, offline...: every op still waiting is kept, tried again
     console.info("Sync will be tried again", error.message);
   } finally {
     draining = false;
@@ -463,7 +595,7 @@ async function wipeDevice() {
     const request = indexedDB.deleteDatabase(`sendfw-outbox-${user}`);
     request.onsuccess = request.onerror = request.onblocked = () => resolve();
   });
-  Object.keys(localStorage).filter((key) => key.startsWith(`sendfw-offline-${user}-`) || key === `sendfw-last-sync-${user}`)
+  Object.keys(localStorage).filter((key) => key.startsWith(`sendfw-offline-${user}-`) || key === `sendfw-last-sync-${user}` || key === REFUSAL_KEY)
     .forEach((key) => localStorage.removeItem(key));
   if ("caches" in window) await caches.delete("sendfw-pages");
 }
@@ -513,3 +645,6 @@ if (user) {
   schedule();
 }
 body.dataset.outboxReady = "yes";
+
+// For the browser tests: an op put straight into the outbox, as a corrupted capture would sit there.
+export { putOp, render };
