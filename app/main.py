@@ -35,11 +35,12 @@ from app.sync.routes import router as sync_router
 from app.inspections.routes import router as inspections_router
 from app.users.api import router as users_api
 from app.users.routes import router as users_router
+from app.web.api_docs import api_docs
 from app.web.assets import STATIC_DIR
 from app.web.csrf import CsrfFailed
 from app.web.deps import (NotAuthenticated, PasswordChangeRequired, RecentSignInRequired, SecondFactorRequired,
                           TwoFactorSetupRequired, csrf_protect)
-from app.web.security import SecurityHeadersMiddleware
+from app.web.security import SecurityHeadersMiddleware, add_security_headers
 from app.web.templating import is_htmx, render
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def create_app() -> FastAPI:
         title="SEND Fieldwork",
         version="0.1.0",
         dependencies=[Depends(csrf_protect)],
-        docs_url="/api/docs",
+        docs_url=None,  # /api/docs is app.web.api_docs: Swagger UI from our own files, as the CSP requires
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
         openapi_url="/api/openapi.json",
@@ -85,6 +86,7 @@ def create_app() -> FastAPI:
                    sync_api, sync_router, survey_router, letters_router, portal_router, portal_review_router, concerns_router, audit_router,
                    pwa_router):
         app.include_router(router)
+    app.add_route("/api/docs", api_docs, include_in_schema=False)
 
     @app.get("/", include_in_schema=False)
     def home():
@@ -166,10 +168,12 @@ def create_app() -> FastAPI:
     async def server_error(request: Request, exc: Exception):
         log.exception("Unhandled error on %s %s", request.method, request.url.path)
         if _is_api(request):
-            return JSONResponse({"detail": "Something went wrong on the server"}, status_code=500)
-        return render(request, "errors/generic.html",
-                      {"status": 500, "detail": "Sorry, there is a problem with the service. Try again later."},
-                      status_code=500)
+            response = JSONResponse({"detail": "Something went wrong on the server"}, status_code=500)
+        else:
+            response = render(request, "errors/generic.html", {
+                "status": 500, "detail": "Sorry, there is a problem with the service. Try again later."},
+                status_code=500)
+        return add_security_headers(request, response)  # Starlette sends this outside SecurityHeadersMiddleware
 
     return app
 

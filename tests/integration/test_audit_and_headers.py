@@ -71,3 +71,84 @@ def test_hashed_static_urls_are_cached_for_a_year(client):
     assert all("?v=" in href for href in css)
     assert "immutable" in client.get(css[0]).headers["cache-control"]
     assert client.get("/static/css/app.css").headers["cache-control"] == "no-cache"
+
+
+SECURITY_HEADERS = ["content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options",
+                    "permissions-policy", "cross-origin-opener-policy"]
+
+
+def test_every_error_page_carries_the_security_headers_even_a_server_error(app, db, make_user):
+    from fastapi.testclient import TestClient
+    from sqlalchemy.orm.exc import StaleDataError
+
+    def broken():
+        raise RuntimeError("a fault in a route (added by this test only)")
+
+    def changed_meanwhile():
+        raise StaleDataError("saved by someone else first")
+
+    for path, endpoint in (("/test-broken", broken), ("/api/v1/test-broken", broken),
+                           ("/test-changed", changed_meanwhile)):
+        app.add_api_route(path, endpoint)
+    # A 500 is not raised into the test: the app's own error page is what a browser gets.
+    client = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
+    expected = {name: client.get("/login").headers[name] for name in SECURITY_HEADERS}
+    sign_in(client, db, make_user())
+    for method, path, status in [("GET", "/test-broken", 500), ("GET", "/api/v1/test-broken", 500),
+                                 ("GET", "/test-changed", 409), ("GET", "/nowhere", 404),
+                                 ("POST", "/logout", 403),  # no CSRF token
+                                 ("GET", "/inspections/not-a-number", 400), ("DELETE", "/inspections", 405)]:
+        response = client.request(method, path)
+        assert response.status_code == status, path
+        assert {name: response.headers.get(name) for name in SECURITY_HEADERS} == expected, path
+    page = client.get("/test-broken")
+    assert soup(page).h1.get_text(strip=True) and "a fault in a route" not in page.text
+
+    https = TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
+    assert https.get("/test-broken").headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_signed_in_pages_are_private_and_checked_again_and_concern_pages_are_never_stored(client, db, make_user,
+                                                                                          make_inspection):
+    lead = make_user()
+    inspection = make_inspection(lead)
+    assert "cache-control" not in client.get("/healthz").headers  # nobody's own: nothing to say
+    sign_in(client, db, lead)
+    base = f"/inspections/{inspection.id}"
+    for path in ("/inspections", base, f"{base}/evidence/new", f"{base}/concerns/new", "/api/v1/session"):
+        assert client.get(path).headers["cache-control"] == "private, no-cache", path
+    for path in (f"{base}/concerns", "/account/password", "/account/two-factor", "/login"):
+        assert client.get(path).headers["cache-control"] == "no-store", path
+    assert "immutable" in client.get(soup(client.get("/inspections")).select_one("link[rel=stylesheet]")["href"]
+                                     ).headers["cache-control"]  # a file's own caching is kept
+
+
+def csp_directives(header: str) -> dict[str, list[str]]:
+    directives = (part.split() for part in header.split(";") if part.strip())
+    return {name: sources for name, *sources in directives}
+
+
+def test_the_api_reference_loads_only_files_its_content_security_policy_allows(client):
+    from urllib.parse import urlparse
+
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    csp = csp_directives(page.headers["content-security-policy"])
+    html = soup(page)
+    scripts = html.select("script")
+    assert [s.get_text(strip=True) for s in scripts] == ["", ""]  # no inline script
+    assert not html.select("style, [style]")
+    loads = {"script-src": [s["src"] for s in scripts],
+             "style-src": [link["href"] for link in html.select("link[rel=stylesheet]")],
+             "img-src": [link["href"] for link in html.select("link[rel=icon]")],
+             "connect-src": [html.select_one("#swagger-ui")["data-openapi-url"]]}
+    assert any("swagger-ui-bundle.js" in url for url in loads["script-src"])
+    assert any("swagger-ui.css" in url for url in loads["style-src"])
+    for directive, urls in loads.items():
+        allowed = csp.get(directive, csp["default-src"])
+        assert allowed == ["'self'"] or allowed == ["'self'", "data:"], directive
+        for url in urls:
+            parsed = urlparse(url)
+            assert not (parsed.scheme or parsed.netloc) and url.startswith("/"), url  # this site's own
+            assert client.get(url).status_code == 200, url
+    assert client.get(loads["connect-src"][0]).json()["info"]["title"] == "SEND Fieldwork"
