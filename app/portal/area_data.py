@@ -5,9 +5,8 @@ import csv
 import io
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from sqlalchemy.exc import IntegrityError
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session, delete, select
@@ -16,7 +15,7 @@ from app.audit.service import Actor, record
 from app.errors import ValidationFailed
 from app.fieldwork import service as fieldwork
 from app.inspections.models import Inspection
-from app.portal import content
+from app.portal import content, spreadsheets
 from app.portal.documents import checked_type, new_document, store_version
 from app.portal.models import AreaDocument, AreaIndicatorValue
 from app.portal.storage import Storage
@@ -92,8 +91,8 @@ Row = tuple[int, list[object]]  # the row's number as the officer sees it, and i
 
 
 def _numbered(rows) -> list[Row]:
-    """The rows that hold anything, with their numbers: a sheet formatted down to row 5,000 or a CSV ending in
-    empty lines is as long as what is written in it."""
+    """The rows that hold anything, with their numbers: a sheet formatted further down than its figures or a CSV
+    ending in empty lines is as long as what is written in it."""
     kept: list[Row] = []
     for number, values in enumerate(rows, start=1):
         if any(v is not None and str(v).strip() != "" for v in values):
@@ -101,36 +100,6 @@ def _numbered(rows) -> list[Row]:
             if len(kept) > MAX_ROWS + 1:
                 break
     return kept
-
-
-def _rows_of_csv(path: Path) -> list[Row]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    return _numbered(csv.reader(io.StringIO(text), dialect))
-
-
-def _rows_of_xlsx(path: Path) -> list[Row]:
-    with path.open("rb") as f:  # a file object: openpyxl refuses a path without an .xlsx ending (the staged file)
-        return _rows_of_book(load_workbook(f, read_only=True, data_only=True))
-
-
-def _cell_value(cell) -> object:
-    value = getattr(cell, "value", None)
-    # A cell formatted as a percentage holds 0.615 for 61.5%.
-    if isinstance(value, (int, float)) and "%" in (getattr(cell, "number_format", "") or ""):
-        value = round(value * 100, 9)  # 0.07 * 100 is 7.000000000000001
-    return value
-
-
-def _rows_of_book(book) -> list[Row]:
-    try:
-        return _numbered([_cell_value(cell) for cell in row] for row in book.worksheets[0].iter_rows())
-    finally:
-        book.close()
 
 
 def _number(raw: object, unit: str) -> tuple[float | None, str]:
@@ -222,8 +191,11 @@ def import_area_data(*, session: Session, actor: Actor, storage: Storage, inspec
     """Check the upload; if every cell is right, keep the file as the next version of the area data and replace
     the figures. Nothing is saved when anything is wrong."""
     file_type = checked_type(upload, ("csv", "xlsx"), "a CSV or Excel (XLSX) file")
+    read = spreadsheets.rows_of_xlsx if file_type == "xlsx" else spreadsheets.rows_of_csv
     try:
-        rows = _rows_of_xlsx(upload.path) if file_type == "xlsx" else _rows_of_csv(upload.path)
+        rows = _numbered(read(upload.path))
+    except ValidationFailed:
+        raise  # past a limit on size, rows, columns or time: the message says which
     except Exception:  # a workbook openpyxl cannot read, a CSV whose layout cannot be found
         raise ValidationFailed({"file": "The selected file could not be read: save it again from the template"})
     figures, problems = check_rows(rows)
