@@ -38,6 +38,7 @@ from app.users.routes import router as users_router
 from app.web.api_docs import api_docs
 from app.web.assets import STATIC_DIR
 from app.web.csrf import CsrfFailed
+from app.web.text import check_address
 from app.web.deps import (NotAuthenticated, PasswordChangeRequired, RecentSignInRequired, SecondFactorRequired,
                           TwoFactorSetupRequired, csrf_protect)
 from app.web.security import SecurityHeadersMiddleware, add_security_headers
@@ -67,7 +68,7 @@ def create_app() -> FastAPI:
     app = FastAPI(
         title="SEND Fieldwork",
         version="0.1.0",
-        dependencies=[Depends(csrf_protect)],
+        dependencies=[Depends(check_address), Depends(csrf_protect)],
         docs_url=None,  # /api/docs is app.web.api_docs: Swagger UI from our own files, as the CSP requires
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,

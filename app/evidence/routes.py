@@ -17,6 +17,7 @@ from app.sync import service as sync
 from app.web.deps import ActorDep, CurrentUser, DbSession
 from app.web.forms import PostedData, build_form, safe_next
 from app.web.templating import is_htmx, render
+from app.web import text
 
 router = APIRouter(prefix="/inspections/{inspection_id}")
 
@@ -166,7 +167,7 @@ def board_page(request: Request, db: DbSession, user: CurrentUser, inspection: C
     filters = service.BoardFilters(
         judgement=judgement if judgement in Judgement.__members__ else "",
         strand=strand if strand in Strand.__members__ else "",
-        inspector=int(inspector) if inspector.isdigit() else None,
+        inspector=text.as_id(inspector),
         day=parse_iso_date(day), source_type=source_type if source_type in SourceType.__members__ else "",
         aspect=aspect if any(a.code == aspect for a in profile.proposal(proposal).aspects) else "")
     team = inspections.team_of(session=db, inspection=inspection)

@@ -17,6 +17,7 @@ from app.inspections.deps import CurrentInspection, page_context
 from app.web.deps import ActorDep, CurrentUser, DbSession
 from app.web.forms import PostedData, build_form, date_from, split_date
 from app.web.templating import is_htmx, render
+from app.web import text
 
 router = APIRouter(prefix="/inspections/{inspection_id}")
 
@@ -85,7 +86,7 @@ def edit_setting(request: Request, db: DbSession, user: CurrentUser, actor: Acto
 @router.get("/plan")
 def plan_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection, inspector: str = ""):
     team = inspections.team_of(session=db, inspection=inspection)
-    inspector_id = int(inspector) if inspector.isdigit() else None
+    inspector_id = text.as_id(inspector)
     return render(request, "fieldwork/plan.html", page_context(
         db, user, inspection, "plan", days=service.day_plan(session=db, inspection=inspection, inspector_id=inspector_id),
         team=team, names={u.id: u.name for _, u in team}, inspector=inspector_id,

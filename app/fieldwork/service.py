@@ -17,6 +17,7 @@ from app.forms_common import choice_problem, new_id, parse_iso_date, text_proble
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.models_base import utcnow
+from app.web import text
 
 NOTES_LIMIT = 20_000
 COMMENT_LIMIT = 2_000
@@ -80,10 +81,7 @@ def list_settings(*, session: Session, inspection: Inspection) -> list[Setting]:
 
 
 def get_setting(*, session: Session, inspection: Inspection, setting_id: int | str | None) -> Setting:
-    try:
-        setting = session.get(Setting, int(setting_id))
-    except (TypeError, ValueError):
-        setting = None
+    setting = session.get(Setting, sid) if (sid := text.as_id(setting_id)) else None
     if setting is None or setting.inspection_id != inspection.id:
         raise NotFound()
     return setting
@@ -298,6 +296,8 @@ def _file_review_errors(session: Session, inspection: Inspection, form: FileRevi
         value = parse_iso_date(raw) if raw else None
         if raw and value is None:
             errors[name] = f"{label} must be a real date"
+        elif value and (problem := text.date_problem(value, label)):
+            errors[name], value = problem, None
         elif value and value > today:
             errors[name] = f"{label} must be today or in the past"
         clean[name] = value

@@ -11,16 +11,17 @@ from app.inspections import service
 from app.inspections.models import Inspection
 from app.inspections.routes import can_set_up
 from app.web.deps import ActorDep, CurrentUser, DbSession
+from app.web.text import Text
 
 router = APIRouter(prefix="/api/v1/inspections", tags=["inspections"])
 
 
 class InspectionIn(BaseModel):
     # Strings, so that every bad value gets the same clear message as the HTML form.
-    local_area: str = ""
-    la_code: str = ""
-    framework: str = ""
-    start_date: str = ""
+    local_area: Text = ""
+    la_code: Text = ""
+    framework: Text = ""
+    start_date: Text = ""
 
 
 class TeamMemberOut(BaseModel):
@@ -43,8 +44,8 @@ class InspectionOut(BaseModel):
 
 
 class TeamMemberIn(BaseModel):
-    email: str = ""
-    team_role: str = ""
+    email: Text = ""
+    team_role: Text = ""
 
 
 class ErrorsOut(BaseModel):

@@ -17,6 +17,7 @@ from app.inspections.models import Inspection, InspectionStatus, TeamMember, Tea
 from app.retention import service as retention
 from app.users import service as users
 from app.users.models import InspectorKind, Role, User
+from app.web import text
 
 # DfE three-digit LA number (e.g. 873) or ONS code for an upper-tier authority (e.g. E10000003).
 LA_CODE_RE = re.compile(r"^(\d{3}|E0[6-9]\d{6}|E10\d{6})$")
@@ -111,6 +112,9 @@ def _validate(form: InspectionForm) -> tuple[dict[str, str], Profile | None, dat
         start = parse_date(form.start_date)
         if start is None:
             errors["start_date"] = "The first day on site must be a real date"
+        elif problem := text.date_problem(start, "The first day on site"):  # before any working-day arithmetic
+            errors["start_date"] = problem
+            start = None
         elif not working_days.is_working_day(start):
             reason = working_days.why_not_working_day(start)
             errors["start_date"] = (

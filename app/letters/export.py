@@ -9,12 +9,14 @@ from docx.shared import Pt
 
 from app.letters.editing import blocks, generated_text, sections_of
 from app.letters.service import Draft, long_date
+from app.web import text
 from app.web.templating import templates
 
 
 def layout(draft: Draft, texts: dict[str, str] | None = None) -> list[tuple[str, object]]:
     """The whole letter as blocks: ("p"|"h1"|"h2"|"h3", text), ("bullets"|"numbers", [text])."""
-    texts = texts or generated_text(draft)
+    # Cleaned before the lines are split: a vertical tab or a file separator would otherwise start a new line.
+    texts = {key: text.clean(value) for key, value in (texts or generated_text(draft)).items()}
     out: list[tuple[str, object]] = [("p", long_date(draft.dated)), *(("p", a) for a in draft.addressees),
                                      ("p", "Dear Sir or Madam"), ("h1", draft.title)]
     for info in sections_of(draft):
@@ -24,7 +26,10 @@ def layout(draft: Draft, texts: dict[str, str] | None = None) -> list[tuple[str,
             out.append(("h2", info.heading))
         out += [("h3" if kind == "h" else kind, value) for kind, value in blocks(texts.get(info.key, ""))]
     out.append(("p", draft.sign_off))
-    return out
+    # Exports clean on output as well as on input: no stored text, however old, can break a download (Word
+    # refuses a control character anywhere in the document).
+    return [(kind, [text.clean(v) for v in value] if isinstance(value, list) else text.clean(value))
+            for kind, value in out]
 
 
 def to_docx(draft: Draft, texts: dict[str, str] | None = None) -> bytes:
@@ -43,8 +48,8 @@ def to_docx(draft: Draft, texts: dict[str, str] | None = None) -> bytes:
     table = document.add_table(rows=2, cols=len(draft.signatures))
     table.style = "Table Grid"
     for column, (organisation, signatory) in enumerate(draft.signatures):
-        table.cell(0, column).text = organisation
-        table.cell(1, column).text = signatory
+        table.cell(0, column).text = text.clean(organisation)
+        table.cell(1, column).text = text.clean(signatory)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

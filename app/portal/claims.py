@@ -19,6 +19,7 @@ from app.models_base import utcnow
 from app.portal.documents import get_document
 from app.portal.models import SefClaim, SefClaimEvidence
 from app.users.models import User
+from app.web import text
 
 TEXT_LIMIT = 2000
 
@@ -80,7 +81,7 @@ def record_claim(*, session: Session, actor: Actor, inspection: Inspection, user
 
 
 def get_claim(*, session: Session, inspection: Inspection, claim_id: int | str) -> SefClaim:
-    claim = session.get(SefClaim, int(claim_id)) if str(claim_id).isdigit() else None
+    claim = session.get(SefClaim, cid) if (cid := text.as_id(claim_id)) else None
     if claim is None or claim.inspection_id != inspection.id:
         raise NotFound()
     return claim

@@ -15,6 +15,7 @@ from app.portal.models import AreaDocument, AreaDocumentVersion
 from app.portal.storage import Storage, save_in_transaction
 from app.retention import service as retention
 from app.portal.uploads import FILE_TYPES, MAX_UPLOAD_BYTES, Upload, identify, safe_filename
+from app.web import text
 
 DOCUMENT_TYPES = ("pdf", "docx", "xlsx", "ods", "csv")
 TYPES_SENTENCE = "a PDF, Word (DOCX), Excel (XLSX), OpenDocument spreadsheet (ODS) or CSV file"
@@ -86,7 +87,7 @@ def upload_document(*, session: Session, actor: Actor, storage: Storage, inspect
 
 
 def get_document(*, session: Session, inspection: Inspection, document_id: int | str | None) -> AreaDocument:
-    document = session.get(AreaDocument, int(document_id)) if str(document_id or "").isdigit() else None
+    document = session.get(AreaDocument, did) if (did := text.as_id(document_id)) else None
     if document is None or document.inspection_id != inspection.id:
         raise NotFound()
     return document

@@ -20,6 +20,7 @@ from app.web import csrf
 from app.web.deps import ActorDep, CurrentUser, DbSession, SettingsDep, client_ip
 from app.web.forms import PostedData, build_form
 from app.web.templating import render
+from app.web import text
 
 router = APIRouter()
 # An upload's whole body: the file's 25 MB and the form around it. Past this the server answers 413 at once.
@@ -113,7 +114,7 @@ def _data_page(request: Request, db, inspection: Inspection, *, errors=None, pro
     return render(request, "portal/area_data.html", _context(
         db, inspection, "data", figures=area_data.figures_of(session=db, inspection=inspection),
         indicators=content.indicators(), problems=problems or [], errors=errors or {},
-        imported=int(imported) if (imported := request.query_params.get("imported", "")).isdigit() else None),
+        imported=text.as_id(request.query_params.get("imported", ""))),
         status_code=status_code)
 
 

@@ -26,6 +26,7 @@ from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.survey.content import AUDIENCES, Questionnaire, questionnaires
 from app.survey.models import SurveyLink, SurveyResponse
+from app.web import text
 
 COMMENT_LIMIT = 2000
 LONDON = ZoneInfo("Europe/London")
@@ -279,7 +280,7 @@ def evidence_text(*, session: Session, inspection: Inspection, form: SurveyEvide
     """The evidence statement and source label for a comment or a figure, from what is stored now."""
     qs = questionnaires()
     if form.kind == "comment":
-        row = session.get(SurveyResponse, int(form.response_id)) if form.response_id.isdigit() else None
+        row = session.get(SurveyResponse, rid) if (rid := text.as_id(form.response_id)) else None
         if row is None or row.inspection_id != inspection.id or not row.comment:
             raise NotFound()
         who = qs[row.audience].respondent_label(row.respondent_type).lower()

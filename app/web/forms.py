@@ -5,6 +5,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from app.web import text
+
 
 def join_date_parts(day: str, month: str, year: str) -> str:
     """Day/month/year boxes to an ISO string, or '' when all are empty, or 'invalid' when it is not a date."""
@@ -36,12 +38,13 @@ def safe_next(target: str | None, default: str = "/inspections") -> str:
 
 
 async def posted_form(request: Request) -> dict[str, str | list[str]]:
-    """The posted form as a dict (lists kept for repeated names), read once; Starlette caches it."""
+    """The posted form as a dict (lists kept for repeated names), read once; Starlette caches it. Every value is
+    in NFC with the characters no one can type in a browser removed (see app.web.text)."""
     data = await request.form()
     out: dict[str, str | list[str]] = {}
     for key in data.keys():
-        values = [v for v in data.getlist(key) if isinstance(v, str)]
-        out[key] = values if len(values) > 1 or key.endswith("[]") else (values[0] if values else "")
+        values = [text.clean(v) for v in data.getlist(key) if isinstance(v, str)]
+        out[text.clean(key)] = values if len(values) > 1 or key.endswith("[]") else (values[0] if values else "")
     return out
 
 

@@ -12,6 +12,12 @@ integer column cannot exist, and a date outside 1990-2100 is never a date of an 
 import re
 import unicodedata
 from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import HTTPException, Request
+from pydantic import AfterValidator
+
+from app.errors import NotFound
 
 # C0 but tab, LF and CR; DEL and C1; lone surrogates (a pair arrives from JSON as one character); the two
 # non-characters XML 1.0 forbids.
@@ -89,3 +95,28 @@ def date_problem(value: date | datetime, what: str) -> str | None:
 def id_fits(value: str) -> bool:
     """Whether a number given as an id could be one: digits within the integer column's range."""
     return value.isdigit() and int(value) <= INT_MAX if len(value) <= 12 else False
+
+
+# A text field of the JSON API: NFC, or a 422 naming the field.
+Text = Annotated[str, AfterValidator(checked)]
+
+
+def check_address(request: Request) -> None:
+    """Applied to every route before anything reads the address: a path naming what cannot exist is not found;
+    a query value no one could type, or a number past any id, is refused with its name."""
+    for value in request.path_params.values():
+        if isinstance(value, str) and (fault(value) or (value.isdigit() and not id_fits(value))):
+            raise NotFound()
+    for name, value in request.query_params.multi_items():
+        shown = name.encode("unicode_escape").decode("ascii")[:40]
+        if fault(name) or fault(value):
+            raise HTTPException(400, f"The address has a character that cannot be used in '{shown}': check the "
+                                     "link or go back and try again")
+        if value.isdigit() and not id_fits(value):
+            raise HTTPException(400, f"The number in '{shown}' in the address is too large: check the link")
+
+
+def as_id(value) -> int | None:
+    """A row id from text, or None when it could not be one (so a lookup finds nothing, never overflows)."""
+    value = str(value if value is not None else "").strip()
+    return int(value) if id_fits(value) else None

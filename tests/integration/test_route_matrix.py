@@ -174,9 +174,9 @@ def test_every_route_is_in_the_matrix():
     assert not set(EXPECTED) - app_routes(), "EXPECTED lists routes the app no longer has"
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_each_role_gets_the_expected_status_on_every_route(role, client, db, make_user, make_inspection,
-                                                          make_fieldwork, make_officer, make_document):
+@pytest.fixture
+def world(client, db, make_user, make_inspection, make_fieldwork, make_officer, make_document):
+    """An inspection with one of everything, the people of each role, and the ids that fill every route's path."""
     lead = make_user(name="Lead HMI")
     member_user = make_user(kind="cqc", name="CQC Member")
     people = {
@@ -213,6 +213,12 @@ def test_each_role_gets_the_expected_status_on_every_route(role, client, db, mak
            "invitation_id": pending.id, "invitation_token": invitation_token,
            "concern_id": concern.id, "response_id": response.id}
 
+    return people, ids
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_on_every_route(role, client, db, world):
+    people, ids = world
     if role != "anonymous":
         sign_in(client, db, people[role])
         token = client.get("/api/v1/session").json()["csrf_token"]
