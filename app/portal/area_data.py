@@ -20,6 +20,7 @@ from app.portal.documents import checked_type, new_document, store_version
 from app.portal.models import AreaDocument, AreaIndicatorValue
 from app.portal.storage import Storage
 from app.portal.uploads import Upload
+from app.web.text import clean as clean_text
 
 HEADINGS = ("code", "indicator", "value", "period")
 MAX_ROWS = 500
@@ -148,7 +149,9 @@ def check_rows(rows: list[Row]) -> tuple[list[Figure], list[CellProblem]]:
 
     def cell(row: list[object], name: str) -> object:
         index = columns.get(name)
-        return row[index] if index is not None and index < len(row) else None
+        value = row[index] if index is not None and index < len(row) else None
+        # A cell's text passes the one boundary for text: no one typed a control character into a spreadsheet.
+        return clean_text(value) if isinstance(value, str) else value
 
     for number, row in rows[1:]:
         code = str(cell(row, "code") or "").strip().upper()

@@ -180,3 +180,17 @@ def test_blank_rows_do_not_count_and_percent_formatted_whole_numbers_stay_whole(
     page = send(client, inspection, body)
     assert error_summary(page) == ["The file has 1 problem: nothing was saved. Row 802, column B (value): Enter a "
                                    "number, like 412 (not ‘bad’)"]
+
+
+def test_cells_pass_the_boundary_for_text(client, db, officer_client):
+    """A cell's text is kept in NFC, so the same words typed elsewhere compare equal; a CSV holding control
+    characters is not taken for text at all (an XLSX cannot hold them: XML forbids them)."""
+    client, inspection, _ = officer_client
+    body = "code,indicator,value,period\r\nEHC_REQUESTS,Requests,12,Spring term cafe\u0301\r\n".encode()
+    assert send(client, inspection, body).status_code == 303
+    assert figures(db) == {"EHC_REQUESTS": (12.0, "Spring term caf\u00e9")}
+    controls = "code,indicator,value,period\r\nEHC_REQUESTS,Requests,12,\x01Spring\x1b\r\n".encode()
+    refused = send(client, inspection, controls)
+    assert refused.status_code == 422
+    assert error_summary(refused) == ["The selected file must be a CSV or Excel (XLSX) file"]
+    assert figures(db) == {"EHC_REQUESTS": (12.0, "Spring term caf\u00e9")}
