@@ -4,10 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
+from sqlmodel import Session
 from urllib.parse import quote
 
 from app.errors import ValidationFailed
 from app.audit.service import Actor
+from app.config import Settings
 from app.users import service, two_factor
 from app.users.models import InspectorKind, Role, User
 from app.web.deps import (SESSION_COOKIE, ActorDep, AdminUser, Auth, CurrentUser, DbSession, SettingsDep,
@@ -54,7 +56,7 @@ def login(
     return render(request, "users/login.html", {"errors": errors, "email": email, "next": next}, status_code=422)
 
 
-def signed_in(request: Request, db: DbSession, settings: SettingsDep, user: User, next: str) -> RedirectResponse:
+def signed_in(request: Request, db: Session, settings: Settings, user: User, next: str) -> RedirectResponse:
     """After the password was checked (at sign-in, or linking an account to an invitation): a new session, sent on
     to the code page when the account has two-factor sign-in (until the code, it opens nothing else), else on to
     `next`, or to change a temporary password first."""
