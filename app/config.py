@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     # Days after the letter's publication before an inspection's working material is purged
     # (python -m app.cli purge): evidence, case files, notes, survey comments, uploads, concerns.
     retention_days: int = 180
+    # Argon2's work per password (app/users/passwords.py): "cheap" only for the test suite's hundreds of users.
+    password_hashing: Literal["standard", "cheap"] = "standard"
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> "Settings":
@@ -42,6 +44,12 @@ class Settings(BaseSettings):
             raise ValueError(
                 "SECRET_KEY must be set to a random value of at least 32 characters when ENVIRONMENT=production"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_cheap_password_hashing_outside_tests(self) -> "Settings":
+        if self.password_hashing == "cheap" and self.environment != "test":
+            raise ValueError("PASSWORD_HASHING=cheap is only for the test suite (ENVIRONMENT=test)")
         return self
 
 

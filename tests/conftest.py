@@ -22,6 +22,10 @@ from sqlmodel import Session
 
 os.environ.setdefault("ENVIRONMENT", "test")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-0123456789")
+# Argon2's cheapest work for the suite's hundreds of users, and the app processes it starts (the settings refuse it
+# outside ENVIRONMENT=test); the production parameters are pinned in tests/unit/test_config_and_passwords.py.
+if os.environ["ENVIRONMENT"] == "test":
+    os.environ.setdefault("PASSWORD_HASHING", "cheap")
 
 from app import migrate  # noqa: E402
 from app.db import make_engine  # noqa: E402

@@ -20,6 +20,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def environment(**values: str) -> dict[str, str]:
+    """The environment for an app process or command: this one's with `values`. The suite's cheap password hashing
+    is left behind when the child is not ENVIRONMENT=test, where the app refuses it."""
+    env = {**os.environ, **values}
+    if env.get("ENVIRONMENT") != "test":
+        env.pop("PASSWORD_HASHING", None)
+    return env
+
+
 def run_cli(env: dict, *args: str) -> None:
     subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, env=env, check=True, capture_output=True)
 
@@ -34,9 +43,9 @@ class AppServer:
                  command: Callable[[int], list[str]] | None = None):
         self.workdir = workdir
         self.log_path = workdir / f"{name}.log"
-        self.env = {**os.environ, "DATABASE_URL": database_url or f"sqlite:///{workdir / 'live.db'}",
-                    "ENVIRONMENT": "test", "SECRET_KEY": "e2e-secret-key-that-is-long-enough-0123456789",
-                    "UPLOAD_DIR": str(workdir / "uploads"), **(env or {})}
+        self.env = environment(**{"DATABASE_URL": database_url or f"sqlite:///{workdir / 'live.db'}",
+                                  "ENVIRONMENT": "test", "SECRET_KEY": "e2e-secret-key-that-is-long-enough-0123456789",
+                                  "UPLOAD_DIR": str(workdir / "uploads"), **(env or {})})
         self.command = command or (lambda port: [
             sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
             "--port", str(port), "--no-access-log"])

@@ -1,6 +1,5 @@
 """The command line: migrate, create-user (password on standard input), seed-demo; and SQLite's settings."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,12 +10,13 @@ from sqlmodel import Session, select
 from app.db import make_engine
 from app.users.models import User
 from app.users.passwords import verify_password
+from tests.servers import environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(db_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": db_url, "ENVIRONMENT": "development"}
+    env = environment(DATABASE_URL=db_url, ENVIRONMENT="development")
     return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, env=env, input=stdin,
                           capture_output=True, text=True, timeout=120)
 
@@ -51,16 +51,15 @@ def test_create_user_refuses_bad_input_with_a_message(tmp_path):
 
 
 def test_seed_demo_is_refused_in_production(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "ENVIRONMENT": "production",
-           "SECRET_KEY": "p" * 40}
+    env = environment(DATABASE_URL=f"sqlite:///{tmp_path / 'p.db'}", ENVIRONMENT="production", SECRET_KEY="p" * 40)
     result = subprocess.run([sys.executable, "-m", "app.cli", "seed-demo"], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 2 and "refusing" in result.stderr
 
 
 def test_app_refuses_to_start_in_production_with_the_default_secret(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    env.update(ENVIRONMENT="production", DATABASE_URL=f"sqlite:///{tmp_path / 'p.db'}")
+    env = {k: v for k, v in environment(ENVIRONMENT="production").items() if k != "SECRET_KEY"}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'p.db'}")
     result = subprocess.run([sys.executable, "-c", "from app.main import create_app; create_app()"], cwd=ROOT,
                             env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
