@@ -16,7 +16,7 @@ from app.errors import NotFound, ValidationFailed
 from app.forms_common import text_problem
 from app.inspections.models import Inspection
 from app.letters.models import LetterVersion
-from app.letters.service import Draft, Statement
+from app.letters.service import Draft, Statement, require_editable
 from app.models_base import utcnow
 
 SECTION_LIMIT = 20_000
@@ -101,14 +101,8 @@ def start(*, session: Session, actor: Actor, inspection: Inspection, draft: Draf
         return current(session=session, inspection=inspection)
 
 
-def _require_editable(session: Session, inspection: Inspection) -> None:
-    from app.letters import workflow  # the workflow reads this module's versions
-
-    workflow.require_editable(session=session, inspection=inspection)
-
-
 def save_section(*, session: Session, actor: Actor, inspection: Inspection, key: str, text: str) -> LetterVersion:
-    _require_editable(session, inspection)
+    require_editable(session=session, inspection=inspection)
     latest = current(session=session, inspection=inspection, lock=True)
     if latest is None or key not in latest.sections:
         raise NotFound()
@@ -129,7 +123,7 @@ def save_section(*, session: Session, actor: Actor, inspection: Inspection, key:
 
 
 def restore(*, session: Session, actor: Actor, inspection: Inspection, number: int) -> LetterVersion:
-    _require_editable(session, inspection)
+    require_editable(session=session, inspection=inspection)
     old = get_version(session=session, inspection=inspection, number=number)
     return _new_version(session, actor, inspection, dict(old.sections), dict(old.generated),
                         f"Restored version {number}")
@@ -208,7 +202,7 @@ def redraft_changes(*, session: Session, inspection: Inspection, draft: Draft) -
 def apply_redraft(*, session: Session, actor: Actor, inspection: Inspection, draft: Draft,
                   take: set[str]) -> LetterVersion:
     """Sections the team has not touched follow the evidence; edited ones change only where the team said so."""
-    _require_editable(session, inspection)
+    require_editable(session=session, inspection=inspection)
     latest = current(session=session, inspection=inspection, lock=True)
     if latest is None:
         raise NotFound()

@@ -3,6 +3,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.letters.states import LetterStatus
 from app.models_base import utcnow
 
 
@@ -40,12 +41,12 @@ class LetterVersion(SQLModel, table=True):
 
 class LetterWorkflow(SQLModel, table=True):
     """Where the letter is: draft -> quality_assurance -> final (the lead and the CQC inspector sign it off)
-    -> published (read-only)."""
+    -> published (read-only). The statuses and the steps between them are in app/letters/states.py."""
 
     __tablename__ = "letter_workflows"
 
     inspection_id: int = Field(primary_key=True, foreign_key="inspections.id", ondelete="CASCADE")
-    status: str = Field(default="draft", max_length=30)
+    status: str = Field(default=LetterStatus.draft.value, max_length=30)  # a LetterStatus
     lead_signed_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     lead_signed_at: datetime | None = None
     cqc_signed_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")

@@ -24,7 +24,9 @@ def _page(request, db, user, inspection, *, form=None, errors=None, status_code=
         db, user, inspection, "letter", draft=draft, form=form, errors=errors or {},
         version=editing.current(session=db, inspection=inspection), sections=editing.sections_of(draft),
         changes=editing.redraft_changes(session=db, inspection=inspection, draft=draft),
-        flow=workflow.state(session=db, inspection=inspection), status_labels=workflow.LABELS,
+        flow=service.workflow_of(session=db, inspection=inspection),
+        status=service.status_of(session=db, inspection=inspection),
+        steps=workflow.offered(session=db, user=user, inspection=inspection),
         checks=workflow.readiness(session=db, inspection=inspection),
         comments=workflow.comments(session=db, inspection=inspection)), status_code=status_code)
 

@@ -17,9 +17,12 @@ from app.fieldwork.models import ActivityKind, MeetingWith, SettingType
 from app.forms_common import text_problem
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
-from app.letters.models import LetterDecision
+from app.letters import states
+from app.letters.models import LetterDecision, LetterWorkflow
+from app.letters.states import LetterStatus
 from app.models_base import utcnow
-from app.portal import claims as sef_claims, documents as area_docs
+from app.portal import claims as sef_claims
+from app.portal import documents as area_docs
 from app.survey.models import SurveyResponse
 from app.users.models import User
 
@@ -30,10 +33,35 @@ TEAM_WORDS = {"cqc_inspector": ("a children's services inspector from the CQC", 
 MAX_POINTS = 6  # strengths or areas for development per section: a letter, not a list of every note
 
 
+# What each kind of cited record is called beside the text, and where it opens ({id}: the record's).
+CITED = {"evidence": ("Evidence item", "/evidence/{id}/edit"),
+         "activity": ("Visit, meeting or review", "/activities/{id}"),
+         "file_review": ("Case file", "/files/{id}"),
+         "survey": ("Online survey results", "/survey"),
+         "claim": ("Self-evaluation claim", "/claims/{id}"),
+         "area_document": ("Document the area sent", "/area"),
+         "inspection": ("The inspection and its team", ""),
+         "team": ("The inspection and its team", "")}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A record behind a drafted statement: shown to the team as a link, never in the exported letter."""
+    kind: str  # a key of CITED
+    id: int | str | None
+    label: str
+    url: str
+
+
+def cite(inspection: Inspection, kind: str, record_id: int | str | None = None) -> Citation:
+    label, path = CITED[kind]
+    return Citation(kind, record_id, label, f"/inspections/{inspection.id}" + path.format(id=record_id))
+
+
 @dataclass
 class Statement:
     text: str
-    citations: list[str] = field(default_factory=list)  # "evidence:<id>", "activity:<id>", "file_review:<id>", "survey"
+    citations: list[Citation] = field(default_factory=list)
 
 
 @dataclass
@@ -81,6 +109,20 @@ def decision_of(*, session: Session, inspection: Inspection) -> LetterDecision:
     return session.get(LetterDecision, inspection.id) or LetterDecision(inspection_id=inspection.id)
 
 
+def workflow_of(*, session: Session, inspection: Inspection) -> LetterWorkflow:
+    """Where the letter is, with its signatures (a letter nobody has moved yet is a draft)."""
+    return session.get(LetterWorkflow, inspection.id) or LetterWorkflow(inspection_id=inspection.id)
+
+
+def status_of(*, session: Session, inspection: Inspection) -> LetterStatus:
+    return LetterStatus(workflow_of(session=session, inspection=inspection).status)
+
+
+def require_editable(*, session: Session, inspection: Inspection) -> None:
+    """Refuses any change to the text, the versions or the decision once the letter is final or published."""
+    states.require_editable(status_of(session=session, inspection=inspection))
+
+
 class DecisionForm(BaseModel):
     wsoa_required: str = ""  # "yes" | "no"
     significant_weaknesses: str = ""  # one per line
@@ -92,9 +134,7 @@ def record_decision(*, session: Session, actor: Actor, user: User, inspection: I
     """The lead records the team's decision; only the lead (or an administrator) may."""
     if not inspections.can_manage(session=session, user=user, inspection=inspection):
         raise Forbidden()
-    from app.letters import workflow  # the letter's state decides whether it may still change
-
-    workflow.require_editable(session=session, inspection=inspection)
+    require_editable(session=session, inspection=inspection)
     profile = inspections.profile_of(inspection)
     errors: dict[str, str] = {}
     weaknesses = [line.strip() for line in form.significant_weaknesses.splitlines() if line.strip()]
@@ -150,24 +190,24 @@ def _opening(session: Session, inspection: Inspection, profile, wording) -> tupl
 
     fill = {"area": area, "first_day": long_date(schedule.on_site_days[0]),
             "last_day": long_date(schedule.on_site_days[-1]), "team": team_words}
-    opening = [Statement(wording.opening.format(**fill), ["inspection"]),
-               Statement(wording.team.format(**fill), [f"team:{m.id}" for m, _ in team])]
+    opening = [Statement(wording.opening.format(**fill), [cite(inspection, "inspection")]),
+               Statement(wording.team.format(**fill), [cite(inspection, "team", m.id) for m, _ in team])]
     did = []
     if visits:
         kinds = _join([_plural(n, SettingType(t).label.lower()) for t, n in sorted(by_setting_type.items())]) \
             if by_setting_type else _plural(len(visits), "setting")
         did.append(Statement(f"Inspectors made {_plural(len(visits), 'visit')} to settings: {kinds}.",
-                             [f"activity:{a.id}" for a in visits]))
+                             [cite(inspection, "activity", a.id) for a in visits]))
     if meetings:
         kinds = _join([f"{n} with {MeetingWith(k).label.lower()}" for k, n in sorted(by_meeting.items())])
         did.append(Statement(f"They held {_plural(len(meetings), 'meeting')}" + (f": {kinds}." if kinds else "."),
-                             [f"activity:{a.id}" for a in meetings]))
+                             [cite(inspection, "activity", a.id) for a in meetings]))
     if files:
         did.append(Statement(f"They reviewed {_plural(len(files), 'case file')} of children and young people "
-                             "with SEND.", [f"file_review:{r.id}" for r in files]))
+                             "with SEND.", [cite(inspection, "file_review", r.id) for r in files]))
     if survey_total:
         did.append(Statement(f"They considered {_plural(survey_total, 'response')} to the inspection's online "
-                             "survey of parents, carers, children and young people.", ["survey"]))
+                             "survey of parents, carers, children and young people.", [cite(inspection, "survey")]))
     area_documents = area_docs.documents_of(session=session, inspection=inspection)
     if reviews_of_data or document_titles or area_documents:
         n = len(reviews_of_data) + len(document_titles) + len(area_documents)
@@ -175,9 +215,9 @@ def _opening(session: Session, inspection: Inspection, profile, wording) -> tupl
         did.append(Statement(f"They read {_plural(n, 'document or data set', 'documents and data sets')}, "
                              + ("including the area's self-evaluation." if sent_sef
                                 else "including the area's self-evaluation where it was provided."),
-                             [f"activity:{a.id}" for a in reviews_of_data] +
-                             [f"evidence:{i}" for i, label in documents if label] +
-                             [f"area_document:{row.document.id}" for row in area_documents]))
+                             [cite(inspection, "activity", a.id) for a in reviews_of_data] +
+                             [cite(inspection, "evidence", i) for i, label in documents if label] +
+                             [cite(inspection, "area_document", row.document.id) for row in area_documents]))
     tested = [c for p in sef_claims.matrix(session=session, inspection=inspection) for c in p.rows
               if c.verdict != sef_claims.Verdict.not_yet_tested]
     if tested:
@@ -187,9 +227,9 @@ def _opening(session: Session, inspection: Inspection, profile, wording) -> tupl
             (sef_claims.Verdict.partly_supported, "partly supported"),
             (sef_claims.Verdict.not_supported, "not supported")) if verdicts[v]]
         did.append(Statement(f"Inspectors tested {_plural(len(tested), 'claim')} of the area's self-evaluation "
-                             f"against what they found: {_join(parts)}.", [f"claim:{c.claim.id}" for c in tested]))
+                             f"against what they found: {_join(parts)}.", [cite(inspection, "claim", c.claim.id) for c in tested]))
     opening += did
-    opening.append(Statement(wording.did, ["inspection"]))
+    opening.append(Statement(wording.did, [cite(inspection, "inspection")]))
     return opening, {"visits": len(visits), "meetings": len(meetings), "case_files": len(files),
                      "survey_responses": survey_total,
                      "documents": len(reviews_of_data) + len(document_titles) + len(area_documents),
@@ -213,7 +253,8 @@ def _figure(aspect_code: str, judgement: str, summary) -> str:
     return ""
 
 
-def _points(items: list[EvidenceItem], aspect_code: str, judgement: str, summary) -> tuple[int, int, Statement]:
+def _points(inspection: Inspection, items: list[EvidenceItem], aspect_code: str, judgement: str,
+            summary) -> tuple[int, int, Statement]:
     """One point per aspect: its clearest item, with every item behind it cited. Ranked by how many kinds of
     source agree (triangulation), then by how many items."""
     kinds = {i.source_type for i in items if i.source_type != SourceType.none}
@@ -222,7 +263,7 @@ def _points(items: list[EvidenceItem], aspect_code: str, judgement: str, summary
     if not text.endswith((".", "!", "?")):
         text += "."
     return len(kinds), len(items), Statement(text + _figure(aspect_code, judgement, summary),
-                                             [f"evidence:{i.id}" for i in items])
+                                             [cite(inspection, "evidence", i.id) for i in items])
 
 
 def draft(*, session: Session, inspection: Inspection, today: date | None = None) -> Draft:
@@ -239,7 +280,7 @@ def draft(*, session: Session, inspection: Inspection, today: date | None = None
     for section in wording.sections:
         lists = {}
         for judgement in ("strength", "area_for_development"):
-            ranked = sorted((_points(grouped[(code, judgement)], code, judgement, summary)
+            ranked = sorted((_points(inspection, grouped[(code, judgement)], code, judgement, summary)
                              for code in section.aspects if grouped.get((code, judgement))),
                             key=lambda p: (-p[0], -p[1]))
             lists[judgement] = [s for _, _, s in ranked[:MAX_POINTS]]

@@ -1,5 +1,6 @@
 """The letter's way to publication: readiness checks, draft -> quality assurance (comments per section) -> final
-(signed off by the lead and the CQC inspector) -> published, read-only. Every step is audited."""
+(signed off by the lead and the CQC inspector) -> published, read-only. Every step is audited. The statuses and
+steps, and who may take each, are data in app/letters/states.py; this module enforces them."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -9,21 +10,19 @@ from sqlmodel import Session, select
 from app.audit.service import Actor, record
 from app.errors import Forbidden, ValidationFailed
 from app.evidence.models import EvidenceItem, SourceType
-from app.forms_common import text_problem
 from app.fieldwork import service as fieldwork
+from app.forms_common import text_problem
 from app.inspections import service as inspections
-from app.inspections.models import Inspection
-from app.letters import editing
+from app.inspections.models import Inspection, TeamRole
+from app.letters import editing, states
 from app.letters.models import LetterComment, LetterWorkflow
+from app.letters.service import status_of, workflow_of
+from app.letters.states import StepRule
 from app.models_base import utcnow
 from app.portal import claims, documents
 from app.survey import service as survey
 from app.sync import service as sync
 from app.users.models import User
-
-EDITABLE = {"draft", "quality_assurance"}
-LABELS = {"draft": "Draft", "quality_assurance": "Quality assurance", "final": "Final: awaiting sign-off",
-          "published": "Published"}
 
 
 @dataclass(frozen=True)
@@ -32,10 +31,6 @@ class Check:
     ok: bool
     detail: str
     link: str = ""
-
-
-def state(*, session: Session, inspection: Inspection) -> LetterWorkflow:
-    return session.get(LetterWorkflow, inspection.id) or LetterWorkflow(inspection_id=inspection.id)
 
 
 def readiness(*, session: Session, inspection: Inspection) -> list[Check]:
@@ -82,9 +77,17 @@ def is_ready(checks: list[Check]) -> bool:
     return all(check.ok for check in checks)
 
 
-def _team_role(session: Session, inspection: Inspection, user: User) -> str | None:
+def _who(session: Session, inspection: Inspection, user: User) -> tuple[bool, str | None]:
+    """Whether the user manages the inspection, and their role in its team (None if not in it)."""
     member = inspections.membership(session=session, inspection_id=inspection.id, user_id=user.id)
-    return member.team_role if member else None
+    return (inspections.can_manage(session=session, user=user, inspection=inspection),
+            member.team_role if member else None)
+
+
+def offered(*, session: Session, user: User, inspection: Inspection) -> list[StepRule]:
+    """The steps this user may take on the letter now: the buttons its page shows them."""
+    manages, team_role = _who(session, inspection, user)
+    return states.offered(status_of(session=session, inspection=inspection), manages=manages, team_role=team_role)
 
 
 def _save(session: Session, actor: Actor, inspection: Inspection, flow: LetterWorkflow, action: str) -> LetterWorkflow:
@@ -97,56 +100,36 @@ def _save(session: Session, actor: Actor, inspection: Inspection, flow: LetterWo
 
 
 def move(*, session: Session, actor: Actor, user: User, inspection: Inspection, action: str) -> LetterWorkflow:
-    """action: to_quality_assurance | back_to_draft | finalise | sign_off | publish."""
-    flow = state(session=session, inspection=inspection)
-    lead = inspections.can_manage(session=session, user=user, inspection=inspection)
-    if action == "sign_off":
-        if flow.status != "final":
-            raise ValidationFailed({"workflow": "Only a final letter can be signed off"})
-        role = _team_role(session, inspection, user)
-        if role == "lead":
-            flow.lead_signed_by_id, flow.lead_signed_at = user.id, utcnow()
-        elif role == "cqc_inspector":
-            flow.cqc_signed_by_id, flow.cqc_signed_at = user.id, utcnow()
-        else:
-            raise Forbidden()
-        return _save(session, actor, inspection, flow, "signed_off")
-    if not lead:
+    """action: one of states.Step. Who may take it and from where is the table in states; what the step needs
+    beyond that (the readiness checks, both signatures) is checked here."""
+    rule = states.rule_for(action)
+    flow = workflow_of(session=session, inspection=inspection)
+    manages, team_role = _who(session, inspection, user)
+    if not states.may_take(rule, manages=manages, team_role=team_role):
         raise Forbidden()
-    if action == "to_quality_assurance":
-        if flow.status != "draft":
-            raise ValidationFailed({"workflow": "Only a draft can go to quality assurance"})
-        if not is_ready(readiness(session=session, inspection=inspection)):
-            raise ValidationFailed({"workflow": "The letter is not ready for quality assurance: see the checks"})
-        flow.status = "quality_assurance"
-    elif action == "back_to_draft":
-        if flow.status not in {"quality_assurance", "final"}:
-            raise ValidationFailed({"workflow": "Only a letter in quality assurance or final can go back to draft"})
-        flow.status, flow.lead_signed_by_id, flow.lead_signed_at = "draft", None, None
+    if flow.status not in rule.leaves:
+        raise ValidationFailed({"workflow": rule.refused})
+    if rule.reaches is None:  # a signature, for the signatory's own role
+        if team_role == TeamRole.lead:
+            flow.lead_signed_by_id, flow.lead_signed_at = user.id, utcnow()
+        else:
+            flow.cqc_signed_by_id, flow.cqc_signed_at = user.id, utcnow()
+        return _save(session, actor, inspection, flow, "signed_off")
+    if rule.step == states.Step.to_quality_assurance and not is_ready(readiness(session=session, inspection=inspection)):
+        raise ValidationFailed({"workflow": "The letter is not ready for quality assurance: see the checks"})
+    if rule.step == states.Step.publish:
+        if not (flow.lead_signed_at and flow.cqc_signed_at):
+            raise ValidationFailed({"workflow": rule.refused})
+        flow.published_at = utcnow()
+    if rule.reaches == states.LetterStatus.draft:  # back to draft: the text may change, so the signatures go
+        flow.lead_signed_by_id, flow.lead_signed_at = None, None
         flow.cqc_signed_by_id, flow.cqc_signed_at = None, None
-    elif action == "finalise":
-        if flow.status != "quality_assurance":
-            raise ValidationFailed({"workflow": "Only a letter in quality assurance can be made final"})
-        flow.status = "final"
-    elif action == "publish":
-        if flow.status != "final" or not (flow.lead_signed_at and flow.cqc_signed_at):
-            raise ValidationFailed({"workflow": "Both the lead inspector and the CQC inspector must sign off "
-                                                "the final letter before it is published"})
-        flow.status, flow.published_at = "published", utcnow()
-    else:
-        raise ValidationFailed({"workflow": "Unknown step"})
-    return _save(session, actor, inspection, flow, action)
-
-
-def require_editable(*, session: Session, inspection: Inspection) -> None:
-    status = state(session=session, inspection=inspection).status
-    if status not in EDITABLE:
-        raise ValidationFailed({"text": "The letter is final or published and cannot be changed: "
-                                        "the lead can return a final letter to draft"})
+    flow.status = rule.reaches.value
+    return _save(session, actor, inspection, flow, rule.step.value)
 
 
 def comment(*, session: Session, actor: Actor, inspection: Inspection, section: str, text: str) -> LetterComment:
-    if state(session=session, inspection=inspection).status != "quality_assurance":
+    if not status_of(session=session, inspection=inspection).takes_comments:
         raise ValidationFailed({"comment": "Comments are made during quality assurance"})
     latest = editing.current(session=session, inspection=inspection)
     if latest is None or section not in latest.sections:

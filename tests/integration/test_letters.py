@@ -108,8 +108,8 @@ def test_every_drafted_statement_cites_the_records_behind_it(db, letter):
     draft = service.draft(session=db, inspection=letter["inspection"])
     statements = draft.statements()
     assert statements and all(s.citations for s in statements)
-    cited = {c.split(":", 1)[1] for s in draft.main_findings + [p for sec in draft.sections for p in sec.strengths + sec.areas]
-             for c in s.citations if c.startswith("evidence:")}
+    cited = {c.id for s in draft.main_findings + [p for sec in draft.sections for p in sec.strengths + sec.areas]
+             for c in s.citations if c.kind == "evidence"}
     assert cited <= {i.id for i in letter["items"]}
     identifying = draft.sections[0]
     timeliness = next(s for s in identifying.areas if "timeliness" in s.text)
@@ -119,7 +119,7 @@ def test_every_drafted_statement_cites_the_records_behind_it(db, letter):
     kind_of = {i.id: i.source_type for i in letter["items"]}
 
     def kinds(statement):
-        return len({kind_of[c.split(":", 1)[1]] for c in statement.citations} - {"none"})
+        return len({kind_of[c.id] for c in statement.citations} - {"none"})
 
     for section in draft.sections:
         for points in (section.strengths, section.areas):
@@ -281,7 +281,6 @@ def test_the_letter_goes_through_quality_assurance_sign_off_and_publication_ever
 
     from app.audit.models import AuditEvent
     from app.inspections.models import TeamMember
-    from app.letters import workflow
     from app.users.models import User
 
     url, token = _start(client, db, letter)
@@ -311,7 +310,7 @@ def test_the_letter_goes_through_quality_assurance_sign_off_and_publication_ever
     assert client.post(f"{url}/workflow/publish", data={"csrf_token": token}).status_code == 422
     assert cqc.post(f"{url}/workflow/sign_off", data={"csrf_token": cqc_token}).status_code == 303
     assert client.post(f"{url}/workflow/publish", data={"csrf_token": token}).status_code == 303
-    flow = workflow.state(session=db, inspection=letter["inspection"])
+    flow = service.workflow_of(session=db, inspection=letter["inspection"])
     assert (flow.status, bool(flow.lead_signed_at), bool(flow.cqc_signed_at), bool(flow.published_at)) == (
         "published", True, True, True)
     # Published is read-only: no edits, no restore, no decision, no going back.
