@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from app.errors import ValidationFailed
-from app.evidence import service
+from app.evidence import contract, service
 from app.evidence.models import Judgement, SourceType, Strand
 from app.fieldwork import service as fieldwork
 from app.forms_common import parse_iso_date
@@ -25,17 +25,10 @@ router = APIRouter(prefix="/inspections/{inspection_id}")
 def _form_from(data: dict) -> service.EvidenceForm:
     """The page's 'where did this come from' radios map onto the source fields of the evidence form."""
     form = build_form(service.EvidenceForm, data)
-    kind = data.get("source_kind", "")
-    if kind == "activity":
-        # With no activity chosen, the type "activity" is refused with "select the activity or case file".
-        form.source_id = str(data.get("source_activity", ""))
-        form.source_type = "" if form.source_id else "activity"
-    elif kind == "file_review":
-        form.source_type, form.source_id = SourceType.file_review.value, str(data.get("source_file", ""))
-    elif kind == "document":
-        form.source_type, form.source_id = SourceType.document.value, ""
-    elif kind == "none":
-        form.source_type, form.source_id = SourceType.none.value, ""
+    kind = str(data.get("source_kind", ""))
+    if kind in {c.value for c in contract.SOURCE_KINDS}:
+        form.source_type, form.source_id = contract.source_fields(kind, str(data.get("source_activity", "")),
+                                                                  str(data.get("source_file", "")))
     return form
 
 
@@ -62,6 +55,7 @@ def _capture_context(db, user, inspection, form, *, item=None, errors=None, retu
         source_kind=_source_kind(form), fixed_source=fixed_source, judgements=list(Judgement), strands=list(Strand),
         activities=fieldwork.list_activities(session=db, inspection=inspection),
         reviews=fieldwork.list_file_reviews(session=db, inspection=inspection),
+        contract=contract.evidence_contract(inspections.profile_of(inspection)), source_kinds=contract.SOURCE_KINDS,
         error_anchors={"aspect": f"aspect-{form.proposal or 1}"})
 
 
@@ -80,6 +74,7 @@ def inline_capture(db, inspection, source_type: str, source_id: str) -> dict:
     """What the activity and case-file pages need to show their evidence and capture more in place."""
     form = service.EvidenceForm(source_type=source_type, source_id=source_id)
     return {"form": form, "fixed_source": _fixed_source(db, inspection, source_type, source_id),
+            "contract": contract.evidence_contract(inspections.profile_of(inspection)),
             "judgements": list(Judgement), "strands": list(Strand), "return_to": "",
             "items": service.items_from_source(session=db, inspection=inspection, source_id=source_id)}
 

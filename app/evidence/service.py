@@ -1,7 +1,7 @@
 """Capturing evidence against the proposals, the evidence board with triangulation, the day's summary."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
@@ -10,15 +10,14 @@ from app.db import bulk_insert
 from app.safeguarding import personal_data
 from app.audit.service import Actor, record, record_many
 from app.errors import NotFound, ValidationFailed
-from app.evidence.models import EvidenceItem, Judgement, SourceType, Strand
+from app import forms_contract
+from app.evidence.contract import TEXT_LIMIT, evidence_contract  # noqa: F401 (TEXT_LIMIT: the survey cuts to it)
+from app.evidence.models import EvidenceItem, Judgement, SourceType
 from app.fieldwork import service as fieldwork
-from app.forms_common import choice_problem, new_id, text_problem
+from app.forms_common import new_id
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.models_base import utcnow
-
-TEXT_LIMIT = 10_000
-
 
 class EvidenceForm(BaseModel):
     text: str = ""
@@ -33,36 +32,23 @@ class EvidenceForm(BaseModel):
 
 def _errors(session: Session, inspection: Inspection, form: EvidenceForm,
             source_kinds: dict[str, str] | None = None) -> tuple[dict[str, str], dict]:
-    """Errors and cleaned values. `source_kinds` (id -> activity kind or "file_review") saves a query per item
-    when many are checked at once."""
-    errors: dict[str, str] = {}
-    clean: dict = {}
-    if problem := text_problem(form.text, required="Enter what you saw or heard", limit=TEXT_LIMIT, what="Evidence"):
-        errors["text"] = problem
+    """Errors and cleaned values: the form's contract first (the rules the tablet applies too), then what only
+    the database knows. `source_kinds` (id -> activity kind or "file_review") saves a query per item when many
+    are checked at once."""
     profile = inspections.profile_of(inspection)
-    try:
-        proposal_of_aspect, _ = profile.aspect(form.aspect)
-    except KeyError:
-        proposal_of_aspect = None
-    try:
-        proposal = int(form.proposal) if str(form.proposal).strip() else (proposal_of_aspect.number if proposal_of_aspect else None)
-    except ValueError:
-        proposal = None
-    if proposal not in {p.number for p in profile.proposals}:
-        errors["proposal"] = "Select the proposal (1 to 4) this evidence is about"
-    elif proposal_of_aspect is None:
-        errors["aspect"] = "Select the aspect this evidence is about"
-    elif proposal_of_aspect.number != proposal:
-        errors["aspect"] = f"Select an aspect of proposal {proposal}"
-    clean["proposal"] = proposal
-    if problem := choice_problem(form.judgement, Judgement, "Select whether this is a strength, an area for development or context"):
-        errors["judgement"] = problem
-    strands = sorted(set(form.strands))
-    if not strands:
-        errors["strands"] = "Select at least one service: education, health or social care"
-    elif not set(strands) <= Strand._value2member_map_.keys():
-        errors["strands"] = "Select education, health or social care"
-    clean["strands"] = strands
+    contract = evidence_contract(profile)
+    values = form.model_dump()
+    proposal = str(form.proposal).strip()
+    if proposal.isdigit():
+        values["proposal"] = str(int(proposal))
+    elif not proposal:  # a device may send the aspect alone: its proposal is the aspect's
+        try:
+            values["proposal"] = str(profile.aspect(form.aspect)[0].number)
+        except KeyError:
+            pass
+    errors = forms_contract.check(contract, values)
+    clean: dict = {"proposal": None if "proposal" in errors else int(values["proposal"]),
+                   "strands": sorted(set(form.strands))}
     clean["source_type"], clean["source_id"], clean["source_label"] = SourceType.none.value, None, None
     if form.source_id.strip():
         source_id = form.source_id.strip()
@@ -75,25 +61,39 @@ def _errors(session: Session, inspection: Inspection, form: EvidenceForm,
         else:
             clean["source_type"], clean["source_id"] = kind, source_id
     elif form.source_type in (SourceType.document, SourceType.survey):
-        if problem := text_problem(form.source_label, required="Enter the document's title", limit=200,
-                                   what="Document title"):
-            errors["source_label"] = problem
         clean["source_type"], clean["source_label"] = form.source_type, form.source_label.strip()
     elif form.source_type and form.source_type not in (SourceType.none, SourceType.document, SourceType.survey):
-        errors["source_id"] = "Select the activity or case file this evidence comes from"
+        errors.setdefault("source_id", contract.field("source_id").required or "")
     return errors, clean
 
 
+def _content(form: EvidenceForm, clean: dict) -> dict:
+    """What a capture says: the columns an edit changes too."""
+    text = form.text.strip()
+    return {"text": text, "personal_data": personal_data.kinds(text), "proposal": clean["proposal"],
+            "aspect": form.aspect, "judgement": form.judgement, "strands": clean["strands"],
+            "source_type": clean["source_type"], "source_id": clean["source_id"], "source_label": clean["source_label"]}
+
+
+def _row(*, actor: Actor, inspection: Inspection, form: EvidenceForm, clean: dict, item_id: str, captured_on: date,
+         now: datetime) -> dict:
+    """A new item's stored columns: the one place an evidence row is built, for one capture (through the ORM)
+    and for a device's batch (one bulk insert) alike."""
+    return {"id": item_id, "inspection_id": inspection.id, "author_id": actor.user_id, **_content(form, clean),
+            "captured_on": captured_on, "version": 1, "created_at": now, "updated_at": now,
+            "updated_by_id": actor.user_id}
+
+
 def _apply(item: EvidenceItem, form: EvidenceForm, clean: dict) -> None:
-    item.text = form.text.strip()
-    item.personal_data = personal_data.kinds(item.text)
-    item.proposal = clean["proposal"]
-    item.aspect = form.aspect
-    item.judgement = form.judgement
-    item.strands = clean["strands"]
-    item.source_type = clean["source_type"]
-    item.source_id = clean["source_id"]
-    item.source_label = clean["source_label"]
+    for name, value in _content(form, clean).items():
+        setattr(item, name, value)
+
+
+def _created(session: Session, actor: Actor, inspection: Inspection, rows: list[dict]) -> None:
+    record_many(session=session, actor=actor, action="evidence.created", object_type="evidence_item",
+                inspection_id=inspection.id,
+                objects=[(row["id"], {"proposal": row["proposal"], "aspect": row["aspect"], "judgement": row["judgement"]})
+                         for row in rows])
 
 
 def capture(*, session: Session, actor: Actor, inspection: Inspection, form: EvidenceForm,
@@ -101,14 +101,12 @@ def capture(*, session: Session, actor: Actor, inspection: Inspection, form: Evi
     errors, clean = _errors(session, inspection, form)
     if errors:
         raise ValidationFailed(errors)
-    item = EvidenceItem(id=new_id(item_id), inspection_id=inspection.id, author_id=actor.user_id, text="", proposal=0,
-                        aspect="", judgement="", captured_on=captured_on or date.today(), updated_by_id=actor.user_id)
-    _apply(item, form, clean)
+    row = _row(actor=actor, inspection=inspection, form=form, clean=clean, item_id=new_id(item_id),
+               captured_on=captured_on or date.today(), now=utcnow())
+    item = EvidenceItem(**row)
     session.add(item)
     session.flush()
-    record(session=session, actor=actor, action="evidence.created", object_type="evidence_item", object_id=item.id,
-           inspection_id=inspection.id, detail={"proposal": item.proposal, "aspect": item.aspect,
-                                                "judgement": item.judgement})
+    _created(session, actor, inspection, [row])
     return item
 
 
@@ -121,15 +119,9 @@ def prepare_many(*, session: Session, actor: Actor, inspection: Inspection,
     out: list[dict | ValidationFailed] = []
     for item_id, form, day in entries:
         errors, clean = _errors(session, inspection, form, kinds)
-        if errors:
-            out.append(ValidationFailed(errors))
-            continue
-        out.append({"id": item_id, "inspection_id": inspection.id, "author_id": actor.user_id, "text": form.text.strip(),
-                    "personal_data": personal_data.kinds(form.text),
-                    "proposal": clean["proposal"], "aspect": form.aspect, "judgement": form.judgement,
-                    "strands": clean["strands"], "source_type": clean["source_type"], "source_id": clean["source_id"],
-                    "source_label": clean["source_label"], "captured_on": day, "version": 1, "created_at": now,
-                    "updated_at": now, "updated_by_id": actor.user_id})
+        out.append(ValidationFailed(errors) if errors else
+                   _row(actor=actor, inspection=inspection, form=form, clean=clean, item_id=item_id, captured_on=day,
+                        now=now))
     return out
 
 
@@ -139,10 +131,7 @@ def insert_prepared(*, session: Session, actor: Actor, inspection: Inspection, r
     if not rows:
         return
     bulk_insert(session, EvidenceItem.__table__, rows)  # Core: no ORM bookkeeping per row
-    record_many(session=session, actor=actor, action="evidence.created", object_type="evidence_item",
-                inspection_id=inspection.id,
-                objects=[(row["id"], {"proposal": row["proposal"], "aspect": row["aspect"], "judgement": row["judgement"]})
-                         for row in rows])
+    _created(session, actor, inspection, rows)
 
 
 def edit(*, session: Session, actor: Actor, inspection: Inspection, item: EvidenceItem, form: EvidenceForm) -> EvidenceItem:
@@ -311,3 +300,25 @@ def day_summary(*, session: Session, inspection: Inspection, day: date) -> DaySu
                     [i for i in mine if i.judgement == Judgement.strength],
                     [i for i in mine if i.judgement == Judgement.area_for_development]))
     return DaySummary(day, out)
+
+
+# --- Retention -------------------------------------------------------------------------------------------------
+
+
+def purge(*, session: Session, inspection_id: int, dry_run: bool = False) -> dict[str, int]:
+    """Every evidence item of the inspection goes, through the ORM, so each leaves a tombstone in the change feed
+    and the tablets drop it (claim links go with them, by the foreign key)."""
+    items = session.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection_id)).all()
+    if not dry_run:
+        for item in items:
+            session.delete(item)
+        session.flush()
+    return {"evidence_items": len(items)}
+
+
+def kept_figures(*, session: Session, inspection_id: int) -> dict[str, int]:
+    """What stays after the purge: items per proposal and judgement (what the letter's statements counted)."""
+    rows = session.exec(select(EvidenceItem.proposal, EvidenceItem.judgement, func.count())
+                        .where(EvidenceItem.inspection_id == inspection_id)
+                        .group_by(EvidenceItem.proposal, EvidenceItem.judgement)).all()
+    return dict(sorted((f"proposal_{p}_{j}", n) for p, j, n in rows))

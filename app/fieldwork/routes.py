@@ -9,7 +9,7 @@ from app.safeguarding import personal_data
 from app.errors import ValidationFailed
 from app.evidence.routes import inline_capture
 from app.sync.entities import ENTITIES
-from app.fieldwork import rules, service
+from app.fieldwork import contract, rules, service
 from app.fieldwork.models import (ActivityKind, AgeBand, Contribution, IdentifierKind, MeetingWith, PrimaryNeed, Rating,
                                   SenStatus, SettingType)
 from app.inspections import service as inspections
@@ -100,6 +100,7 @@ def _activity_form_context(db, user, inspection, form, activity=None, errors=Non
     rows = list(zip(form.attendee_roles, form.attendee_organisations, strict=False))
     rows += [("", "")] * max(3, 6 - len(rows))
     return page_context(db, user, inspection, "plan", form=form, activity=activity, errors=errors or {},
+                        contract=contract.activity_contract(schedule.on_site_days, [(u.id, u.name) for _, u in team]),
                         kinds=list(ActivityKind), meeting_withs=list(MeetingWith),
                         settings=service.list_settings(session=db, inspection=inspection),
                         team=team, days=list(enumerate(schedule.on_site_days, start=1)), attendee_rows=rows)
@@ -206,7 +207,7 @@ def save_notes(request: Request, db: DbSession, user: CurrentUser, actor: ActorD
 # --- File reviews ----------------------------------------------------------------------------------------
 
 
-DATE_FIELDS = ("concern_raised_on", "assessment_requested_on", "plan_issued_on")
+DATE_FIELDS = tuple(name for name, _, _ in contract.DATES)
 
 
 def _file_form_from(data: dict) -> tuple[service.FileReviewForm, dict]:
@@ -236,6 +237,7 @@ def _file_form_context(db, user, inspection, form, boxes, review=None, errors=No
     anchors.update({f"rating-{a.code}": f"rating-{a.code}" for _, a in inspections.profile_of(inspection).file_review_aspects()})
     return page_context(
         db, user, inspection, "files", form=form, boxes=boxes, review=review, errors=errors or {}, error_anchors=anchors,
+        contract=contract.file_review_contract(inspections.profile_of(inspection)),
         age_bands=list(AgeBand), setting_types=list(SettingType), sen_statuses=list(SenStatus),
         primary_needs=list(PrimaryNeed), contributions=list(Contribution), ratings=list(Rating),
         rated_aspects=inspections.profile_of(inspection).file_review_aspects(),

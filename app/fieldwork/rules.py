@@ -18,19 +18,28 @@ _NHS_RE = re.compile(r"(?<!\d)\d{3}[\s-]?\d{3}[\s-]?\d{4}(?!\d)")
 _UPN_RE = re.compile(r"\b[A-Za-z]\d{11}[0-9A-Za-z]\b")
 
 
+CASE_REFERENCE_LIMIT = 40
+CASE_REFERENCE_REQUIRED = "Enter a case reference, for example P1-07"
+CASE_REFERENCE_TOO_LONG = f"Case reference must be {CASE_REFERENCE_LIMIT} characters or fewer"
+# What a case reference must not look like, and why: also sent to the tablet (fieldwork/contract.py), whose
+# JavaScript runs these same patterns.
+CASE_REFERENCE_REFUSED = (
+    (_NHS_RE, "The case reference looks like an NHS number. Use a pseudonym, like P1-07, not the child's details"),
+    (_UPN_RE, "The case reference looks like a unique pupil number. Use a pseudonym, like P1-07, not the child's details"),
+    (_NAME_RE, "The case reference looks like a name. Use a pseudonym, like P1-07, not the child's name"),
+)
+
+
 def case_reference_problem(reference: str) -> str | None:
     """Why a case reference is refused, or None. Inspectors use pseudonyms like 'P1-07' or 'Case 12'."""
     text = reference.strip()
     if not text:
-        return "Enter a case reference, for example P1-07"
-    if len(text) > 40:
-        return "Case reference must be 40 characters or fewer"
-    if _NHS_RE.search(text):
-        return "The case reference looks like an NHS number. Use a pseudonym, like P1-07, not the child's details"
-    if _UPN_RE.search(text):
-        return "The case reference looks like a unique pupil number. Use a pseudonym, like P1-07, not the child's details"
-    if _NAME_RE.search(text):
-        return "The case reference looks like a name. Use a pseudonym, like P1-07, not the child's name"
+        return CASE_REFERENCE_REQUIRED
+    if len(text) > CASE_REFERENCE_LIMIT:
+        return CASE_REFERENCE_TOO_LONG
+    for pattern, message in CASE_REFERENCE_REFUSED:
+        if pattern.search(text):
+            return message
     return None
 
 

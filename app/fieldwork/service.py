@@ -9,9 +9,11 @@ from sqlmodel import Session, col, select
 
 from app.audit.service import Actor, record
 from app.errors import NotFound, ValidationFailed
+from app import forms_contract
 from app.fieldwork import rules
-from app.fieldwork.models import (Activity, ActivityKind, AgeBand, Contribution, FileReview, IdentifierKind, MeetingWith,
-                                  PrimaryNeed, Rating, SenStatus, Setting, SettingType)
+from app.fieldwork.contract import DATES, NOTES_LIMIT, activity_contract, file_review_contract
+from app.fieldwork.models import (Activity, ActivityKind, FileReview, IdentifierKind, MeetingWith,
+                                  Rating, SenStatus, Setting, SettingType)
 from app.safeguarding import personal_data
 from app.forms_common import choice_problem, new_id, parse_iso_date, text_problem
 from app.inspections import service as inspections
@@ -19,8 +21,6 @@ from app.inspections.models import Inspection
 from app.models_base import utcnow
 from app.web import text
 
-NOTES_LIMIT = 20_000
-COMMENT_LIMIT = 2_000
 
 # --- Settings register -----------------------------------------------------------------------------------
 
@@ -103,45 +103,26 @@ class ActivityForm(BaseModel):
     notes: str = ""
 
 
-def _valid_time(value: str) -> bool:
-    parts = value.split(":")
-    return len(parts) == 2 and all(p.isdigit() for p in parts) and 0 <= int(parts[0]) < 24 and 0 <= int(parts[1]) < 60
-
-
 def _activity_errors(session: Session, inspection: Inspection, form: ActivityForm) -> tuple[dict[str, str], dict]:
-    """Errors, and the cleaned values to store."""
-    errors: dict[str, str] = {}
-    clean: dict = {}
-    if problem := choice_problem(form.kind, ActivityKind, "Select what kind of activity this is"):
-        errors["kind"] = problem
-    if form.kind == ActivityKind.meeting:
-        if problem := choice_problem(form.meeting_with, MeetingWith, "Select who the meeting is with"):
-            errors["meeting_with"] = problem
+    """Errors, and the cleaned values to store: the form's contract (the rules the tablet applies too), then what
+    only the database knows."""
+    team = inspections.team_of(session=session, inspection=inspection)
+    contract = activity_contract(inspections.schedule_of(inspection).on_site_days,
+                                 [(user.id, user.name) for _, user in team])
+    values = form.model_dump()
+    day = parse_iso_date(form.day)
+    values["day"] = day.isoformat() if day else form.day
+    values["inspector_ids"] = [str(int(i)) if i.strip().isdigit() else i
+                               for i in (str(i) for i in form.inspector_ids) if i.strip()]
+    errors = forms_contract.check(contract, values)
+    clean: dict = {"day": day, "inspector_ids": [] if "inspector_ids" in errors else
+                   sorted({int(i) for i in values["inspector_ids"]})}
     clean["setting_id"] = None
     if form.setting_id.strip():
         try:
             clean["setting_id"] = get_setting(session=session, inspection=inspection, setting_id=form.setting_id).id
         except NotFound:
             errors["setting_id"] = "Select a setting from this inspection's register"
-    elif form.kind == ActivityKind.setting_visit:
-        errors["setting_id"] = "Select the setting visited (add it to the settings register first)"
-    if problem := text_problem(form.title, required=None, limit=200, what="Title"):
-        errors["title"] = problem
-    day = parse_iso_date(form.day)
-    on_site = inspections.schedule_of(inspection).on_site_days
-    if day is None or day not in on_site:
-        errors["day"] = "Select one of the days on site"
-    clean["day"] = day
-    if form.start_time.strip() and not _valid_time(form.start_time.strip()):
-        errors["start_time"] = "Enter the start time as hours and minutes, like 09:30"
-    team_ids = {user.id for _, user in inspections.team_of(session=session, inspection=inspection)}
-    try:
-        chosen = sorted({int(i) for i in form.inspector_ids if str(i).strip()})
-    except ValueError:
-        chosen = None
-    if not chosen or not set(chosen) <= team_ids:
-        errors["inspector_ids"] = "Select at least one inspector from the team"
-    clean["inspector_ids"] = chosen or []
     attendees = []
     for role, organisation in zip(form.attendee_roles, form.attendee_organisations, strict=False):
         if role.strip() or organisation.strip():
@@ -151,9 +132,12 @@ def _activity_errors(session: Session, inspection: Inspection, form: ActivityFor
     if len(attendees) > 50:
         errors["attendees"] = "Record at most 50 attendees"
     clean["attendees"] = attendees
-    if problem := text_problem(form.notes, required=None, limit=NOTES_LIMIT, what="Notes"):
-        errors["notes"] = problem
-    return errors, clean
+    return {name: errors[name] for name in _ACTIVITY_ORDER if name in errors}, clean
+
+
+# The order the form asks its questions in, for the error summary.
+_ACTIVITY_ORDER = ("kind", "meeting_with", "setting_id", "title", "day", "start_time", "inspector_ids", "attendees",
+                   "notes")
 
 
 def _default_title(session: Session, inspection: Inspection, form: ActivityForm, setting_id: int | None) -> str:
@@ -273,66 +257,18 @@ class FileReviewForm(BaseModel):
 
 
 def _file_review_errors(session: Session, inspection: Inspection, form: FileReviewForm) -> tuple[dict[str, str], dict]:
-    errors: dict[str, str] = {}
-    clean: dict = {}
-    if problem := rules.case_reference_problem(form.case_reference):
-        errors["case_reference"] = problem
-    for name, choices, message in (
-        ("age_band", AgeBand, "Select the child or young person's age band"),
-        ("setting_type", SettingType, "Select the type of setting"),
-        ("sen_status", SenStatus, "Select the SEN support or EHC plan status"),
-        ("primary_need", PrimaryNeed, "Select the primary need"),
-        ("health_contributed", Contribution, "Select whether health contributed to the assessment"),
-        ("social_care_contributed", Contribution, "Select whether social care contributed to the assessment"),
-    ):
-        if problem := choice_problem(getattr(form, name), choices, message):
-            errors[name] = problem
-    today = date.today()
-    labels = {"concern_raised_on": "The date concerns were first raised",
-              "assessment_requested_on": "The date the assessment was requested",
-              "plan_issued_on": "The date the plan was issued"}
-    for name, label in labels.items():
-        raw = getattr(form, name).strip()
-        value = parse_iso_date(raw) if raw else None
-        if raw and value is None:
-            errors[name] = f"{label} must be a real date"
-        elif value and (problem := text.date_problem(value, label)):
-            errors[name], value = problem, None
-        elif value and value > today:
-            errors[name] = f"{label} must be today or in the past"
-        clean[name] = value
-    concern, requested, issued = clean["concern_raised_on"], clean["assessment_requested_on"], clean["plan_issued_on"]
-    if requested and concern and requested < concern and "assessment_requested_on" not in errors:
-        errors["assessment_requested_on"] = "The assessment cannot be requested before concerns were first raised"
-    if issued and requested and issued < requested and "plan_issued_on" not in errors:
-        errors["plan_issued_on"] = "The plan cannot be issued before the assessment was requested"
-    clean["attendance_percent"] = None
-    if form.attendance_percent.strip():
-        try:
-            percent = float(form.attendance_percent.strip().rstrip("%"))
-        except ValueError:
-            percent = None
-        if percent is None or not 0 <= percent <= 100:
-            errors["attendance_percent"] = "Attendance must be a percentage from 0 to 100, like 87.5"
-        else:
-            clean["attendance_percent"] = round(percent, 1)
-    profile = inspections.profile_of(inspection)
-    aspects = {a.code for _, a in profile.file_review_aspects()}
-    ratings = {}
-    for code, rating in form.ratings.items():
-        if code not in aspects:
-            errors["ratings"] = f"Unknown aspect {code!r} for this framework"
-            continue
-        if rating:
-            if rating not in Rating.__members__:
-                errors[f"rating-{code}"] = "Select strong, adequate, weak or not evidenced"
-            comment = (form.comments.get(code) or "").strip()
-            if len(comment) > COMMENT_LIMIT:
-                errors[f"rating-{code}"] = f"Comment must be {COMMENT_LIMIT:,} characters or fewer"
-            ratings[code] = {"rating": rating, "comment": comment}
-    clean["ratings"] = ratings
-    if problem := text_problem(form.notes, required=None, limit=NOTES_LIMIT, what="Notes"):
-        errors["notes"] = problem
+    """Errors and cleaned values: the form's contract (the rules the tablet applies too), then what only the
+    database knows."""
+    values = form.model_dump()
+    values["ratings"] = {code: {"rating": rating, "comment": form.comments.get(code) or ""}
+                         for code, rating in form.ratings.items()}
+    errors = forms_contract.check(file_review_contract(inspections.profile_of(inspection)), values)
+    clean: dict = {name: None if name in errors else parse_iso_date(getattr(form, name).strip() or None)
+                   for name, _, _ in DATES}
+    percent = forms_contract.parse_number(form.attendance_percent) if form.attendance_percent.strip() else None
+    clean["attendance_percent"] = None if percent is None or "attendance_percent" in errors else round(percent, 1)
+    clean["ratings"] = {code: {"rating": given["rating"], "comment": given["comment"].strip()}
+                        for code, given in values["ratings"].items() if given["rating"]}
     clean["activity_id"] = None
     if form.activity_id.strip():
         try:

@@ -8,9 +8,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from app.config import get_settings
+from app.evidence.contract import evidence_contract
 from app.fieldwork import service as fieldwork
+from app.fieldwork.contract import activity_contract, file_review_contract
 from app.inspections import service as inspections
 from app.inspections.deps import CurrentInspection
+from app.safeguarding import service as concerns
 from app.web.assets import static_url
 from app.web.deps import DbSession
 from app.web.templating import render, templates
@@ -69,3 +72,14 @@ def offline_pages(inspection: CurrentInspection, db: DbSession):
     pages += [f"{base}/activities/{a.id}" for a in fieldwork.list_activities(session=db, inspection=inspection)]
     pages += [f"{base}/files/{r.id}" for r in fieldwork.list_file_reviews(session=db, inspection=inspection)]
     return {"pages": pages}
+
+
+@router.get("/inspections/{inspection_id}/form-contract.json")
+def form_contract(inspection: CurrentInspection, db: DbSession):
+    """Every capture form of this inspection as the pages embed it: fields in the form's words, choices and rules,
+    by which the tablet checks a capture before keeping it offline."""
+    profile = inspections.profile_of(inspection)
+    team = [(user.id, user.name) for _, user in inspections.team_of(session=db, inspection=inspection)]
+    forms = (evidence_contract(profile), activity_contract(inspections.schedule_of(inspection).on_site_days, team),
+             file_review_contract(profile), concerns.contract())
+    return {form.entity: form.as_json() for form in forms}

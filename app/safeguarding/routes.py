@@ -26,7 +26,7 @@ def _form(data: dict) -> service.ConcernForm:
 def _new_page(request, db, user, inspection, *, form=None, errors=None, status_code=200):
     return render(request, "safeguarding/new.html", page_context(
         db, user, inspection, "concerns", form=form or service.ConcernForm(), errors=errors or {},
-        categories=service.categories(), settings=fieldwork.list_settings(session=db, inspection=inspection),
+        categories=service.categories(), contract=service.contract(), settings=fieldwork.list_settings(session=db, inspection=inspection),
         error_anchors={"category": "category", "reported_on": "reported_on-day"}), status_code=status_code)
 
 

@@ -12,7 +12,10 @@ from sqlmodel import Session, col, func, select
 
 from app.audit.service import Actor, record
 from app.errors import Forbidden, NotFound, ValidationFailed
+from app import forms_contract
 from app.fieldwork import service as fieldwork
+from app.forms_contract import Choice, Contract
+from app.safeguarding.contract import TEXT_LIMIT, concern_contract
 from app.forms_common import new_id, text_problem
 from app.frameworks import working_days
 from app.inspections import service as inspections
@@ -22,7 +25,6 @@ from app.safeguarding.models import SafeguardingConcern
 from app.users.models import User
 from app.web import text
 
-TEXT_LIMIT = 5000
 END_OF_DAY = time(23, 59, 59)
 
 
@@ -106,30 +108,28 @@ def _met_at(form: ConcernForm, errors: dict[str, str]) -> datetime:
     return min(when.astimezone(UTC), utcnow())  # a tablet's clock running fast must not push the deadline out
 
 
+@cache
+def contract() -> Contract:
+    return concern_contract(tuple(Choice(c.code, c.label) for c in categories().values()))
+
+
 def _checked(session: Session, inspection: Inspection, form: ConcernForm) -> dict:
-    errors: dict[str, str] = {}
+    """The form's contract (the rules the tablet applies too), then what only the server knows."""
+    errors = forms_contract.check(contract(), form.model_dump())
     category = categories().get(form.category)
     if category is None:
-        errors["category"] = "Select what kind of concern this is"
+        errors.setdefault("category", contract().field("category").required or "")
     setting_id = None
     if form.setting_id:
         try:
             setting_id = fieldwork.get_setting(session=session, inspection=inspection, setting_id=form.setting_id).id
         except NotFound:
             errors["setting_id"] = "Select a setting from the register, or leave it empty"
-    if problem := text_problem(form.setting_name, required=None, limit=200, what="The place"):
-        errors["setting_name"] = problem
-    if problem := text_problem(form.what_happened, required="Enter what you saw or heard", limit=TEXT_LIMIT,
-                               what="What you saw or heard"):
-        errors["what_happened"] = problem
-    if problem := text_problem(form.reported_to, required=None, limit=300, what="Who it was reported to"):
-        errors["reported_to"] = problem
     reported_at = _reported_at(form, errors)
-    if problem := text_problem(form.referral_reference, required=None, limit=100, what="The reference"):
-        errors["referral_reference"] = problem
     met_at = _met_at(form, errors)
     if errors:
-        raise ValidationFailed(errors)
+        order = [f.name for f in contract().fields] + ["met_at"]
+        raise ValidationFailed({name: errors[name] for name in order if name in errors})
     return {"category": category, "setting_id": setting_id, "reported_at": reported_at, "met_at": met_at}
 
 

@@ -4,8 +4,12 @@ create, update and delete. The sync service knows records only through these ada
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from app import forms_contract
 from app.errors import ValidationFailed
 from app.evidence import service as evidence
+from app.evidence.contract import evidence_shape
+from app.fieldwork.contract import activity_contract, file_review_contract
+from app.safeguarding.contract import concern_contract
 from app.evidence.models import EvidenceItem
 from app.fieldwork.models import Activity, FileReview
 from app.fieldwork import service as fieldwork
@@ -13,45 +17,21 @@ from app.safeguarding import service as concerns
 from app.safeguarding.models import SafeguardingConcern
 
 
-def _text(data: dict, name: str, errors: dict, *, default: str = "") -> str:
-    value = data.get(name, default)
-    if value is None:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        errors[name] = f"{name} must be text"
-        return ""
-    return str(value)
-
-
-def _list(data: dict, name: str, errors: dict) -> list:
-    value = data.get(name, [])
-    if not isinstance(value, list):
-        errors[name] = f"{name} must be a list"
-        return []
-    return value
+# Each form's fields and their types, from its contract: what an op's data may hold. The rules are the
+# services' to apply, with the inspection's own choices.
+EVIDENCE_SHAPE = evidence_shape()
+ACTIVITY_SHAPE = activity_contract()
+FILE_REVIEW_SHAPE = file_review_contract()
+CONCERN_SHAPE = concern_contract()
 
 
 def _evidence_form(data: dict) -> evidence.EvidenceForm:
-    errors: dict[str, str] = {}
-    strands = _list(data, "strands", errors)
-    if not all(isinstance(s, str) for s in strands):
-        errors["strands"] = "strands must be a list of education, health, social_care"
-    proposal = data.get("proposal")
-    if proposal is not None and (isinstance(proposal, bool) or not isinstance(proposal, (int, str))):
-        errors["proposal"] = "proposal must be a number from 1 to 4"
-    source_id = _text(data, "source_id", errors)
-    source_type = _text(data, "source_type", errors) or ("" if source_id else "none")
-    if data.get("source_label"):
-        source_type = source_type if source_id else "document"
+    values = forms_contract.op_values(EVIDENCE_SHAPE, data, extra=("source_type",))
+    source_type = values["source_type"] or ("" if values["source_id"] else "none")
+    if values["source_label"]:
+        source_type = source_type if values["source_id"] else "document"
     # Every value is already checked to be of its field's type, so the form is built without validating again.
-    form = evidence.EvidenceForm.model_construct(
-        text=_text(data, "text", errors), proposal="" if proposal is None else str(proposal),
-        aspect=_text(data, "aspect", errors), judgement=_text(data, "judgement", errors),
-        strands=[s for s in strands if isinstance(s, str)], source_type=source_type, source_id=source_id,
-        source_label=_text(data, "source_label", errors))
-    if errors:
-        raise ValidationFailed(errors)
-    return form
+    return evidence.EvidenceForm.model_construct(**{**values, "source_type": source_type})
 
 
 def _evidence_data(item) -> dict:
@@ -61,21 +41,12 @@ def _evidence_data(item) -> dict:
 
 
 def _activity_form(data: dict) -> fieldwork.ActivityForm:
-    errors: dict[str, str] = {}
-    attendees = _list(data, "attendees", errors)
-    if not all(isinstance(a, dict) for a in attendees):
-        errors["attendees"] = "attendees must be a list of {role, organisation}"
-        attendees = []
-    inspector_ids = _list(data, "inspector_ids", errors)
-    form = fieldwork.ActivityForm(
-        kind=_text(data, "kind", errors), meeting_with=_text(data, "meeting_with", errors),
-        setting_id=_text(data, "setting_id", errors), title=_text(data, "title", errors), day=_text(data, "day", errors),
-        start_time=_text(data, "start_time", errors), inspector_ids=[str(i) for i in inspector_ids],
-        attendee_roles=[str(a.get("role") or "") for a in attendees],
-        attendee_organisations=[str(a.get("organisation") or "") for a in attendees], notes=_text(data, "notes", errors))
-    if errors:
-        raise ValidationFailed(errors)
-    return form
+    values = forms_contract.op_values(ACTIVITY_SHAPE, data)
+    attendees = data.get("attendees") or []
+    if not isinstance(attendees, list) or not all(isinstance(a, dict) for a in attendees):
+        raise ValidationFailed({"attendees": "attendees must be a list of {role, organisation}"})
+    return fieldwork.ActivityForm(**values, attendee_roles=[str(a.get("role") or "") for a in attendees],
+                                  attendee_organisations=[str(a.get("organisation") or "") for a in attendees])
 
 
 def _activity_data(activity) -> dict:
@@ -85,22 +56,10 @@ def _activity_data(activity) -> dict:
 
 
 def _file_review_form(data: dict) -> fieldwork.FileReviewForm:
-    errors: dict[str, str] = {}
-    ratings = data.get("ratings", {}) or {}
-    if not isinstance(ratings, dict) or not all(isinstance(v, dict) for v in ratings.values()):
-        errors["ratings"] = "ratings must map aspect codes to {rating, comment}"
-        ratings = {}
-    form = fieldwork.FileReviewForm(
-        **{name: _text(data, name, errors) for name in (
-            "case_reference", "age_band", "setting_type", "sen_status", "primary_need", "concern_raised_on",
-            "assessment_requested_on", "plan_issued_on", "attendance_percent", "notes", "activity_id")},
-        health_contributed=_text(data, "health_contributed", errors, default="not_known"),
-        social_care_contributed=_text(data, "social_care_contributed", errors, default="not_known"),
-        ratings={k: str(v.get("rating") or "") for k, v in ratings.items()},
-        comments={k: str(v.get("comment") or "") for k, v in ratings.items()})
-    if errors:
-        raise ValidationFailed(errors)
-    return form
+    values = forms_contract.op_values(FILE_REVIEW_SHAPE, data)
+    ratings = values.pop("ratings")
+    return fieldwork.FileReviewForm(**values, ratings={k: str(v.get("rating") or "") for k, v in ratings.items()},
+                                    comments={k: str(v.get("comment") or "") for k, v in ratings.items()})
 
 
 def _file_review_data(review) -> dict:
@@ -114,11 +73,7 @@ def _file_review_data(review) -> dict:
 
 
 def _concern_form(data: dict) -> concerns.ConcernForm:
-    errors: dict[str, str] = {}
-    form = concerns.ConcernForm(**{name: _text(data, name, errors) for name in concerns.ConcernForm.model_fields})
-    if errors:
-        raise ValidationFailed(errors)
-    return form
+    return concerns.ConcernForm(**forms_contract.op_values(CONCERN_SHAPE, data, extra=("met_at",)))
 
 
 def _concern_data(concern) -> dict:

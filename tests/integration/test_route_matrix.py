@@ -70,6 +70,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/inspections/{inspection_id}/board"):                       (303, 200, 200, 200, 404, 404),
     ("GET", "/inspections/{inspection_id}/summary"):                     (303, 200, 200, 200, 404, 404),
     ("GET", "/inspections/{inspection_id}/offline-pages"):               (303, 200, 200, 200, 404, 404),
+    ("GET", "/inspections/{inspection_id}/form-contract.json"):          (303, 200, 200, 200, 404, 404),
     ("GET", "/inspections/{inspection_id}/conflicts"):                   (303, 200, 200, 200, 404, 404),
     ("POST", "/inspections/{inspection_id}/conflicts/{conflict_id}"):    (303, 422, 422, 422, 404, 404),
     # Sync: who may touch which inspection is decided per op, inside the batch (see test_sync_api).

@@ -1,0 +1,171 @@
+"""The form contract the tablet reads is the one the server enforces: each required field left out of a posted form
+or a sync op is refused with the contract's own words, the choices are the inspection's profile, and every page
+that can capture offline carries its form's contract."""
+
+import json
+import uuid
+from datetime import date
+
+import pytest
+
+from app.frameworks.service import get_profile
+from app.inspections import service as inspections
+from tests.integration.conftest import SYSTEM, csrf_of, error_summary, sign_in, soup
+
+EVIDENCE = {"text": "Fictional evidence.", "proposal": "1", "aspect": "timeliness", "judgement": "strength",
+            "strands": ["education"], "source_kind": "none"}
+ACTIVITY = {"kind": "setting_visit", "setting_id": "", "day": "2026-11-24", "inspector_ids": []}
+FILE = {"case_reference": "P1-07", "age_band": "11-15", "setting_type": "special_school", "sen_status": "plan_in_place",
+        "primary_need": "ASD", "health_contributed": "yes", "social_care_contributed": "no"}
+CONCERN = {"category": "low_level", "what_happened": "Fictional: a concern."}
+
+
+@pytest.fixture
+def team(db, make_user, make_inspection, make_fieldwork, client):
+    lead = make_user(name="Ada Lead")
+    cqc = make_user(kind="cqc", name="Cyril Care")
+    inspection = make_inspection(lead, start=date(2026, 11, 23))
+    inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=cqc.email, team_role="cqc_inspector")
+    ids = make_fieldwork(inspection, lead)
+    sign_in(client, db, lead)
+    return {"lead": lead, "cqc": cqc, "inspection": inspection, "base": f"/inspections/{inspection.id}", **ids}
+
+
+def contract_of(client, team) -> dict:
+    response = client.get(f"{team['base']}/form-contract.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def field(form: dict, name: str) -> dict:
+    return next(f for f in form["fields"] if f["name"] == name)
+
+
+def post(client, path: str, data: dict):
+    return client.post(path, data={"csrf_token": csrf_of(client, path), **data})
+
+
+def test_the_contract_serves_every_capture_form_with_the_profiles_proposals_and_aspects(client, team):
+    contract = contract_of(client, team)
+    assert set(contract) == {"evidence_item", "activity", "file_review", "safeguarding_concern"}
+    profile = get_profile("send-2016")
+    evidence = contract["evidence_item"]
+    assert [c["value"] for c in field(evidence, "proposal")["choices"]] == [str(p.number) for p in profile.proposals]
+    aspects = field(evidence, "aspect")["choices_by"]
+    assert aspects["field"] == "proposal"
+    assert {n: [c["value"] for c in group] for n, group in aspects["choices"].items()} == {
+        str(p.number): [a.code for a in p.aspects] for p in profile.proposals}
+    # The activity's days are the inspection's days on site, and its inspectors its team.
+    activity = contract["activity"]
+    assert [c["value"] for c in field(activity, "day")["choices"]] == [
+        d.isoformat() for d in inspections.schedule_of(team["inspection"]).on_site_days]
+    assert {c["label"] for c in field(activity, "inspector_ids")["choices"]} == {"Ada Lead", "Cyril Care"}
+    rated = field(contract["file_review"], "ratings")["aspects"]
+    assert [a["value"] for a in rated] == [a.code for _, a in profile.file_review_aspects()]
+
+
+def test_a_2023_framework_inspection_gets_its_own_proposals(client, db, team, make_inspection):
+    other = make_inspection(team["lead"], local_area="Newshire (fictional)", framework="send-2023")
+    response = client.get(f"/inspections/{other.id}/form-contract.json")
+    proposals = field(response.json()["evidence_item"], "proposal")["choices"]
+    assert [c["label"] for c in proposals] == [f"{p.number}. {p.title}" for p in get_profile("send-2023").proposals]
+
+
+@pytest.mark.parametrize("name", ["text", "proposal", "aspect", "judgement", "strands"])
+def test_each_required_evidence_field_left_out_is_refused_with_the_contracts_words(client, team, name):
+    message = field(contract_of(client, team)["evidence_item"], name)["required"]
+    # (The server finds the proposal from the aspect; the form asks for the aspect only once a proposal is chosen.)
+    data = {k: v for k, v in EVIDENCE.items() if k != name and not (name == "proposal" and k == "aspect")}
+    response = post(client, f"{team['base']}/evidence/new", data)
+    assert response.status_code == 422
+    assert error_summary(response) == [message]
+
+
+@pytest.mark.parametrize(("kind", "name", "extra"), [
+    ("activity", "source_id", {}), ("file_review", "source_id", {}), ("document", "source_label", {"source_label": ""}),
+])
+def test_a_source_kind_without_its_source_is_refused_with_the_contracts_words(client, team, kind, name, extra):
+    message = field(contract_of(client, team)["evidence_item"], name)["required"]
+    response = post(client, f"{team['base']}/evidence/new", {**EVIDENCE, "source_kind": kind, **extra})
+    assert error_summary(response) == [message]
+
+
+def test_an_aspect_of_another_proposal_is_refused_with_the_contracts_words(client, team):
+    template = field(contract_of(client, team)["evidence_item"], "aspect")["other_group"]
+    response = post(client, f"{team['base']}/evidence/new", {**EVIDENCE, "proposal": "2"})
+    assert error_summary(response) == [template.format(value="2")]
+
+
+def test_a_sync_op_without_its_proposal_is_rejected_with_the_contracts_words(client, team):
+    contract = contract_of(client, team)["evidence_item"]
+    token = client.get("/api/v1/session").json()["csrf_token"]
+    op = {"op_id": str(uuid.uuid4()), "entity": "evidence_item", "action": "create", "id": str(uuid.uuid4()),
+          "inspection_id": team["inspection"].id, "base_version": None, "client_time": "2026-11-24T10:15:00Z",
+          "data": {"text": "Fictional.", "proposal": None, "aspect": "", "judgement": "strength",
+                   "strands": ["education"]}}
+    response = client.post("/api/v1/sync", content=json.dumps({"device_id": "tablet", "ops": [op]}),
+                           headers={"X-CSRF-Token": token, "Content-Type": "application/json"})
+    assert response.json()["results"][0]["errors"] == [f"proposal: {field(contract, 'proposal')['required']}"]
+
+
+@pytest.mark.parametrize("name", ["kind", "day", "inspector_ids", "setting_id"])
+def test_each_required_activity_field_left_out_is_refused_with_the_contracts_words(client, team, name):
+    message = field(contract_of(client, team)["activity"], name)["required"]
+    data = {**ACTIVITY, "inspector_ids": [str(team["lead"].id)], "setting_id": str(team["setting_id"])}
+    data.pop(name)
+    response = post(client, f"{team['base']}/activities/new", data)
+    assert response.status_code == 422
+    assert error_summary(response) == [message]
+
+
+@pytest.mark.parametrize("name", list(FILE))
+def test_each_required_case_file_field_left_out_is_refused_with_the_contracts_words(client, team, name):
+    message = field(contract_of(client, team)["file_review"], name)["required"]
+    data = {**FILE, name: ""}
+    response = post(client, f"{team['base']}/files/new", data)
+    assert response.status_code == 422
+    assert error_summary(response) == [message]
+
+
+def test_a_case_reference_the_contract_refuses_is_refused_by_the_server_in_the_same_words(client, team):
+    import re
+
+    refused = field(contract_of(client, team)["file_review"], "case_reference")["refuse"]
+    for reference in ("485 777 3456", "A12345678901B", "Jamie Smith"):
+        rule = next(r for r in refused if re.search(r["pattern"], reference))
+        response = post(client, f"{team['base']}/files/new", {**FILE, "case_reference": reference})
+        assert error_summary(response) == [rule["message"]]
+
+
+@pytest.mark.parametrize("name", ["category", "what_happened"])
+def test_each_required_concern_field_left_out_is_refused_with_the_contracts_words(client, team, name):
+    message = field(contract_of(client, team)["safeguarding_concern"], name)["required"]
+    response = post(client, f"{team['base']}/concerns/new", {**CONCERN, name: ""})
+    assert response.status_code == 422
+    assert error_summary(response) == [message]
+
+
+@pytest.mark.parametrize(("path", "entity", "unlabelled"), [
+    ("/evidence/new", "evidence_item", {"aspect"}),
+    ("/activities/new", "activity", {"setting_id"}),
+    ("/files/new", "file_review", {"ratings"}),
+    ("/concerns/new", "safeguarding_concern", {"referral_reference"}),
+])
+def test_each_capture_page_embeds_its_contract_and_shows_its_words(client, team, path, entity, unlabelled):
+    page = soup(client.get(team["base"] + path))
+    form = page.select_one(f"form[data-offline-entity={entity}]")
+    embedded = json.loads(form.select_one("script[type='application/json'][data-form-contract]").string)
+    assert embedded == contract_of(client, team)[entity]
+    shown = " ".join(form.get_text(" ").split())
+    for f in embedded["fields"]:
+        if f["name"] not in unlabelled:
+            assert f["label"] in shown, f["label"]
+    for rated in next((f.get("aspects", []) for f in embedded["fields"] if f["name"] == "ratings"), []):
+        assert rated["label"] in shown
+
+
+def test_the_inline_capture_on_an_activity_carries_the_evidence_contract(client, team):
+    page = soup(client.get(f"{team['base']}/activities/{team['activity_id']}"))
+    form = page.select_one("form[data-offline-entity=evidence_item]")
+    embedded = json.loads(form.select_one("script[data-form-contract]").string)
+    assert embedded["entity"] == "evidence_item"
