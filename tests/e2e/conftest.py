@@ -1,16 +1,22 @@
 """A real server (uvicorn on a free port, SQLite built by the migrations, the demo seeded) and the system
-Chromium driven by Playwright. No browser is ever downloaded: Debian's /usr/bin/chromium is used."""
+Chromium driven by Playwright. No browser is ever downloaded: Debian's /usr/bin/chromium is used.
+
+Each test module gets a server and a database of its own (a copy of the demo, migrated and seeded once), so what
+one module's tests change (captures, team members, a letter) is not there for another's, whatever the order or
+the worker (pytest-xdist) it runs in."""
 
 import os
 import re
 import shutil
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import skip_or_fail
-from tests.servers import AppServer
+from tests.servers import AppServer, environment, run_cli
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -18,16 +24,32 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    server = AppServer(tmp_path_factory.mktemp("live"))
+def demo_database(tmp_path_factory) -> Path:
+    """The demo in SQLite, migrated and seeded once; servers start on copies of it."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    env = environment(DATABASE_URL=f"sqlite:///{path}", ENVIRONMENT="test")
+    run_cli(env, "migrate")
+    run_cli(env, "seed-demo")
+    return path
+
+
+def server_on_a_copy(demo_database: Path, workdir: Path) -> AppServer:
+    with closing(sqlite3.connect(demo_database)) as source, closing(sqlite3.connect(workdir / "live.db")) as copy:
+        source.backup(copy)  # SQLite's own copy: what is still in the write-ahead log comes too
+    return AppServer(workdir, database_url=f"sqlite:///{workdir / 'live.db'}")
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, demo_database) -> Iterator[str]:
+    server = server_on_a_copy(demo_database, tmp_path_factory.mktemp("live"))
     yield server.url
     server.stop()
 
 
 @pytest.fixture
-def own_server(tmp_path) -> Iterator[AppServer]:
+def own_server(tmp_path, demo_database) -> Iterator[AppServer]:
     """A server of the test's own, for tests that stop it."""
-    server = AppServer(tmp_path)
+    server = server_on_a_copy(demo_database, tmp_path)
     yield server
     server.stop()
 

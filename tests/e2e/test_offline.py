@@ -17,8 +17,15 @@ def capture(page, text: str) -> None:
     form.get_by_role("button", name="Save evidence").click()
 
 
+def a_second_passes(page) -> None:
+    """GOV.UK buttons ignore a second click within a second of the first (the double-submit guard). The second
+    passes on the page's own clock (page.clock.install() before the page loads) instead of being waited out."""
+    page.clock.fast_forward(1000)
+
+
 def test_three_captures_offline_survive_a_reload_then_sync_to_a_second_inspector(live_server, browser, page_at):
     page = page_at(768)
+    page.clock.install()
     base = open_demo_inspection(page, live_server, "lead@example.org", "demo-lead-password")
     page.goto(f"{base}/evidence/new")
     page.evaluate("navigator.serviceWorker.ready")
@@ -30,7 +37,7 @@ def test_three_captures_offline_survive_a_reload_then_sync_to_a_second_inspector
     for n, text in enumerate(TEXTS):
         capture(page, text)
         pending.nth(n).wait_for()
-        page.wait_for_timeout(1100)  # GOV.UK buttons ignore a second click within a second (double-submit guard)
+        a_second_passes(page)
     shown = sorted(" ".join(text.split()) for text in pending.all_inner_texts())
     assert shown == sorted(f"{t} Proposal 1, strength · saved on this device" for t in TEXTS)
     assert "3 captures waiting to sync" in page.locator("#sync-status").inner_text()
@@ -88,6 +95,7 @@ def test_sign_out_is_refused_with_unsynced_work_and_the_next_user_sees_none_of_i
 
 
 def go_offline_on_capture_page(page, live_server, email, password):
+    page.clock.install()
     base = open_demo_inspection(page, live_server, email, password)
     page.goto(f"{base}/evidence/new")
     page.context.set_offline(True)
@@ -106,7 +114,7 @@ def test_server_errors_then_recovery_lose_nothing_and_duplicate_nothing(live_ser
     for n, text in enumerate(texts):
         capture(page, text)
         page.locator("#device-outbox [data-pending] li").nth(n).wait_for()
-        page.wait_for_timeout(1100)
+        a_second_passes(page)
     failures = []
 
     def fail_then_lose_receipt(route):
@@ -147,7 +155,7 @@ def test_a_rejected_capture_waits_in_needs_attention_while_later_ones_sync(live_
     form.get_by_label("Education", exact=True).check()
     form.get_by_role("button", name="Save evidence").click()
     page.locator("#device-outbox [data-pending] li").first.wait_for()
-    page.wait_for_timeout(1100)
+    a_second_passes(page)
     capture(page, "Fictional capture after the faulty one.")
     page.locator("#device-outbox [data-pending] li").nth(1).wait_for()
 
@@ -265,7 +273,7 @@ def test_server_stopped_in_the_middle_of_a_sync_and_restarted_loses_and_duplicat
     for n, text in enumerate(texts):
         capture(page, text)
         page.locator("#device-outbox [data-pending] li").nth(n).wait_for()
-        page.wait_for_timeout(1100)
+        a_second_passes(page)
     stopped = []
 
     def stop_mid_sync(route):
@@ -279,12 +287,8 @@ def test_server_stopped_in_the_middle_of_a_sync_and_restarted_loses_and_duplicat
         route.abort()
 
     page.route("**/api/v1/sync", stop_mid_sync)
-    page.context.set_offline(False)
-    page.wait_for_timeout(500)
-    for _ in range(100):
-        if stopped:
-            break
-        page.wait_for_timeout(100)
+    with page.expect_event("requestfailed", lambda request: request.url.endswith("/api/v1/sync"), timeout=20_000):
+        page.context.set_offline(False)  # back online: the tablet sends its batch, and the server falls over
     assert stopped
     page.unroute("**/api/v1/sync")
     assert page.locator("#device-outbox [data-pending] li").count() == 2  # no receipt: still on the device
@@ -310,8 +314,10 @@ def test_notes_typed_offline_on_an_activity_are_kept_and_synced_as_one_edit(live
     page.context.set_offline(True)
     notes.fill("Online fictional note. Then more typed offline")
     page.locator("#notes-status", has_text="Saved on this device").wait_for(timeout=10_000)
+    first = page.locator("#device-outbox [data-pending] li").get_attribute("data-op-id")
     notes.fill("Online fictional note. Then more typed offline, and more.")
-    page.wait_for_timeout(2500)  # a second autosave attempt: it replaces the first, not queued beside it
+    # A second autosave: it replaces the first in the outbox, not queued beside it.
+    page.locator(f"#device-outbox [data-pending] li:not([data-op-id='{first}'])").wait_for(timeout=10_000)
     assert page.locator("#device-outbox [data-pending] li").count() == 1
     page.context.set_offline(False)
     page.locator("#device-outbox").wait_for(state="hidden", timeout=20_000)
@@ -334,12 +340,14 @@ def test_a_new_release_of_the_service_worker_takes_over_without_breaking_an_open
 
     own_server.stop()
     own_server.start(RELEASE="next")  # a deploy: same assets, a new release of the app
-    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
-    for _ in range(100):  # the new worker installs, activates and drops the old shell
-        shells = [k for k in page.evaluate("caches.keys()") if k.startswith("sendfw-shell-")]
-        if shells and not set(shells) & set(first):
-            break
-        page.wait_for_timeout(100)
+    page.evaluate("""() => {
+        window.workerBefore = navigator.serviceWorker.controller;
+        return navigator.serviceWorker.getRegistration().then((r) => r.update());
+    }""")
+    # The new worker installs, takes the open page over, and is activated once it has dropped the old shell.
+    page.wait_for_function("""() => navigator.serviceWorker.controller !== window.workerBefore
+                                    && navigator.serviceWorker.controller.state === 'activated'""", timeout=10_000)
+    shells = [k for k in page.evaluate("caches.keys()") if k.startswith("sendfw-shell-")]
     assert shells and not set(shells) & set(first), (first, shells)
 
     page.context.set_offline(True)
