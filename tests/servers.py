@@ -1,6 +1,7 @@
 """The app under uvicorn on loopback, as a real process: for the browser tests and the multi-process tests."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -52,18 +53,34 @@ class AppServer:
         if database_url is None:
             run_cli(self.env, "migrate")
             run_cli(self.env, "seed-demo")
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.port = 0
         self.process = None
         self.start()
 
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
     def start(self, **env: str) -> None:
+        """The first start asks for port 0 and reads the port it was given from uvicorn's log, so no other process (a
+        server of another pytest-xdist worker, say) can take it between choosing and binding; a restart takes the
+        same port again, as a restarted server would."""
         self.env.update(env)
-        log = open(self.log_path, "a")
-        self.process = subprocess.Popen(self.command(self.port), cwd=ROOT, env=self.env, stdout=log,
-                                        stderr=subprocess.STDOUT)
+        logged = self.log_path.stat().st_size if self.log_path.exists() else 0
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(self.command(self.port), cwd=ROOT, env=self.env, stdout=log,
+                                            stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if not self.port:
+                with open(self.log_path, "rb") as log:
+                    log.seek(logged)
+                    running = re.search(rb"Uvicorn running on http://127\.0\.0\.1:(\d+)", log.read())
+                if running:
+                    self.port = int(running.group(1))
+                else:
+                    time.sleep(0.1)
+                    continue
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
                     return
