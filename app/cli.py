@@ -1,29 +1,30 @@
 """python -m app.cli migrate | create-user | seed-demo | purge [--dry-run]"""
 
 import argparse
+import getpass
 import sys
+from datetime import UTC, datetime
 
-from app import models as _all_tables  # noqa: F401  (every table, and the sync change log listener)
-from app.audit.service import Actor
+from app import demo, migrate
+from app import models as _all_tables  # noqa: F401  (every table)
+from app.audit.service import Actor, record
+from app.portal.storage import get_storage
+from app.flows import purge as retention
+from app.sync import feed
+from app.users import service
 from app.config import get_settings
 from app.db import session_factory
 from app.errors import ValidationFailed
 
 
 def cmd_migrate(args) -> int:
-    from app import migrate
-
     migrate.upgrade(get_settings().database_url, args.revision)
     print(f"Database migrated to {args.revision}.")
     return 0
 
 
 def cmd_create_user(args) -> int:
-    from app.users import service
-
     if sys.stdin.isatty():
-        import getpass
-
         password = getpass.getpass("Password: ")
     else:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -42,8 +43,6 @@ def cmd_create_user(args) -> int:
 
 
 def cmd_seed_demo(args) -> int:
-    from app import demo
-
     if get_settings().environment == "production":
         print("error: refusing to load demo data when ENVIRONMENT=production", file=sys.stderr)
         return 2
@@ -60,11 +59,6 @@ def cmd_seed_demo(args) -> int:
 
 def cmd_purge(args) -> int:
     """List (--dry-run) or purge the inspections past their retention period, then any orphaned files."""
-    from datetime import UTC, datetime
-
-    from app.portal.storage import get_storage
-    from app.retention import service as retention
-
     settings = get_settings()
     now = datetime.fromisoformat(args.today).replace(tzinfo=UTC) if args.today else datetime.now(UTC)
     storage, actor = get_storage(), Actor.system("cli purge")
@@ -91,13 +85,12 @@ def cmd_purge(args) -> int:
 
 
 def record_orphans(session, actor, keys: list[str]) -> None:
-    from app.audit.service import record
-
     record(session=session, actor=actor, action="retention.orphans_removed", object_type="storage",
            detail={"files": len(keys)})
 
 
 def main(argv: list[str] | None = None) -> int:
+    feed.register()  # what the commands change reaches the tablets' change feed, as from the app
     parser = argparse.ArgumentParser(prog="python -m app.cli", description="SEND Fieldwork administration")
     sub = parser.add_subparsers(dest="command", required=True)
 

@@ -1,15 +1,21 @@
 """An obviously fictional demo: a made-up local area, its inspection and demo logins. Never real people."""
 
-from datetime import date
+import random
+import uuid
+from datetime import date, timedelta
 
 from sqlmodel import Session
 
 from app.audit.service import Actor
+from app.flows import setup
 from app.evidence import service as evidence
 from app.fieldwork import service as fieldwork
 from app.frameworks import working_days
 from app.inspections import service as inspections
 from app.portal import claims, invitations
+from app.survey import service as survey
+from app.survey.content import questionnaires
+from app.survey.models import SurveyResponse
 from app.users import service as users
 from app.users.models import User
 
@@ -55,7 +61,7 @@ def seed(*, session: Session, today: date | None = None) -> list[tuple[str, str,
                if i.local_area == DEMO_AREA]
     if not already:
         start = demo_start_date(today or date.today())
-        inspection = inspections.create_inspection(
+        inspection = setup.set_up_inspection(
             session=session, actor=actor, creator=created["lead@example.org"],
             form=inspections.InspectionForm(local_area=DEMO_AREA, la_code="999", framework="send-2016",
                                             start_date=start.isoformat()),
@@ -130,14 +136,6 @@ DEMO_COMMENTS = [
 
 def _seed_survey(*, session: Session, inspection) -> None:
     """Forty made-up answers spread over the days since the notice, so the results page has something to show."""
-    import random
-    import uuid
-    from datetime import timedelta
-
-    from app.survey import service as survey
-    from app.survey.content import questionnaires
-    from app.survey.models import SurveyResponse
-
     survey.links_for(session=session, inspection=inspection)
     # A seeded generator for repeatable made-up answers, not for anything secret.
     window, qs, pick = survey.window_of(inspection), questionnaires(), random.Random(2026)  # nosec B311

@@ -14,13 +14,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from urllib.parse import quote
 
 from app import logs
-from app import models as _all_tables  # noqa: F401  (every table, and the sync change log listener)
+from app import models as _all_tables  # noqa: F401  (every table)
 from app.audit.routes import router as audit_router
 from app.config import get_settings
 from app.db import get_engine
 from app.errors import Forbidden, NotFound, Purged
 from app.logs import RequestLogMiddleware
 from app.migrate import readiness
+from app.evidence import filters as evidence_filters
 from app.evidence.routes import router as evidence_router
 from app.fieldwork.routes import router as fieldwork_router
 from app.inspections.api import router as inspections_api
@@ -30,6 +31,7 @@ from app.portal.routes import router as portal_router
 from app.safeguarding.routes import router as concerns_router
 from app.letters.routes import router as letters_router
 from app.survey.routes import router as survey_router
+from app.sync import feed
 from app.sync.api import router as sync_api
 from app.sync.routes import router as sync_router
 from app.inspections.routes import router as inspections_router
@@ -39,10 +41,9 @@ from app.web.api_docs import api_docs
 from app.web.assets import STATIC_DIR
 from app.web.csrf import CsrfFailed
 from app.web.text import check_address
-from app.web.deps import (NotAuthenticated, PasswordChangeRequired, RecentSignInRequired, SecondFactorRequired,
-                          TwoFactorSetupRequired, csrf_protect)
+from app.users.deps import NotAuthenticated, PasswordChangeRequired, RecentSignInRequired, SecondFactorRequired, TwoFactorSetupRequired, csrf_protect
 from app.web.security import SecurityHeadersMiddleware, add_security_headers
-from app.web.templating import is_htmx, render
+from app.web.templating import add_filters, is_htmx, render
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,8 @@ def create_app() -> FastAPI:
         # the portal's uploads set their own, larger limits.
         max_body_size=2 * 1024 * 1024,
     )
+    feed.register()  # every flush of a shared record reaches the tablets' change feed
+    add_filters(evidence_filters.FILTERS)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestLogMiddleware)  # added last, so outermost: it times and logs everything
     # Static files are gzipped here; pages are not, because they carry the CSRF token next to text a user

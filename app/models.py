@@ -16,8 +16,6 @@ from app.survey.models import SurveyLink, SurveyResponse
 from app.sync.models import SyncChange, SyncConflict, SyncOperation
 from app.users.models import LoginThrottle, User, UserSession
 
-import app.sync.changes  # noqa: E402,F401  (registers the change log on every session)
-
 metadata = SQLModel.metadata
 
 __all__ = ["Activity", "AreaDocument", "AreaDocumentVersion", "AreaIndicatorValue", "AreaOfficer", "PortalInvitation", "SefClaim", "SefClaimEvidence", "AuditEvent", "EvidenceItem", "FileReview", "Setting", "SyncChange", "SyncConflict", "SyncOperation", "Inspection", "LetterComment", "LetterDecision", "LetterVersion", "LetterWorkflow", "LoginThrottle", "RateLimitWindow", "RetentionPurge", "SafeguardingConcern", "SurveyLink", "SurveyResponse", "TeamMember", "User", "UserSession", "metadata"]

@@ -39,6 +39,7 @@ def build(url: str, items_count: int = 5000):
 
     from app import migrate
     from app.audit.service import Actor
+    from app.flows import setup
     from app.db import make_engine
     from app.evidence.models import EvidenceItem
     from app.fieldwork.models import Activity, FileReview
@@ -53,7 +54,7 @@ def build(url: str, items_count: int = 5000):
         people = [users.create_user(session=session, actor=system, password="bench-password-123",
                                     form=users.UserForm(email=f"{k}@example.org", name=f"Bench {k}", role="inspector",
                                                         inspector_kind=k)) for k in ("hmi", "cqc", "ofsted_inspector")]
-        inspection = inspections.create_inspection(session=session, actor=system, creator=people[0], form=inspections.InspectionForm(
+        inspection = setup.set_up_inspection(session=session, actor=system, creator=people[0], form=inspections.InspectionForm(
             local_area="Benchmark Vale (fictional)", la_code="999", framework="send-2016", start_date="2027-03-08"))
         inspections.add_team_member(session=session, actor=system, inspection=inspection, email=people[1].email, team_role="cqc_inspector")
         inspections.add_team_member(session=session, actor=system, inspection=inspection, email=people[2].email, team_role="ofsted_inspector")
@@ -116,7 +117,7 @@ def main() -> None:
     from app import db as app_db
     from app.main import create_app
     from app.users import service as users
-    from app.web.deps import SESSION_COOKIE
+    from app.users.deps import SESSION_COOKIE
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"

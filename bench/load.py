@@ -47,7 +47,10 @@ def set_up(url: str) -> list[dict]:
     from sqlmodel import Session
 
     from app import models  # noqa: F401
+    from app.sync import feed
+    feed.register()
     from app.audit.service import Actor
+    from app.flows import setup
     from app.db import make_engine
     from app.frameworks import working_days
     from app.inspections import service as inspections
@@ -67,7 +70,7 @@ def set_up(url: str) -> list[dict]:
                     email=email, name=f"Load Inspector {n}-{m} (fictional)", role="inspector", inspector_kind=kind,
                     home_area="Elsewhere (fictional)")), team_role))
             session.flush()
-            inspection = inspections.create_inspection(
+            inspection = setup.set_up_inspection(
                 session=session, actor=actor, creator=people[0][0], form=inspections.InspectionForm(
                     local_area=f"Load Vale {n} (fictional)", la_code=f"9{n:02d}", framework="send-2016",
                     start_date=start.isoformat()))

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _server import ROOT, machine_heading, record  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
-from app.safeguarding import personal_data as current  # noqa: E402
+from app import personal_data as current  # noqa: E402
 
 BASELINE_COMMIT = "156e7d1"
 

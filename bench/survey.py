@@ -78,6 +78,8 @@ def add_responses(url: str, inspection_id: int, total: int) -> None:
     from sqlmodel import Session
 
     from app import models  # noqa: F401
+    from app.sync import feed
+    feed.register()
     from app.db import make_engine
     from app.inspections.models import Inspection
     from app.survey import service

@@ -28,6 +28,9 @@ if os.environ["ENVIRONMENT"] == "test":
     os.environ.setdefault("PASSWORD_HASHING", "cheap")
 
 from app import migrate  # noqa: E402
+from app.sync import feed  # noqa: E402
+
+feed.register()  # as create_app and the CLI do: tests that call services directly feed the tablets too
 from app.db import make_engine  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

@@ -3,7 +3,8 @@
 from fastapi import APIRouter, Request
 
 from app.audit import service
-from app.web.deps import AdminUser, DbSession
+from app.users.deps import AdminUser
+from app.web.deps import DbSession
 from app.web.templating import render
 
 router = APIRouter()

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from app.db import bulk_insert
@@ -74,3 +75,10 @@ def list_events(
 
 def known_actions(*, session: Session) -> list[str]:
     return list(session.exec(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all())
+
+
+def forget_words(*, session: Session, inspection_id: int, keep_prefix: str) -> None:
+    """The purge keeps the trail of who did what and when; the words it quoted (an evidence item's opening words,
+    a case reference, a file name) go with the records. Events whose action starts with keep_prefix stay whole."""
+    session.exec(update(AuditEvent).where(col(AuditEvent.inspection_id) == inspection_id,
+                                          col(AuditEvent.action).not_like(f"{keep_prefix}%")).values(detail={}))

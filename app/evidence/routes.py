@@ -11,10 +11,12 @@ from app.evidence.models import Judgement, SourceType, Strand
 from app.fieldwork import service as fieldwork
 from app.forms_common import parse_iso_date
 from app.inspections import service as inspections
-from app.inspections.deps import CurrentInspection, page_context
-from app.safeguarding import personal_data
+from app.inspections.deps import CurrentInspection
+from app.shell.page import page_context
+from app import personal_data
 from app.sync import service as sync
-from app.web.deps import ActorDep, CurrentUser, DbSession
+from app.users.deps import ActorDep, CurrentUser
+from app.web.deps import DbSession
 from app.web.forms import PostedData, build_form, safe_next
 from app.web.templating import is_htmx, render
 from app.web import text

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
 from app.db import bulk_insert
-from app.safeguarding import personal_data
+from app import personal_data
 from app.audit.service import Actor, record, record_many
 from app.errors import NotFound, ValidationFailed
 from app import forms_contract

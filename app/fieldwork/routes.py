@@ -5,7 +5,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.safeguarding import personal_data
+from app import personal_data
 from app.errors import ValidationFailed
 from app.evidence.routes import inline_capture
 from app.sync.entities import ENTITIES
@@ -13,8 +13,10 @@ from app.fieldwork import contract, rules, service
 from app.fieldwork.models import (ActivityKind, AgeBand, Contribution, IdentifierKind, MeetingWith, PrimaryNeed, Rating,
                                   SenStatus, SettingType)
 from app.inspections import service as inspections
-from app.inspections.deps import CurrentInspection, page_context
-from app.web.deps import ActorDep, CurrentUser, DbSession
+from app.inspections.deps import CurrentInspection
+from app.shell.page import page_context
+from app.users.deps import ActorDep, CurrentUser
+from app.web.deps import DbSession
 from app.web.forms import PostedData, build_form, date_from, split_date
 from app.web.templating import is_htmx, render
 from app.web import text

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pydantic import BaseModel
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.audit.service import Actor, record
 from app.errors import NotFound, ValidationFailed
@@ -14,7 +14,7 @@ from app.fieldwork import rules
 from app.fieldwork.contract import DATES, NOTES_LIMIT, activity_contract, file_review_contract
 from app.fieldwork.models import (Activity, ActivityKind, FileReview, IdentifierKind, MeetingWith,
                                   Rating, SenStatus, Setting, SettingType)
-from app.safeguarding import personal_data
+from app import personal_data
 from app.forms_common import choice_problem, new_id, parse_iso_date, text_problem
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
@@ -462,3 +462,29 @@ def flagged_for_personal_data(*, session: Session, inspection: Inspection) -> di
     activities = session.exec(select(Activity.personal_data).where(Activity.inspection_id == inspection.id)).all()
     reviews = session.exec(select(FileReview.personal_data).where(FileReview.inspection_id == inspection.id)).all()
     return {"activity notes": sum(1 for k in activities if k), "case files": sum(1 for k in reviews if k)}
+
+
+# --- Retention -------------------------------------------------------------------------------------------------
+
+
+def purge(*, session: Session, inspection_id: int, dry_run: bool = False) -> dict[str, int]:
+    """Case files go and activities lose their notes (the visits themselves stay, for the counts), through the
+    ORM with the version moved on, so the change feed carries each to the tablets."""
+    reviews = session.exec(select(FileReview).where(FileReview.inspection_id == inspection_id)).all()
+    noted = session.exec(select(Activity).where(Activity.inspection_id == inspection_id, Activity.notes != "")).all()
+    if not dry_run:
+        for review in reviews:
+            session.delete(review)
+        for activity in noted:
+            activity.notes, activity.personal_data, activity.version = "", [], activity.version + 1
+            session.add(activity)
+        session.flush()
+    return {"case_files": len(reviews), "activity_notes": len(noted)}
+
+
+def kept_figures(*, session: Session, inspection_id: int) -> dict:
+    kinds = session.exec(select(Activity.kind, func.count()).where(Activity.inspection_id == inspection_id)
+                         .group_by(Activity.kind)).all()
+    case_files = session.exec(select(func.count()).select_from(FileReview)
+                              .where(FileReview.inspection_id == inspection_id)).one()
+    return {"activities": dict(sorted(kinds)), "case_files": case_files}

@@ -10,8 +10,10 @@ from app.errors import Forbidden, ValidationFailed
 from app.inspections import service
 from app.inspections.models import Inspection
 from app.inspections.routes import can_set_up
-from app.web.deps import ActorDep, CurrentUser, DbSession
+from app.users.deps import ActorDep, CurrentUser
+from app.web.deps import DbSession
 from app.web.text import Text
+from app.flows import setup
 
 router = APIRouter(prefix="/api/v1/inspections", tags=["inspections"])
 
@@ -78,7 +80,7 @@ def create(body: InspectionIn, db: DbSession, user: CurrentUser, actor: ActorDep
     if not can_set_up(user):
         raise Forbidden()
     try:
-        inspection = service.create_inspection(
+        inspection = setup.set_up_inspection(
             session=db, actor=actor, form=service.InspectionForm(**body.model_dump()), creator=user)
     except ValidationFailed as e:
         return _invalid(e)

@@ -52,6 +52,9 @@ class Inspection(SQLModel, table=True):
     status: str = Field(default=InspectionStatus.planned.value, max_length=30)
     created_at: datetime = Field(default_factory=utcnow)
     created_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    # Its lifecycle, read by the core itself: once the working material is purged under the retention rules,
+    # nothing more can be added or changed (the purge writes this; nothing else does).
+    purged_at: datetime | None = Field(default=None)
 
 
 class TeamMember(SQLModel, table=True):

@@ -9,12 +9,14 @@ from fastapi.responses import RedirectResponse
 
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.inspections import service
-from app.inspections.deps import page_context
+from app.shell.page import page_context
 from app.inspections.models import Inspection, TeamRole
 from app.users.models import InspectorKind, Role, User
-from app.web.deps import ActorDep, CurrentUser, DbSession
+from app.users.deps import ActorDep, CurrentUser
+from app.web.deps import DbSession
 from app.web.forms import join_date_parts, split_date
 from app.web.templating import is_htmx, render
+from app.flows import setup
 
 router = APIRouter(prefix="/inspections")
 
@@ -78,7 +80,7 @@ def create_inspection(request: Request, db: DbSession, user: CurrentUser, actor:
     if not can_set_up(user):
         raise NotFound()
     try:
-        inspection = service.create_inspection(session=db, actor=actor, form=posted.form, creator=user)
+        inspection = setup.set_up_inspection(session=db, actor=actor, form=posted.form, creator=user)
     except ValidationFailed as e:
         return _form_again(request, posted, e.errors)
     return RedirectResponse(f"/inspections/{inspection.id}?created=1", status_code=303)

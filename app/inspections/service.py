@@ -3,18 +3,17 @@
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from app.audit.service import Actor, record
-from app.errors import NotFound, ValidationFailed
+from app.clock import today_in_england
+from app.errors import NotFound, Purged, ValidationFailed
 from app.frameworks import working_days
 from app.frameworks.service import Profile, UnknownFramework, all_profiles, get_profile
 from app.inspections.models import Inspection, InspectionStatus, TeamMember, TeamRole
-from app.retention import service as retention
 from app.users import service as users
 from app.users.models import InspectorKind, Role, User
 from app.web import text
@@ -60,12 +59,9 @@ class Schedule:
     timeline: list[TimelineEntry] = field(default_factory=list)
 
 
-LONDON = ZoneInfo("Europe/London")
-
-
 def today_on_site() -> date:
     """The date where inspections happen: work at 00:30 in England belongs to that day, not UTC's."""
-    return datetime.now(LONDON).date()
+    return today_in_england()
 
 
 def parse_date(value: str) -> date | None:
@@ -157,15 +153,12 @@ def create_inspection(*, session: Session, actor: Actor, form: InspectionForm, c
                    "start_date": start.isoformat()})
     if creator.role == Role.inspector:
         _add_member(session=session, actor=actor, inspection=inspection, user=creator, team_role=TeamRole.lead)
-    from app.survey import service as survey  # the questionnaires' links exist from the start, not made on a GET
-
-    survey.links_for(session=session, inspection=inspection)
     return inspection
 
 
 def update_inspection(*, session: Session, actor: Actor, inspection: Inspection, form: InspectionForm) -> Inspection:
     # Not after the purge: new dates could reopen the survey to comments no later purge would remove.
-    retention.refuse_changes_if_purged(session=session, inspection_id=inspection.id, exclusive=True)
+    refuse_changes_if_purged(session=session, inspection_id=inspection.id, exclusive=True)
     errors, profile, start = _validate(form)
     if "local_area" not in errors:
         clash = [u.name for m, u in team_of(session=session, inspection=inspection) if _same_area(u, form.local_area)]
@@ -314,7 +307,7 @@ def _add_member(*, session: Session, actor: Actor, inspection: Inspection, user:
 
 
 def add_team_member(*, session: Session, actor: Actor, inspection: Inspection, email: str, team_role: str) -> TeamMember:
-    retention.refuse_changes_if_purged(session=session, inspection_id=inspection.id)
+    refuse_changes_if_purged(session=session, inspection_id=inspection.id)
     errors: dict[str, str] = {}
     user = None
     if not users.normalise_email(email):
@@ -343,7 +336,7 @@ def get_member(*, session: Session, inspection: Inspection, member_id: int) -> t
 
 def make_lead(*, session: Session, actor: Actor, inspection: Inspection, member_id: int) -> None:
     """Hand the lead to another member; the old lead keeps a role that fits their kind."""
-    retention.refuse_changes_if_purged(session=session, inspection_id=inspection.id)
+    refuse_changes_if_purged(session=session, inspection_id=inspection.id)
     member, user = get_member(session=session, inspection=inspection, member_id=member_id)
     if user.inspector_kind != InspectorKind.hmi:
         raise ValidationFailed({"team": f"{user.name} is not one of His Majesty's Inspectors and cannot lead"})
@@ -360,7 +353,7 @@ def make_lead(*, session: Session, actor: Actor, inspection: Inspection, member_
 
 
 def remove_member(*, session: Session, actor: Actor, inspection: Inspection, member_id: int) -> None:
-    retention.refuse_changes_if_purged(session=session, inspection_id=inspection.id)
+    refuse_changes_if_purged(session=session, inspection_id=inspection.id)
     member, user = get_member(session=session, inspection=inspection, member_id=member_id)
     if member.team_role == TeamRole.lead:
         raise ValidationFailed({"team": "Make another inspector lead before removing the lead inspector"})
@@ -378,3 +371,41 @@ def candidate_inspectors(*, session: Session, inspection: Inspection) -> list[Us
 
 def status_label(inspection: Inspection) -> str:
     return InspectionStatus(inspection.status).label
+
+
+# --- Lifecycle: after the purge an inspection keeps its letter and counts only ---------------------------------
+
+
+def _hold(session: Session, inspection_ids, *, exclusive: bool = False) -> None:
+    """Lock the inspections' rows (PostgreSQL; SQLite runs one writer at a time anyway). The purge locks its
+    inspection exclusively, a change shares the lock: a change either commits before the purge starts, and is
+    purged with the rest, or waits for it and then sees it."""
+    session.exec(select(Inspection.id).where(col(Inspection.id).in_(list(inspection_ids))).order_by(Inspection.id)
+                 .with_for_update(read=not exclusive)).all()
+
+
+def refuse_changes_if_purged(*, session: Session, inspection_id: int, exclusive: bool = False) -> None:
+    """A capture, upload or edit arriving after the purge (a tablet that was offline for months, an old tab) would
+    be working material no purge ever removes. `exclusive` for a change that then updates the inspection's own
+    row (a shared lock could not be raised)."""
+    _hold(session, [inspection_id], exclusive=exclusive)
+    when = session.exec(select(Inspection.purged_at).where(Inspection.id == inspection_id)).first()
+    if when is not None:
+        raise Purged(when)
+
+
+def purged_among(*, session: Session, inspection_ids) -> dict[int, datetime]:
+    """Which of these inspections were purged, and when (their rows held as refuse_changes_if_purged does)."""
+    _hold(session, inspection_ids)
+    return dict(session.exec(select(Inspection.id, Inspection.purged_at).where(
+        col(Inspection.id).in_(list(inspection_ids)), col(Inspection.purged_at).is_not(None))).all())
+
+
+def hold_for_purge(*, session: Session, inspection: Inspection) -> None:
+    """The purge holds its inspection exclusively: changes in flight land first and go with the rest."""
+    _hold(session, [inspection.id], exclusive=True)
+
+
+def mark_purged(*, session: Session, inspection: Inspection, when: datetime) -> None:
+    inspection.purged_at = when
+    session.add(inspection)

@@ -5,9 +5,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.audit.service import record
 from app.errors import ValidationFailed
-from app.inspections.deps import CurrentInspection, page_context
+from app.inspections.deps import CurrentInspection
+from app.shell.page import page_context
 from app.letters import editing, export, service, workflow
-from app.web.deps import ActorDep, CurrentUser, DbSession, RecentlySignedIn
+from app.users.deps import ActorDep, CurrentUser, RecentlySignedIn
+from app.web.deps import DbSession
 from app.web.forms import PostedData, build_form
 from app.web.templating import render
 

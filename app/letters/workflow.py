@@ -4,8 +4,9 @@ steps, and who may take each, are data in app/letters/states.py; this module enf
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.service import Actor, record
 from app.errors import Forbidden, ValidationFailed
@@ -152,3 +153,10 @@ def comments(*, session: Session, inspection: Inspection) -> dict[str, list[tupl
                                   .order_by(LetterComment.created_at)).all():
         out[row.section].append((row, name or "Unknown"))
     return out
+
+
+def published_by(*, session: Session, cutoff: datetime) -> list[tuple[int, datetime]]:
+    """(inspection id, when published) for every letter published on or before the cutoff, oldest inspection first."""
+    return list(session.exec(select(LetterWorkflow.inspection_id, LetterWorkflow.published_at)
+                             .where(col(LetterWorkflow.published_at).is_not(None), LetterWorkflow.published_at <= cutoff)
+                             .order_by(LetterWorkflow.inspection_id)).all())

@@ -186,3 +186,9 @@ def matrix(*, session: Session, inspection: Inspection, verdict: str = "") -> li
             by_number[claim.proposal].rows.append(ClaimRow(claim, aspect_text.get(claim.aspect, claim.aspect),
                                                            counts.get(claim.id, 0)))
     return proposals
+
+
+def kept_figures(*, session: Session, inspection_id: int) -> dict:
+    verdicts = session.exec(select(SefClaim.verdict, func.count()).where(SefClaim.inspection_id == inspection_id)
+                            .group_by(SefClaim.verdict)).all()
+    return {"claims": dict(sorted(verdicts))}

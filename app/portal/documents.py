@@ -9,11 +9,11 @@ from sqlmodel import Session, col, select
 
 from app.audit.service import Actor, record
 from app.errors import NotFound, ValidationFailed
+from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.portal import content
 from app.portal.models import AreaDocument, AreaDocumentVersion
-from app.portal.storage import Storage, save_in_transaction
-from app.retention import service as retention
+from app.portal.storage import Storage, delete_after_commit, save_in_transaction
 from app.portal.uploads import FILE_TYPES, MAX_UPLOAD_BYTES, Upload, identify, safe_filename
 from app.web import text
 
@@ -41,7 +41,7 @@ def store_version(*, session: Session, actor: Actor, storage: Storage, inspectio
                   file_type: str, document: AreaDocument) -> AreaDocumentVersion:
     """Move the staged file into the store and record it as the document's next version."""
     # Checked again here: the upload arrived after the request's first transaction ended (see portal.web.receive).
-    retention.refuse_changes_if_purged(session=session, inspection_id=inspection.id)
+    inspections.refuse_changes_if_purged(session=session, inspection_id=inspection.id)
     session.exec(select(AreaDocument).where(AreaDocument.id == document.id).with_for_update()).one()
     number = (session.exec(select(func.max(AreaDocumentVersion.number)).where(
         AreaDocumentVersion.document_id == document.id)).one() or 0) + 1
@@ -133,3 +133,29 @@ def documents_of(*, session: Session, inspection: Inspection, include_area_data:
 def has_self_evaluation(*, session: Session, inspection: Inspection) -> bool:
     return session.exec(select(AreaDocument.id).where(AreaDocument.inspection_id == inspection.id,
                                                       AreaDocument.requested == "self_evaluation")).first() is not None
+
+
+# --- Retention -------------------------------------------------------------------------------------------------
+
+
+def stored_files(*, session: Session, inspection_id: int) -> list[str]:
+    """The storage keys of every version the area uploaded for this inspection."""
+    return list(session.exec(select(AreaDocumentVersion.storage_key)
+                             .join(AreaDocument, col(AreaDocument.id) == AreaDocumentVersion.document_id)
+                             .where(AreaDocument.inspection_id == inspection_id)).all())
+
+
+def purge(*, session: Session, storage: Storage, inspection_id: int, dry_run: bool = False) -> dict[str, int]:
+    """The area's documents and every version go; their files only after the commit (delete_after_commit)."""
+    keys = stored_files(session=session, inspection_id=inspection_id)
+    if not dry_run:
+        for document in session.exec(select(AreaDocument).where(AreaDocument.inspection_id == inspection_id)).all():
+            session.delete(document)  # and its versions, by the foreign key
+        for key in keys:
+            delete_after_commit(session, storage, key)
+        session.flush()
+    return {"uploaded_files": len(keys)}
+
+
+def all_stored_files(*, session: Session) -> set[str]:
+    return set(session.exec(select(AreaDocumentVersion.storage_key)).all())

@@ -14,10 +14,10 @@ from sqlmodel import Session, col, select
 from app.audit.service import Actor, record
 from app.config import Settings, get_settings
 from app.errors import NotFound, ValidationFailed
+from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.models_base import utcnow
 from app.portal.models import AreaOfficer, PortalInvitation
-from app.retention import service as retention
 from app.users import passwords, service as users
 from app.users.models import Role, User
 
@@ -146,7 +146,7 @@ def accept(*, session: Session, token: str, name: str, password: str, confirm: s
     now = now or utcnow()
     settings = settings or get_settings()
     invitation = by_token(session=session, token=token)
-    retention.refuse_changes_if_purged(session=session, inspection_id=invitation.inspection_id)
+    inspections.refuse_changes_if_purged(session=session, inspection_id=invitation.inspection_id)
     state = state_of(invitation, now)
     if state != "pending":
         raise ValidationFailed({"invitation": state})

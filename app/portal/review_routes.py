@@ -7,10 +7,12 @@ from fastapi.responses import RedirectResponse
 from app.errors import Forbidden, ValidationFailed
 from app.evidence import service as evidence
 from app.inspections import service as inspections
-from app.inspections.deps import CurrentInspection, page_context
+from app.inspections.deps import CurrentInspection
+from app.shell.page import page_context
 from app.portal import area_data, claims, content, documents, invitations
 from app.portal.web import StorageDep, file_response
-from app.web.deps import ActorDep, CurrentUser, DbSession
+from app.users.deps import ActorDep, CurrentUser
+from app.web.deps import DbSession
 from app.web.forms import PostedData, build_form
 from app.web.templating import render
 

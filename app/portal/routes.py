@@ -13,11 +13,11 @@ from app.inspections.models import Inspection
 from app.portal import area_data, claims, content, documents, invitations
 from app.portal.uploads import MAX_UPLOAD_BYTES
 from app.portal.web import StorageDep, done, file_response, receive, run
-from app.retention import service as retention
 from app.users.models import Role, User
 from app.users.routes import signed_in
 from app.web import csrf
-from app.web.deps import ActorDep, CurrentUser, DbSession, SettingsDep, client_ip
+from app.users.deps import ActorDep, CurrentUser
+from app.web.deps import DbSession, SettingsDep, client_ip
 from app.web.forms import PostedData, build_form
 from app.web.templating import render
 from app.web import text
@@ -31,7 +31,7 @@ def officer_inspection(request: Request, inspection_id: int, db: DbSession, user
     if user.role != Role.la_officer or invitations.bound_inspection_id(session=db, user=user) != inspection_id:
         raise NotFound()
     if request.method not in READING:
-        retention.refuse_changes_if_purged(session=db, inspection_id=inspection_id)
+        inspections.refuse_changes_if_purged(session=db, inspection_id=inspection_id)
     return inspections.get_inspection(session=db, inspection_id=inspection_id)
 
 
@@ -41,7 +41,7 @@ OfficerInspection = Annotated[Inspection, Depends(officer_inspection)]
 def _context(db, inspection: Inspection, section: str, **extra) -> dict:
     return {"inspection": inspection, "schedule": inspections.schedule_of(inspection), "section": section,
             "profile": inspections.profile_of(inspection),
-            "purged_at": retention.purged_at(session=db, inspection_id=inspection.id), **extra}
+            "purged_at": inspection.purged_at, **extra}
 
 
 @router.get("/portal")

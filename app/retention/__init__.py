@@ -1,1 +1,2 @@
-"""Retention: what an inspection keeps once its letter has been published for the configured period."""
+"""Retention: the record of each purge (what went, what counts were kept). The purge itself is a flow
+(app/flows/purge.py): it spans every domain."""

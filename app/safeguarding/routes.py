@@ -6,9 +6,11 @@ from fastapi.responses import RedirectResponse
 
 from app.errors import ValidationFailed
 from app.fieldwork import service as fieldwork
-from app.inspections.deps import CurrentInspection, page_context
+from app.inspections.deps import CurrentInspection
+from app.shell.page import page_context
 from app.safeguarding import service
-from app.web.deps import ActorDep, CurrentUser, DbSession
+from app.users.deps import ActorDep, CurrentUser
+from app.web.deps import DbSession
 from app.web.forms import PostedData, build_form, date_from
 from app.web.templating import render
 

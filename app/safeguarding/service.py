@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
 from app.audit.service import Actor, record
+from app.clock import LONDON
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app import forms_contract
 from app.fieldwork import service as fieldwork
@@ -57,10 +58,10 @@ def due_by(category: Category, met_at: datetime) -> datetime:
     day after it (weekends and England and Wales bank holidays do not count)."""
     if category.deadline == "immediately":
         return met_at
-    day = met_at.astimezone(inspections.LONDON).date()
+    day = met_at.astimezone(LONDON).date()
     if category.working_days:
         day = working_days.add_working_days(day, category.working_days)
-    return datetime.combine(day, END_OF_DAY, inspections.LONDON).astimezone(UTC)
+    return datetime.combine(day, END_OF_DAY, LONDON).astimezone(UTC)
 
 
 class ConcernForm(BaseModel):
@@ -87,7 +88,7 @@ def _reported_at(form: ConcernForm, errors: dict[str, str]) -> datetime | None:
     if problem := text.date_problem(day, "The date it was reported"):
         errors["reported_on"] = problem
         return None
-    when = datetime.combine(day, hour, inspections.LONDON).astimezone(UTC)
+    when = datetime.combine(day, hour, LONDON).astimezone(UTC)
     if when > utcnow() + timedelta(minutes=5):
         errors["reported_on"] = "The time it was reported must be in the past"
     return when
@@ -227,3 +228,12 @@ def open_count(*, session: Session, inspection: Inspection) -> int:
 
 def is_overdue(concern: SafeguardingConcern, now: datetime | None = None) -> bool:
     return concern.reported_at is None and (now or utcnow()) > concern.due_by
+
+
+def purge(*, session: Session, inspection_id: int, dry_run: bool = False) -> dict[str, int]:
+    concerns = session.exec(select(SafeguardingConcern).where(SafeguardingConcern.inspection_id == inspection_id)).all()
+    if not dry_run:
+        for concern in concerns:
+            session.delete(concern)
+        session.flush()
+    return {"safeguarding_concerns": len(concerns)}

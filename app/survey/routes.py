@@ -9,11 +9,14 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.errors import NotFound, ValidationFailed
 from app.evidence.models import Judgement
-from app.inspections.deps import CurrentInspection, page_context
-from app.safeguarding import personal_data
+from app.inspections.deps import CurrentInspection
+from app.shell.page import page_context
+from app import personal_data
+from app.audit.service import record
 from app.survey import service
 from app.survey.content import AUDIENCES, questionnaires
-from app.web.deps import ActorDep, CurrentUser, DbSession, client_ip, RecentlySignedIn
+from app.users.deps import ActorDep, CurrentUser, RecentlySignedIn
+from app.web.deps import DbSession, client_ip
 from app.web.forms import PostedData
 from app.web.templating import render
 
@@ -147,8 +150,6 @@ def qr_code(request: Request, audience: str, db: DbSession, inspection: CurrentI
 @router.get("/inspections/{inspection_id}/survey/responses.csv")
 def responses_csv(db: DbSession, actor: ActorDep, inspection: CurrentInspection,
                   _confirmed: RecentlySignedIn):
-    from app.audit.service import record
-
     record(session=db, actor=actor, action="survey.exported", object_type="inspection", object_id=str(inspection.id),
            inspection_id=inspection.id)
     return Response(service.export_csv(session=db, inspection=inspection), media_type="text/csv; charset=utf-8",

@@ -8,7 +8,6 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +20,8 @@ from app.errors import NotFound, ValidationFailed
 from app.evidence import service as evidence
 from app.evidence.models import EvidenceItem, SourceType
 from app.forms_common import text_problem
-from app.safeguarding import personal_data
+from app import personal_data
+from app.clock import LONDON
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.survey.content import AUDIENCES, Questionnaire, questionnaires
@@ -29,7 +29,6 @@ from app.survey.models import SurveyLink, SurveyResponse
 from app.web import text
 
 COMMENT_LIMIT = 2000
-LONDON = ZoneInfo("Europe/London")
 RATE_WINDOW = timedelta(minutes=10)
 
 
@@ -328,3 +327,23 @@ def remove_personal_data(*, session: Session, actor: Actor, inspection: Inspecti
     record(session=session, actor=actor, action="survey.comment_pseudonymised", object_type="survey_response",
            object_id=response.id, inspection_id=inspection.id)
     return response
+
+
+# --- Retention -------------------------------------------------------------------------------------------------
+
+
+def purge(*, session: Session, inspection_id: int, dry_run: bool = False) -> dict[str, int]:
+    """The comments go; the answers stay, for the counts."""
+    commented = session.exec(select(SurveyResponse).where(SurveyResponse.inspection_id == inspection_id,
+                                                          SurveyResponse.comment != "")).all()
+    if not dry_run:
+        for response in commented:
+            response.comment, response.personal_data = "", []
+            session.add(response)
+        session.flush()
+    return {"survey_comments": len(commented)}
+
+
+def kept_figures(*, session: Session, inspection_id: int) -> dict[str, int]:
+    return {"survey_responses": len(session.exec(select(SurveyResponse.id)
+                                                 .where(SurveyResponse.inspection_id == inspection_id)).all())}

@@ -10,7 +10,8 @@ from app.db import run_retrying
 from app.inspections.deps import CurrentInspection
 from app.sync import service
 from app.web import text
-from app.web.deps import CurrentUser, DbSession, client_ip
+from app.users.deps import CurrentUser
+from app.web.deps import DbSession, client_ip
 
 router = APIRouter(prefix="/api/v1", tags=["sync"])
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from app import forms_contract
-from app.errors import ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.evidence import service as evidence
 from app.evidence.contract import evidence_shape
 from app.fieldwork.contract import activity_contract, file_review_contract
@@ -81,8 +81,6 @@ def _concern_data(concern) -> dict:
 
 
 def _concern(session, inspection, concern_id: str):
-    from app.errors import NotFound
-
     concern = session.get(SafeguardingConcern, concern_id)
     if concern is None or concern.inspection_id != inspection.id:
         raise NotFound()

@@ -5,9 +5,11 @@ from fastapi.responses import RedirectResponse
 
 from app.errors import ValidationFailed
 from app.inspections import service as inspections
-from app.inspections.deps import CurrentInspection, page_context
+from app.inspections.deps import CurrentInspection
+from app.shell.page import page_context
 from app.sync import service
-from app.web.deps import ActorDep, CurrentUser, DbSession
+from app.users.deps import ActorDep, CurrentUser
+from app.web.deps import DbSession
 from app.web.forms import PostedData
 from app.web.templating import render
 

@@ -18,7 +18,7 @@ from app.evidence.models import EvidenceItem
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.models_base import utcnow
-from app.retention import service as retention
+from app.sync import feed
 from app.sync.entities import ENTITIES, Entity
 from app.sync.models import SyncChange, SyncConflict, SyncOperation
 from app.users.models import User
@@ -36,7 +36,7 @@ class Op(BaseModel):
     """One capture or edit made on a device (firm contract: see the offline-first issue)."""
 
     op_id: UuidText
-    entity: Literal["evidence_item", "activity", "file_review", "safeguarding_concern"]
+    entity: Literal[tuple(ENTITIES)]  # type: ignore[valid-type]  # the one table of synced entities
     action: Literal["create", "update", "delete"]
     id: UuidText
     inspection_id: int = Field(ge=1, le=text.INT_MAX)
@@ -108,7 +108,7 @@ def apply_batch(*, session: Session, user: User, device_id: str, ops: list, ip_a
     already = {row.op_id: row for row in session.exec(
         select(SyncOperation).where(col(SyncOperation.op_id).in_(op_ids)))} if op_ids else {}
     mine = inspections.inspection_ids_of(session=session, user_id=user.id)
-    closed = retention.purged_among(session=session, inspection_ids=mine)  # the one check for every op below
+    closed = inspections.purged_among(session=session, inspection_ids=mine)  # the one check for every op below
     _lock_in_order(session, [op for op, _ in parsed if op and op.action != "create" and op.inspection_id in mine])
     results: list[Outcome | None] = [None] * len(ops)
     run: list[tuple[int, Op]] = []
@@ -206,10 +206,8 @@ def _bulk_create(session: Session, actor: Actor, user: User, device_id: str,
         for inspection_id in {op.inspection_id for _, op, _ in prepared}:
             evidence.insert_prepared(session=session, actor=actor, inspection=session.get(Inspection, inspection_id),
                                      rows=[row for _, op, row in prepared if op.inspection_id == inspection_id])
-        if prepared:
-            bulk_insert(session, SyncChange.__table__, [
-                {"inspection_id": op.inspection_id, "entity": "evidence_item", "entity_id": str(op.id), "version": 1,
-                 "deleted": False, "at": now} for _, op, _ in prepared])
+        feed.append(session, [{"inspection_id": op.inspection_id, "entity": "evidence_item", "entity_id": str(op.id),
+                               "version": 1, "deleted": False, "at": now} for _, op, _ in prepared])
         savepoint.commit()
     except (IntegrityError, *UNSTORABLE):
         # Something collided (an id taken meanwhile) or one op held what the database refuses: take the careful
@@ -467,3 +465,13 @@ def resolve(*, session: Session, actor: Actor, inspection: Inspection, conflict:
     record(session=session, actor=actor, action="sync.conflict_resolved", object_type=conflict.entity,
            object_id=conflict.entity_id, inspection_id=inspection.id,
            detail={"conflict_id": conflict.id, "choice": choice})
+
+
+def purge(*, session: Session, inspection_id: int, dry_run: bool = False) -> dict[str, int]:
+    """Conflicts hold copies of the team's words: they go with the records."""
+    conflicts = session.exec(select(SyncConflict).where(SyncConflict.inspection_id == inspection_id)).all()
+    if not dry_run:
+        for conflict in conflicts:
+            session.delete(conflict)
+        session.flush()
+    return {"sync_conflicts": len(conflicts)}

@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from app.web.deps import Auth, CurrentUser
+from app.users.deps import Auth, CurrentUser
 
 router = APIRouter(prefix="/api/v1", tags=["session"])
 

@@ -12,8 +12,8 @@ from app.audit.service import Actor
 from app.config import Settings
 from app.users import service, two_factor
 from app.users.models import InspectorKind, Role, User
-from app.web.deps import (SESSION_COOKIE, ActorDep, AdminUser, Auth, CurrentUser, DbSession, SettingsDep,
-                          client_ip, signed_in_user)
+from app.users.deps import SESSION_COOKIE, ActorDep, AdminUser, Auth, CurrentUser, signed_in_user
+from app.web.deps import DbSession, SettingsDep, client_ip
 from app.web.forms import safe_next
 from app.web.templating import render
 

@@ -2,7 +2,9 @@
 
 from datetime import date, datetime
 
-from app.evidence.models import SourceType
+from app.clock import LONDON
+from app.personal_data import LABELS
+from app.web.forms import split_date
 
 
 def govuk_date(value: date | None, fmt: str = "%-d %B %Y") -> str:
@@ -56,8 +58,6 @@ def outcome_item(outcome, selected: str) -> dict:
 
 
 def personal_data_label(kind: str) -> str:
-    from app.safeguarding.personal_data import LABELS
-
     return LABELS.get(kind, kind)
 
 
@@ -121,10 +121,6 @@ def extract(key, mapping: dict):
     return mapping.get(key)
 
 
-def source_label(value: str) -> str:
-    return SourceType(value).label
-
-
 def file_size(size: int) -> str:
     if size < 1024:
         return f"{size} bytes"
@@ -149,15 +145,11 @@ def indicator_value(value: float | None, unit: str) -> str:
 
 def date_parts(value) -> dict[str, str]:
     """An ISO date as a GOV.UK date input's day, month and year boxes."""
-    from app.web.forms import split_date
-
     return split_date(value)
 
 
 def london_datetime(value: datetime | None) -> str:
     """A moment as people in England read it: Friday 12 March 2027 at 2:30pm."""
-    from app.inspections.service import LONDON
-
     if not value:
         return ""
     local = value.astimezone(LONDON)
@@ -170,4 +162,4 @@ def concern_category_item(category, selected: str) -> dict:
 
 
 FILTERS = {name: obj for name, obj in globals().items()
-           if callable(obj) and not name.startswith("_") and name not in {"date", "datetime", "SourceType"}}
+           if callable(obj) and not name.startswith("_") and name not in {"date", "datetime", "split_date"}}

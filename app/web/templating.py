@@ -35,6 +35,11 @@ _env.tests["startswith_guard"] = lambda message: isinstance(message, str) and me
 templates = Jinja2Blocks(env=_env)
 
 
+def add_filters(filters: dict) -> None:
+    """A domain's own filters (they know its words), registered by create_app: the ground knows no domain."""
+    _env.filters.update(filters)
+
+
 def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 

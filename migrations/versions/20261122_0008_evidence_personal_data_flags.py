@@ -23,7 +23,7 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
     # Evidence already captured is checked once now, as new evidence is checked when it is saved.
-    from app.safeguarding.personal_data import kinds
+    from app.personal_data import kinds
 
     connection = op.get_bind()
     items = sa.table("evidence_items", sa.column("id", sa.String), sa.column("text", sa.String),

@@ -29,7 +29,7 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
     # Notes, case files and survey comments already saved are checked once now, as new ones are when saved.
-    from app.safeguarding.personal_data import kinds_in
+    from app.personal_data import kinds_in
 
     connection = op.get_bind()
     for name, columns in (("activities", ("notes",)), ("file_reviews", ("notes", "ratings")),

@@ -17,7 +17,8 @@ from app.main import create_app
 from app.portal.storage import LocalStorage, get_storage
 from app.users import service as users
 from app.users.models import User
-from app.web.deps import SESSION_COOKIE
+from app.users.deps import SESSION_COOKIE
+from app.flows import setup
 from tests.conftest import csrf_from
 
 SYSTEM = Actor.system("test")
@@ -90,7 +91,7 @@ def make_inspection(db: Session) -> Callable[..., Inspection]:
              framework: str = "send-2016") -> Inspection:
         form = inspections.InspectionForm(local_area=local_area, la_code="999", framework=framework,
                                           start_date=start.isoformat())
-        return inspections.create_inspection(session=db, actor=SYSTEM, form=form, creator=creator)
+        return setup.set_up_inspection(session=db, actor=SYSTEM, form=form, creator=creator)
 
     return make
 

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from app.audit.models import AuditEvent
 from app.users.models import LoginThrottle, UserSession
-from app.web.deps import SESSION_COOKIE
+from app.users.deps import SESSION_COOKIE
 from tests.integration.conftest import PASSWORD, csrf_of, error_summary, login, sign_in, soup
 
 

@@ -14,12 +14,12 @@ from app.audit.models import AuditEvent
 from app.audit.service import Actor
 from app.evidence.models import EvidenceItem
 from app.fieldwork.models import Activity, FileReview
-from app.inspections.models import TeamMember
+from app.inspections.models import Inspection, TeamMember
 from app.letters.models import LetterVersion, LetterWorkflow
 from app.models_base import utcnow
 from app.portal import invitations
 from app.portal.models import AreaDocumentVersion
-from app.retention import service as retention
+from app.flows import purge as retention
 from app.retention.models import RetentionPurge
 from app.safeguarding import service as concerns
 from app.safeguarding.models import SafeguardingConcern
@@ -228,3 +228,32 @@ def test_after_the_purge_nothing_more_can_be_added_on_the_web_by_sync_or_through
     db.refresh(inspection)
     assert inspection.start_date != date(2030, 1, 7)
     assert count(db, TeamMember, TeamMember.inspection_id == inspection.id) == 1
+
+
+def test_every_removal_of_the_purge_reaches_the_tablets(db, storage, make_user, make_inspection, make_fieldwork):
+    """A tablet pulling the change feed after the purge drops the evidence and case files and loses the activity
+    notes it holds: every domain's removal goes through the feed's one writer."""
+    from app.sync import service as sync
+
+    lead = make_user()
+    inspection = make_inspection(lead)
+    ids = make_fieldwork(inspection, lead)
+    activity = db.get(Activity, ids["activity_id"])
+    activity.notes, activity.version = "Fictional notes a tablet holds.", activity.version + 1
+    db.add(activity)
+    db.flush()
+    held = activity.version  # the version the tablet holds
+    _, cursor, _ = sync.changes_since(session=db, inspection=inspection, cursor="")  # the tablet is up to date
+    published(db, inspection, days_ago=181)
+    with Session(bind=db.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False) as session:
+        retention.purge(session=session, actor=Actor.system("test"), storage=storage,
+                        plan=retention.plans(session=session, now=utcnow(), retention_days=180)[0])
+        session.commit()
+    db.expire_all()
+    pulled, _, _ = sync.changes_since(session=db, inspection=inspection, cursor=cursor)
+    by_entity = {(c["entity"], c["id"]): c for c in pulled}
+    assert by_entity[("evidence_item", ids["item_id"])]["deleted"] is True
+    assert by_entity[("file_review", ids["review_id"])]["deleted"] is True
+    notes = by_entity[("activity", ids["activity_id"])]
+    assert notes["deleted"] is False and notes["data"]["notes"] == "" and notes["version"] == held + 1
+    assert db.get(Inspection, inspection.id).purged_at is not None  # the core's own record of its lifecycle

@@ -29,6 +29,7 @@ from app.frameworks import working_days
 from app.inspections import service as inspections
 from app.survey import service as survey
 from app.users import service as users
+from app.flows import setup
 from tests.conftest import csrf_from, new_postgres_database, skip_or_fail
 from tests.integration.conftest import PASSWORD, SYSTEM
 from tests.integration.test_survey import PARENT_ANSWERS
@@ -143,7 +144,7 @@ def set_up_inspection(engine) -> str:
         lead = users.create_user(session=session, actor=SYSTEM, password=PASSWORD, form=users.UserForm(
             email=LEAD, name="Lead HMI (fictional)", role="inspector", inspector_kind="hmi"))
         start = working_days.add_working_days(inspections.today_on_site(), 1)
-        inspection = inspections.create_inspection(session=session, actor=SYSTEM, creator=lead, form=(
+        inspection = setup.set_up_inspection(session=session, actor=SYSTEM, creator=lead, form=(
             inspections.InspectionForm(local_area="Caddyshire (fictional)", la_code="999", framework="send-2016",
                                        start_date=start.isoformat())))
         token = survey.links_for(session=session, inspection=inspection)["parent_carer"].token

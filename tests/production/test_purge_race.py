@@ -17,7 +17,8 @@ from app.errors import Purged
 from app.evidence.models import EvidenceItem
 from app.models_base import utcnow
 from app.portal.storage import LocalStorage
-from app.retention import service as retention
+from app.flows import purge as retention
+from app.inspections import service as inspections
 from tests.conftest import new_postgres_database
 from tests.servers import run_cli
 
@@ -70,7 +71,7 @@ def test_a_change_in_flight_when_the_purge_starts_is_waited_for_and_purged_with_
     assert evidence(engine, inspection_id) > 0
     started, finished = threading.Event(), threading.Event()
     with Session(engine) as change:
-        retention.refuse_changes_if_purged(session=change, inspection_id=inspection_id)  # not purged: goes on
+        inspections.refuse_changes_if_purged(session=change, inspection_id=inspection_id)  # not purged: goes on
         change.add(late_item(inspection_id))
         change.flush()
         thread = purge_in_thread(engine, storage, started, finished)
@@ -92,7 +93,7 @@ def test_a_change_arriving_while_the_purge_runs_waits_for_it_and_is_refused(publ
         def change():
             with Session(engine) as session:
                 try:
-                    retention.refuse_changes_if_purged(session=session, inspection_id=inspection_id)
+                    inspections.refuse_changes_if_purged(session=session, inspection_id=inspection_id)
                     session.add(late_item(inspection_id))
                     session.commit()
                     outcome["result"] = "saved"

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.inspections.service import LONDON
+from app.clock import LONDON
 from app.safeguarding.service import categories, due_by
 
 

@@ -4,7 +4,7 @@ recall at least 0.95 for NHS numbers, UPNs, postcodes and emails, at least 0.8 o
 from collections import Counter
 from pathlib import Path
 
-from app.safeguarding import personal_data as guard
+from app import personal_data as guard
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "personal_data_sentences.tsv"
 

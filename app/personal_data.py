@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from app.errors import ValidationFailed
+
 LABELS = {"nhs_number": "NHS number", "upn": "unique pupil number", "date_of_birth": "date of birth",
           "postcode": "postcode", "phone": "phone number", "email": "email address", "name": "name"}
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # the DfE's 23 check letters: no I, O or S
@@ -159,8 +161,6 @@ def guard(texts: dict[str, str], choice: str | None) -> dict[str, str]:
     """Before saving free text: the texts to save, with pseudonyms if the person chose that; if something looks
     like personal data and they have not chosen, ValidationFailed saying what, per field. "keep" saves as typed
     (the record is then flagged and holds up the letter until reworded)."""
-    from app.errors import ValidationFailed
-
     if choice == "pseudonymise":
         return {name: pseudonymise(text) for name, text in texts.items()}
     if choice == "keep":

@@ -1,0 +1,22 @@
+"""What every page inside an inspection shows around its content: its header, sub-navigation, the capture button,
+the lead's banner of safeguarding concerns not yet actioned, the records in conflict, and whether it was purged.
+The shell reads several domains for that; only routes use it."""
+
+from app.inspections import service as inspections
+from app.inspections.models import Inspection
+from app.safeguarding import service as concerns
+from app.sync import service as sync
+
+
+def page_context(db, user, inspection: Inspection, section: str, **extra) -> dict:
+    can_manage = inspections.can_manage(session=db, user=user, inspection=inspection)
+    return {
+        "inspection": inspection,
+        "profile": inspections.profile_of(inspection),
+        "section": section,
+        "can_manage": can_manage,
+        "open_concerns": concerns.open_count(session=db, inspection=inspection) if can_manage else 0,
+        "conflicted": sync.conflicted_ids(session=db, inspection=inspection),
+        "purged_at": inspection.purged_at,
+        **extra,
+    }
