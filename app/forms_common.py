@@ -18,6 +18,17 @@ def new_id(value: str | None = None) -> str:
     return str(uuid.UUID(str(value)))
 
 
+def offered_id(value, taken) -> str | None:
+    """The id a web form offers for what it creates, if it may have it: a well-formed UUID that `taken(id)` says is
+    free. Junk, or an id already used (perhaps in another inspection), gets None, so the server makes one, and
+    the person is told nothing about the id they sent."""
+    try:
+        candidate = new_id(str(value)) if value else None
+    except ValueError:
+        return None
+    return candidate if candidate and not taken(candidate) else None
+
+
 def choice_problem(value: str, choices, message: str) -> str | None:
     # An Enum answers membership from its own value map; anything else is searched (a sync batch asks 500 times).
     known = choices._value2member_map_ if hasattr(choices, "_value2member_map_") else \

@@ -7,9 +7,9 @@ from fastapi.responses import RedirectResponse
 
 from app.errors import ValidationFailed
 from app.evidence import contract, service
-from app.evidence.models import Judgement, SourceType, Strand
+from app.evidence.models import EvidenceItem, Judgement, SourceType, Strand
 from app.fieldwork import service as fieldwork
-from app.forms_common import parse_iso_date
+from app.forms_common import offered_id, parse_iso_date
 from app.inspections import service as inspections
 from app.inspections.deps import CurrentInspection
 from app.shell.page import page_context
@@ -100,7 +100,7 @@ def capture(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep,
     try:
         _guard(form, data)
         item = service.capture(session=db, actor=actor, inspection=inspection, form=form,
-                               item_id=data.get("id") or None)
+                               item_id=offered_id(data.get("id"), lambda i: db.get(EvidenceItem, i) is not None))
     except ValidationFailed as e:
         fixed_source = _fixed_source(db, inspection, form.source_type, form.source_id) if fixed else None
         ctx = _capture_context(db, user, inspection, form, errors=e.errors, return_to=return_to, fixed_source=fixed_source)

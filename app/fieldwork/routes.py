@@ -10,7 +10,8 @@ from app.errors import ValidationFailed
 from app.evidence.routes import inline_capture
 from app.sync.entities import ENTITIES
 from app.fieldwork import contract, rules, service
-from app.fieldwork.models import (ActivityKind, AgeBand, Contribution, IdentifierKind, MeetingWith, PrimaryNeed, Rating,
+from app.forms_common import offered_id
+from app.fieldwork.models import (Activity, ActivityKind, FileReview, AgeBand, Contribution, IdentifierKind, MeetingWith, PrimaryNeed, Rating,
                                   SenStatus, SettingType)
 from app.inspections import service as inspections
 from app.inspections.deps import CurrentInspection
@@ -131,7 +132,7 @@ def create_activity(request: Request, db: DbSession, user: CurrentUser, actor: A
     try:
         _guard_activity(form, data)
         activity = service.create_activity(session=db, actor=actor, inspection=inspection, form=form,
-                                           activity_id=data.get("id") or None)
+                                           activity_id=offered_id(data.get("id"), lambda i: db.get(Activity, i) is not None))
     except ValidationFailed as e:
         return render(request, "fieldwork/activity_form.html",
                       _activity_form_context(db, user, inspection, form, errors=e.errors), status_code=422)
@@ -293,7 +294,7 @@ def create_file(request: Request, db: DbSession, user: CurrentUser, actor: Actor
     try:
         _guard_file(form, data)
         review = service.create_file_review(session=db, actor=actor, inspection=inspection, form=form,
-                                            review_id=data.get("id") or None)
+                                            review_id=offered_id(data.get("id"), lambda i: db.get(FileReview, i) is not None))
     except ValidationFailed as e:
         return render(request, "fieldwork/file_form.html",
                       _file_form_context(db, user, inspection, form, boxes, errors=e.errors), status_code=422)

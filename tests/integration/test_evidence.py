@@ -261,3 +261,32 @@ def test_personal_data_is_pointed_out_before_saving_and_replaced_or_kept_on_purp
     assert kept.personal_data == ["name", "nhs_number"]
     board = client.get(f"/inspections/{inspection.id}/board?proposal=1").text
     assert "May identify someone: name, NHS number" in board
+
+
+@pytest.mark.parametrize("sent_id", ["junk", "existing", "00000000-0000-4000-8000-00000000000x"])
+def test_a_web_form_never_chooses_the_id_of_what_it_creates(client, db, make_user, make_inspection, make_fieldwork,
+                                                            sent_id):
+    """An id a web form sends (junk, or one already used, perhaps in another inspection) is ignored: the record
+    gets the server's own id, nothing says whether the sent id exists, and nothing fails."""
+    from app.fieldwork.models import FileReview
+    from tests.integration.conftest import csrf_of, sign_in
+
+    lead = make_user()
+    inspection = make_inspection(lead)
+    ids = make_fieldwork(inspection, lead)
+    sign_in(client, db, lead)
+    token = csrf_of(client, f"/inspections/{inspection.id}/evidence/new")
+    evidence_id = ids["item_id"] if sent_id == "existing" else sent_id
+    made = client.post(f"/inspections/{inspection.id}/evidence/new", data={
+        "csrf_token": token, "id": evidence_id, "text": "Fictional words.", "proposal": "1", "aspect": "timeliness",
+        "judgement": "strength", "strands": "education", "source_kind": "none"})
+    assert made.status_code == 303
+    texts = sorted(i.text for i in db.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id)))
+    assert texts == ["A fictional observation.", "Fictional words."]
+    review_id = ids["review_id"] if sent_id == "existing" else sent_id
+    filed = client.post(f"/inspections/{inspection.id}/files/new", data={
+        "csrf_token": token, "id": review_id, "case_reference": "P1-02", "age_band": "5-10",
+        "setting_type": "mainstream_school", "sen_status": "plan_in_place", "primary_need": "ASD"})
+    assert filed.status_code == 303 and "already" not in filed.text
+    assert db.get(FileReview, ids["review_id"]).case_reference == "P1-01"
+    assert len(db.exec(select(FileReview).where(FileReview.inspection_id == inspection.id)).all()) == 2
