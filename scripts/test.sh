@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the test dependencies and run the whole suite: unit, integration (SQLite and PostgreSQL) and
-# browser tests (Debian's Chromium). Extra arguments go to pytest.
+# browser tests (Debian's Chromium) on every core, then the dependency audit and the fuzzing as steps of their own.
+# With arguments it runs just pytest with them (./scripts/test.sh tests/unit -q).
 # With CI=true it also starts PostgreSQL and installs Chromium and Caddy when they are missing, and the tests
 # that need them fail rather than skip.
 set -euo pipefail
@@ -26,4 +27,32 @@ if [ "${CI:-}" = "true" ]; then
   fi
 fi
 
-exec .venv/bin/python -m pytest "$@"
+if [ "$#" -gt 0 ]; then
+  exec .venv/bin/python -m pytest "$@"
+fi
+
+# Every step runs whatever the others did; the script exits with the worst status and ends on the summary line of
+# the whole run (scripts/pytest_steps.py adds the steps up).
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+status=0
+recap=""
+step() {
+  local name="$1" code=0
+  shift
+  echo
+  echo "--- $name: pytest $*"
+  PYTEST_STEP_RESULT="$results/$name.json" PYTHONPATH="scripts${PYTHONPATH:+:$PYTHONPATH}" \
+    .venv/bin/python -m pytest -p pytest_steps "$@" || code=$?
+  if [ "$code" -gt "$status" ]; then status=$code; fi
+  recap+="${recap:+, }$name $([ "$code" = 0 ] && echo passed || echo "FAILED (exit $code)")"
+}
+# A test module to a worker (pytest-xdist), so that a module's server or process stack starts once; each worker has
+# its own databases, servers and browser.
+step suite -n auto --dist loadscope -m "not audit and not fuzz"
+step audit -m audit  # asks the package index about what is installed
+step fuzz -m fuzz    # generated input at every route, on both databases, and at the JSON API
+echo
+echo "steps: $recap"
+.venv/bin/python scripts/pytest_steps.py "$results/suite.json" "$results/audit.json" "$results/fuzz.json"
+exit "$status"

@@ -27,6 +27,8 @@ from tests.conftest import csrf_from
 from tests.integration.conftest import sign_in
 from tests.integration.test_route_matrix import EXPECTED, ROLES, app_routes, world  # noqa: F401  (fixture)
 
+pytestmark = pytest.mark.fuzz
+
 # Tables a refused request may still write to, by design: the counters that make refusals cost an attacker.
 COUNTERS = {"login_throttles", "rate_limit_windows", "user_sessions"}
 
@@ -141,6 +143,8 @@ def test_no_input_reaches_a_server_error_and_a_refusal_stores_nothing(app, db, w
         fields = {k: v for action, form in forms.items() if path_pattern(path).match(action)
                   for k, v in form.items()} or {"text": "", "notes": "", "comment": "", "name": ""}
         fields.pop("csrf_token", None)
+        # Fields a route reads that no form shows (a client-made id, where to go back to): sent too.
+        fields = {"id": "", "return_to": "", "next": "", **fields}
         is_api = path.startswith("/api/")
 
         @FUZZ

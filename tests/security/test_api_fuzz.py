@@ -11,6 +11,8 @@ from schemathesis.checks import not_a_server_error
 
 from tests.servers import AppServer
 
+pytestmark = pytest.mark.fuzz
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):

@@ -34,6 +34,7 @@ def _audit_report() -> dict:
         pytest.skip(why)
 
 
+@pytest.mark.audit
 def test_pip_audit_finds_no_known_vulnerability():
     report = _audit_report()
     audited = [d for d in report["dependencies"] if "skip_reason" not in d]
@@ -50,6 +51,7 @@ def test_pip_audit_finds_no_known_vulnerability():
     assert len(audited) > 50  # it really audited what is installed
 
 
+@pytest.mark.audit
 def test_the_fallback_feed_finds_a_known_vulnerability_and_never_calls_an_older_release_clean():
     """The feed the audit falls back to, asked about a release with published advisories, and about an old one."""
     from packaging.version import Version
