@@ -20,10 +20,22 @@ if [ "${CI:-}" = "true" ]; then
   if [ ! -x /usr/bin/caddy ]; then
     echo "Installing Debian's Caddy (the TLS proxy of the production shape, tests/production/test_caddy.py)..."
     (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q caddy) >/dev/null
+  if ! command -v node >/dev/null; then
+    echo "Installing Debian's Node.js (the outbox's JavaScript unit tests, tests/js/)..."
+    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs) >/dev/null
+  fi
   fi
   if ! ldconfig -p | grep -q libpangoft2-1.0; then
     echo "Installing the system libraries WeasyPrint needs for PDF letters..."
     (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation) >/dev/null
+fi
+
+# The outbox's pure JavaScript (tests/js/), with node's own test runner; in CI a missing node fails the run.
+if command -v node >/dev/null; then
+  node --test tests/js/
+elif [ "${CI:-}" = "true" ]; then
+  echo "node is missing: the JavaScript unit tests cannot run" >&2
+  exit 1
   fi
 fi
 

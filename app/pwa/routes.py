@@ -21,13 +21,14 @@ from app.web.templating import render, templates
 router = APIRouter(include_in_schema=False)
 
 SHELL = ["vendor/govuk-frontend/govuk-frontend.min.css", "css/app.css", "js/boot.js", "js/app.js", "js/outbox.js",
-         "vendor/htmx/htmx.min.js", "vendor/govuk-frontend/govuk-frontend.min.js",
+         "js/outbox-core.js", "vendor/idb/idb.js", "vendor/htmx/htmx.min.js", "vendor/govuk-frontend/govuk-frontend.min.js",
          "vendor/govuk-frontend/assets/images/favicon.svg"]
+# What the modules import by plain path (app.js: govuk-frontend; outbox.js: its pure half and idb): precached too.
+IMPORTED = ["vendor/govuk-frontend/govuk-frontend.min.js", "js/outbox-core.js", "vendor/idb/idb.js"]
 
 
 def shell_urls() -> list[str]:
-    # app.js imports govuk-frontend by its plain path; precache that URL too.
-    return [static_url(path) for path in SHELL] + ["/static/vendor/govuk-frontend/govuk-frontend.min.js", "/offline"]
+    return [static_url(path) for path in SHELL] + [f"/static/{path}" for path in IMPORTED] + ["/offline"]
 
 
 @router.get("/sw.js")

@@ -2,7 +2,7 @@
 
 import re
 
-from tests.e2e.conftest import open_demo_inspection, sign_in
+from tests.e2e.conftest import axe_violations, open_demo_inspection, sign_in
 
 TEXTS = [f"Offline fictional capture {n}: heard in a corridor with no signal." for n in range(1, 4)]
 
@@ -85,6 +85,8 @@ def test_sign_out_is_refused_with_unsynced_work_and_the_next_user_sees_none_of_i
     page.errors.clear()  # the aborted sync requests above were logged as failed loads, as intended
     cached = page.evaluate("caches.open('sendfw-pages').then(c => c.keys()).then(k => k.map(r => r.url))")
     assert not [url for url in cached if "/inspections" in url]  # the peer's saved pages are gone
+    assert "sendfw-outbox-peer@example.org" not in page.evaluate(
+        "indexedDB.databases().then((found) => found.map((db) => db.name))")  # and the outbox itself
 
     sign_in(page, live_server, "cqc@example.org", "demo-cqc-password")
     page.goto(f"{base}/evidence/new")
@@ -145,17 +147,26 @@ def test_server_errors_then_recovery_lose_nothing_and_duplicate_nothing(live_ser
     assert page.errors == []
 
 
+# In page.evaluate: a capture kept by the outbox's own functions with the form's words beside it, but without the
+# device's check: as one kept before the device knew a rule the server now applies.
+KEEP_UNCHECKED = """async ([inspectionId, data]) => {
+  const outbox = await import(document.querySelector('script[src*="/outbox.js"]').src);
+  const core = await import("/static/js/outbox-core.js");
+  const contract = JSON.parse(document.querySelector("#capture-form script[data-form-contract]").textContent);
+  await outbox.putOp(core.newOp({ entity: "evidence_item", action: "create", inspectionId, data,
+                                  labels: core.labelsOf(contract) }));
+  await outbox.render();
+}"""
+
+
 def test_a_rejected_capture_waits_in_needs_attention_while_later_ones_sync(live_server, page_at):
     page = page_at(768)
     base = go_offline_on_capture_page(page, live_server, "cqc@example.org", "demo-cqc-password")
-    form = page.locator("#capture-form")
-    form.get_by_label("What did you see or hear?").fill("Fictional capture with no aspect chosen.")
-    form.get_by_label("1. Identifying needs").check()
-    form.get_by_label("Strength", exact=True).check()
-    form.get_by_label("Education", exact=True).check()
-    form.get_by_role("button", name="Save evidence").click()
+    inspection_id = int(page.locator("#device-outbox").get_attribute("data-inspection-id"))
+    page.evaluate(KEEP_UNCHECKED, [inspection_id, {
+        "text": "Fictional capture with no aspect chosen.", "proposal": 1, "aspect": "", "judgement": "strength",
+        "strands": ["education"]}])
     page.locator("#device-outbox [data-pending] li").first.wait_for()
-    a_second_passes(page)
     capture(page, "Fictional capture after the faulty one.")
     page.locator("#device-outbox [data-pending] li").nth(1).wait_for()
 
@@ -163,7 +174,9 @@ def test_a_rejected_capture_waits_in_needs_attention_while_later_ones_sync(live_
     attention = page.locator("#device-outbox [data-attention] li")
     attention.first.wait_for(timeout=20_000)
     page.locator("#device-outbox [data-pending] li").first.wait_for(state="detached", timeout=20_000)
-    assert "aspect: Select the aspect this evidence is about" in attention.first.inner_text()
+    # The server's words, under the form's label rather than its key.
+    assert "Aspect: Select the aspect this evidence is about" in attention.first.inner_text()
+    assert "aspect:" not in attention.first.inner_text()
     assert "Fictional capture after the faulty one." in board_text(page, base)
 
     page.goto(f"{base}/evidence/new")
@@ -176,6 +189,50 @@ def test_a_rejected_capture_waits_in_needs_attention_while_later_ones_sync(live_
     page.goto(f"{base}/evidence/new")
     page.locator("#sync-status", has_text="0 captures waiting").wait_for()
     assert page.locator("#device-outbox [data-attention] li").count() == 0
+    assert page.errors == []
+
+
+def test_an_offline_capture_the_server_would_refuse_is_refused_on_the_device_in_the_forms_words(live_server, page_at):
+    page = page_at(768)
+    go_offline_on_capture_page(page, live_server, "peer@example.org", "demo-peer-password")
+    form = page.locator("#capture-form")
+    form.get_by_label("What did you see or hear?").fill("Fictional capture saved with no proposal.")
+    form.get_by_label("Strength", exact=True).check()
+    form.get_by_label("Education", exact=True).check()
+    form.get_by_role("button", name="Save evidence").click()
+
+    summary = form.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert summary.locator("h2").inner_text() == "There is a problem"
+    assert summary.locator("li").all_inner_texts() == ["Select the proposal (1 to 4) this evidence is about"]
+    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    group = form.locator(".govuk-form-group--error")
+    assert " ".join(group.locator(".govuk-error-message").inner_text().split()) == (
+        "Error: Select the proposal (1 to 4) this evidence is about")
+    assert page.locator("#device-outbox [data-pending] li").count() == 0  # nothing kept
+    assert "0 captures waiting to sync" in page.locator("#sync-status").inner_text()
+
+    # A proposal but no aspect: the aspect of that proposal is asked for, where it is asked.
+    form.get_by_label("1. Identifying needs").check()
+    page.wait_for_timeout(1100)  # GOV.UK buttons ignore a second click within a second (double-submit guard)
+    form.get_by_role("button", name="Save evidence").click()
+    form.locator(".govuk-error-summary li", has_text="Select the aspect this evidence is about").wait_for()
+    assert form.locator(".govuk-error-summary li").count() == 1
+    assert form.locator("#aspect-1").evaluate("e => e.closest('.govuk-form-group').classList.contains('govuk-form-group--error')")
+    summary.get_by_role("link", name="Select the aspect this evidence is about").click()
+    assert page.evaluate("document.activeElement.id") == "aspect-1"
+    assert axe_violations(page) == []
+    assert page.evaluate("""async () => {
+      const outbox = await import(document.querySelector('script[src*="/outbox.js"]').src);
+      return (await outbox.allOps()).length;
+    }""") == 0
+
+    # Put right, it is kept on the device and the errors go.
+    form.get_by_label("How timely was the identification").check()
+    page.wait_for_timeout(1100)
+    form.get_by_role("button", name="Save evidence").click()
+    page.locator("#device-outbox [data-pending] li", has_text="saved with no proposal").wait_for()
+    assert form.locator(".govuk-error-summary, .govuk-error-message, .govuk-form-group--error").count() == 0
     assert page.errors == []
 
 

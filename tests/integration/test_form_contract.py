@@ -169,3 +169,87 @@ def test_the_inline_capture_on_an_activity_carries_the_evidence_contract(client,
     form = page.select_one("form[data-offline-entity=evidence_item]")
     embedded = json.loads(form.select_one("script[data-form-contract]").string)
     assert embedded["entity"] == "evidence_item"
+
+
+# The same captures through the server's `check` and the tablet's `validate` (outbox-core.js, run by node).
+CASES = {
+    "evidence_item": [
+        {"text": "Seen.", "proposal": 1, "aspect": "timeliness", "judgement": "strength", "strands": ["education"]},
+        {"text": " ", "proposal": None, "aspect": "", "judgement": "", "strands": []},
+        {"text": "x" * 10_001, "proposal": 2, "aspect": "timeliness", "judgement": "context", "strands": ["housing"]},
+        {"text": "Seen.", "proposal": 1, "aspect": "made_up", "judgement": "strength", "strands": ["health"],
+         "source_type": "activity", "source_id": ""},
+        {"text": "Seen.", "proposal": "1", "aspect": "timeliness", "judgement": "strength", "strands": ["health"],
+         "source_type": "document", "source_id": "", "source_label": "y" * 201},
+    ],
+    "activity": [
+        {"kind": "meeting", "meeting_with": "practitioners", "setting_id": "", "title": "", "day": "2026-11-24",
+         "start_time": "9:30", "inspector_ids": ["{lead}"], "notes": ""},
+        {"kind": "setting_visit", "meeting_with": "", "setting_id": "", "title": "t" * 201, "day": "2026-11-30",
+         "start_time": "24:00", "inspector_ids": [], "notes": "n" * 20_001},
+        {"kind": "", "day": "", "inspector_ids": ["999999"], "start_time": "ab"},
+    ],
+    "file_review": [
+        {"case_reference": "P1-07", "age_band": "11-15", "setting_type": "special_school", "sen_status": "sen_support",
+         "primary_need": "ASD", "health_contributed": "yes", "social_care_contributed": "no",
+         "concern_raised_on": "2025-01-10", "assessment_requested_on": "2025-02-01", "plan_issued_on": "2025-06-01",
+         "attendance_percent": "87.5 %", "ratings": {"timeliness": {"rating": "strong", "comment": "Quick"}}},
+        {"case_reference": "Jamie Smith", "age_band": "", "setting_type": "castle", "sen_status": "", "primary_need": "",
+         "health_contributed": "", "social_care_contributed": "maybe", "concern_raised_on": "2025-02-30",
+         "assessment_requested_on": "2099-01-01", "plan_issued_on": "1980-01-01", "attendance_percent": "101",
+         "ratings": {"timeliness": {"rating": "great", "comment": ""}, "made_up": {"rating": "weak"}}},
+        {"case_reference": "485 777 3456", "concern_raised_on": "2025-05-01", "assessment_requested_on": "2025-04-01",
+         "plan_issued_on": "2025-03-01", "attendance_percent": "0x10",
+         "ratings": {"timeliness": {"rating": "weak", "comment": "c" * 2_001}}},
+    ],
+    "safeguarding_concern": [
+        {"category": "low_level", "what_happened": "Fictional.", "setting_name": ""},
+        {"category": "", "what_happened": "", "setting_name": "p" * 201, "reported_to": "r" * 301,
+         "referral_reference": "f" * 101},
+    ],
+}
+
+NODE_VALIDATE = """
+import { validate } from %s;
+let input = "";
+for await (const chunk of process.stdin) input += chunk;
+const { contracts, cases } = JSON.parse(input);
+const today = new Date(2026, 10, 24);
+const out = cases.map(([entity, data]) => validate(contracts[entity], data, today));
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def test_the_tablet_finds_the_same_errors_as_the_server_on_the_real_contracts(client, db, team):
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from app import forms_contract
+    from app.evidence.contract import evidence_contract
+    from app.fieldwork.contract import activity_contract, file_review_contract
+    from app.safeguarding import service as concerns
+    from tests.conftest import skip_or_fail
+
+    node = shutil.which("node")
+    if node is None:
+        skip_or_fail("node not found: install Debian's nodejs")
+    inspection = team["inspection"]
+    profile = inspections.profile_of(inspection)
+    members = [(u.id, u.name) for _, u in inspections.team_of(session=db, inspection=inspection)]
+    contracts = {"evidence_item": evidence_contract(profile),
+                 "activity": activity_contract(inspections.schedule_of(inspection).on_site_days, members),
+                 "file_review": file_review_contract(profile), "safeguarding_concern": concerns.contract()}
+    cases = [(entity, json.loads(json.dumps(data).replace("{lead}", str(team["lead"].id))))
+             for entity, datas in CASES.items() for data in datas]  # the first of each kind is good
+    server = [forms_contract.check(contracts[entity], data, today=date(2026, 11, 24)) for entity, data in cases]
+    firsts = {id(datas[0]) for datas in CASES.values()}
+    assert [not errors for errors in server] == [id(data) in firsts for datas in CASES.values() for data in datas]
+    core = (Path(__file__).resolve().parents[2] / "app/static/js/outbox-core.js").as_uri()
+    result = subprocess.run([node, "--input-type=module", "-e", NODE_VALIDATE % json.dumps(core)], check=True,
+                            capture_output=True, text=True, timeout=60, input=json.dumps({
+                                "contracts": {k: c.as_json() for k, c in contracts.items()}, "cases": cases}))
+    tablet = json.loads(result.stdout)
+    for (entity, data), on_server, on_tablet in zip(cases, server, tablet, strict=True):
+        assert on_tablet == on_server, (entity, data)
+        assert list(on_tablet) == list(on_server)  # in the same order

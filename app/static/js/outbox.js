@@ -4,6 +4,12 @@
 // server's receipt for it arrives; one the server rejects waits under "needs attention" with the reason, and so
 // does one the server keeps failing on (found by halving the batch), so the others are never held up behind it.
 
+import { deleteDB, openDB } from "../vendor/idb/idb.js";
+import {
+  DATA_OF, MAX_BATCH, Refused, anchorOf, countRefusal, describe, labelsOf, newOp, reasons, recordData, refusesBatch,
+  replacedBy, sendBatch, sendOrder, setAsideWords, summaryOf, validate, waitingWords, wire,
+} from "./outbox-core.js";
+
 const body = document.body;
 const user = document.querySelector('meta[name="sync-user"]')?.content;
 const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content;
@@ -14,34 +20,35 @@ let timer = null;
 let draining = false;
 
 // One database per user: "ops" is the outbox; "team" the team's records as the change feed last gave them
-// (key "entity:id"); "cursors" how far this device has read each inspection's feed.
-function openDb() {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(`sendfw-outbox-${user}`, 2);
-    request.onupgradeneeded = () => {
-      const db = request.result;
+// (key "entity:id"); "cursors" how far this device has read each inspection's feed. One connection per page,
+// opened on first use and closed before the database is wiped, or when another tab needs it gone.
+const DB_NAME = `sendfw-outbox-${user}`;
+let connection = null;
+
+function database() {
+  connection ??= openDB(DB_NAME, 2, {
+    upgrade(db) {
       if (!db.objectStoreNames.contains("ops")) db.createObjectStore("ops", { keyPath: "op_id" });
       if (!db.objectStoreNames.contains("team")) db.createObjectStore("team", { keyPath: "key" });
       if (!db.objectStoreNames.contains("cursors")) db.createObjectStore("cursors", { keyPath: "inspection_id" });
-    };
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
+    },
+    blocking() { closeDatabase(); }, // another tab signing out: let its wipe go through
+  }).catch((error) => {
+    connection = null; // tried again on the next use
+    throw error;
   });
+  return connection;
 }
 
-async function store(mode, work, name = "ops") {
-  const db = await openDb();
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction(name, mode);
-    const result = work(tx.objectStore(name));
-    tx.oncomplete = () => resolve(result && "result" in result ? result.result : undefined);
-    tx.onerror = () => reject(tx.error);
-  });
+async function closeDatabase() {
+  const open = connection;
+  connection = null;
+  if (open) (await open).close();
 }
 
-const allOps = () => store("readonly", (s) => s.getAll());
-const putOp = (op) => store("readwrite", (s) => s.put(op));
-const deleteOp = (opId) => store("readwrite", (s) => s.delete(opId));
+const allOps = async () => (await database()).getAll("ops");
+const putOp = async (op) => (await database()).put("ops", op);
+const deleteOp = async (opId) => (await database()).delete("ops", opId);
 
 function setLastSync() {
   localStorage.setItem(`sendfw-last-sync-${user}`, new Date().toISOString());
@@ -56,10 +63,7 @@ async function render() {
     const last = localStorage.getItem(`sendfw-last-sync-${user}`);
     status.hidden = false;
     status.querySelector("[data-online]").textContent = navigator.onLine ? "Online" : "Offline";
-    // What the server refused is not waiting: it is counted apart, so the line never promises it will sync.
-    status.querySelector("[data-waiting]").textContent =
-      `${waiting.length} capture${waiting.length === 1 ? "" : "s"} waiting to sync` +
-      (attention.length ? `, ${attention.length} need${attention.length === 1 ? "s" : ""} attention` : "");
+    status.querySelector("[data-waiting]").textContent = waitingWords(waiting.length, attention.length);
     const days = last ? Math.floor((Date.now() - new Date(last)) / 86_400_000) : null;
     status.querySelector("[data-last-sync]").textContent = last
       ? `last synced ${new Date(last).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}` +
@@ -85,15 +89,13 @@ async function render() {
     text.textContent = summaryOf(op);
     const meta = document.createElement("p");
     meta.className = "govuk-body-s app-evidence__meta";
-    const what = op.action === "delete" ? `${op.entity.replaceAll("_", " ")} to delete`
-      : op.entity === "evidence_item" ? `Proposal ${op.data.proposal}, ${String(op.data.judgement).replaceAll("_", " ")}`
-        : op.entity.replaceAll("_", " ");
-    meta.textContent = `${what} · ${op.action === "update" ? "edit " : op.action === "delete" ? "deletion " : ""}saved on this device`;
+    meta.textContent = describe(op);
     li.append(text, meta);
     if (withErrors) {
+      // The server's reasons, each on its line, in the form's words where the op kept them.
       const errors = document.createElement("p");
       errors.className = "govuk-error-message";
-      errors.textContent = op.rejected.join("; ");
+      reasons(op).forEach((reason, i) => errors.append(...(i ? [document.createElement("br")] : []), reason));
       li.append(errors, ...(discarding.has(op.op_id) ? discardQuestion(op) : attentionActions(op)));
     }
     return li;
@@ -190,123 +192,110 @@ function putBack(op) {
   return true;
 }
 
-function evidenceData(form) {
-  const fields = new FormData(form);
-  const data = {
-    text: fields.get("text") || "",
-    proposal: Number(fields.get("proposal")) || fields.get("proposal") || null,
-    aspect: fields.get("aspect") || "",
-    judgement: fields.get("judgement") || "",
-    strands: fields.getAll("strands"),
-  };
-  const kind = fields.get("source_kind");
-  if (fields.get("fixed_source") === "yes") {
-    data.source_id = fields.get("source_id");
-    data.source_type = fields.get("source_type");
-  } else if (kind === "activity") {
-    data.source_id = fields.get("source_activity") || "";
-    data.source_type = data.source_id ? "" : "activity";
-  } else if (kind === "file_review") {
-    data.source_id = fields.get("source_file") || "";
-    data.source_type = "file_review";
-  } else if (kind === "document") {
-    data.source_type = "document";
-    data.source_label = fields.get("source_label") || "";
-  }
-  return data;
-}
-
-function isoDate(fields, name) {
-  const [day, month, year] = ["day", "month", "year"].map((part) => (fields.get(`${name}-${part}`) || "").trim());
-  if (!day && !month && !year) return "";
-  return `${year.padStart(4, "0")}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
-}
-
-function activityData(form) {
-  const fields = new FormData(form);
-  const roles = fields.getAll("attendee_roles[]");
-  const organisations = fields.getAll("attendee_organisations[]");
-  return {
-    kind: fields.get("kind") || "", meeting_with: fields.get("meeting_with") || "",
-    setting_id: fields.get("setting_id") || "", title: fields.get("title") || "", day: fields.get("day") || "",
-    start_time: fields.get("start_time") || "", inspector_ids: fields.getAll("inspector_ids").map(Number),
-    attendees: roles.map((role, i) => ({ role, organisation: organisations[i] || "" })).filter((a) => a.role || a.organisation),
-    notes: fields.get("notes") || "",
-  };
-}
-
-function fileReviewData(form) {
-  const fields = new FormData(form);
-  const data = { ratings: {} };
-  for (const name of ["case_reference", "age_band", "setting_type", "sen_status", "primary_need", "attendance_percent",
-    "health_contributed", "social_care_contributed", "notes", "activity_id"]) {
-    data[name] = fields.get(name) || "";
-  }
-  for (const name of ["concern_raised_on", "assessment_requested_on", "plan_issued_on"]) data[name] = isoDate(fields, name);
-  for (const [key, value] of fields.entries()) {
-    if (key.startsWith("rating-") && value) {
-      const code = key.slice("rating-".length);
-      data.ratings[code] = { rating: value, comment: fields.get(`comment-${code}`) || "" };
-    }
-  }
-  return data;
-}
-
-// A safeguarding concern: the form's fields as they are, and when the inspector met it (the deadline runs from then).
-function concernData(form) {
-  const fields = new FormData(form);
-  const part = (p) => String(fields.get(`reported_on-${p}`) || "").trim();
-  const reportedOn = part("year") && part("month") && part("day")
-    ? `${part("year")}-${part("month").padStart(2, "0")}-${part("day").padStart(2, "0")}` : "";
-  const data = { reported_on: reportedOn, met_at: new Date().toISOString() };
-  for (const name of ["category", "setting_id", "setting_name", "what_happened", "reported_to", "reported_time",
-    "referral_reference"]) data[name] = String(fields.get(name) || "");
-  return data;
-}
-
-const DATA_OF = { evidence_item: evidenceData, activity: activityData, file_review: fileReviewData,
-  safeguarding_concern: concernData };
-
-// A form that edits part of a record (an activity's notes) carries the whole record; the op sends it whole.
 function dataOf(form) {
-  if (form.dataset.record) {
-    const fields = new FormData(form);
-    const record = JSON.parse(form.dataset.record);
-    for (const key of Object.keys(record)) if (fields.has(key)) record[key] = fields.get(key);
-    return record;
-  }
-  return DATA_OF[form.dataset.offlineEntity](form);
+  const fields = new FormData(form);
+  return form.dataset.record ? recordData(JSON.parse(form.dataset.record), fields)
+    : DATA_OF[form.dataset.offlineEntity](fields);
 }
 
-function summaryOf(op) {
-  if (op.action === "delete") return op.data.summary || "A record";
-  if (op.entity === "activity") return op.data.title || `${String(op.data.kind).replaceAll("_", " ")} on ${op.data.day}`;
-  if (op.entity === "file_review") return `Case file ${op.data.case_reference}`;
-  // Never the concern's text: the outbox list is on screen wherever the tablet is.
-  if (op.entity === "safeguarding_concern") {
-    return op.rejected ? "Safeguarding concern" : "Safeguarding concern (sent before anything else)";
+// The form's contract, embedded by the server beside the form (app/forms_contract.py).
+function contractOf(form) {
+  const script = form.querySelector("script[data-form-contract]");
+  return script ? JSON.parse(script.textContent) : null;
+}
+
+// GOV.UK errors in the form, in the words the server would use: a summary at the top linking to each field,
+// and the message above the field. Cleared on the next attempt.
+function clearErrors(form) {
+  form.querySelectorAll("[data-device-errors], [data-device-error]").forEach((element) => element.remove());
+  form.querySelectorAll("[data-device-error-group]").forEach((group) => {
+    group.classList.remove("govuk-form-group--error");
+    delete group.dataset.deviceErrorGroup;
+  });
+  form.querySelectorAll(".govuk-input--error[data-device-error-input], .govuk-textarea--error[data-device-error-input]")
+    .forEach((input) => {
+      input.classList.remove("govuk-input--error", "govuk-textarea--error", "govuk-select--error");
+      delete input.dataset.deviceErrorInput;
+    });
+}
+
+function showErrors(form, contract, data, errors) {
+  const list = document.createElement("ul");
+  list.className = "govuk-list govuk-error-summary__list";
+  for (const [key, message] of Object.entries(errors)) {
+    const anchor = anchorOf(contract, key, data);
+    const target = anchor ? form.querySelector(`[id="${CSS.escape(anchor)}"]`) : null;
+    const item = document.createElement("li");
+    const link = document.createElement(target ? "a" : "span");
+    if (target) link.href = `#${anchor}`;
+    link.textContent = message;
+    item.append(link);
+    list.append(item);
+    const group = target?.closest(".govuk-form-group");
+    if (!group || group.querySelector("[data-device-error]")) continue;
+    group.classList.add("govuk-form-group--error");
+    group.dataset.deviceErrorGroup = "";
+    const error = document.createElement("p");
+    error.className = "govuk-error-message";
+    error.id = `${anchor}-device-error`;
+    error.dataset.deviceError = "";
+    const hidden = document.createElement("span");
+    hidden.className = "govuk-visually-hidden";
+    hidden.textContent = "Error:";
+    error.append(hidden, ` ${message}`);
+    const control = group.querySelector(".govuk-radios, .govuk-checkboxes, .govuk-date-input, .govuk-input__wrapper, " +
+      ".govuk-input, .govuk-textarea, .govuk-select");
+    (control?.parentElement || group).insertBefore(error, control);
+    if (target.matches(".govuk-input, .govuk-textarea, .govuk-select")) {
+      target.classList.add(target.matches(".govuk-textarea") ? "govuk-textarea--error"
+        : target.matches(".govuk-select") ? "govuk-select--error" : "govuk-input--error");
+      target.dataset.deviceErrorInput = "";
+    }
+    const describedBy = (target.closest("fieldset") || target);
+    describedBy.setAttribute("aria-describedby",
+      `${describedBy.getAttribute("aria-describedby") || ""} ${error.id}`.trim());
   }
-  return op.data.text;
+  const summary = document.createElement("div");
+  summary.className = "govuk-error-summary";
+  summary.dataset.deviceErrors = "";
+  summary.tabIndex = -1;
+  summary.innerHTML = '<div role="alert"><h2 class="govuk-error-summary__title">There is a problem</h2>' +
+    '<div class="govuk-error-summary__body"></div></div>';
+  summary.querySelector(".govuk-error-summary__body").append(list);
+  form.prepend(summary);
+  summary.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href^='#']");
+    if (!link) return;
+    event.preventDefault();
+    const input = form.querySelector(`[id="${CSS.escape(link.getAttribute("href").slice(1))}"]`);
+    input?.scrollIntoView({ block: "center" });
+    input?.focus({ preventScroll: true });
+  });
+  summary.focus();
 }
 
 async function keepOnDevice(form) {
   // An edit carries the version it was made from, so the server can tell if someone else changed it meanwhile.
   const editing = Boolean(form.dataset.entityId);
   const action = form.dataset.offlineAction || (editing ? "update" : "create");
-  if (editing) {
-    // Typing on after a save makes a newer edit of the same version: it replaces the one not yet sent; a
-    // deletion replaces any edit not yet sent.
-    for (const op of await allOps()) {
-      if (op.id === form.dataset.entityId && op.action === "update" && !op.rejected) await deleteOp(op.op_id);
+  const data = action === "delete" ? { summary: form.dataset.summary || "" } : dataOf(form);
+  const contract = action === "delete" ? null : contractOf(form);
+  if (contract) {
+    // Checked as the server will check it: a capture it would refuse is never kept, the form says why instead.
+    clearErrors(form);
+    const errors = validate(contract, data);
+    if (Object.keys(errors).length) {
+      showErrors(form, contract, data, errors);
+      return;
     }
   }
-  await putOp({
-    op_id: crypto.randomUUID(), entity: form.dataset.offlineEntity, action,
-    id: form.dataset.entityId || crypto.randomUUID(), base_version: editing ? Number(form.dataset.baseVersion) : null,
-    inspection_id: Number(form.dataset.inspectionId),
-    data: action === "delete" ? { summary: form.dataset.summary || "" } : dataOf(form),
-    client_time: new Date().toISOString(),
-  });
+  if (editing) {
+    for (const opId of replacedBy(await allOps(), form.dataset.entityId)) await deleteOp(opId);
+  }
+  await putOp(newOp({
+    entity: form.dataset.offlineEntity, action, entityId: form.dataset.entityId, baseVersion: form.dataset.baseVersion,
+    inspectionId: form.dataset.inspectionId, data, labels: contract ? labelsOf(contract) : undefined,
+  }));
   if (!editing) {
     form.reset();
     // Follow-up questions hide again with their radios cleared.
@@ -340,27 +329,16 @@ document.addEventListener("htmx:load", (event) => {
   if (form && status.dataset.version) form.dataset.baseVersion = status.dataset.version;
 });
 
-// A batch refused as a whole (the server failed, or found the request itself unreadable or too large) is tried
-// again once after the backoff; refused a second time, the op at fault is found by halving it (isolate below).
-// 401, 403 and the like say nothing about the ops: those, and a lost connection, are only tried again later.
-const REFUSED_BATCH = (status) => status >= 500 || [400, 413, 422].includes(status);
 const REFUSAL_KEY = `sendfw-refused-${user}`;
-
-class Refused extends Error {
-  constructor(status) {
-    super(`sync answered ${status}`);
-    this.status = status;
-  }
-}
 
 // The server's receipts for these ops, or Refused; a network failure or any other answer throws as it is.
 async function post(ops) {
   const response = await fetch("/api/v1/sync", {
     method: "POST", credentials: "same-origin",
     headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
-    body: JSON.stringify({ device_id: deviceId(), ops: ops.map(({ rejected, refused, ...op }) => op) }),
+    body: JSON.stringify({ device_id: deviceId(), ops: ops.map(wire) }),
   });
-  if (REFUSED_BATCH(response.status)) throw new Refused(response.status);
+  if (refusesBatch(response.status)) throw new Refused(response.status);
   if (!response.ok) throw new Error(`sync answered ${response.status}`);
   return (await response.json()).results;
 }
@@ -375,15 +353,6 @@ async function takeReceipts(ops, results) {
   }
 }
 
-// How many times in a row this same batch was refused, kept across pages (each page load starts a new drain).
-function refusedBefore(ops) {
-  const batch = `${ops.length}:${ops[0].op_id}:${ops.at(-1).op_id}`;
-  const saved = JSON.parse(localStorage.getItem(REFUSAL_KEY) || "{}");
-  const times = saved.batch === batch ? saved.times + 1 : 1;
-  localStorage.setItem(REFUSAL_KEY, JSON.stringify({ batch, times }));
-  return times;
-}
-
 // An empty batch tells a server that is failing (down, its database gone: keep everything and wait) from one
 // that fails only on some op (find it).
 async function serverWorks() {
@@ -395,56 +364,34 @@ async function serverWorks() {
   }
 }
 
-// Halving: each half is sent alone, in order (concerns stay first), and a refused half is halved again, until
-// the single op the server fails on is found. It waits under "needs attention"; every other op lands. For one
-// bad op among n that is about 2·log2(n) requests, plus an empty one to check the server before it is set aside.
-async function isolate(ops, status) {
-  if (ops.length === 1) {
-    if (!(await serverWorks())) throw new Refused(status); // an outage after all: nothing is set aside
-    await putOp({
-      ...ops[0], refused: status,
-      rejected: [`The server could not accept this capture (error ${status}). It is kept on this device: ` +
-        "check its text, edit or discard it."],
-    });
-    return;
-  }
-  const middle = Math.ceil(ops.length / 2);
-  for (const half of [ops.slice(0, middle), ops.slice(middle)]) {
-    try {
-      await takeReceipts(half, await post(half));
-    } catch (error) {
-      if (!(error instanceof Refused)) throw error; // offline or signed out midway: the rest waits, as it is
-      await isolate(half, error.status);
-    }
-  }
-}
+// The page's side of a refused batch (outbox-core.js decides): the refusals are counted across pages (each page
+// load starts a new drain), and the op at fault waits under "Needs attention".
+const sending = {
+  post, takeReceipts, serverWorks,
+  refusedBefore(ops) {
+    const counted = countRefusal(JSON.parse(localStorage.getItem(REFUSAL_KEY) || "{}"), ops);
+    localStorage.setItem(REFUSAL_KEY, JSON.stringify(counted));
+    return counted.times;
+  },
+  setAside: (op, status) => putOp({ ...op, refused: status, rejected: [setAsideWords(status)] }),
+};
 
 // force: "Sync now" or the connection just came back; otherwise the change feed is read at most once a minute.
 async function drain(force = false) {
   if (draining || !navigator.onLine) return;
   draining = true;
   try {
-    // Safeguarding concerns go first, in the first batch (the server applies them first too); then the rest in
-    // the order they were captured (the store returns them by op_id, which is random).
-    const concernFirst = (op) => (op.entity === "safeguarding_concern" ? 0 : 1);
-    const ops = (await allOps()).filter((op) => !op.rejected)
-      .sort((a, b) => concernFirst(a) - concernFirst(b) || String(a.client_time).localeCompare(b.client_time)).slice(0, 500);
+    const ops = sendOrder(await allOps());
     if (ops.length === 0) {
       delay = MIN_DELAY;
       await pullAll(force);
       return;
     }
-    try {
-      await takeReceipts(ops, await post(ops));
-    } catch (error) {
-      // Refused twice in a row, by a server that answers otherwise: the batch is not sent whole again.
-      if (!(error instanceof Refused) || refusedBefore(ops) < 2 || !(await serverWorks())) throw error;
-      await isolate(ops, error.status);
-    }
+    await sendBatch(ops, sending);
     localStorage.removeItem(REFUSAL_KEY);
     setLastSync();
     delay = MIN_DELAY;
-    if (ops.length === 500) schedule(0);
+    if (ops.length === MAX_BATCH) schedule(0);
     else pullAll(true);
   } catch (error) {
     delay = Math.min(delay * 2, MAX_DELAY); // 5xx, 401, offline...: every op still waiting is kept, tried again
@@ -458,20 +405,19 @@ async function drain(force = false) {
 // The team's evidence on this tablet: read the inspection's change feed from where this device last stopped
 // and keep each record as it now is, so pages saved earlier can show what colleagues have captured since.
 async function pull(inspectionId) {
-  const saved = await store("readonly", (s) => s.get(inspectionId), "cursors");
+  const db = await database();
+  const saved = await db.get("cursors", inspectionId);
   let cursor = saved ? saved.cursor : "";
   for (;;) {
     const response = await fetch(`/api/v1/inspections/${inspectionId}/changes?since=${encodeURIComponent(cursor)}`,
       { credentials: "same-origin", headers: { Accept: "application/json" } });
     if (!response.ok) return;
     const page = await response.json();
-    await store("readwrite", (s) => {
-      for (const change of page.changes) {
-        s.put({ ...change, key: `${change.entity}:${change.id}`, inspection_id: inspectionId });
-      }
-    }, "team");
+    const tx = db.transaction("team", "readwrite");
+    for (const change of page.changes) tx.store.put({ ...change, key: `${change.entity}:${change.id}`, inspection_id: inspectionId });
+    await tx.done;
     cursor = page.cursor;
-    await store("readwrite", (s) => s.put({ inspection_id: inspectionId, cursor }), "cursors");
+    await db.put("cursors", { inspection_id: inspectionId, cursor });
     if (!page.more) return;
   }
 }
@@ -506,7 +452,7 @@ async function renderTeam() {
   const inspectionId = Number(section.dataset.inspectionId);
   const proposal = Number(section.dataset.proposal);
   const cursor = Number(section.dataset.cursor || 0);
-  const records = (await store("readonly", (s) => s.getAll(), "team"))
+  const records = (await (await database()).getAll("team"))
     .filter((r) => r.inspection_id === inspectionId && r.entity === "evidence_item" && !r.deleted &&
       Number(r.data.proposal) === proposal && r.seq > cursor)
     .sort((a, b) => b.seq - a.seq);
@@ -591,10 +537,10 @@ function offlineSaving() {
 // Signing out: refused while captures wait on this device, unless the user says to discard them; then this
 // user's outbox, saved pages and sync records are wiped from the device.
 async function wipeDevice() {
-  await new Promise((resolve) => {
-    const request = indexedDB.deleteDatabase(`sendfw-outbox-${user}`);
-    request.onsuccess = request.onerror = request.onblocked = () => resolve();
-  });
+  // This page's own connection first, or the deletion would wait on it; another tab's closes when asked
+  // (blocking, above). Past a tab that does not, the deletion goes through once it closes.
+  await closeDatabase();
+  await new Promise((resolve) => { deleteDB(DB_NAME, { blocked: resolve }).then(resolve, resolve); });
   Object.keys(localStorage).filter((key) => key.startsWith(`sendfw-offline-${user}-`) || key === `sendfw-last-sync-${user}` || key === REFUSAL_KEY)
     .forEach((key) => localStorage.removeItem(key));
   if ("caches" in window) await caches.delete("sendfw-pages");
@@ -647,4 +593,4 @@ if (user) {
 body.dataset.outboxReady = "yes";
 
 // For the browser tests: an op put straight into the outbox, as a corrupted capture would sit there.
-export { putOp, render };
+export { allOps, putOp, render };

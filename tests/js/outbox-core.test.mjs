@@ -1,0 +1,302 @@
+// The outbox's pure half (app/static/js/outbox-core.js), run by node's test runner: `node --test tests/js/`.
+// tests/integration/test_form_contract.py checks `validate` against the server on the real contracts.
+import assert from "node:assert/strict";
+import { describe as group, test } from "node:test";
+
+import {
+  MAX_BATCH, Refused, anchorOf, concernData, countRefusal, describe, evidenceData, fileReviewData, isolate,
+  labelsOf, newOp, parseDate, parseNumber, reasons, recordData, refusesBatch, replacedBy, sendBatch, sendOrder,
+  summaryOf, validate, waitingWords, wire,
+} from "../../app/static/js/outbox-core.js";
+
+function fields(entries) {
+  const data = new FormData();
+  for (const [name, value] of entries) data.append(name, value);
+  return data;
+}
+
+const choice = (...values) => values.map((value) => ({ value, label: value.toUpperCase() }));
+
+// A contract in the server's vocabulary (app/forms_contract.py), with one field of each rule.
+const CONTRACT = {
+  entity: "evidence_item",
+  title: "Capture evidence",
+  fields: [
+    { name: "text", label: "What did you see or hear?", kind: "text", required: "Enter what you saw or heard", limit: 10,
+      too_long: "Evidence must be 10 characters or fewer", anchor: "text" },
+    { name: "proposal", label: "Proposal", kind: "choice", choices: choice("1", "2"),
+      required: "Select the proposal (1 to 2) this evidence is about", anchor: "proposal" },
+    { name: "aspect", label: "Aspect", kind: "choice", required: "Select the aspect this evidence is about",
+      choices_by: { field: "proposal", choices: { 1: choice("timeliness"), 2: choice("short_breaks") } },
+      other_group: "Select an aspect of proposal {value}", anchor: "aspect-{proposal}" },
+    { name: "strands", label: "Service", kind: "choices", choices: choice("education", "health"),
+      required: "Select at least one service", invalid: "Select education or health", anchor: "strands" },
+    { name: "source_id", label: "Where did this come from?", kind: "text",
+      required: "Select the activity or case file this evidence comes from",
+      required_when: { source_type: ["activity", "file_review"] }, anchor: "source_kind" },
+    { name: "source_label", label: "Title of the document", kind: "text", required: "Enter the document's title",
+      when: { source_type: ["document"], source_id: [""] }, limit: 200, too_long: "Too long" },
+  ],
+};
+const GOOD = { text: "Seen.", proposal: 1, aspect: "timeliness", strands: ["education"] };
+
+group("validate: a capture against its form's contract", () => {
+  test("a capture that meets every rule has no errors", () => {
+    assert.deepEqual(validate(CONTRACT, GOOD), {});
+  });
+
+  test("each required field left empty gets its own words, in the form's order", () => {
+    assert.deepEqual(validate(CONTRACT, { text: "  ", proposal: null, aspect: "", strands: [] }), {
+      text: "Enter what you saw or heard",
+      proposal: "Select the proposal (1 to 2) this evidence is about",
+      strands: "Select at least one service",
+    }); // no aspect error: it cannot be judged until a proposal is chosen
+  });
+
+  test("an aspect is one of the chosen proposal's", () => {
+    assert.deepEqual(validate(CONTRACT, { ...GOOD, aspect: "" }), { aspect: "Select the aspect this evidence is about" });
+    assert.deepEqual(validate(CONTRACT, { ...GOOD, aspect: "made_up" }), { aspect: "Select the aspect this evidence is about" });
+    assert.deepEqual(validate(CONTRACT, { ...GOOD, proposal: 2 }), { aspect: "Select an aspect of proposal 2" });
+  });
+
+  test("limits count characters after trimming, as the server does", () => {
+    assert.deepEqual(validate(CONTRACT, { ...GOOD, text: " 0123456789 " }), {});
+    assert.deepEqual(validate(CONTRACT, { ...GOOD, text: "01234567890" }), { text: "Evidence must be 10 characters or fewer" });
+    assert.deepEqual(validate(CONTRACT, { ...GOOD, text: "😀".repeat(10) }), {}); // ten characters, twenty UTF-16 units
+  });
+
+  test("several choices must all be known", () => {
+    assert.deepEqual(validate(CONTRACT, { ...GOOD, strands: ["education", "housing"] }), { strands: "Select education or health" });
+  });
+
+  test("a field required only in one case, and a field asked only in one case", () => {
+    const errors = validate(CONTRACT, { ...GOOD, source_type: "activity", source_id: "" });
+    assert.deepEqual(errors, { source_id: "Select the activity or case file this evidence comes from" });
+    assert.deepEqual(validate(CONTRACT, { ...GOOD, source_type: "", source_id: "a1" }), {});
+    assert.deepEqual(validate(CONTRACT, { ...GOOD, source_type: "document", source_label: "" }),
+      { source_label: "Enter the document's title" });
+    assert.deepEqual(validate(CONTRACT, { ...GOOD, source_type: "none", source_label: "x".repeat(300) }), {});
+  });
+
+  test("patterns a text must not match, numbers, times and dates", () => {
+    const contract = { fields: [
+      { name: "ref", label: "Case reference", kind: "text", required: "Enter a case reference",
+        refuse: [{ pattern: "(?<!\\d)\\d{3}[\\s-]?\\d{3}[\\s-]?\\d{4}(?!\\d)", message: "Looks like an NHS number" }] },
+      { name: "percent", label: "Attendance", kind: "number", minimum: 0, maximum: 100, invalid: "0 to 100" },
+      { name: "start", label: "Start time", kind: "time", invalid: "Like 09:30" },
+      { name: "requested", label: "Requested", kind: "date", invalid: "Requested must be a real date",
+        past: "Requested must be today or in the past", earliest: "1990-01-01", latest: "2100-12-31", out_of_range: "1990 to 2100" },
+      { name: "issued", label: "Issued", kind: "date", invalid: "Issued must be a real date", earliest: "1990-01-01",
+        latest: "2100-12-31", not_before: ["requested", "Issued before requested"] },
+    ] };
+    const today = new Date(2026, 10, 24);
+    const check = (data) => validate(contract, { ref: "P1-07", ...data }, today);
+    assert.deepEqual(check({}), {});
+    assert.deepEqual(check({ ref: "485 777 3456" }), { ref: "Looks like an NHS number" });
+    assert.deepEqual(check({ percent: "87.5 %" }), {});
+    assert.deepEqual(check({ percent: "101" }), { percent: "0 to 100" });
+    assert.deepEqual(check({ percent: "0x10" }), { percent: "0 to 100" });
+    assert.deepEqual(check({ start: "9:30" }), {});
+    assert.deepEqual(check({ start: "24:00" }), { start: "Like 09:30" });
+    assert.deepEqual(check({ requested: "2026-02-30" }), { requested: "Requested must be a real date" });
+    assert.deepEqual(check({ requested: "2026-11-25" }), { requested: "Requested must be today or in the past" });
+    assert.deepEqual(check({ requested: "1900-01-01" }), { requested: "1990 to 2100" });
+    assert.deepEqual(check({ requested: "2026-05-01", issued: "2026-04-01" }), { issued: "Issued before requested" });
+  });
+
+  test("ratings: each rated aspect's rating and comment, keyed as the form names them", () => {
+    const contract = { fields: [{ name: "ratings", label: "Ratings", kind: "ratings", choices: choice("strong", "weak"),
+      aspects: [{ value: "timeliness", label: "P1: How timely" }], invalid: "Select strong or weak",
+      other_group: "Unknown aspect {value!r} for this framework", comment_limit: 5, comment_too_long: "Comment too long" }] };
+    assert.deepEqual(validate(contract, { ratings: { timeliness: { rating: "strong", comment: "ok" } } }), {});
+    assert.deepEqual(validate(contract, { ratings: { timeliness: { rating: "", comment: "long comment" } } }), {});
+    assert.deepEqual(validate(contract, { ratings: { timeliness: { rating: "great" } } }),
+      { "rating-timeliness": "Select strong or weak" });
+    assert.deepEqual(validate(contract, { ratings: { timeliness: { rating: "weak", comment: "far too long" } } }),
+      { "rating-timeliness": "Comment too long" });
+    assert.deepEqual(validate(contract, { ratings: { other: { rating: "weak" } } }),
+      { ratings: "Unknown aspect 'other' for this framework" });
+    assert.deepEqual(labelsOf(contract), { ratings: "Ratings", "rating-timeliness": "P1: How timely" });
+  });
+
+  test("an error's anchor is its field's first input, filled from the capture", () => {
+    assert.equal(anchorOf(CONTRACT, "aspect", { proposal: 2 }), "aspect-2");
+    assert.equal(anchorOf(CONTRACT, "source_id", {}), "source_kind");
+    assert.equal(anchorOf(CONTRACT, "rating-timeliness", {}), "rating-timeliness");
+  });
+
+  test("dates and numbers are read as the server reads them", () => {
+    assert.equal(parseDate("2026-11-24"), "2026-11-24");
+    assert.equal(parseDate("2026-13-01"), null);
+    assert.equal(parseNumber(" 50% "), 50);
+    assert.equal(parseNumber("1e2"), 100);
+    assert.equal(parseNumber("Infinity"), null);
+  });
+});
+
+group("ops from a form's fields", () => {
+  test("evidence: the source radios become the source fields the server reads", () => {
+    const base = [["text", "Seen"], ["proposal", "2"], ["aspect", "short_breaks"], ["judgement", "strength"],
+      ["strands", "education"], ["strands", "health"]];
+    assert.deepEqual(evidenceData(fields([...base, ["source_kind", "activity"], ["source_activity", "a1"]])), {
+      text: "Seen", proposal: 2, aspect: "short_breaks", judgement: "strength", strands: ["education", "health"],
+      source_id: "a1", source_type: "",
+    });
+    assert.deepEqual(evidenceData(fields([...base, ["source_kind", "activity"]])).source_type, "activity");
+    const document = evidenceData(fields([...base, ["source_kind", "document"], ["source_label", "SEF"]]));
+    assert.deepEqual([document.source_type, document.source_label], ["document", "SEF"]);
+    const fixed = evidenceData(fields([...base, ["fixed_source", "yes"], ["source_type", "file_review"], ["source_id", "f1"]]));
+    assert.deepEqual([fixed.source_type, fixed.source_id], ["file_review", "f1"]);
+    assert.equal(evidenceData(fields([["text", "x"]])).proposal, null);
+  });
+
+  test("a case file's date boxes become ISO dates and its ratings one map", () => {
+    const data = fileReviewData(fields([["case_reference", "P1-07"], ["plan_issued_on-day", "5"],
+      ["plan_issued_on-month", "3"], ["plan_issued_on-year", "2026"], ["rating-timeliness", "strong"],
+      ["comment-timeliness", "Quick"], ["rating-parents_involved", ""]]));
+    assert.equal(data.plan_issued_on, "2026-03-05");
+    assert.equal(data.concern_raised_on, "");
+    assert.deepEqual(data.ratings, { timeliness: { rating: "strong", comment: "Quick" } });
+  });
+
+  test("a concern carries when the inspector met it", () => {
+    const now = new Date("2026-11-24T10:00:00Z");
+    const data = concernData(fields([["category", "low_level"], ["reported_on-day", "24"], ["reported_on-month", "11"],
+      ["reported_on-year", "2026"]]), now);
+    assert.equal(data.met_at, "2026-11-24T10:00:00.000Z");
+    assert.equal(data.reported_on, "2026-11-24");
+  });
+
+  test("a part of a record edited offline travels with the whole record", () => {
+    assert.deepEqual(recordData({ title: "Visit", notes: "old" }, fields([["notes", "new"], ["other", "x"]])),
+      { title: "Visit", notes: "new" });
+  });
+
+  test("a new op keeps the form's words beside it, and the server is sent none of what stays on the device", () => {
+    let n = 0;
+    const op = newOp({ entity: "evidence_item", action: "create", inspectionId: "7", data: GOOD,
+      labels: { text: "What did you see or hear?" }, now: new Date("2026-11-24T10:00:00Z"), uuid: () => `id-${++n}` });
+    assert.deepEqual(op, { op_id: "id-1", entity: "evidence_item", action: "create", id: "id-2", base_version: null,
+      inspection_id: 7, data: GOOD, client_time: "2026-11-24T10:00:00.000Z", labels: { text: "What did you see or hear?" } });
+    const edit = newOp({ entity: "activity", action: "update", entityId: "a1", baseVersion: "3", inspectionId: 7, data: {} });
+    assert.equal(edit.base_version, 3);
+    assert.deepEqual(Object.keys(wire({ ...op, rejected: ["x"], refused: 500 })),
+      ["op_id", "entity", "action", "id", "base_version", "inspection_id", "data", "client_time"]);
+  });
+});
+
+group("merging and order", () => {
+  test("a newer edit replaces the edits of the same record not yet sent, never a refused one or a creation", () => {
+    const ops = [{ op_id: "1", id: "r", action: "update" }, { op_id: "2", id: "r", action: "update", rejected: ["x"] },
+      { op_id: "3", id: "r", action: "create" }, { op_id: "4", id: "other", action: "update" }];
+    assert.deepEqual(replacedBy(ops, "r"), ["1"]);
+  });
+
+  test("concerns go first, then captures in the order they were made; refused ones wait; at most a batch", () => {
+    const ops = [{ op_id: "a", entity: "evidence_item", client_time: "2026-11-24T10:02:00Z" },
+      { op_id: "b", entity: "evidence_item", client_time: "2026-11-24T10:01:00Z" },
+      { op_id: "c", entity: "safeguarding_concern", client_time: "2026-11-24T10:03:00Z" },
+      { op_id: "d", entity: "evidence_item", client_time: "2026-11-24T10:00:00Z", rejected: ["x"] }];
+    assert.deepEqual(sendOrder(ops).map((op) => op.op_id), ["c", "b", "a"]);
+    const many = Array.from({ length: MAX_BATCH + 3 }, (_, i) => ({ op_id: String(i), entity: "x", client_time: String(i).padStart(4, "0") }));
+    assert.equal(sendOrder(many).length, MAX_BATCH);
+  });
+});
+
+// A server that fails on some ops whatever is beside them, and records every batch it is sent.
+function fakeServer({ badIds = [], down = false, status = 500 } = {}) {
+  const sent = [];
+  const landed = [];
+  const setAside = [];
+  let refusals = 0;
+  const io = {
+    async post(ops) {
+      sent.push(ops.map((op) => op.op_id));
+      if (down || ops.some((op) => badIds.includes(op.op_id))) throw new Refused(status);
+      return ops.map((op) => ({ op_id: op.op_id, status: "applied" }));
+    },
+    async takeReceipts(ops, results) { landed.push(...results.map((r) => r.op_id)); },
+    async serverWorks() { return !down; },
+    async setAside(op, why) { setAside.push([op.op_id, why]); },
+    async refusedBefore() { refusals += 1; return refusals; },
+  };
+  return { io, sent, landed, setAside };
+}
+
+const opsOf = (n) => Array.from({ length: n }, (_, i) => ({ op_id: `op${i}` }));
+
+group("a batch the server refuses", () => {
+  test("which answers refuse a batch as a whole", () => {
+    assert.deepEqual([500, 503, 400, 413, 422, 401, 403, 409].map(refusesBatch),
+      [true, true, true, true, true, false, false, false]);
+  });
+
+  test("refusals of the same batch are counted in a row; another batch starts again", () => {
+    const ops = opsOf(3);
+    const first = countRefusal({}, ops);
+    assert.equal(first.times, 1);
+    assert.equal(countRefusal(first, ops).times, 2);
+    assert.equal(countRefusal(first, opsOf(2)).times, 1);
+  });
+
+  test("halving finds the one op the server fails on in about 2·log2(n) requests; every other op lands", async () => {
+    const ops = opsOf(16);
+    const server = fakeServer({ badIds: ["op11"] });
+    await isolate(ops, 500, server.io);
+    assert.deepEqual(server.setAside, [["op11", 500]]);
+    assert.deepEqual(server.landed.sort(), ops.map((op) => op.op_id).filter((id) => id !== "op11").sort());
+    assert.ok(server.sent.length <= 2 * Math.log2(16) + 1, server.sent);
+    assert.ok(server.sent.every((batch) => batch.length <= 8));
+  });
+
+  test("a batch is halved only after its second refusal, and only if an empty batch goes through", async () => {
+    const ops = opsOf(4);
+    const server = fakeServer({ badIds: ["op2"] });
+    await assert.rejects(sendBatch(ops, server.io), Refused); // the first refusal: tried again later, whole
+    assert.deepEqual(server.setAside, []);
+    await sendBatch(ops, server.io);
+    assert.deepEqual(server.setAside, [["op2", 500]]);
+    assert.deepEqual(server.landed.sort(), ["op0", "op1", "op3"]);
+  });
+
+  test("an outage sets nothing aside: every op waits", async () => {
+    const server = fakeServer({ down: true, status: 503 });
+    await assert.rejects(sendBatch(opsOf(2), server.io), Refused);
+    await assert.rejects(sendBatch(opsOf(2), server.io), Refused);
+    assert.deepEqual(server.setAside, []);
+    assert.deepEqual(server.sent, [["op0", "op1"], ["op0", "op1"]]);
+  });
+
+  test("a lost connection midway leaves the rest as it is", async () => {
+    const server = fakeServer({ badIds: ["op0"] });
+    server.io.post = async (ops) => { server.sent.push(ops); throw new Error("offline"); };
+    await assert.rejects(isolate(opsOf(4), 500, server.io), /offline/);
+    assert.deepEqual(server.setAside, []);
+  });
+});
+
+group("words on the page", () => {
+  test("the server's reasons speak the form's labels where the op kept them", () => {
+    const op = { rejected: ["proposal: Select the proposal (1 to 4) this evidence is about",
+      "text: Contains a control character", "base_version: stale"],
+    labels: { proposal: "Proposal", text: "What did you see or hear?" } };
+    assert.deepEqual(reasons(op), ["Proposal: Select the proposal (1 to 4) this evidence is about",
+      "What did you see or hear? Contains a control character", "base_version: stale"]);
+    assert.deepEqual(reasons({ rejected: ["text: as sent"] }), ["text: as sent"]);
+  });
+
+  test("an op is described without raw values", () => {
+    const op = { entity: "evidence_item", action: "create", data: { text: "Seen", proposal: null, judgement: "" } };
+    assert.equal(describe(op), "No proposal · saved on this device");
+    assert.equal(describe({ ...op, data: { proposal: 1, judgement: "area_for_development" } }),
+      "Proposal 1, area for development · saved on this device");
+    assert.equal(describe({ entity: "activity", action: "update", data: {} }), "activity · edit saved on this device");
+    assert.equal(summaryOf({ entity: "safeguarding_concern", action: "create", data: { what_happened: "secret" } }),
+      "Safeguarding concern (sent before anything else)");
+  });
+
+  test("the status line counts what waits apart from what needs attention", () => {
+    assert.equal(waitingWords(1, 0), "1 capture waiting to sync");
+    assert.equal(waitingWords(0, 2), "0 captures waiting to sync, 2 need attention");
+  });
+});
