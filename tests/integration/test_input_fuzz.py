@@ -143,6 +143,8 @@ def test_no_input_reaches_a_server_error_and_a_refusal_stores_nothing(app, db, w
         fields = {k: v for action, form in forms.items() if path_pattern(path).match(action)
                   for k, v in form.items()} or {"text": "", "notes": "", "comment": "", "name": ""}
         fields.pop("csrf_token", None)
+        # Fields a route reads that no form shows (a client-made id, where to go back to): sent too.
+        fields = {"id": "", "return_to": "", "next": "", **fields}
         is_api = path.startswith("/api/")
 
         @FUZZ
