@@ -12,7 +12,8 @@ one is added to the other (tests/integration/test_form_contract.py and tests/js/
 
 import math
 import re
-from dataclasses import dataclass, field, fields as dataclass_fields
+from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date
 
 from app.errors import ValidationFailed
