@@ -322,3 +322,34 @@ def kept_figures(*, session: Session, inspection_id: int) -> dict[str, int]:
                         .where(EvidenceItem.inspection_id == inspection_id)
                         .group_by(EvidenceItem.proposal, EvidenceItem.judgement)).all()
     return dict(sorted((f"proposal_{p}_{j}", n) for p, j, n in rows))
+
+
+# --- What other domains read of the evidence (through here, never its table) ---------------------------------
+
+
+def all_items(*, session: Session, inspection: Inspection) -> list[EvidenceItem]:
+    """Every item of the inspection, oldest first (the letter drafts from them)."""
+    return list(session.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id)
+                             .order_by(EvidenceItem.created_at)).all())
+
+
+def document_sources(*, session: Session, inspection: Inspection) -> list[tuple[str, str]]:
+    """(item id, title) of each item citing a document or data set the team read."""
+    return [(item_id, label) for item_id, label in session.exec(select(EvidenceItem.id, EvidenceItem.source_label).where(
+        EvidenceItem.inspection_id == inspection.id, EvidenceItem.source_type == SourceType.document)).all()]
+
+
+def source_kinds_by_proposal(*, session: Session, inspection: Inspection) -> dict[int, set[str]]:
+    """For each proposal, the kinds of source its evidence came from (no source: not counted)."""
+    kinds: dict[int, set[str]] = {}
+    for proposal, source_type in session.exec(select(EvidenceItem.proposal, EvidenceItem.source_type).where(
+            EvidenceItem.inspection_id == inspection.id)).all():
+        if source_type != SourceType.none:
+            kinds.setdefault(proposal, set()).add(source_type)
+    return kinds
+
+
+def flagged_count(*, session: Session, inspection: Inspection) -> int:
+    """Items still flagged by the personal-data guard."""
+    return sum(1 for found in session.exec(select(EvidenceItem.personal_data).where(
+        EvidenceItem.inspection_id == inspection.id)).all() if found)

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pydantic import BaseModel
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
 from app.audit.service import Actor, record
 from app.errors import Forbidden, ValidationFailed
+from app.evidence import service as evidence
 from app.evidence.models import EvidenceItem, SourceType
 from app.fieldwork import service as fieldwork
 from app.fieldwork.models import ActivityKind, MeetingWith, SettingType
@@ -23,7 +24,7 @@ from app.letters.states import LetterStatus
 from app.models_base import utcnow
 from app.portal import claims as sef_claims
 from app.portal import documents as area_docs
-from app.survey.models import SurveyResponse
+from app.survey import service as survey
 from app.users.models import User
 
 # How the letter names the other members of the team: (one, several).
@@ -182,10 +183,8 @@ def _opening(session: Session, inspection: Inspection, profile, wording) -> tupl
     by_setting_type = Counter(settings[a.setting_id].setting_type for a in visits if a.setting_id in settings)
     by_meeting = Counter(a.meeting_with for a in meetings if a.meeting_with)
     files = fieldwork.list_file_reviews(session=session, inspection=inspection)
-    survey_total = session.exec(select(func.count()).select_from(SurveyResponse)
-                                .where(SurveyResponse.inspection_id == inspection.id)).one()
-    documents = session.exec(select(EvidenceItem.id, EvidenceItem.source_label).where(
-        EvidenceItem.inspection_id == inspection.id, EvidenceItem.source_type == SourceType.document)).all()
+    survey_total = survey.response_count(session=session, inspection=inspection)
+    documents = evidence.document_sources(session=session, inspection=inspection)
     document_titles = {label for _, label in documents if label}
 
     fill = {"area": area, "first_day": long_date(schedule.on_site_days[0]),
@@ -270,8 +269,7 @@ def draft(*, session: Session, inspection: Inspection, today: date | None = None
     profile = inspections.profile_of(inspection)
     wording = profile.letter
     opening, counts = _opening(session, inspection, profile, wording)
-    items = session.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id)
-                         .order_by(EvidenceItem.created_at)).all()
+    items = evidence.all_items(session=session, inspection=inspection)
     grouped: dict[tuple[str, str], list[EvidenceItem]] = defaultdict(list)
     for item in items:
         grouped[(item.aspect, item.judgement)].append(item)

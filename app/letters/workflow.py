@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.audit.service import Actor, record
 from app.errors import Forbidden, ValidationFailed
-from app.evidence.models import EvidenceItem, SourceType
+from app.evidence import service as evidence
 from app.fieldwork import service as fieldwork
 from app.forms_common import text_problem
 from app.inspections import service as inspections
@@ -36,11 +36,7 @@ class Check:
 
 def readiness(*, session: Session, inspection: Inspection) -> list[Check]:
     base = f"/inspections/{inspection.id}"
-    kinds: dict[int, set[str]] = defaultdict(set)
-    for proposal, source_type in session.exec(select(EvidenceItem.proposal, EvidenceItem.source_type).where(
-            EvidenceItem.inspection_id == inspection.id)).all():
-        if source_type != SourceType.none:
-            kinds[proposal].add(source_type)
+    kinds = defaultdict(set, evidence.source_kinds_by_proposal(session=session, inspection=inspection))
     checks = []
     for proposal in inspections.profile_of(inspection).proposals:
         n = len(kinds[proposal.number])
@@ -63,8 +59,7 @@ def readiness(*, session: Session, inspection: Inspection) -> list[Check]:
         checks.append(Check("No claim of the self-evaluation left untested", not sent,
                             "the self-evaluation was received, but none of its claims is recorded" if sent
                             else "no self-evaluation or claims received", f"{base}/claims"))
-    flagged = {"evidence items": sum(1 for kinds_found in session.exec(select(EvidenceItem.personal_data).where(
-        EvidenceItem.inspection_id == inspection.id)).all() if kinds_found),
+    flagged = {"evidence items": evidence.flagged_count(session=session, inspection=inspection),
         **fieldwork.flagged_for_personal_data(session=session, inspection=inspection),
         "survey comments": survey.flagged_comments(session=session, inspection=inspection)}
     to_reword = [f"{n} {what}" for what, n in flagged.items() if n]

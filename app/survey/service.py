@@ -347,3 +347,7 @@ def purge(*, session: Session, inspection_id: int, dry_run: bool = False) -> dic
 def kept_figures(*, session: Session, inspection_id: int) -> dict[str, int]:
     return {"survey_responses": len(session.exec(select(SurveyResponse.id)
                                                  .where(SurveyResponse.inspection_id == inspection_id)).all())}
+
+
+def response_count(*, session: Session, inspection: Inspection) -> int:
+    return kept_figures(session=session, inspection_id=inspection.id)["survey_responses"]
