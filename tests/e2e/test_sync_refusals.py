@@ -71,9 +71,9 @@ def test_a_capture_the_server_cannot_store_waits_in_needs_attention_and_the_rest
     pending.first.wait_for(state="detached", timeout=30_000)
     assert attention.count() == 1
     assert "Fictional capture with a broken character" in attention.inner_text()
-    # The server's own words, saying which field and why.
+    # The server's own words, saying which field (in the form's words) and why.
     words = attention.locator(".govuk-error-message").inner_text()
-    assert re.search(r"text: .*unpaired surrogate.*cannot be stored", words), words
+    assert re.search(r"^What did you see or hear\? .*unpaired surrogate.*cannot be stored", words), words
     page.locator("#sync-status", has_text="0 captures waiting to sync, 1 needs attention").wait_for()
 
     # Discarding is asked twice; then nothing waits and sign-out goes through.

@@ -80,6 +80,7 @@ async function render() {
   const shown = JSON.stringify([ops.filter(mine).map((op) => [op.op_id, op.rejected || null]), [...discarding]]);
   if (panel.dataset.shown === shown) return;
   panel.dataset.shown = shown;
+  const labels = pageLabels();
   const list = (items, withErrors) => items.filter(mine).map((op) => {
     const li = document.createElement("li");
     li.className = "app-evidence";
@@ -95,7 +96,8 @@ async function render() {
       // The server's reasons, each on its line, in the form's words where the op kept them.
       const errors = document.createElement("p");
       errors.className = "govuk-error-message";
-      reasons(op).forEach((reason, i) => errors.append(...(i ? [document.createElement("br")] : []), reason));
+      reasons({ ...op, labels: op.labels || labels[op.entity] })
+        .forEach((reason, i) => errors.append(...(i ? [document.createElement("br")] : []), reason));
       li.append(errors, ...(discarding.has(op.op_id) ? discardQuestion(op) : attentionActions(op)));
     }
     return li;
@@ -202,6 +204,17 @@ function dataOf(form) {
 function contractOf(form) {
   const script = form.querySelector("script[data-form-contract]");
   return script ? JSON.parse(script.textContent) : null;
+}
+
+// The form's words for each kind of capture this page can make: for ops kept without them (by an earlier
+// release of this page, or put in directly).
+function pageLabels() {
+  const labels = {};
+  document.querySelectorAll("form[data-offline-entity]").forEach((form) => {
+    const contract = contractOf(form);
+    if (contract) labels[contract.entity] = labelsOf(contract);
+  });
+  return labels;
 }
 
 // GOV.UK errors in the form, in the words the server would use: a summary at the top linking to each field,
