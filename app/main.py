@@ -2,6 +2,7 @@
 
 import logging
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -9,9 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from urllib.parse import quote
 
 from app import logs
 from app import models as _all_tables  # noqa: F401  (every table)
@@ -19,31 +18,39 @@ from app.audit.routes import router as audit_router
 from app.config import get_settings
 from app.db import get_engine
 from app.errors import Forbidden, NotFound, Purged
-from app.logs import RequestLogMiddleware
-from app.migrate import readiness
 from app.evidence import filters as evidence_filters
 from app.evidence.routes import router as evidence_router
 from app.fieldwork.routes import router as fieldwork_router
 from app.inspections.api import router as inspections_api
-from app.pwa.routes import router as pwa_router
+from app.inspections.routes import router as inspections_router
+from app.letters.routes import router as letters_router
+from app.logs import RequestLogMiddleware
+from app.migrate import readiness
 from app.portal.review_routes import router as portal_review_router
 from app.portal.routes import router as portal_router
+from app.pwa.routes import router as pwa_router
 from app.safeguarding.routes import router as concerns_router
-from app.letters.routes import router as letters_router
 from app.survey.routes import router as survey_router
 from app.sync import feed
 from app.sync.api import router as sync_api
 from app.sync.routes import router as sync_router
-from app.inspections.routes import router as inspections_router
 from app.users.api import router as users_api
+from app.users.deps import (
+    NotAuthenticated,
+    PasswordChangeRequired,
+    RecentSignInRequired,
+    SecondFactorRequired,
+    TwoFactorSetupRequired,
+    csrf_protect,
+)
 from app.users.routes import router as users_router
 from app.web.api_docs import api_docs
 from app.web.assets import STATIC_DIR
+from app.web.compression import PageCompression
 from app.web.csrf import CsrfFailed
-from app.web.text import check_address
-from app.users.deps import NotAuthenticated, PasswordChangeRequired, RecentSignInRequired, SecondFactorRequired, TwoFactorSetupRequired, csrf_protect
 from app.web.security import SecurityHeadersMiddleware, add_security_headers
 from app.web.templating import add_filters, is_htmx, render
+from app.web.text import check_address
 
 log = logging.getLogger(__name__)
 
@@ -81,10 +88,11 @@ def create_app() -> FastAPI:
     feed.register()  # every flush of a shared record reaches the tablets' change feed
     add_filters(evidence_filters.FILTERS)
     app.add_middleware(SecurityHeadersMiddleware)
+    # Outside the headers middleware, so it sees a page's final Cache-Control (no-store pages stay plain); pages
+    # are compressed too now that the CSRF token is masked per response (app/web/compression.py says why).
+    app.add_middleware(PageCompression, minimum_size=1024, compresslevel=6)
     app.add_middleware(RequestLogMiddleware)  # added last, so outermost: it times and logs everything
-    # Static files are gzipped here; pages are not, because they carry the CSRF token next to text a user
-    # typed (the BREACH attack). A TLS proxy in front may compress pages if it masks that risk.
-    app.mount("/static", GZipMiddleware(CachedStaticFiles(directory=STATIC_DIR), minimum_size=500), name="static")
+    app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")  # gzipped by PageCompression
 
     for router in (users_router, users_api, inspections_router, inspections_api, fieldwork_router, evidence_router,
                    sync_api, sync_router, survey_router, letters_router, portal_router, portal_review_router, concerns_router, audit_router,

@@ -4,6 +4,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from app.users.deps import Auth, CurrentUser
+from app.web import csrf
 
 router = APIRouter(prefix="/api/v1", tags=["session"])
 
@@ -17,4 +18,4 @@ class SessionOut(BaseModel):
 
 @router.get("/session", response_model=SessionOut, responses={401: {"description": "Not signed in"}})
 def current_session(user: CurrentUser, auth: Auth) -> SessionOut:
-    return SessionOut(email=user.email, name=user.name, role=user.role, csrf_token=auth.csrf_token)
+    return SessionOut(email=user.email, name=user.name, role=user.role, csrf_token=csrf.mask(auth.csrf_token))

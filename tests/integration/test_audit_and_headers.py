@@ -3,6 +3,7 @@
 from sqlmodel import select
 
 from app.audit.models import AuditEvent
+from app.users.models import UserSession
 from tests.integration.conftest import csrf_of, sign_in, soup
 
 
@@ -152,3 +153,30 @@ def test_the_api_reference_loads_only_files_its_content_security_policy_allows(c
             assert not (parsed.scheme or parsed.netloc) and url.startswith("/"), url  # this site's own
             assert client.get(url).status_code == 200, url
     assert client.get(loads["connect-src"][0]).json()["info"]["title"] == "SEND Fieldwork"
+
+
+def test_pages_are_compressed_and_the_csrf_token_never_repeats(client, db, make_user):
+    """BREACH needs a secret that repeats across compressed responses: the CSRF token is masked afresh in each one
+    (and still verifies), so pages can be gzipped. Pages marked no-store are still sent plain."""
+    import re
+
+    user = make_user()
+    sign_in(client, db, user)
+    tokens = []
+    for _ in range(3):
+        page = client.get("/inspections", headers={"Accept-Encoding": "gzip"})
+        assert page.status_code == 200 and page.headers["content-encoding"] == "gzip"
+        assert "Accept-Encoding" in page.headers["vary"]
+        tokens.append(re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1))
+    tokens.append(client.get("/api/v1/session").json()["csrf_token"])
+    assert len(set(tokens)) == len(tokens)  # a different masking every time
+    stored = db.exec(select(UserSession).where(UserSession.user_id == user.id)).one().csrf_token
+    assert all(stored not in page_token for page_token in tokens)
+    for token in tokens:  # every masking verifies
+        changed = client.post("/account/password", data={"csrf_token": token, "current_password": "",
+                                                          "new_password": "", "confirm_password": ""})
+        assert changed.status_code != 403
+    forged = client.post("/account/password", data={"csrf_token": tokens[0][:-2] + "AA"})
+    assert forged.status_code == 403
+    account = client.get("/account/password", headers={"Accept-Encoding": "gzip"})
+    assert "no-store" in account.headers["cache-control"] and "content-encoding" not in account.headers

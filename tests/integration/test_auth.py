@@ -5,8 +5,9 @@ from datetime import timedelta
 from sqlmodel import select
 
 from app.audit.models import AuditEvent
-from app.users.models import LoginThrottle, UserSession
 from app.users.deps import SESSION_COOKIE
+from app.web import csrf
+from app.users.models import LoginThrottle, UserSession
 from tests.integration.conftest import PASSWORD, csrf_of, error_summary, login, sign_in, soup
 
 
@@ -125,7 +126,9 @@ def test_api_session_returns_who_i_am(client, db, make_user):
     sign_in(client, db, user)
     body = client.get("/api/v1/session").json()
     stored = db.exec(select(UserSession).where(UserSession.user_id == user.id)).one()
-    assert body == {"email": user.email, "name": "Ada Example", "role": "inspector", "csrf_token": stored.csrf_token}
+    token = body.pop("csrf_token")
+    assert body == {"email": user.email, "name": "Ada Example", "role": "inspector"}
+    assert token != stored.csrf_token and csrf.unmask(token) == stored.csrf_token.encode()  # masked, per response
 
 
 def test_post_without_csrf_token_is_refused_and_saves_nothing(client, db, make_user):
