@@ -1,18 +1,18 @@
 """Sign in, sign out, change password, and the administrator's user pages."""
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
-from urllib.parse import quote
 
-from app.errors import ValidationFailed
 from app.audit.service import Actor
 from app.config import Settings
+from app.errors import ValidationFailed
 from app.users import service, two_factor
-from app.users.models import InspectorKind, Role, User
 from app.users.deps import SESSION_COOKIE, ActorDep, AdminUser, Auth, CurrentUser, signed_in_user
+from app.users.models import InspectorKind, Role, User
 from app.web.deps import DbSession, SettingsDep, client_ip
 from app.web.forms import safe_next
 from app.web.templating import render
@@ -140,7 +140,27 @@ def confirm(request: Request, db: DbSession, settings: SettingsDep, auth: Auth, 
     except ValidationFailed as e:
         return render(request, "users/confirm.html", {"next": next, "has_code": bool(user.totp_secret),
                                                       "errors": e.errors}, status_code=422)
-    return _see_other(safe_next(next))
+    target = safe_next(next)
+    if (download := _download_of(target)) is not None:
+        # A file was asked for: a page saying it is ready, never a redirect whose answer the browser might save
+        # under the confirm page's name.
+        return render(request, "users/confirmed_download.html", download)
+    return _see_other(target)
+
+
+# Files behind a recent sign-in, by their address's ending: what the link says, and the page to go back to.
+DOWNLOADS = {".docx": ("the outcome letter as Word (DOCX)", "letter"),
+             ".pdf": ("the outcome letter as PDF", "letter"),
+             "/responses.csv": ("the anonymised survey responses (CSV)", "")}
+
+
+def _download_of(target: str) -> dict | None:
+    path = target.split("?", 1)[0]
+    for ending, (what, back_page) in DOWNLOADS.items():
+        if path.endswith(ending):
+            back = path.rsplit("/", 1)[0] if not back_page else path[: -len(ending)]
+            return {"href": target, "what": what, "back": back}
+    return None
 
 
 @router.post("/logout")

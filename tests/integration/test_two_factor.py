@@ -109,7 +109,13 @@ def test_exports_and_user_administration_ask_for_the_password_again_after_15_min
     assert error_summary(wrong) == ["Your password is not correct"]
     right = client.post("/account/confirm", data={"csrf_token": csrf_from(page.text), "password": PASSWORD,
                                                   "next": export})
-    assert right.headers["location"] == export
+    # A page saying the file is ready, not a redirect a browser could save under the confirm page's name.
+    ready = soup(right)
+    assert right.status_code == 200 and ready.select_one("h1").get_text(strip=True) == "Your download is ready"
+    link = ready.select_one("#download-link")
+    assert link["href"] == export and "download" not in link.attrs
+    assert link.get_text(strip=True) == "Download the anonymised survey responses (CSV)"
+    assert ready.find("a", string="Go back")["href"] == f"/inspections/{inspection.id}/survey"
     assert client.get(export).status_code == 200
 
     admin = make_user(role="admin", email="admin5@example.org")
