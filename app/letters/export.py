@@ -5,7 +5,7 @@ edits it). Neither carries citations or internal ids."""
 import io
 
 from docx import Document
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from app.letters.editing import blocks, generated_text, sections_of
 from app.letters.service import Draft, long_date
@@ -34,6 +34,14 @@ def layout(draft: Draft, texts: dict[str, str] | None = None) -> list[tuple[str,
 
 def to_docx(draft: Draft, texts: dict[str, str] | None = None) -> bytes:
     document = Document()
+    # python-docx's blank document is US Letter with "python-docx" as its author: an English letter is on A4,
+    # from the inspectorates, titled as the letter is.
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Mm(25)
+    document.core_properties.author = " and ".join(organisation for organisation, _ in draft.signatures)
+    document.core_properties.title = text.clean(draft.title)
+    document.core_properties.last_modified_by = document.core_properties.author
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(11)
     levels = {"h1": 1, "h2": 2, "h3": 3}

@@ -12,7 +12,7 @@ from app.audit.service import Actor
 from app.evidence import service as evidence
 from app.fieldwork import service as fieldwork
 from app.inspections import service as inspections
-from app.letters import export, service
+from app.letters import service
 from app.letters.models import LetterDecision
 from app.survey.models import SurveyResponse
 from tests.integration.conftest import SYSTEM, error_summary, sign_in, soup
@@ -69,7 +69,7 @@ def build(db, make_user, make_inspection, framework="send-2016") -> dict:
                 source_type="file_review" if kind == "file_review" else ("document" if kind == "document" else ""),
                 source_id=source_id or "", source_label="Area self-evaluation (fictional)" if kind == "document" else "")
             items.append(evidence.capture(session=db, actor=actor, inspection=inspection, form=form))
-    for n in range(25):
+    for _ in range(25):
         db.add(SurveyResponse(inspection_id=inspection.id, audience="parent_carer", respondent_type="parent_carer",
                               answers={}, support=[], comment="", submitted_on=days[0] - timedelta(days=1),
                               submitted_hour=9, submission_id=str(uuid.uuid4())))
@@ -383,3 +383,16 @@ def test_no_stored_text_can_break_the_word_or_pdf_letter(client, db, letter):
     assert pdf.status_code == 200
     pdf_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "A fictional finding with controls." in " ".join(pdf_text.split())
+
+
+def test_the_word_letter_is_on_a4_from_the_inspectorates_and_says_his_majesty(client, db, letter):
+    sign_in(client, db, letter["lead"])
+    url = f"/inspections/{letter['inspection'].id}/letter"
+    document = Document(io.BytesIO(client.get(f"{url}.docx").content))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    draft = service.draft(session=db, inspection=letter["inspection"])
+    assert document.core_properties.author == "Ofsted and Care Quality Commission"
+    assert document.core_properties.title == draft.title
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "one of His Majesty's Inspectors" in text and "Her Majesty" not in text
