@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from app.audit.service import Actor, record
+from app.clock import today_in_england
 from app.errors import Forbidden, ValidationFailed
 from app.evidence import service as evidence
 from app.evidence.models import EvidenceItem, SourceType
@@ -28,7 +29,8 @@ from app.survey import service as survey
 from app.users.models import User
 
 # How the letter names the other members of the team: (one, several).
-TEAM_WORDS = {"cqc_inspector": ("a children's services inspector from the CQC", "children's services inspectors from the CQC"),
+TEAM_WORDS = {"cqc_inspector": ("a children's services inspector from the CQC",
+                                "children's services inspectors from the CQC"),
               "ofsted_inspector": ("an Ofsted Inspector", "Ofsted Inspectors"),
               "la_inspector": ("an inspector from another local authority", "inspectors from other local authorities")}
 MAX_POINTS = 6  # strengths or areas for development per section: a letter, not a list of every note
@@ -193,9 +195,12 @@ def _opening(session: Session, inspection: Inspection, profile, wording) -> tupl
                Statement(wording.team.format(**fill), [cite(inspection, "team", m.id) for m, _ in team])]
     did = []
     if visits:
-        kinds = _join([_plural(n, SettingType(t).label.lower()) for t, n in sorted(by_setting_type.items())]) \
-            if by_setting_type else _plural(len(visits), "setting")
-        did.append(Statement(f"Inspectors made {_plural(len(visits), 'visit')} to settings: {kinds}.",
+        # Settings counted once each, however many visits they had: "2 visits to 1 mainstream school".
+        visited = {a.setting_id for a in visits if a.setting_id in settings}
+        distinct = Counter(settings[setting_id].setting_type for setting_id in visited)
+        kinds = _join([_plural(n, SettingType(t).label.lower()) for t, n in sorted(distinct.items())]) \
+            if distinct else "settings"
+        did.append(Statement(f"Inspectors made {_plural(len(visits), 'visit')} to {kinds}.",
                              [cite(inspection, "activity", a.id) for a in visits]))
     if meetings:
         kinds = _join([f"{n} with {MeetingWith(k).label.lower()}" for k, n in sorted(by_meeting.items())])
@@ -226,7 +231,8 @@ def _opening(session: Session, inspection: Inspection, profile, wording) -> tupl
             (sef_claims.Verdict.partly_supported, "partly supported"),
             (sef_claims.Verdict.not_supported, "not supported")) if verdicts[v]]
         did.append(Statement(f"Inspectors tested {_plural(len(tested), 'claim')} of the area's self-evaluation "
-                             f"against what they found: {_join(parts)}.", [cite(inspection, "claim", c.claim.id) for c in tested]))
+                             f"against what they found: {_join(parts)}.",
+                             [cite(inspection, "claim", c.claim.id) for c in tested]))
     opening += did
     opening.append(Statement(wording.did, [cite(inspection, "inspection")]))
     return opening, {"visits": len(visits), "meetings": len(meetings), "case_files": len(files),
@@ -295,7 +301,7 @@ def draft(*, session: Session, inspection: Inspection, today: date | None = None
     return Draft(
         title=wording.title.format(area=inspection.local_area),
         addressees=[a.format(area=inspection.local_area) for a in wording.addressees],
-        dated=today or date.today(), opening=opening, main_findings=main, sections=sections,
+        dated=today or today_in_england(), opening=opening, main_findings=main, sections=sections,
         wsoa_intro=wording.wsoa if wsoa else None, weaknesses=list(decision.significant_weaknesses) if wsoa else [],
         outcome_wording=outcome, sign_off=wording.sign_off,
         signatures=[("Ofsted", f"{lead}, HMI, Lead inspector"), ("Care Quality Commission", f"{cqc}, CQC inspector")],

@@ -30,8 +30,9 @@ def build(db, make_user, make_inspection, framework="send-2016") -> dict:
     cqc = make_user(kind="cqc", name="Cora Quinn (fictional)")
     oi = make_user(kind="ofsted_inspector", name="Otis Inman (fictional)")
     inspection = make_inspection(lead, framework=framework)
-    inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=cqc.email, team_role="cqc_inspector")
-    inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=oi.email, team_role="ofsted_inspector")
+    for member, role in ((cqc, "cqc_inspector"), (oi, "ofsted_inspector")):
+        inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=member.email,
+                                    team_role=role)
     actor = Actor(lead.id, lead.email)
     days = inspections.schedule_of(inspection).on_site_days
     settings = [fieldwork.create_setting(session=db, actor=actor, inspection=inspection, form=fieldwork.SettingForm(
@@ -44,17 +45,18 @@ def build(db, make_user, make_inspection, framework="send-2016") -> dict:
     meetings = [fieldwork.create_activity(session=db, actor=actor, inspection=inspection, form=fieldwork.ActivityForm(
         kind="meeting", meeting_with=who, day=days[1].isoformat(), inspector_ids=[str(cqc.id)]))
         for who in ("health_leaders", "parent_carer_group")]
-    review_of_data = fieldwork.create_activity(session=db, actor=actor, inspection=inspection, form=fieldwork.ActivityForm(
-        kind="document_review", title="Area performance data (fictional)", day=days[2].isoformat(),
-        inspector_ids=[str(oi.id)]))
+    data_review = fieldwork.ActivityForm(kind="document_review", title="Area performance data (fictional)",
+                                         day=days[2].isoformat(), inspector_ids=[str(oi.id)])
+    review_of_data = fieldwork.create_activity(session=db, actor=actor, inspection=inspection, form=data_review)
     files = []
     for n in range(12):
         late = n % 3 == 0
-        files.append(fieldwork.create_file_review(session=db, actor=actor, inspection=inspection, form=fieldwork.FileReviewForm(
+        form = fieldwork.FileReviewForm(
             case_reference=f"P1-{n + 1:02d}", age_band="5-10", setting_type="mainstream_school",
             sen_status="plan_in_place", primary_need="ASD", assessment_requested_on="2026-01-05",
             plan_issued_on="2026-07-01" if late else "2026-04-20",
-            ratings={"timeliness": "weak" if late else "strong", "parents_involved": "strong"})))
+            ratings={"timeliness": "weak" if late else "strong", "parents_involved": "strong"})
+        files.append(fieldwork.create_file_review(session=db, actor=actor, inspection=inspection, form=form))
     sources = [("activity", v.id) for v in visits] + [("activity", m.id) for m in meetings] + \
               [("file_review", f.id) for f in files[:4]] + [("document", None), ("none", None)]
     items = []
@@ -67,7 +69,8 @@ def build(db, make_user, make_inspection, framework="send-2016") -> dict:
                 text=f"Fictional finding {proposal}.{n} about {aspect.replace('_', ' ')}", proposal=str(proposal),
                 aspect=aspect, judgement=judgement, strands=["education"],
                 source_type="file_review" if kind == "file_review" else ("document" if kind == "document" else ""),
-                source_id=source_id or "", source_label="Area self-evaluation (fictional)" if kind == "document" else "")
+                source_id=source_id or "",
+                source_label="Area self-evaluation (fictional)" if kind == "document" else "")
             items.append(evidence.capture(session=db, actor=actor, inspection=inspection, form=form))
     for _ in range(25):
         db.add(SurveyResponse(inspection_id=inspection.id, audience="parent_carer", respondent_type="parent_carer",
@@ -90,12 +93,13 @@ def test_the_draft_counts_what_the_team_did_from_the_data(db, make_user, letter)
     assert {k: draft.counts[k] for k in ("visits", "meetings", "case_files", "survey_responses", "documents")} == {
         "visits": 3, "meetings": 2, "case_files": 12, "survey_responses": 25, "documents": 2}
     texts = [s.text for s in draft.opening]
-    assert "Inspectors made 3 visits to settings: 1 further education, 1 mainstream school and 1 special school." in texts
+    assert "Inspectors made 3 visits to 1 further education, 1 mainstream school and 1 special school." in texts
     assert "They held 2 meetings: 1 with leaders of health and 1 with a group of parents and carers." in texts
     assert "They read 2 documents and data sets, including the area's self-evaluation where it was provided." in texts
     assert "They reviewed 12 case files of children and young people with SEND." in texts
     assert any(t.startswith("They considered 25 responses to the inspection's online survey") for t in texts)
-    assert texts[1] == ("The inspection was led by one of Her Majesty's Inspectors from Ofsted, with a team of inspectors "
+    assert texts[1] == ("The inspection was led by one of His Majesty's Inspectors from Ofsted, "
+                        "with a team of inspectors "
                         "including a children's services inspector from the CQC and an Ofsted Inspector.")
     second_oi = make_user(kind="ofsted_inspector", name="Second OI (fictional)")
     inspections.add_team_member(session=db, actor=SYSTEM, inspection=letter["inspection"], email=second_oi.email,
@@ -136,8 +140,9 @@ def test_the_written_statement_of_action_appears_only_when_the_team_decides_it(c
     assert refused.status_code == 422
     assert error_summary(refused) == ["List the significant weaknesses, one per line"]
     assert db.get(LetterDecision, letter["inspection"].id) is None  # a refused decision changes nothing stored
-    done = client.post(f"{url}/decision", data={"csrf_token": token, "wsoa_required": "yes",
-                                                "significant_weaknesses": "Late plans (fictional)\nWeak joint commissioning (fictional)"})
+    done = client.post(f"{url}/decision", data={
+        "csrf_token": token, "wsoa_required": "yes",
+        "significant_weaknesses": "Late plans (fictional)\nWeak joint commissioning (fictional)"})
     assert done.status_code == 303
     draft = service.draft(session=db, inspection=letter["inspection"])
     assert draft.wsoa_intro.startswith("As a result of the findings of this inspection")
@@ -159,7 +164,8 @@ def test_under_the_2023_profile_the_chosen_outcome_is_quoted_exactly(client, db,
     draft = service.draft(session=db, inspection=built["inspection"])
     profile = inspections.profile_of(built["inspection"])
     assert draft.outcome_wording == next(o.wording for o in profile.outcomes if o.code == "inconsistent")
-    assert draft.wsoa_intro is None and draft.title == "Area SEND inspection of Testshire (fictional) Local Area Partnership"
+    assert draft.wsoa_intro is None
+    assert draft.title == "Area SEND inspection of Testshire (fictional) Local Area Partnership"
 
 
 def test_the_word_and_pdf_letters_have_the_headings_and_no_citations_or_ids(client, db, letter):
@@ -224,11 +230,13 @@ def test_sections_are_edited_as_versions_and_an_earlier_version_can_be_restored(
     url, token = _start(client, db, letter)
     first = editing.current(session=db, inspection=letter["inspection"])
     assert first.number == 1 and first.sections == first.generated
-    saved = client.post(f"{url}/sections/main_findings", data={"csrf_token": token, "text": "- Our own finding (fictional)."},
+    saved = client.post(f"{url}/sections/main_findings",
+                        data={"csrf_token": token, "text": "- Our own finding (fictional)."},
                         headers={"HX-Request": "true"})
     assert saved.status_code == 200 and "Saved" in saved.text and "version 2" in saved.text
     # A second autosave of the same section a moment later is the same version, not a new one.
-    client.post(f"{url}/sections/main_findings", data={"csrf_token": token, "text": "- Our own finding, refined (fictional)."},
+    client.post(f"{url}/sections/main_findings",
+                data={"csrf_token": token, "text": "- Our own finding, refined (fictional)."},
                 headers={"HX-Request": "true"})
     versions = editing.versions(session=db, inspection=letter["inspection"])
     assert [v.number for v in versions] == [2, 1]
@@ -251,11 +259,13 @@ def test_sections_are_edited_as_versions_and_an_earlier_version_can_be_restored(
     assert ("Normal", "Our fictional opening.") in texts and ("List Bullet", "a point") in texts
 
 
-def test_redrafting_after_new_evidence_updates_untouched_sections_and_asks_before_changing_edited_ones(client, db, letter):
+def test_redrafting_after_new_evidence_updates_untouched_sections_and_asks_before_changing_edited_ones(
+        client, db, letter):
     from app.letters import editing
 
     url, token = _start(client, db, letter)
-    client.post(f"{url}/sections/section-1", data={"csrf_token": token, "text": "Strengths:\n- Our wording (fictional)."})
+    client.post(f"{url}/sections/section-1",
+                data={"csrf_token": token, "text": "Strengths:\n- Our wording (fictional)."})
     actor = Actor(letter["lead"].id, letter["lead"].email)
     for aspect, proposal in (("usefulness", "1"), ("short_breaks", "2")):  # new evidence in sections 1 and 2
         evidence.capture(session=db, actor=actor, inspection=letter["inspection"], form=evidence.EvidenceForm(
@@ -338,7 +348,8 @@ def test_a_letter_cannot_go_to_quality_assurance_while_checks_fail(client, db, m
     page = soup(client.get(url))
     failing = [li.get_text(" ", strip=True) for li in page.select(".app-checks li[data-check-ok=no]")]
     assert failing[0] == "To do Proposal 1 has evidence from at least two kinds of source : 0 kinds of source so far"
-    assert page.select_one(".app-checks li[data-check-ok=no] a")["href"] == f"/inspections/{inspection.id}/board?proposal=1"
+    to_fix = page.select_one(".app-checks li[data-check-ok=no] a")
+    assert to_fix["href"] == f"/inspections/{inspection.id}/board?proposal=1"
     refused = client.post(f"{url}/workflow/to_quality_assurance", data={"csrf_token": token})
     assert refused.status_code == 422
     assert error_summary(refused) == ["The letter is not ready for quality assurance: see the checks"]
@@ -396,3 +407,19 @@ def test_the_word_letter_is_on_a4_from_the_inspectorates_and_says_his_majesty(cl
     assert document.core_properties.title == draft.title
     text = "\n".join(p.text for p in document.paragraphs)
     assert "one of His Majesty's Inspectors" in text and "Her Majesty" not in text
+
+
+def test_two_visits_to_one_school_count_one_school(db, letter):
+    from sqlmodel import select
+
+    from app.fieldwork.models import Activity
+
+    first = db.exec(select(Activity).where(Activity.inspection_id == letter["inspection"].id,
+                                           Activity.kind == "setting_visit")).first()
+    db.add(Activity(id=str(uuid.uuid4()), inspection_id=first.inspection_id, kind="setting_visit",
+                    setting_id=first.setting_id,
+                    title="Second visit (fictional)", day=first.day, inspector_ids=first.inspector_ids,
+                    attendees=[], notes=""))
+    db.flush()
+    texts = [s.text for s in service.draft(session=db, inspection=letter["inspection"]).opening]
+    assert "Inspectors made 4 visits to 1 further education, 1 mainstream school and 1 special school." in texts
