@@ -75,6 +75,12 @@ def get_version(*, session: Session, inspection: Inspection, number: int) -> Let
     return found
 
 
+def in_words(note: str, headings: dict[str, str]) -> str:
+    """A version's note as the team reads it: "Edited: Main findings", never the section's internal key."""
+    prefix, _, key = note.partition(": ")
+    return f"{prefix}: {headings[key]}" if prefix == "Edited" and key in headings else note
+
+
 def _new_version(session: Session, actor: Actor, inspection: Inspection, sections: dict, generated: dict,
                  note: str) -> LetterVersion:
     latest = current(session=session, inspection=inspection, lock=True)
@@ -159,21 +165,28 @@ def diff(old: str, new: str) -> list[Piece]:
             if op in ("insert", "replace"):
                 add("added", "".join(b[j1:j2]))
 
-    a_lines, b_lines = (old or "").splitlines(keepends=True), (new or "").splitlines(keepends=True)
+    # Lines are compared without their line endings: a line that gained a newline because another was appended
+    # after it is unchanged, not removed and added again.
+    a_lines, b_lines = (old or "").split("\n"), (new or "").split("\n")
+
+    def run(lines: list[str], start: int, end: int) -> str:
+        return "".join(line + ("\n" if k < len(lines) - 1 else "") for k, line in enumerate(lines[start:end], start))
+
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a_lines, b=b_lines, autojunk=False).get_opcodes():
         if op == "equal":
-            add("same", "".join(a_lines[i1:i2]))
+            add("same", run(b_lines, j1, j2))
         elif op == "delete":
-            add("removed", "".join(a_lines[i1:i2]))
+            add("removed", run(a_lines, i1, i2))
         elif op == "insert":
-            add("added", "".join(b_lines[j1:j2]))
+            add("added", run(b_lines, j1, j2))
         elif i2 - i1 == j2 - j1 and all(difflib.SequenceMatcher(a=x, b=y).ratio() > 0.6
-                                        for x, y in zip(a_lines[i1:i2], b_lines[j1:j2])):
-            for x, y in zip(a_lines[i1:i2], b_lines[j1:j2]):
+                                        for x, y in zip(a_lines[i1:i2], b_lines[j1:j2], strict=True)):
+            for k, (x, y) in enumerate(zip(a_lines[i1:i2], b_lines[j1:j2], strict=True), j1):
                 words(x, y)
+                add("same", "\n" if k < len(b_lines) - 1 else "")
         else:
-            add("removed", "".join(a_lines[i1:i2]))
-            add("added", "".join(b_lines[j1:j2]))
+            add("removed", run(a_lines, i1, i2))
+            add("added", run(b_lines, j1, j2))
     return pieces
 
 
@@ -220,38 +233,42 @@ def apply_redraft(*, session: Session, actor: Actor, inspection: Inspection, dra
 # --- The text as a document ------------------------------------------------------------------------------
 
 
-def blocks(text: str) -> list[tuple[str, object]]:
+Block = tuple[str, str | list[str]]  # ("p" | "h", text) or ("bullets" | "numbers", [text])
+
+
+def blocks(text: str) -> list[Block]:
     """Section text as document blocks: ("p", str), ("h", str), ("bullets", [str]), ("numbers", [str])."""
-    out: list[tuple[str, object]] = []
+    out: list[Block] = []
     for chunk in re.split(r"\n\s*\n", text.strip()):
         lines = [line.strip() for line in chunk.splitlines() if line.strip()]
         paragraph: list[str] = []
-
-        def flush():
-            if paragraph:
-                out.append(("p", " ".join(paragraph)))
-                paragraph.clear()
-
         for line in lines:
             if line.startswith("- "):
-                flush()
-                if out and out[-1][0] == "bullets":
-                    out[-1][1].append(line[2:])
-                else:
-                    out.append(("bullets", [line[2:]]))
+                _end_paragraph(paragraph, out)
+                _list_item(out, "bullets", line[2:])
             elif re.match(r"^\d+\.\s", line):
-                flush()
-                item = re.sub(r"^\d+\.\s+", "", line)
-                if out and out[-1][0] == "numbers":
-                    out[-1][1].append(item)
-                else:
-                    out.append(("numbers", [item]))
+                _end_paragraph(paragraph, out)
+                _list_item(out, "numbers", re.sub(r"^\d+\.\s+", "", line))
             elif line.endswith(":") and len(line) < 80 and not paragraph:
                 out.append(("h", line[:-1]))
             else:
                 paragraph.append(line)
-        flush()
+        _end_paragraph(paragraph, out)
     return out
+
+
+def _end_paragraph(paragraph: list[str], out: list[Block]) -> None:
+    if paragraph:
+        out.append(("p", " ".join(paragraph)))
+        paragraph.clear()
+
+
+def _list_item(out: list[Block], kind: str, item: str) -> None:
+    """An item joins the list just before it, or starts one."""
+    if out and out[-1][0] == kind and isinstance(items := out[-1][1], list):
+        items.append(item)
+    else:
+        out.append((kind, [item]))
 
 
 # --- Retention -------------------------------------------------------------------------------------------------

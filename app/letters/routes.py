@@ -6,8 +6,8 @@ from fastapi.responses import RedirectResponse, Response
 from app.audit.service import record
 from app.errors import ValidationFailed
 from app.inspections.deps import CurrentInspection
-from app.shell.page import page_context
 from app.letters import editing, export, service, workflow
+from app.shell.page import page_context
 from app.users.deps import ActorDep, CurrentUser, RecentlySignedIn
 from app.web.deps import DbSession
 from app.web.forms import PostedData, build_form
@@ -73,8 +73,10 @@ def versions_page(request: Request, db: DbSession, user: CurrentUser, inspection
     draft = service.draft(session=db, inspection=inspection)
     diffs = [(info, editing.diff(shown.sections.get(info.key, ""), latest.sections.get(info.key, "")))
              for info in editing.sections_of(draft)] if shown and latest else []
+    headings = {info.key: info.heading for info in editing.sections_of(draft)}
     return render(request, "letters/versions.html", page_context(
-        db, user, inspection, "letter", versions=all_versions, shown=shown, latest=latest, diffs=diffs))
+        db, user, inspection, "letter", versions=all_versions, shown=shown, latest=latest, diffs=diffs,
+        notes={v.number: editing.in_words(v.note, headings) for v in all_versions}))
 
 
 def _then_letter(request, db, user, inspection, work, anchor: str = "", form=None):

@@ -423,3 +423,17 @@ def test_two_visits_to_one_school_count_one_school(db, letter):
     db.flush()
     texts = [s.text for s in service.draft(session=db, inspection=letter["inspection"]).opening]
     assert "Inspectors made 4 visits to 1 further education, 1 mainstream school and 1 special school." in texts
+
+
+def test_versions_are_named_in_words_and_an_empty_list_says_what_to_do(client, db, letter):
+    sign_in(client, db, letter["lead"])
+    url = f"/inspections/{letter['inspection'].id}/letter"
+    empty = soup(client.get(f"{url}/versions"))
+    assert "There are no versions yet" in empty.get_text() and not empty.select("table")
+    url, token = _start(client, db, letter)
+    client.post(f"{url}/sections/section-1", data={"csrf_token": token, "text": "- A fictional point."},
+                headers={"HX-Request": "true"})
+    heading = service.draft(session=db, inspection=letter["inspection"]).sections[0].heading
+    rows = [[td.get_text(" ", strip=True) for td in tr.select("td")]
+            for tr in soup(client.get(f"{url}/versions")).select("table tbody tr")]
+    assert rows[0][1] == f"Edited: {heading}" and "section-1" not in str(rows)
