@@ -39,8 +39,9 @@ DEMO_TEAM = [("cqc@example.org", "cqc_inspector"), ("peer@example.org", "la_insp
 
 
 def demo_start_date(today: date) -> date:
-    """Three working days ahead, so the demo shows the notice given and the week to come."""
-    return working_days.add_working_days(today, 3)
+    """Two working days ahead, the send-2016 notice period: notice is given on the day the demo is loaded (or the
+    last working day before it), so the survey is open and the week on site is still to come."""
+    return working_days.add_working_days(today, 2)
 
 
 def seed(*, session: Session, today: date | None = None) -> list[tuple[str, str, str]]:

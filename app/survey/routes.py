@@ -41,9 +41,21 @@ def _answer_form(data: dict) -> service.AnswerForm:
         website=str(data.get("website", "")))
 
 
+def _link_or_page(request: Request, db, token: str):
+    """The link and its inspection, or the page a parent or young person should see for a link that is wrong:
+    in their words, not the team's (they have no lead inspector to ask)."""
+    try:
+        return service.link_by_token(session=db, token=token), None
+    except NotFound:
+        return None, render(request, "survey/no_such_link.html", {}, status_code=404)
+
+
 @router.get("/s/{token}")
 def questionnaire_page(request: Request, token: str, db: DbSession):
-    link, inspection = service.link_by_token(session=db, token=token)
+    found, wrong = _link_or_page(request, db, token)
+    if wrong:
+        return wrong
+    link, inspection = found
     if not service.window_of(inspection).is_open(service.today_on_site()):
         return render(request, "survey/closed.html", _public_context(request, link, inspection))
     return render(request, "survey/questionnaire.html", _public_context(
@@ -52,13 +64,20 @@ def questionnaire_page(request: Request, token: str, db: DbSession):
 
 @router.post("/s/{token}")
 def questionnaire_submit(request: Request, token: str, db: DbSession, data: PostedData):
-    link, inspection = service.link_by_token(session=db, token=token)
+    found, wrong = _link_or_page(request, db, token)
+    if wrong:
+        return wrong
+    link, inspection = found
     if not service.window_of(inspection).is_open(service.today_on_site()):
         return render(request, "survey/closed.html", _public_context(request, link, inspection))
     thanks = RedirectResponse(f"/s/{token}/thanks", status_code=303)
-    if request.cookies.get(SENT_COOKIE) == token:
-        return thanks  # the same browser again within a minute: a double submission, not a second voice
     form = _answer_form(data)
+    if request.cookies.get(SENT_COOKIE) == token:
+        # The same browser again within a minute, with a new form: most likely the same person twice, but it may be
+        # someone else in the household. Nothing is stored, and the page says so and keeps the answers, so a
+        # second voice can send them once the minute has passed (the mark lasts a minute).
+        return render(request, "survey/questionnaire.html", _public_context(
+            request, link, inspection, form=form, errors={}, just_sent=True), status_code=409)
     try:
         _guard_comment(form, data)
         outcome = service.submit(session=db, inspection=inspection, link=link, form=form,
@@ -90,7 +109,10 @@ def _guard_comment(form: service.AnswerForm, data: dict) -> None:
 
 @router.get("/s/{token}/thanks")
 def thanks_page(request: Request, token: str, db: DbSession):
-    link, inspection = service.link_by_token(session=db, token=token)
+    found, wrong = _link_or_page(request, db, token)
+    if wrong:
+        return wrong
+    link, inspection = found
     return render(request, "survey/thanks.html", _public_context(request, link, inspection))
 
 

@@ -53,10 +53,14 @@ def test_each_questionnaire_is_open_from_the_notice_date_to_the_last_day_on_site
         for token in (survey["parent"], survey["young"]):
             page = client.get(f"/s/{token}")
             heading = soup(page).h1.get_text(strip=True)
-            assert (heading != "This questionnaire is closed") is is_open, (day, heading)
+            assert (heading not in ("This questionnaire is closed", f"This questionnaire opens on "
+                                    f"{window.opens:%A %-d %B %Y}")) is is_open, (day, heading)
+    # Before the notice date it says when it opens, not that it is closed.
     monkeypatch.setattr(service, "today_on_site", lambda: window.opens - timedelta(days=1))
-    early = client.get(f"/s/{survey['parent']}")
-    assert "It opens on" in early.text and window.opens.strftime("%-d %B %Y") in early.text
+    early = soup(client.get(f"/s/{survey['parent']}"))
+    assert early.h1.get_text(strip=True) == f"This questionnaire opens on {window.opens:%A %-d %B %Y}"
+    assert early.title.get_text(strip=True).startswith("This questionnaire is not open yet")
+    assert "closed" not in early.select_one("main").get_text()
     # A form left open overnight and sent after the last day is not stored.
     monkeypatch.setattr(service, "today_on_site", lambda: window.closes)
     page = client.get(f"/s/{survey['parent']}")
@@ -68,8 +72,14 @@ def test_each_questionnaire_is_open_from_the_notice_date_to_the_last_day_on_site
     assert stored(db) == 0
 
 
-def test_an_unknown_link_is_not_found(client, survey):
-    assert client.get("/s/not-a-real-token").status_code == 404
+def test_an_unknown_link_is_not_found_and_the_page_speaks_to_a_parent(client, survey):
+    for url in ("/s/not-a-real-token", "/s/not-a-real-token/thanks"):
+        page = client.get(url)
+        assert page.status_code == 404
+        main = soup(page).select_one("main").get_text(" ", strip=True)
+        assert soup(page).h1.get_text(strip=True) == "This link does not work"
+        assert "Check the link you were given" in main and "ask the person who sent it" in main
+        assert "lead inspector" not in main and "inspections" not in main
 
 
 def test_an_answer_is_stored_without_anything_that_identifies_the_respondents_address(client, db, survey):
@@ -109,7 +119,8 @@ def test_the_honeypot_thanks_a_robot_and_stores_nothing(client, db, survey):
 
 def test_the_same_form_twice_or_the_same_browser_within_a_minute_is_stored_once(client, db, make_client, survey):
     page = client.get(f"/s/{survey['parent']}")
-    data = {"csrf_token": csrf_from(page.text), "submission_id": soup(page).select_one("input[name=submission_id]")["value"],
+    data = {"csrf_token": csrf_from(page.text),
+            "submission_id": soup(page).select_one("input[name=submission_id]")["value"],
             "respondent_type": "parent_carer", **PARENT_ANSWERS}
     second_browser = make_client()
     second_browser.cookies = client.cookies  # the same form, retried from a browser without the "just sent" mark
@@ -117,12 +128,23 @@ def test_the_same_form_twice_or_the_same_browser_within_a_minute_is_stored_once(
     second_browser.cookies.delete("sfw_survey_sent")
     assert second_browser.post(f"/s/{survey['parent']}", data=data).status_code == 303
     assert stored(db) == 1
-    # The same browser answering again at once, with a new form: thanked, not counted twice.
-    assert answer(client, survey["parent"]).status_code == 303
+    # The same browser answering again at once, with a new form: not counted twice, and told so in words, with
+    # the answers kept so another person in the household can send them once the minute has passed.
+    again = answer(client, survey["parent"], comment="A second parent's view.")
+    assert again.status_code == 409
+    banner = soup(again).select_one(".govuk-notification-banner").get_text(" ", strip=True)
+    assert "These answers have not been sent" in banner and "wait a minute" in banner
+    assert soup(again).select_one("#comment").get_text() == "A second parent's view."
+    assert soup(again).select_one("input[name=q-progress][value=dissatisfied]").has_attr("checked")
     assert stored(db) == 1
+    client.cookies.delete("sfw_survey_sent", path="/s/")  # the minute has passed: the browser drops the mark
+    resent = {tag["name"]: tag.get("value", "") for tag in soup(again).select("form input[type=hidden]")}
+    assert client.post(f"/s/{survey['parent']}", data={**resent, "respondent_type": "parent_carer",
+                                                       **PARENT_ANSWERS}).status_code == 303
+    assert stored(db) == 2
     # Another parent on the same network (same address, own browser) is counted.
     assert answer(make_client(), survey["parent"]).status_code == 303
-    assert stored(db) == 2
+    assert stored(db) == 3
 
 
 def test_an_address_sending_too_many_is_paused_but_a_shared_school_network_is_not(db, make_client, survey, monkeypatch):
@@ -145,8 +167,10 @@ def _fixture(db, survey) -> None:
     rows = [
         ("parent_carer", "parent_carer", "satisfied", ["ehc_plan"], "The EHC plan came quickly."),
         ("parent_carer", "parent_carer", "very_satisfied", ["ehc_plan", "health"], ""),
-        ("parent_carer", "parent_carer", "dissatisfied", ["sen_support"], "=HYPERLINK(\"x\") waited a year for therapy"),
-        ("parent_carer", "prefer_not_to_say", "dissatisfied", ["sen_support", "short_breaks"], "Short breaks were cut."),
+        ("parent_carer", "parent_carer", "dissatisfied", ["sen_support"],
+         "=HYPERLINK(\"x\") waited a year for therapy"),
+        ("parent_carer", "prefer_not_to_say", "dissatisfied", ["sen_support", "short_breaks"],
+         "Short breaks were cut."),
         ("parent_carer", "parent_carer", "dont_know", ["none"], ""),
         ("parent_carer", "young_person", "satisfied", ["ehc_plan"], ""),
         ("young_person", "young_person", "yes", ["sen_support"], "My teacher listens to me."),
@@ -284,3 +308,20 @@ def test_comments_are_shown_newest_first_fifty_at_a_time(client, db, survey):
     more = page.find("a", string="Show 50 more")["href"]
     everything = soup(client.get(f"/inspections/{survey['inspection'].id}/survey{more.split('#')[0]}"))
     assert len(everything.select(".app-comment")) == 60 and not everything.find("a", string="Show 50 more")
+
+
+def test_the_demo_survey_is_open_on_the_day_the_demo_is_loaded(db):
+    from app import demo
+    from app.clock import today_in_england
+    from app.frameworks.service import get_profile
+    from app.inspections.service import schedule_for
+    profile, first = get_profile("send-2016"), today_in_england()
+    for day in (first + timedelta(days=n) for n in range(14)):  # any day of the week, weekends included
+        schedule = schedule_for(profile, demo.demo_start_date(day))
+        assert service.Window(schedule.notification_date, schedule.on_site_days[-1]).is_open(day), day
+        assert schedule.on_site_days[0] > day  # the week on site is still to come
+    demo.seed(session=db)
+    from app.inspections.models import Inspection
+    loaded = db.exec(select(Inspection).where(Inspection.local_area == demo.DEMO_AREA)).one()
+    assert service.window_of(loaded).is_open(first)
+    assert "(demo)" in loaded.local_area or "Fictional" in loaded.local_area  # still plainly made up
