@@ -173,6 +173,15 @@ def make_lead(request: Request, db: DbSession, user: CurrentUser, actor: ActorDe
     return _team_response(request, db, user, inspection)
 
 
+@router.get("/{inspection_id}/team/{member_id}/remove")
+def remove_member_page(request: Request, db: DbSession, user: CurrentUser, inspection_id: int, member_id: int):
+    """Removing someone is a step of its own: a page that says what it does, then a button (no JavaScript needed)."""
+    inspection = _managed(db, user, inspection_id)
+    member, person = service.get_member(session=db, inspection=inspection, member_id=member_id)
+    return render(request, "inspections/remove_member.html",
+                  {"inspection": inspection, "member": member, "person": person})
+
+
 @router.post("/{inspection_id}/team/{member_id}/remove")
 def remove_member(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection_id: int,
                   member_id: int):

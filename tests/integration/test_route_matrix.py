@@ -41,6 +41,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/inspections/{inspection_id}/edit"):    (303, 422, 422, 403, 404, 404),
     ("POST", "/inspections/{inspection_id}/team"):    (303, 422, 422, 403, 404, 404),
     ("POST", "/inspections/{inspection_id}/team/{member_id}/lead"): (303, 422, 422, 403, 404, 404),
+    ("GET", "/inspections/{inspection_id}/team/{member_id}/remove"): (303, 200, 200, 403, 404, 404),
     ("POST", "/api/v1/inspections"):                  (401, 422, 422, 403, 422, 403),
     ("GET", "/api/v1/inspections/{inspection_id}"):   (401, 200, 200, 200, 404, 404),
     ("POST", "/api/v1/inspections/{inspection_id}/team"): (401, 422, 422, 403, 404, 404),

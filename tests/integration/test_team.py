@@ -157,3 +157,38 @@ def test_the_database_itself_refuses_two_leads(db, make_user, make_inspection):
     with pytest.raises(IntegrityError):
         with db.begin_nested():
             db.add(TeamMember(inspection_id=inspection.id, user_id=other.id, team_role="lead"))
+
+
+def test_removing_a_member_asks_first_and_says_what_it_does(client, db, make_user, make_inspection):
+    lead, cqc = make_user(), make_user(kind="cqc", name="Cyril Care")
+    inspection = make_inspection(lead)
+    sign_in(client, db, lead)
+    assert add(client, inspection, cqc.email, "cqc_inspector").status_code == 303
+    member = db.exec(select(TeamMember).where(TeamMember.user_id == cqc.id)).one()
+    # The overview offers a link to a confirmation page, not a form that removes at once.
+    overview = soup(client.get(f"/inspections/{inspection.id}"))
+    remove = overview.select_one(f'a[href="/inspections/{inspection.id}/team/{member.id}/remove"]')
+    assert remove is not None and remove.get_text(" ", strip=True) == "Remove Cyril Care from the team"
+    assert not overview.select(f'form[action$="/team/{member.id}/remove"]')
+    page = client.get(remove["href"])
+    assert page.status_code == 200
+    assert soup(page).h1.get_text(strip=True) == "Are you sure you want to remove Cyril Care from the team?"
+    assert "no longer be able to open this inspection" in soup(page).select_one("main .govuk-warning-text").get_text()
+    assert members(db, inspection) == {(lead.id, "lead"), (cqc.id, "cqc_inspector")}  # looking removes nothing
+    form = soup(page).select_one(f'form[action="/inspections/{inspection.id}/team/{member.id}/remove"]')
+    assert form.select_one("button").get_text(strip=True) == "Yes, remove Cyril Care"
+    assert soup(page).find("a", string="No, keep them on the team")["href"] == f"/inspections/{inspection.id}#team"
+    done = client.post(form["action"], data={"csrf_token": form.select_one("[name=csrf_token]")["value"]})
+    assert done.status_code == 303 and done.headers["location"] == f"/inspections/{inspection.id}#team"
+    assert members(db, inspection) == {(lead.id, "lead")}
+
+
+def test_only_the_lead_sees_the_confirmation_page(client, db, make_user, make_inspection):
+    lead, cqc = make_user(), make_user(kind="cqc")
+    inspection = make_inspection(lead)
+    sign_in(client, db, lead)
+    assert add(client, inspection, cqc.email, "cqc_inspector").status_code == 303
+    member = db.exec(select(TeamMember).where(TeamMember.user_id == cqc.id)).one()
+    assert client.get(f"/inspections/{inspection.id}/team/999999/remove").status_code == 404
+    sign_in(client, db, cqc)
+    assert client.get(f"/inspections/{inspection.id}/team/{member.id}/remove").status_code == 403
