@@ -27,13 +27,27 @@ class _OurHandler(logging.StreamHandler):
     """Marks the handler this module installs, so configuring again replaces it rather than adding another."""
 
 
+class _TextFormatter(logging.Formatter):
+    """The terminal's format. An access line's facts travel as extra fields, which a plain format never prints
+    (JSON prints them all), so they are written out here: "request GET /inspections 200 12.3 ms user 4"."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        facts = record.__dict__
+        if "method" in facts and "status" in facts:
+            line += f" {facts['method']} {facts['path']} {facts['status']} {facts['duration_ms']} ms"
+            if facts.get("user_id") is not None:
+                line += f" user {facts['user_id']}"
+        return line
+
+
 def configure(level: str = "INFO", fmt: str = "json") -> None:
     handler = _OurHandler(sys.stdout)
     if fmt == "json":
         handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
                                            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
+        handler.setFormatter(_TextFormatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
     handler.addFilter(_RequestIdFilter())
     root = logging.getLogger()
     root.handlers = [h for h in root.handlers if not isinstance(h, _OurHandler)] + [handler]
