@@ -4,9 +4,9 @@ import assert from "node:assert/strict";
 import { describe as group, test } from "node:test";
 
 import {
-  MAX_BATCH, Refused, anchorOf, concernData, countRefusal, describe, evidenceData, fileReviewData, isolate,
-  labelsOf, newOp, parseDate, parseNumber, reasons, recordData, refusesBatch, replacedBy, sendBatch, sendOrder,
-  summaryOf, validate, waitingWords, wire,
+  MAX_BATCH, Refused, anchorOf, concernData, conflictHref, conflictNote, countRefusal, describe, evidenceData,
+  fileReviewData, isolate, labelsOf, newOp, overtaken, parseDate, parseNumber, reasons, recordData, refusesBatch,
+  replacedBy, sendBatch, sendOrder, settled, statusParts, summaryOf, validate, waitingWords, wire,
 } from "../../app/static/js/outbox-core.js";
 
 function fields(entries) {
@@ -298,5 +298,61 @@ group("words on the page", () => {
   test("the status line counts what waits apart from what needs attention", () => {
     assert.equal(waitingWords(1, 0), "1 capture waiting to sync");
     assert.equal(waitingWords(0, 2), "0 captures waiting to sync, 2 need attention");
+  });
+});
+
+group("the user's own edits in conflict", () => {
+  const edit = (n, inspection = 7, extra = {}) => ({
+    op_id: `op-${n}`, entity: "evidence_item", action: "update", id: `item-${n}`, base_version: 2,
+    inspection_id: inspection, data: { text: `Edit ${n}` }, client_time: `2026-12-04T10:0${n}:00Z`, ...extra,
+  });
+
+  test("a conflict receipt leaves a note that links to the conflict on its inspection's page", () => {
+    const note = conflictNote(edit(1), { op_id: "op-1", status: "conflict", id: "item-1", version: 3 },
+      new Date("2026-12-04T11:00:00Z"));
+    assert.deepEqual(note, { op_id: "op-1", inspection_id: 7, entity: "evidence_item", id: "item-1",
+      action: "update", summary: "Edit 1", version: 3, at: "2026-12-04T11:00:00.000Z" });
+    assert.equal(conflictHref(note), "/inspections/7/conflicts#op-op-1");
+  });
+
+  test("notes the page no longer lists as open are settled, only for that page's inspection", () => {
+    const notes = [conflictNote(edit(1), {}), conflictNote(edit(2), {}), conflictNote(edit(3, 8), {})];
+    assert.deepEqual(settled(notes, 7, ["op-2"]), ["op-1"]);
+    assert.deepEqual(settled(notes, "7", ["item-1", "item-2"]), []); // a page that lists records in conflict
+    assert.deepEqual(settled(notes, 7, []), ["op-1", "op-2"]);
+  });
+
+  test("an edit whose record the feed shows at a later version is overtaken; creates and others are not", () => {
+    const ops = [edit(1), edit(2), { ...edit(3), action: "create", base_version: null }, edit(4, 8)];
+    const records = [
+      { entity: "evidence_item", id: "item-1", version: 3, inspection_id: 7 },
+      { entity: "evidence_item", id: "item-2", version: 2, inspection_id: 7 },
+      { entity: "evidence_item", id: "item-3", version: 5, inspection_id: 7 },
+      { entity: "evidence_item", id: "item-4", version: 9, inspection_id: 9 }, // another inspection's record
+    ];
+    assert.deepEqual(overtaken(ops, records), ["op-1"]);
+  });
+
+  test("the status line counts each kind and links to where to act", () => {
+    const ops = [edit(1), edit(2, 7, { rejected: ["text: Enter what you saw"] }), edit(3)];
+    const notes = [conflictNote(edit(4), {})];
+    const parts = statusParts({ ops, notes, stale: ["op-3"], here: 7 });
+    assert.deepEqual(parts, [
+      { text: "2 captures waiting to sync", href: "#device-outbox" },
+      { text: "1 needs attention", href: "#device-outbox" },
+      { text: "1 changed by someone else meanwhile", href: "#device-outbox" },
+      { text: "1 of your edits is in conflict", href: "/inspections/7/conflicts#op-op-4" },
+    ]);
+    assert.equal(parts.map((p) => p.text).join(", "), `${waitingWords(2, 1)}, 1 changed by someone else meanwhile, ` +
+      "1 of your edits is in conflict");
+  });
+
+  test("away from the inspection the links lead to it; nothing to do links nowhere", () => {
+    assert.deepEqual(statusParts({ ops: [], here: null }), [{ text: "0 captures waiting to sync", href: null }]);
+    const notes = [conflictNote(edit(1), {}), conflictNote(edit(2), {})];
+    assert.deepEqual(statusParts({ ops: [edit(3, 8)], notes, here: null }), [
+      { text: "1 capture waiting to sync", href: "/inspections/8#device-outbox" },
+      { text: "2 of your edits are in conflict", href: "/inspections/7/conflicts" },
+    ]);
   });
 });

@@ -354,3 +354,64 @@ export function waitingWords(waiting, attention) {
   return `${waiting} capture${waiting === 1 ? "" : "s"} waiting to sync` +
     (attention ? `, ${attention} need${attention === 1 ? "s" : ""} attention` : "");
 }
+
+// --- The user's own edits the server kept as conflicts, and edits overtaken on the way ---------------------------
+
+// A receipt that says "conflict": the server holds this edit beside the current version until someone chooses.
+// The op leaves the outbox, and this note of it stays, so that its author is told on the device it came from.
+export function conflictNote(op, receipt, now = new Date()) {
+  return { op_id: op.op_id, inspection_id: op.inspection_id, entity: op.entity, id: op.id, action: op.action,
+    summary: summaryOf(op), version: receipt.version ?? null, at: now.toISOString() };
+}
+
+// The conflicts page lists each open conflict under the id of the op that made it (app/templates/sync/conflicts.html).
+export const conflictHref = (note) => `/inspections/${note.inspection_id}/conflicts#op-${note.op_id}`;
+
+// Notes the server says are settled: a page of this inspection lists what is still open (ids of the ops, or of the
+// records, in conflict); a note matching neither was resolved. The op ids of the notes to forget.
+export function settled(notes, inspectionId, openIds) {
+  const open = new Set([...openIds].map(String));
+  return notes.filter((note) => note.inspection_id === Number(inspectionId) && !open.has(String(note.op_id)) &&
+    !open.has(String(note.id))).map((note) => note.op_id);
+}
+
+// Edits still on this device whose record the change feed already shows at a later version than the one they were
+// made from: someone changed it meanwhile, and when the edit syncs both versions will be kept as a conflict.
+// records: the team's records as the feed gave them ({entity, id, version, inspection_id}).
+export function overtaken(ops, records) {
+  const latest = new Map(records.map((r) => [`${r.inspection_id}:${r.entity}:${r.id}`, Number(r.version)]));
+  return ops.filter((op) => op.action !== "create" && op.base_version != null &&
+    latest.get(`${op.inspection_id}:${op.entity}:${op.id}`) > Number(op.base_version)).map((op) => op.op_id);
+}
+
+export const overtakenWords = "changed by someone else since you edited it: when it syncs, both versions are kept " +
+  "for the team to choose";
+
+const outboxHref = (inspectionId, here) => (Number(inspectionId) === Number(here) ? "#device-outbox"
+  : `/inspections/${inspectionId}#device-outbox`);
+
+// The status line: what waits, what needs attention, what was overtaken and this user's edits in conflict, each
+// linking to where to act (the outbox on an inspection's pages, this page's own when it is one; the conflict).
+// here: the inspection of the page on screen, or null. [{text, href}], href null where there is nothing to do.
+export function statusParts({ ops, notes = [], stale = [], here = null }) {
+  const waiting = ops.filter((op) => !op.rejected);
+  const attention = ops.filter((op) => op.rejected);
+  const near = (list) => list.find((x) => Number(x.inspection_id) === Number(here)) || list[0];
+  const parts = [{ text: waitingWords(waiting.length, 0), href: waiting.length ? outboxHref(near(waiting).inspection_id, here) : null }];
+  if (attention.length) {
+    parts.push({ text: `${attention.length} need${attention.length === 1 ? "s" : ""} attention`,
+      href: outboxHref(near(attention).inspection_id, here) });
+  }
+  const overtakenOps = ops.filter((op) => stale.includes(op.op_id));
+  if (overtakenOps.length) {
+    parts.push({ text: `${overtakenOps.length} changed by someone else meanwhile`,
+      href: outboxHref(near(overtakenOps).inspection_id, here) });
+  }
+  if (notes.length) {
+    const first = near(notes);
+    const one = notes.filter((n) => n.inspection_id === first.inspection_id).length === 1;
+    parts.push({ text: `${notes.length} of your edits ${notes.length === 1 ? "is" : "are"} in conflict`,
+      href: one ? conflictHref(first) : `/inspections/${first.inspection_id}/conflicts` });
+  }
+  return parts;
+}

@@ -6,8 +6,9 @@
 
 import { deleteDB, openDB } from "../vendor/idb/idb.js";
 import {
-  DATA_OF, MAX_BATCH, Refused, anchorOf, countRefusal, describe, labelsOf, newOp, reasons, recordData, refusesBatch,
-  replacedBy, sendBatch, sendOrder, setAsideWords, summaryOf, validate, waitingWords, wire,
+  DATA_OF, MAX_BATCH, Refused, anchorOf, conflictNote, countRefusal, describe, labelsOf, newOp, overtaken,
+  overtakenWords, reasons, recordData, refusesBatch, replacedBy, sendBatch, sendOrder, setAsideWords, settled,
+  statusParts, summaryOf, validate, wire,
 } from "./outbox-core.js";
 
 const body = document.body;
@@ -20,17 +21,19 @@ let timer = null;
 let draining = false;
 
 // One database per user: "ops" is the outbox; "team" the team's records as the change feed last gave them
-// (key "entity:id"); "cursors" how far this device has read each inspection's feed. One connection per page,
+// (key "entity:id"); "cursors" how far this device has read each inspection's feed; "conflicts" this user's edits
+// the server kept as conflicts, until a page of their inspection no longer lists them as open. One connection per page,
 // opened on first use and closed before the database is wiped, or when another tab needs it gone.
 const DB_NAME = `sendfw-outbox-${user}`;
 let connection = null;
 
 function database() {
-  connection ??= openDB(DB_NAME, 2, {
+  connection ??= openDB(DB_NAME, 3, {
     upgrade(db) {
       if (!db.objectStoreNames.contains("ops")) db.createObjectStore("ops", { keyPath: "op_id" });
       if (!db.objectStoreNames.contains("team")) db.createObjectStore("team", { keyPath: "key" });
       if (!db.objectStoreNames.contains("cursors")) db.createObjectStore("cursors", { keyPath: "inspection_id" });
+      if (!db.objectStoreNames.contains("conflicts")) db.createObjectStore("conflicts", { keyPath: "op_id" });
     },
     blocking() { closeDatabase(); }, // another tab signing out: let its wipe go through
   }).catch((error) => {
@@ -49,6 +52,34 @@ async function closeDatabase() {
 const allOps = async () => (await database()).getAll("ops");
 const putOp = async (op) => (await database()).put("ops", op);
 const deleteOp = async (opId) => (await database()).delete("ops", opId);
+const allConflicts = async () => (await database()).getAll("conflicts");
+
+// A page of an inspection says which of its conflicts are still open (the conflicts page: the ops behind them; every
+// inspection page: the records in conflict); this device's notes of the others are settled and forgotten.
+// Only a page the server drew after the note was made counts: offline, the page may be a copy saved before it.
+async function settleConflicts() {
+  const open = document.querySelector("[data-open-conflicts]");
+  if (!open || !navigator.onLine) return;
+  const db = await database();
+  const before = (await db.getAll("conflicts")).filter((note) => new Date(note.at) < performance.timeOrigin);
+  for (const opId of settled(before, open.dataset.inspectionId, open.dataset.openConflicts.split(" ").filter(Boolean))) {
+    await db.delete("conflicts", opId);
+  }
+}
+
+// Edits waiting here whose record the change feed shows changed by someone else since they were made.
+async function overtakenOps(ops) {
+  return overtaken(ops, await (await database()).getAll("team"));
+}
+
+// "1 capture waiting to sync, 1 of your edits is in conflict": each count a link to where to act.
+function showCounts(element, parts) {
+  element.replaceChildren(...parts.flatMap(({ text, href }, i) => {
+    const part = href ? Object.assign(document.createElement("a"), { className: "govuk-link", href, textContent: text })
+      : document.createTextNode(text);
+    return i ? [", ", part] : [part];
+  }));
+}
 
 function setLastSync() {
   localStorage.setItem(`sendfw-last-sync-${user}`, new Date().toISOString());
@@ -58,12 +89,15 @@ async function render() {
   const ops = await allOps();
   const waiting = ops.filter((op) => !op.rejected);
   const attention = ops.filter((op) => op.rejected);
+  const stale = await overtakenOps(ops);
   const status = document.getElementById("sync-status");
   if (status) {
     const last = localStorage.getItem(`sendfw-last-sync-${user}`);
     status.hidden = false;
     status.querySelector("[data-online]").textContent = navigator.onLine ? "Online" : "Offline";
-    status.querySelector("[data-waiting]").textContent = waitingWords(waiting.length, attention.length);
+    const here = document.querySelector("[data-inspection-id]")?.dataset.inspectionId || null;
+    showCounts(status.querySelector("[data-waiting]"),
+      statusParts({ ops, notes: await allConflicts(), stale, here }));
     const days = last ? Math.floor((Date.now() - new Date(last)) / 86_400_000) : null;
     status.querySelector("[data-last-sync]").textContent = last
       ? `last synced ${new Date(last).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}` +
@@ -77,7 +111,8 @@ async function render() {
   const mine = (op) => op.inspection_id === inspectionId;
   // Drawn again only when something changed: the page redraws after every sync attempt, and a redraw would
   // take the focus off a button and close a question being answered.
-  const shown = JSON.stringify([ops.filter(mine).map((op) => [op.op_id, op.rejected || null]), [...discarding]]);
+  const shown = JSON.stringify([ops.filter(mine).map((op) => [op.op_id, op.rejected || null, stale.includes(op.op_id)]),
+    [...discarding]]);
   if (panel.dataset.shown === shown) return;
   panel.dataset.shown = shown;
   const labels = pageLabels();
@@ -92,6 +127,13 @@ async function render() {
     meta.className = "govuk-body-s app-evidence__meta";
     meta.textContent = describe(op);
     li.append(text, meta);
+    if (stale.includes(op.op_id)) {
+      const warning = document.createElement("p");
+      warning.className = "govuk-body-s govuk-!-font-weight-bold";
+      warning.dataset.overtaken = "";
+      warning.textContent = `This record was ${overtakenWords}.`;
+      li.append(warning);
+    }
     if (withErrors) {
       // The server's reasons, each on its line, in the form's words where the op kept them.
       const errors = document.createElement("p");
@@ -356,13 +398,18 @@ async function post(ops) {
   return (await response.json()).results;
 }
 
-// An op leaves the device only on its receipt: applied, duplicate or conflict (the server holds it now).
+// An op leaves the device only on its receipt: applied, duplicate or conflict (the server holds it now). A conflict
+// leaves a note behind, so the status line tells its author and links to it.
 async function takeReceipts(ops, results) {
   for (const result of results) {
     const op = ops.find((o) => o.op_id === result.op_id);
     if (!op) continue;
-    if (result.status === "rejected") await putOp({ ...op, rejected: result.errors });
-    else await deleteOp(op.op_id);
+    if (result.status === "rejected") {
+      await putOp({ ...op, rejected: result.errors });
+      continue;
+    }
+    if (result.status === "conflict") await (await database()).put("conflicts", conflictNote(op, result));
+    await deleteOp(op.op_id);
   }
 }
 
@@ -600,7 +647,7 @@ if (user) {
   document.addEventListener("click", (event) => {
     if (event.target.closest("[data-sync-now]")) drain(true);
   });
-  render().then(renderTeam).then(drain);
+  settleConflicts().catch(() => {}).then(render).then(renderTeam).then(drain);
   schedule();
 }
 body.dataset.outboxReady = "yes";

@@ -1,0 +1,64 @@
+"""The author of an offline edit that became a conflict is told on their own device and can open it."""
+
+import re
+
+from tests.e2e.conftest import axe_violations, open_demo_inspection, sign_in
+
+LEAD_TEXT = "Lead's offline fictional wording, synced first."
+PEER_TEXT = "CQC inspector's offline fictional wording, synced second."
+
+
+def test_the_second_inspector_to_sync_sees_their_conflict_counted_with_a_link_that_opens_it(live_server, page_at):
+    lead, cqc = page_at(768), page_at(375, 812)
+    base = open_demo_inspection(lead, live_server, "lead@example.org", "demo-lead-password")
+    lead.goto(f"{base}/board?proposal=2")
+    edit_url = lead.locator(".app-evidence a", has_text="Edit").first.get_attribute("href")
+    sign_in(cqc, live_server, "cqc@example.org", "demo-cqc-password")
+    for page in (lead, cqc):
+        page.goto(live_server + edit_url)
+        page.context.set_offline(True)
+    for page, text in ((lead, LEAD_TEXT), (cqc, PEER_TEXT)):
+        page.locator("#capture-form textarea[name=text]").fill(text)
+        page.get_by_role("button", name="Save changes").click()
+        page.locator("#device-outbox [data-pending] li", has_text="edit saved on this device").wait_for()
+    lead.context.set_offline(False)
+    lead.locator("#device-outbox").wait_for(state="hidden", timeout=20_000)
+    cqc.context.set_offline(False)
+    cqc.locator("#device-outbox").wait_for(state="hidden", timeout=20_000)
+
+    # Not "0 captures waiting" and nothing else: the edit that did not stand is counted, with a link to it.
+    status = cqc.locator("#sync-status")
+    link = status.get_by_role("link", name="1 of your edits is in conflict")
+    link.wait_for()
+    assert "0 captures waiting to sync, 1 of your edits is in conflict" in " ".join(status.inner_text().split())
+    assert lead.locator("#sync-status").get_by_role("link", name=re.compile("in conflict")).count() == 0
+    cqc.reload()  # kept on the device: still there on the next page
+    link.wait_for()
+
+    link.click()
+    cqc.wait_for_url(re.compile(r"/conflicts#op-"))
+    target = cqc.url.split("#", 1)[1]
+    mine = cqc.locator("section[data-mine]")
+    assert mine.count() == 1
+    assert mine.locator(f"[id='{target}']").inner_text() == "Your edit"
+    assert mine.locator("[data-incoming]").inner_text() == PEER_TEXT
+    assert mine.locator("[data-current]").inner_text() == LEAD_TEXT
+    assert "From you on" in mine.inner_text()
+    assert "1 of these is your own edit" in cqc.locator("[data-own-conflicts]").inner_text()
+    who = " ".join(cqc.locator("[data-who-resolves]").inner_text().split())
+    assert who.startswith("Anyone on the inspection team can choose: the lead inspector, the other inspectors on "
+                          "the team, or the inspector who made the edit.")
+    assert axe_violations(cqc) == []
+
+    # The lead sees the same conflict as someone else's, and resolves it; the author's device then stops counting it.
+    lead.goto(f"{base}/conflicts")
+    theirs = lead.locator("section[id^=conflict-]", has_text=PEER_TEXT)
+    assert theirs.locator("[data-mine]").count() == 0 and "Your edit" not in theirs.inner_text()
+    theirs.get_by_label("Keep the current version").check()
+    theirs.get_by_role("button", name="Resolve").click()
+    lead.get_by_text("Conflict resolved.").wait_for()
+
+    cqc.goto(f"{base}/board?proposal=2")
+    status.get_by_text("0 captures waiting to sync").wait_for()
+    assert "in conflict" not in status.inner_text()
+    assert lead.errors == [] and cqc.errors == []
