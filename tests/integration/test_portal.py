@@ -157,6 +157,17 @@ def test_the_officer_sees_only_their_own_portal_and_none_of_the_teams_work(clien
     assert "My inspections" not in nav
 
 
+def test_the_officer_has_no_sync_bar_but_an_inspector_does(client, db, make_user, make_inspection, make_officer):
+    lead = make_user()
+    inspection = make_inspection(lead)
+    sign_in(client, db, make_officer(inspection))
+    for path in ("", "/area-data", "/claims"):
+        page = soup(client.get(f"/portal/{inspection.id}{path}"))
+        assert page.select_one("#sync-status") is None and page.select_one("[data-sync-now]") is None, path
+    sign_in(client, db, lead)
+    assert soup(client.get(f"/inspections/{inspection.id}")).select_one("#sync-status") is not None
+
+
 def test_wrong_passwords_on_an_invitation_lock_the_account_as_sign_in_does(client, make_client, db, make_user,
                                                                            make_inspection):
     inspection = make_inspection(make_user())
