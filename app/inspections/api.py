@@ -5,6 +5,7 @@ from datetime import date
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlmodel import Session
 
 from app.errors import Forbidden, ValidationFailed
 from app.inspections import service
@@ -59,7 +60,7 @@ def _invalid(e: ValidationFailed) -> JSONResponse:
     return JSONResponse({"detail": "The request is not valid", "errors": e.errors}, status_code=422)
 
 
-def _out(db, inspection: Inspection) -> InspectionOut:
+def _out(db: Session, inspection: Inspection) -> InspectionOut:
     schedule = service.schedule_of(inspection)
     return InspectionOut(
         id=inspection.id,
@@ -69,14 +70,14 @@ def _out(db, inspection: Inspection) -> InspectionOut:
         start_date=inspection.start_date,
         notification_date=schedule.notification_date,
         on_site_days=schedule.on_site_days,
-        status=inspection.status,
+        status=service.status_of(inspection).value,
         team=[TeamMemberOut(id=m.id, email=u.email, name=u.name, team_role=m.team_role)
               for m, u in service.team_of(session=db, inspection=inspection)],
     )
 
 
 @router.post("", status_code=201, response_model=InspectionOut, responses={422: {"model": ErrorsOut}})
-def create(body: InspectionIn, db: DbSession, user: CurrentUser, actor: ActorDep):
+def create(body: InspectionIn, db: DbSession, user: CurrentUser, actor: ActorDep) -> InspectionOut | JSONResponse:
     if not can_set_up(user):
         raise Forbidden()
     try:
@@ -88,13 +89,14 @@ def create(body: InspectionIn, db: DbSession, user: CurrentUser, actor: ActorDep
 
 
 @router.get("/{inspection_id}", response_model=InspectionOut, responses={404: {"description": "Not found"}})
-def read(inspection_id: int, db: DbSession, user: CurrentUser):
+def read(inspection_id: int, db: DbSession, user: CurrentUser) -> InspectionOut:
     return _out(db, service.get_inspection_for(session=db, user=user, inspection_id=inspection_id))
 
 
 @router.post("/{inspection_id}/team", status_code=201, response_model=TeamMemberOut,
              responses={422: {"model": ErrorsOut}, 404: {"description": "Not found"}})
-def add_member(inspection_id: int, body: TeamMemberIn, db: DbSession, user: CurrentUser, actor: ActorDep):
+def add_member(inspection_id: int, body: TeamMemberIn, db: DbSession, user: CurrentUser,
+               actor: ActorDep) -> TeamMemberOut | JSONResponse:
     inspection = service.get_inspection_for(session=db, user=user, inspection_id=inspection_id)
     if not service.can_manage(session=db, user=user, inspection=inspection):
         raise Forbidden()

@@ -33,8 +33,10 @@ def _form_context(form: service.InspectionForm, **extra) -> dict:
 def my_inspections(request: Request, db: DbSession, user: CurrentUser):
     if user.role == Role.la_officer:
         return RedirectResponse("/portal", status_code=303)  # an officer's one page is the area's portal
+    inspections = service.list_for(session=db, user=user)
     return render(request, "inspections/list.html", {
-        "inspections": service.list_for(session=db, user=user),
+        "inspections": inspections,
+        "statuses": {i.id: service.status_label(i) for i in inspections},
         "can_set_up": can_set_up(user),
         "today": date.today(),
     })

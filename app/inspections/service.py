@@ -1,6 +1,7 @@
 """Inspections, their timeline from the framework profile, and the team rules."""
 
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -133,7 +134,7 @@ def create_inspection(*, session: Session, actor: Actor, form: InspectionForm, c
             errors["framework"] = errors.get("framework") or "Only one of His Majesty's Inspectors can set up and lead an inspection"
         elif _same_area(creator, form.local_area):
             errors["local_area"] = "You cannot lead an inspection of your own home area"
-    if errors:
+    if errors or profile is None or start is None:  # (no errors: _validate found both)
         raise ValidationFailed(errors)
     schedule = schedule_for(profile, start)
     inspection = Inspection(
@@ -164,7 +165,7 @@ def update_inspection(*, session: Session, actor: Actor, inspection: Inspection,
         clash = [u.name for m, u in team_of(session=session, inspection=inspection) if _same_area(u, form.local_area)]
         if clash:
             errors["local_area"] = f"{', '.join(clash)} on the team comes from this area; remove them first"
-    if errors:
+    if errors or profile is None or start is None:  # (no errors: _validate found both)
         raise ValidationFailed(errors)
     schedule = schedule_for(profile, start)
     before = {"local_area": inspection.local_area, "la_code": inspection.la_code,
@@ -283,7 +284,7 @@ def _role_problem(*, session: Session, inspection: Inspection, user: User, team_
         return {"email": f"{user.name} comes from {user.home_area}, the area being inspected: "
                          "inspectors never inspect their own local area"}
     if user.inspector_kind not in ROLE_KINDS[team_role]:
-        return {"team_role": f"{user.name} is a {InspectorKind(user.inspector_kind).label} "
+        return {"team_role": f"{user.name} is a {user.kind_label} "
                              f"and cannot be the {TeamRole(team_role).label.lower()}"}
     if team_role == TeamRole.lead:
         lead = lead_of(session=session, inspection=inspection)
@@ -322,7 +323,7 @@ def add_team_member(*, session: Session, actor: Actor, inspection: Inspection, e
         errors["team_role"] = "Select a team role"
     elif user is not None and "email" not in errors:
         errors.update(_role_problem(session=session, inspection=inspection, user=user, team_role=team_role))
-    if errors:
+    if errors or user is None:  # (no errors: the user was found)
         raise ValidationFailed(errors)
     return _add_member(session=session, actor=actor, inspection=inspection, user=user, team_role=team_role)
 
@@ -331,7 +332,10 @@ def get_member(*, session: Session, inspection: Inspection, member_id: int) -> t
     member = session.get(TeamMember, member_id)
     if member is None or member.inspection_id != inspection.id:
         raise NotFound()
-    return member, session.get(User, member.user_id)
+    user = session.get(User, member.user_id)
+    if user is None:  # (a member's user always exists: the foreign key)
+        raise NotFound()
+    return member, user
 
 
 def make_lead(*, session: Session, actor: Actor, inspection: Inspection, member_id: int) -> None:
@@ -342,7 +346,7 @@ def make_lead(*, session: Session, actor: Actor, inspection: Inspection, member_
         raise ValidationFailed({"team": f"{user.name} is not one of His Majesty's Inspectors and cannot lead"})
     for other, other_user in team_of(session=session, inspection=inspection):
         if other.team_role == TeamRole.lead and other.id != member.id:
-            other.team_role = ROLE_FOR_KIND[InspectorKind(other_user.inspector_kind)]
+            other.team_role = ROLE_FOR_KIND[other_user.kind]
             session.add(other)
             session.flush()  # the old lead steps down before the new one steps up (one-lead index)
     member.team_role = TeamRole.lead
@@ -369,18 +373,38 @@ def candidate_inspectors(*, session: Session, inspection: Inspection) -> list[Us
     return [u for u in rows if u.id not in on_team and not _same_area(u, inspection.local_area)]
 
 
+# Stages the letter's lifecycle may write on the column; the earlier ones follow the calendar.
+_LETTER_STAGES = {InspectionStatus.drafting, InspectionStatus.quality_assurance, InspectionStatus.published}
+
+
+def status_of(inspection: Inspection, today: date | None = None) -> InspectionStatus:
+    """The stage shown: from the dates (planned, notified, on site, then drafting the letter), so an inspection on
+    site today says so without anyone moving it on; a later stage written on the column is kept."""
+    stored = InspectionStatus(inspection.status)
+    if stored in _LETTER_STAGES:
+        return stored
+    today = today or today_on_site()
+    if today < inspection.notification_date:
+        return InspectionStatus.planned
+    if today < inspection.start_date:
+        return InspectionStatus.notified
+    if today <= inspection.last_on_site_date:
+        return InspectionStatus.on_site
+    return InspectionStatus.drafting
+
+
 def status_label(inspection: Inspection) -> str:
-    return InspectionStatus(inspection.status).label
+    return status_of(inspection).label
 
 
 # --- Lifecycle: after the purge an inspection keeps its letter and counts only ---------------------------------
 
 
-def _hold(session: Session, inspection_ids, *, exclusive: bool = False) -> None:
+def _hold(session: Session, inspection_ids: Iterable[int], *, exclusive: bool = False) -> None:
     """Lock the inspections' rows (PostgreSQL; SQLite runs one writer at a time anyway). The purge locks its
     inspection exclusively, a change shares the lock: a change either commits before the purge starts, and is
     purged with the rest, or waits for it and then sees it."""
-    session.exec(select(Inspection.id).where(col(Inspection.id).in_(list(inspection_ids))).order_by(Inspection.id)
+    session.exec(select(Inspection.id).where(col(Inspection.id).in_(list(inspection_ids))).order_by(col(Inspection.id))
                  .with_for_update(read=not exclusive)).all()
 
 
@@ -394,11 +418,12 @@ def refuse_changes_if_purged(*, session: Session, inspection_id: int, exclusive:
         raise Purged(when)
 
 
-def purged_among(*, session: Session, inspection_ids) -> dict[int, datetime]:
+def purged_among(*, session: Session, inspection_ids: Collection[int]) -> dict[int, datetime]:
     """Which of these inspections were purged, and when (their rows held as refuse_changes_if_purged does)."""
     _hold(session, inspection_ids)
-    return dict(session.exec(select(Inspection.id, Inspection.purged_at).where(
-        col(Inspection.id).in_(list(inspection_ids)), col(Inspection.purged_at).is_not(None))).all())
+    rows = session.exec(select(Inspection.id, Inspection.purged_at).where(
+        col(Inspection.id).in_(list(inspection_ids)), col(Inspection.purged_at).is_not(None))).all()
+    return {inspection_id: when for inspection_id, when in rows if when is not None}
 
 
 def hold_for_purge(*, session: Session, inspection: Inspection) -> None:

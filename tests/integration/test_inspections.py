@@ -90,6 +90,24 @@ def test_api_creates_and_reads_an_inspection(client, db, make_user):
     assert client.get(f"/api/v1/inspections/{data['id']}").json() == data
 
 
+def test_the_status_shown_follows_the_dates(client, db, make_user, make_inspection, monkeypatch):
+    from datetime import timedelta
+
+    from app.inspections import service
+    lead = make_user()
+    inspection = make_inspection(lead)  # notice Thursday 4 March 2027, on site 8 to 12 March
+    sign_in(client, db, lead)
+    for today, label, value in ((date(2027, 3, 1), "Planned", "planned"), (date(2027, 3, 4), "Notified", "notified"),
+                                (date(2027, 3, 8), "On site", "on_site"), (date(2027, 3, 12), "On site", "on_site"),
+                                (inspection.last_on_site_date + timedelta(days=1), "Drafting", "drafting")):
+        monkeypatch.setattr(service, "today_on_site", lambda today=today: today)
+        overview = soup(client.get(f"/inspections/{inspection.id}"))
+        assert overview.select_one("main .govuk-tag").get_text(strip=True) == label, today
+        listed = soup(client.get("/inspections")).select_one("td[data-label=Status]").get_text(strip=True)
+        assert listed == label, today
+        assert client.get(f"/api/v1/inspections/{inspection.id}").json()["status"] == value
+
+
 @pytest.mark.parametrize(
     ("body", "field", "message"),
     [
