@@ -89,9 +89,10 @@ def sign_in(client: httpx.Client, email: str, password: str) -> None:
 def machine_heading(what: str) -> str:
     """The heading every recorded result starts with: date, machine, and what was measured."""
     import platform
-    from datetime import date
+    from datetime import datetime
 
-    return (f"## {date.today().isoformat()} on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores, "
+    today = datetime.now().astimezone().date().isoformat()
+    return (f"## {today} on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores, "
             f"Python {platform.python_version()}){', ' + what if what else ''}")
 
 

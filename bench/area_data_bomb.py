@@ -29,10 +29,10 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import ROOT, machine_heading, record, sign_in, start_demo_server  # noqa: E402
+from _server import ROOT, machine_heading, record, sign_in, start_demo_server
 
 sys.path.insert(0, str(ROOT))
-from app.portal import area_data, content, spreadsheets  # noqa: E402
+from app.portal import area_data, content, spreadsheets
 
 BASELINE_COMMIT = "ed42023"
 SHEET = "xl/worksheets/sheet1.xml"
@@ -48,7 +48,7 @@ def filled_in_xlsx() -> bytes:
 
     book = load_workbook(io.BytesIO(area_data.template_xlsx()))
     sheet = book["Key indicators"]
-    for n, (row, indicator) in enumerate(zip(sheet.iter_rows(min_row=2), content.indicators().values())):
+    for n, (row, indicator) in enumerate(zip(sheet.iter_rows(min_row=2), content.indicators().values(), strict=False)):
         row[2].value = 40 + n if indicator.unit != "percent" else 61.5
         row[3].value = "2025 to 2026"
     out = io.BytesIO()
@@ -58,7 +58,8 @@ def filled_in_xlsx() -> bytes:
 
 def filled_in_csv() -> bytes:
     lines = area_data.template_csv().splitlines()
-    return ("\r\n".join([lines[0]] + [line.replace(",,", ",42,2025 to 2026", 1) for line in lines[1:]]) + "\r\n").encode()
+    filled = [lines[0]] + [line.replace(",,", ",42,2025 to 2026", 1) for line in lines[1:]]
+    return ("\r\n".join(filled) + "\r\n").encode()
 
 
 def with_part(name: str, write, *, base: bytes | None = None, extra: dict[str, bytes] | None = None) -> bytes:
@@ -177,7 +178,7 @@ def cpu_seconds(pid: int) -> float:
 def outcome(response: httpx.Response) -> str:
     if response.status_code in (200, 303) and "imported=" in response.headers.get("location", ""):
         return "accepted: " + response.headers["location"].rsplit("imported=", 1)[1] + " figures"
-    found = re.search(r'govuk-error-summary__list[^>]*>.*?<a[^>]*>(.*?)</a>', response.text, re.S)
+    found = re.search(r'govuk-error-summary__list[^>]*>.*?<a[^>]*>(.*?)</a>', response.text, re.DOTALL)
     message = re.sub(r"\s+", " ", found.group(1)).strip() if found else f"HTTP {response.status_code}"
     return "refused: " + html.unescape(message)
 
@@ -235,7 +236,7 @@ def baseline(cases) -> dict[str, float]:
     uploads, old = baseline_modules()
     seconds = {}
     with tempfile.TemporaryDirectory() as folder:
-        for what, filename, data, affordable in cases:
+        for what, _filename, data, affordable in cases:
             if not affordable:
                 continue
             path = Path(folder) / "staged"
@@ -282,8 +283,8 @@ def report(results: list[dict], old: dict[str, float], runs: int) -> None:
     accept = statistics.median(results[0]["walls"])
     lines = [machine_heading(f"SQLite, one uvicorn process, {runs} uploads of each file (after a warm-up); "
                              f"baseline: the reading code at {BASELINE_COMMIT}, once, in this process"), "",
-             "| file | size | unpacked (as declared) | answer | median | min | max | server CPU, median | "
-             "median / accepting the template | baseline CPU |",
+             ("| file | size | unpacked (as declared) | answer | median | min | max | server CPU, median | "
+              "median / accepting the template | baseline CPU |"),
              "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|"]
     messages = []
     for r in results:
@@ -298,13 +299,14 @@ def report(results: list[dict], old: dict[str, float], runs: int) -> None:
                      f"{statistics.median(r['cpus']) * 1000:,.0f} ms | {median / accept:.1f}x | {baseline_cell} |")
     lines += ["", "The messages the officer saw:", ""] + [f"- {m.removeprefix('refused: ')}" for m in messages]
     bomb = next(r for r in results if r["what"].startswith("ZIP bomb: 450 MB"))
-    lines += ["", f"The 450 MB bomb is refused in {statistics.median(bomb['walls']) * 1000:,.0f} ms (median; worst "
-                  f"{max(bomb['walls']) * 1000:,.0f} ms), {statistics.median(bomb['walls']) / accept:.1f}x the "
-                  f"{accept * 1000:,.0f} ms of accepting a filled-in template. Deflate packs at most about 1,000 to 1, "
-                  "so 450 MB of rows needs more than 150 KB; the 150 KB bomb unpacks to 42 MB. The baseline was not "
-                  "run on the 450 MB and under-declaring files: the old code parsed every row the sheet holds "
-                  "(the first time to probe for the sheet's size), about 0.25 s of processor time a MB here. "
-                  "Server CPU is counted in the kernel's 10 ms ticks.", ""]
+    lines += ["", (f"The 450 MB bomb is refused in {statistics.median(bomb['walls']) * 1000:,.0f} ms (median; worst "
+                   f"{max(bomb['walls']) * 1000:,.0f} ms), {statistics.median(bomb['walls']) / accept:.1f}x the "
+                   f"{accept * 1000:,.0f} ms of accepting a filled-in template. "
+                   "Deflate packs at most about 1,000 to 1, "
+                   "so 450 MB of rows needs more than 150 KB; the 150 KB bomb unpacks to 42 MB. The baseline was not "
+                   "run on the 450 MB and under-declaring files: the old code parsed every row the sheet holds "
+                   "(the first time to probe for the sheet's size), about 0.25 s of processor time a MB here. "
+                   "Server CPU is counted in the kernel's 10 ms ticks."), ""]
     record("\n".join(lines), name="area_data_bomb",
            title="Refusing an area-data ZIP bomb, beside accepting a filled-in template")
 

@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from board import build  # noqa: E402  (the same fictional inspection as the board benchmark)
-from _server import machine_heading, record  # noqa: E402
+from _server import machine_heading, record
+from board import build
 
 
 def timed(work, runs: int) -> list[float]:
@@ -58,8 +58,9 @@ def main() -> None:
         median = statistics.median(values)
         lines.append(f"| {step} | {median:.0f} | {max(values):.0f} | < {targets[step]:,} ms | "
                      f"{'yes' if median < targets[step] else 'NO'} |")
-    lines += ["", f"The letter: {len(draft.statements())} statements; DOCX {sizes['DOCX'] / 1024:.0f} KB, "
-              f"PDF {sizes['PDF'] / 1024:.0f} KB. Export times are for the drafted letter (drafting is the first row).", ""]
+    lines += ["", (f"The letter: {len(draft.statements())} statements; DOCX {sizes['DOCX'] / 1024:.0f} KB, "
+                   f"PDF {sizes['PDF'] / 1024:.0f} KB. "
+                   "Export times are for the drafted letter (drafting is the first row)."), ""]
     record("\n".join(lines), name="letter", title="Outcome letter at scale")
 
 

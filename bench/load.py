@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import ROOT, cli, drop_postgres, machine_heading, postgres_url, record, serve  # noqa: E402
+from _server import ROOT, cli, drop_postgres, machine_heading, postgres_url, record, serve
 
 sys.path.insert(0, str(ROOT))
 INSPECTIONS, TEAM, DAYS = 6, 5, 5
@@ -42,16 +42,15 @@ ASPECTS = {1: "timeliness", 2: "child_satisfaction", 3: "leaders_meetings", 4: "
 
 def set_up(url: str) -> list[dict]:
     """Migrate, then make the 30 fictional inspectors and 6 inspections with their teams."""
-    from datetime import date
-
     from sqlmodel import Session
 
     from app import models  # noqa: F401
     from app.sync import feed
     feed.register()
     from app.audit.service import Actor
-    from app.flows import setup
+    from app.clock import today_in_england
     from app.db import make_engine
+    from app.flows import setup
     from app.frameworks import working_days
     from app.inspections import service as inspections
     from app.users import service as users
@@ -59,7 +58,7 @@ def set_up(url: str) -> list[dict]:
     cli(url, "migrate")
     engine = make_engine(url)
     actor = Actor.system("load-test")
-    start = working_days.add_working_days(date.today(), 3)
+    start = working_days.add_working_days(today_in_england(), 3)
     plan = []
     with Session(engine) as session:
         for n in range(INSPECTIONS):
@@ -91,7 +90,8 @@ class Stats:
         self.errors: list[str] = []
         self.requests = 0
 
-    async def call(self, client: httpx.AsyncClient, label: str, method: str, path: str, **kwargs) -> httpx.Response | None:
+    async def call(self, client: httpx.AsyncClient, label: str, method: str, path: str,
+                   **kwargs) -> httpx.Response | None:
         start = time.perf_counter()
         try:
             response = await client.request(method, path, **kwargs)
@@ -212,7 +212,8 @@ class Inspector:
     def lead_edits(self, day: str) -> list[dict]:
         """The lead tightens the wording of the team's evidence from the feed; an edit racing the author's own is
         a conflict kept for the team, never a lost update."""
-        now, chosen = datetime.now(UTC).isoformat(), random.sample(sorted(self.team_items), min(5, len(self.team_items)))
+        now = datetime.now(UTC).isoformat()
+        chosen = random.sample(sorted(self.team_items), min(5, len(self.team_items)))
         return [{"op_id": str(uuid.uuid4()), "entity": "evidence_item", "action": "update", "id": item_id,
                  "inspection_id": self.inspection["id"], "base_version": self.team_items[item_id], "client_time": now,
                  "data": {"text": f"Fictional evidence, reworded by the lead on {day}.", "proposal": 1,
@@ -258,7 +259,8 @@ def exactly_once(url: str, plan: list[dict], sent: dict) -> dict:
         stored: dict[str, list[str]] = {}
         for entity, table in (("evidence_item", "evidence_items"), ("activity", "activities"),
                               ("file_review", "file_reviews")):
-            stored[entity] = list(conn.execute(text(f"SELECT id FROM {table} WHERE inspection_id IN ({','.join(map(str, ids))})")).scalars())
+            query = f"SELECT id FROM {table} WHERE inspection_id IN ({','.join(map(str, ids))})"
+            stored[entity] = list(conn.execute(text(query)).scalars())
     engine.dispose()
     missing_receipts = [op_id for op_id in sent if op_id not in receipts]
     created = defaultdict(set)
@@ -300,21 +302,26 @@ def report(results: list[dict]) -> str:
                              f"{EVIDENCE_PER_DAY + FILES_PER_DAY + ACTIVITIES_PER_DAY}+ ops per inspector per day"), ""]
     for r in results:
         stats, check = r["stats"], r["check"]
-        lines += [f"**{r['label']}, {r['processes']} app process{'es' if r['processes'] > 1 else ''}**: "
-                  f"{stats.requests:,} requests in {r['seconds']:.1f} s = {stats.requests / r['seconds']:.0f} requests/s; "
-                  f"errors: {len(stats.errors)}{' (' + ', '.join(sorted(set(stats.errors))[:5]) + ')' if stats.errors else ''}; "
-                  f"exactly once: {check['ops']:,} ops sent, {check['missing_receipts']} without a receipt, "
-                  f"{check['missing']} records missing, {check['duplicated']} duplicated, "
-                  f"{check['lost_updates']} lost updates "
-                  f"(results: {', '.join(f'{k} {v:,}' for k, v in sorted(check['statuses'].items()))})", "",
+        errors = f" ({', '.join(sorted(set(stats.errors))[:5])})" if stats.errors else ""
+        lines += [(f"**{r['label']}, {r['processes']} app process{'es' if r['processes'] > 1 else ''}**: "
+                   f"{stats.requests:,} requests in {r['seconds']:.1f} s = "
+                   f"{stats.requests / r['seconds']:.0f} requests/s; "
+                   f"errors: {len(stats.errors)}{errors}; "
+                   f"exactly once: {check['ops']:,} ops sent, {check['missing_receipts']} without a receipt, "
+                   f"{check['missing']} records missing, {check['duplicated']} duplicated, "
+                   f"{check['lost_updates']} lost updates "
+                   f"(results: {', '.join(f'{k} {v:,}' for k, v in sorted(check['statuses'].items()))})"), "",
                   "| endpoint | requests | p50 ms | p95 ms | p99 ms |", "| --- | ---: | ---: | ---: | ---: |"]
         for label, values in sorted(stats.latency.items()):
-            lines.append(f"| {label} | {len(values):,} | {pct(values, 50):.0f} | {pct(values, 95):.0f} | {pct(values, 99):.0f} |")
+            lines.append(f"| {label} | {len(values):,} | {pct(values, 50):.0f} | {pct(values, 95):.0f} | "
+                         f"{pct(values, 99):.0f} |")
         lines.append("")
-    lines.append("Targets: zero errors; zero missing, zero duplicated, zero lost updates. (Each sync carries one inspector's day: "
+    lines.append("Targets: zero errors; zero missing, zero duplicated, zero lost updates. "
+                 "(Each sync carries one inspector's day: "
                  f"{ACTIVITIES_PER_DAY} activities, {FILES_PER_DAY} case files, {EVIDENCE_PER_DAY} evidence items, "
                  f"up to {EDITS_PER_DAY} edits; each lead then rewords 5 of the team's items from the change feed, "
-                 "so some edits race and become conflicts. The lead also redrafts the outcome letter from the evidence each "
+                 "so some edits race and become conflicts. "
+                 "The lead also redrafts the outcome letter from the evidence each "
                  "day; its editor is not built yet, so nobody edits its text.)\n")
     return "\n".join(lines)
 
@@ -341,8 +348,8 @@ def main() -> None:
             print("PostgreSQL: not run, no server at 127.0.0.1:5432")
     out = report(results)
     record(out, name="load", title="A week of load")
-    failed = any(r["stats"].errors or any(r["check"][k] for k in ("missing", "duplicated", "missing_receipts", "lost_updates"))
-                 for r in results)
+    checked = ("missing", "duplicated", "missing_receipts", "lost_updates")
+    failed = any(r["stats"].errors or any(r["check"][k] for k in checked) for r in results)
     sys.exit(1 if failed else 0)
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import cli, machine_heading, record, serve  # noqa: E402
+from _server import cli, machine_heading, record, serve
 
 CONCURRENCY = 20
 LOCKED = "too many failed attempts"
@@ -66,7 +66,8 @@ def main() -> None:
         try:
             lead = [("lead@example.org", "demo-lead-password" if n == 499 else f"guess-{n:04d}") for n in range(1000)]
             one_account, t1 = asyncio.run(attack(base, lead))
-            admin = [("admin@example.org", "demo-admin-password" if n == 499 else f"guess-{n:04d}") for n in range(1000)]
+            admin = [("admin@example.org", "demo-admin-password" if n == 499 else f"guess-{n:04d}")
+                     for n in range(1000)]
             admin_account, t2 = asyncio.run(attack(base, admin))
             spray = [(f"person{n % 200}@example.org", f"Spring2026!{n}") for n in range(1000)]
             sprayed, t3 = asyncio.run(attack(base, spray))

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import machine_heading, record, sign_in, start_demo_server  # noqa: E402
+from _server import machine_heading, record, sign_in, start_demo_server
 
 
 def wire_bytes(client: httpx.Client, url: str) -> int:
@@ -47,8 +47,8 @@ def main() -> None:
         f"| pages of the inspection | {len(pages)} | {page_bytes:,} |",
         f"| **total** | | **{total:,}** ({total / 1024:.0f} KB) |",
         "",
-        "Pages are sent uncompressed by the app (they carry the CSRF token); a TLS proxy that compresses them "
-        "would cut their share by about four fifths.",
+        ("Pages are sent uncompressed by the app (they carry the CSRF token); a TLS proxy that compresses them "
+         "would cut their share by about four fifths."),
         "",
     ])
     record(report, name="offline_bytes", title="Bytes to make an inspection available offline")

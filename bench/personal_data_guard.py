@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import ROOT, machine_heading, record  # noqa: E402
+from _server import ROOT, machine_heading, record
 
 sys.path.insert(0, str(ROOT))
-from app import personal_data as current  # noqa: E402
+from app import personal_data as current
 
 BASELINE_COMMIT = "156e7d1"
 

@@ -18,13 +18,13 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import ROOT, cli, machine_heading, record, serve, sign_in  # noqa: E402
+from _server import ROOT, cli, machine_heading, record, serve, sign_in
 
 sys.path.insert(0, str(ROOT))
 CLIENTS = 50
@@ -35,12 +35,13 @@ ANSWERS = {"q-needs_met": ["very_satisfied", "satisfied", "dissatisfied", "very_
 
 def set_up(url: str) -> tuple[int, str]:
     """A lead, and an inspection starting on the next working day (so its questionnaires are open)."""
+    from app.clock import today_in_england
     from app.frameworks import working_days
 
     cli(url, "migrate")
     cli(url, "create-user", "--email", "bench@example.org", "--name", "Bench HMI", "--role", "inspector",
         "--inspector-kind", "hmi", stdin="bench-password-123\n")
-    return 0, working_days.add_working_days(date.today(), 1).isoformat()
+    return 0, working_days.add_working_days(today_in_england(), 1).isoformat()
 
 
 async def one_parent(base: str, link: str, stats: dict) -> None:
@@ -98,7 +99,8 @@ def add_responses(url: str, inspection_id: int, total: int) -> None:
                 inspection_id=inspection_id, audience=audience, respondent_type=rng.choice(q.respondent_types).code,
                 answers={x.code: rng.choice(x.options).code for x in q.questions},
                 support=sorted(rng.sample([c.code for c in q.support if c.code != "none"], 2)),
-                comment=rng.choice(["", "", "Fictional: the therapy waiting list is long.", "Fictional: school is great."]),
+                comment=rng.choice(["", "", "Fictional: the therapy waiting list is long.",
+                                    "Fictional: school is great."]),
                 submitted_on=window.opens + timedelta(days=n % 4), submitted_hour=n % 24,
                 submission_id=str(uuid.uuid4())))
         session.commit()
@@ -146,14 +148,14 @@ def main() -> None:
     p95 = lambda xs: statistics.quantiles(xs, n=20, method="inclusive")[18]  # noqa: E731
     report = "\n".join([
         machine_heading(f"SQLite, one app process, {CLIENTS} concurrent clients"), "",
-        f"- Answers accepted: {stats['ok']:,} of {args.answers:,} in {stats['seconds']:.1f} s = "
-        f"**{stats['ok'] / stats['seconds']:.0f} answers/s** (each: GET the questionnaire, POST it); failed: "
-        f"{stats['failed']}; POST latency p50 {statistics.median(stats['post_ms']):.0f} ms, "
-        f"p95 {p95(stats['post_ms']):.0f} ms.",
-        f"- Results page with 2,000 responses (charts, tables and comments): median "
-        f"**{statistics.median(page_ms):.0f} ms**, p95 {p95(page_ms):.0f} ms over {args.runs} runs; "
-        f"bare route /healthz on the same server: median {statistics.median(bare_ms):.1f} ms "
-        f"(ratio {statistics.median(page_ms) / statistics.median(bare_ms):.0f}x).", ""])
+        (f"- Answers accepted: {stats['ok']:,} of {args.answers:,} in {stats['seconds']:.1f} s = "
+         f"**{stats['ok'] / stats['seconds']:.0f} answers/s** (each: GET the questionnaire, POST it); failed: "
+         f"{stats['failed']}; POST latency p50 {statistics.median(stats['post_ms']):.0f} ms, "
+         f"p95 {p95(stats['post_ms']):.0f} ms."),
+        (f"- Results page with 2,000 responses (charts, tables and comments): median "
+         f"**{statistics.median(page_ms):.0f} ms**, p95 {p95(page_ms):.0f} ms over {args.runs} runs; "
+         f"bare route /healthz on the same server: median {statistics.median(bare_ms):.1f} ms "
+         f"(ratio {statistics.median(page_ms) / statistics.median(bare_ms):.0f}x)."), ""])
     record(report, name="survey", title="Online survey under load")
 
 

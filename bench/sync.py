@@ -21,13 +21,13 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import ROOT, cli, drop_postgres, machine_heading, postgres_url, record, serve, sign_in  # noqa: E402
+from _server import ROOT, cli, drop_postgres, machine_heading, postgres_url, record, serve, sign_in
 
 PEER = ROOT.parent / "shared" / "peers" / "pouchdb-sync"
 sys.path.insert(0, str(ROOT))
@@ -46,7 +46,8 @@ def signed_in(base: str) -> tuple[httpx.Client, str, int]:
     sign_in(client, "bench@example.org", "bench-password-123")
     csrf = client.get("/api/v1/session").json()["csrf_token"]
     created = client.post("/api/v1/inspections", headers={"X-CSRF-Token": csrf}, json={
-        "local_area": "Benchmark Vale (fictional)", "la_code": "999", "framework": "send-2016", "start_date": "2027-03-08"})
+        "local_area": "Benchmark Vale (fictional)", "la_code": "999", "framework": "send-2016",
+        "start_date": "2027-03-08"})
     return client, csrf, created.json()["id"]
 
 
@@ -75,13 +76,14 @@ def time_sync(client: httpx.Client, csrf: str, inspection_id: int) -> tuple[floa
 def time_raw_insert(url: str, inspection_id: int) -> float:
     from sqlalchemy import insert
 
+    from app.clock import today_in_england
     from app.db import make_engine
     from app.evidence.models import EvidenceItem
 
     engine = make_engine(url)
     rows = [{"id": op["id"], "inspection_id": inspection_id, "author_id": None, "text": op["data"]["text"],
              "proposal": op["data"]["proposal"], "aspect": op["data"]["aspect"], "judgement": "strength",
-             "strands": ["education"], "source_type": "none", "captured_on": date.today(), "version": 1,
+             "strands": ["education"], "source_type": "none", "captured_on": today_in_england(), "version": 1,
              "created_at": datetime.now(UTC), "updated_at": datetime.now(UTC)} for op in ops(inspection_id)]
     start = time.perf_counter()
     with engine.begin() as connection:
@@ -110,7 +112,8 @@ def run_peer(runs: int) -> dict | None:
     for name in ("package.json", "run.js"):
         shutil.copy(PEER / name, work / name)
     if not (work / "node_modules").exists():
-        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund"], cwd=work, check=True, capture_output=True)
+        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund"], cwd=work, check=True,
+                       capture_output=True)
     out = subprocess.run(["node", "run.js", str(N), str(runs)], cwd=work, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -157,8 +160,9 @@ def main() -> None:
             drop_postgres(pg)
     peer = run_peer(args.runs)
     lines = [machine_heading(f"{args.runs} runs, medians"), "",
-             "| database | ours: 1,000 creates via POST /api/v1/sync, over HTTP (ms) | of which in the server (ms) "
-             "| raw Core executemany (ms) | server / raw | HTTP / raw | PouchDB peer (ms) | ours / peer | pull of changes |",
+             ("| database | ours: 1,000 creates via POST /api/v1/sync, over HTTP (ms) | of which in the server (ms) "
+              "| raw Core executemany (ms) | server / raw | HTTP / raw | PouchDB peer (ms) | ours / peer "
+              "| pull of changes |"),
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in results:
         ours, raw = statistics.median(r["ours"]), statistics.median(r["raw"])
@@ -167,15 +171,16 @@ def main() -> None:
         paired = statistics.median(o / w for o, w in zip(r["ours"], r["raw"], strict=True))
         paired_server = statistics.median(o / w for o, w in zip(r["server"], r["raw"], strict=True))
         lines.append(f"| {r['label']} | {ours:.0f} | {in_server:.0f} | {raw:.0f} | "
-                     f"{in_server / raw:.1f}x (pairs: {paired_server:.1f}x) | {ours / raw:.1f}x (pairs: {paired:.1f}x) | "
+                     f"{in_server / raw:.1f}x (pairs: {paired_server:.1f}x) | "
+                     f"{ours / raw:.1f}x (pairs: {paired:.1f}x) | "
                      f"{f'{peer_ms:.0f}' if peer_ms else 'not run'} | {f'{ours / peer_ms:.2f}x' if peer_ms else ''} | "
                      f"{r['pulled']:,} changes in {r['pull_ms']:.0f} ms |")
     if not pg:
         lines.append("| PostgreSQL | not run: no server at 127.0.0.1:5432 | | | | | | | |")
-    lines += ["", "Targets: the server's time to apply within 5x of the raw insert; over HTTP, ours at least as fast "
-              "as the peer (ratio <= 1). The server's time is its own Server-Timing header: reading the body, "
-              "validating, applying and committing, without the network and the client's JSON. "
-              "Bytes to make an inspection available offline: see bench/offline_bytes.py.", ""]
+    lines += ["", ("Targets: the server's time to apply within 5x of the raw insert; over HTTP, ours at least as fast "
+                   "as the peer (ratio <= 1). The server's time is its own Server-Timing header: reading the body, "
+                   "validating, applying and committing, without the network and the client's JSON. "
+                   "Bytes to make an inspection available offline: see bench/offline_bytes.py."), ""]
     report = "\n".join(lines)
     record(report, name="sync", title="Sync throughput")
 

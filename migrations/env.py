@@ -1,7 +1,8 @@
 """Alembic environment: the app's metadata, and the app's engine rules (SQLite pragmas, psycopg)."""
 
-from alembic import context
 from logging.config import fileConfig
+
+from alembic import context
 
 from app.config import get_settings
 from app.db import make_engine

@@ -41,7 +41,9 @@ def word(key: str, n: int) -> str:
 
 def duration(seconds: float) -> str:
     whole = int(seconds)
-    return f"{seconds:.2f}s" if seconds < 60 else f"{seconds:.2f}s ({whole // 3600}:{whole // 60 % 60:02}:{whole % 60:02})"
+    if seconds < 60:
+        return f"{seconds:.2f}s"
+    return f"{seconds:.2f}s ({whole // 3600}:{whole // 60 % 60:02}:{whole % 60:02})"
 
 
 def main(paths: list[str]) -> None:

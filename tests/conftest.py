@@ -27,8 +27,8 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-0123456
 if os.environ["ENVIRONMENT"] == "test":
     os.environ.setdefault("PASSWORD_HASHING", "cheap")
 
-from app import migrate  # noqa: E402
-from app.sync import feed  # noqa: E402
+from app import migrate
+from app.sync import feed
 
 feed.register()  # as create_app and the CLI do: tests that call services directly feed the tablets too
 from app.db import make_engine  # noqa: E402

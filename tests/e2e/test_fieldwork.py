@@ -41,7 +41,8 @@ def test_visit_evidence_and_case_file_reach_the_board(live_server, page_at):
         ("Fictional: parents said the academy involved them well.", "1. Identifying needs",
          "How well were parents and carers involved in the assessment?", "Strength", "Education"),
         ("Fictional: therapy advice arrived after the plan was written.", "1. Identifying needs",
-         "Did the child or young person's nursery, school or college and other professionals work well together during their assessments?",
+         ("Did the child or young person's nursery, school or college and other professionals work well together "
+          "during their assessments?"),
          "Area for development", "Health"),
     ]:
         form = page.locator("#capture-form")
@@ -81,7 +82,8 @@ def test_visit_evidence_and_case_file_reach_the_board(live_server, page_at):
     assert parents.locator("[data-aspect-counts] .govuk-tag").first.inner_text() != parents_before
     assert "Fictional: therapy advice" in page.locator("#aspect-professionals_together").inner_text()
     page.get_by_label("Judgement").select_option("area_for_development")
-    page.locator("#board-counts", has_text="0 strengths").wait_for()  # (wait_for_function polls with eval: CSP blocks it)
+    # (wait_for_function polls with eval: CSP blocks it)
+    page.locator("#board-counts", has_text="0 strengths").wait_for()
     assert board_counts(page)[0] == 0
     assert "judgement=area_for_development" in page.url
     assert page.evaluate("document.documentElement.scrollWidth") <= 768

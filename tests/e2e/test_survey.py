@@ -2,8 +2,8 @@
 
 import re
 import uuid
-from datetime import date
 
+from app.clock import today_in_england
 from app.frameworks import working_days
 from tests.e2e.conftest import axe_violations, open_demo_inspection
 
@@ -16,7 +16,7 @@ def survey_links(page_at, base_url: str) -> tuple[object, dict[str, str]]:
     token = lead.locator('meta[name="csrf-token"]').get_attribute("content")
     created = lead.request.post(f"{base_url}/api/v1/inspections", headers={"X-CSRF-Token": token}, data={
         "local_area": f"Survey Vale {uuid.uuid4().hex[:6]} (fictional)", "la_code": "998", "framework": "send-2016",
-        "start_date": working_days.add_working_days(date.today(), 1).isoformat()})
+        "start_date": working_days.add_working_days(today_in_england(), 1).isoformat()})
     assert created.status == 201, created.text()
     lead.goto(f"{base_url}/inspections/{created.json()['id']}/survey")
     rows = lead.locator(".app-survey-links .govuk-summary-list__row")
@@ -39,7 +39,8 @@ def test_a_young_person_answers_on_a_small_phone_and_the_team_sees_it(page_at, l
                              ("Do the people who help you work well together?", "I don't know")]:
         phone.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
     phone.get_by_label("An EHC plan").check()
-    phone.get_by_label("Is there anything else you want to tell us?").fill("The fictional homework club helps me a lot.")
+    phone.get_by_label("Is there anything else you want to tell us?").fill(
+        "The fictional homework club helps me a lot.")
     phone.get_by_role("button", name="Send my answers").click()
     phone.wait_for_url(re.compile(r"/thanks$"))
     assert "Thank you" in phone.get_by_role("heading", level=1).inner_text()

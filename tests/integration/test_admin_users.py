@@ -30,7 +30,8 @@ def test_admin_creates_a_user_who_can_then_sign_in(admin_client, db, make_client
     listing = soup(admin_client.get("/admin/users"))
     assert "Nell Newcomer" in listing.select_one("table").get_text()
     assert login(make_client(), "nell@example.org", "a-long-enough-password").status_code == 303
-    assert db.exec(select(AuditEvent).where(AuditEvent.action == "user.created")).all()[-1].detail["email"] == "nell@example.org"
+    created = db.exec(select(AuditEvent).where(AuditEvent.action == "user.created")).all()[-1]
+    assert created.detail["email"] == "nell@example.org"
 
 
 @pytest.mark.parametrize(
@@ -47,7 +48,8 @@ def test_admin_creates_a_user_who_can_then_sign_in(admin_client, db, make_client
 )
 def test_bad_user_input_is_explained_and_nothing_saved(admin_client, db, overrides, expected):
     before = db.exec(select(func.count()).select_from(User)).one()
-    response = admin_client.post("/admin/users/new", data=user_form(csrf_of(admin_client, "/admin/users/new"), **overrides))
+    response = admin_client.post("/admin/users/new",
+                                 data=user_form(csrf_of(admin_client, "/admin/users/new"), **overrides))
     assert response.status_code == 422
     assert error_summary(response) == expected
     assert db.exec(select(func.count()).select_from(User)).one() == before
@@ -82,7 +84,7 @@ def test_deactivated_user_is_signed_out_and_cannot_sign_in(admin_client, db, mak
     assert user.active is False
     assert their_client.get("/inspections").status_code == 303
     assert login(make_client(), "leaver@example.org").status_code == 422
-    tag = [row for row in soup(admin_client.get("/admin/users")).select("tbody tr") if "leaver@" in row.get_text()][0]
+    tag = next(row for row in soup(admin_client.get("/admin/users")).select("tbody tr") if "leaver@" in row.get_text())
     assert "Deactivated" in tag.get_text()
 
 

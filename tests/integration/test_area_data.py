@@ -47,12 +47,12 @@ def test_the_templates_list_every_indicator(officer_client):
 
 def test_a_filled_in_csv_is_saved_and_shown(client, db, storage, officer_client):
     client, inspection, _ = officer_client
-    body = ("code,indicator,value,period\r\n"
-            "EHC_REQUESTS,Requests,\"1,204\",2025 to 2026\r\n"
-            "EHC_20_WEEKS_PCT,Within 20 weeks,61.5%,2025\r\n"
-            "CAMHS_WAIT_WEEKS,Waits,18,\r\n"
-            "TRIBUNAL_APPEALS,Appeals,,\r\n"  # no figure: left out, not an error
-            ",,,\r\n").encode()
+    body = (b"code,indicator,value,period\r\n"
+            b"EHC_REQUESTS,Requests,\"1,204\",2025 to 2026\r\n"
+            b"EHC_20_WEEKS_PCT,Within 20 weeks,61.5%,2025\r\n"
+            b"CAMHS_WAIT_WEEKS,Waits,18,\r\n"
+            b"TRIBUNAL_APPEALS,Appeals,,\r\n"  # no figure: left out, not an error
+            b",,,\r\n")
     done = send(client, inspection, body)
     assert done.status_code == 303
     assert figures(db) == {"EHC_REQUESTS": (1204.0, "2025 to 2026"), "EHC_20_WEEKS_PCT": (61.5, "2025"),
@@ -67,19 +67,19 @@ def test_a_filled_in_csv_is_saved_and_shown(client, db, storage, officer_client)
 
 def test_every_problem_is_shown_with_its_row_and_column_and_nothing_is_saved(client, db, storage, officer_client):
     client, inspection, _ = officer_client
-    body = ("code,indicator,value,period\n"
-            "EHC_REQUESTS,Requests,lots,\n"          # row 2: not a number
-            "EHC_20_WEEKS_PCT,Within 20 weeks,104,\n"  # row 3: percentage over 100
-            "MADE_UP,Something,5,\n"                   # row 4: unknown code
-            "EHC_PLANS_ISSUED,Plans,12.5,\n"           # row 5: a count must be whole
-            "CAMHS_WAIT_WEEKS,Waits,-3,\n"             # row 6: negative
-            "EHC_REQUESTS,Requests again,10,\n"        # row 7: given twice
-            ",,7,\n"                                   # row 8: a figure with no code
-            "MEDIATION_CASES,Mediation,31,\n").encode()  # row 9: fine, but nothing is saved
+    body = (b"code,indicator,value,period\n"
+            b"EHC_REQUESTS,Requests,lots,\n"          # row 2: not a number
+            b"EHC_20_WEEKS_PCT,Within 20 weeks,104,\n"  # row 3: percentage over 100
+            b"MADE_UP,Something,5,\n"                   # row 4: unknown code
+            b"EHC_PLANS_ISSUED,Plans,12.5,\n"           # row 5: a count must be whole
+            b"CAMHS_WAIT_WEEKS,Waits,-3,\n"             # row 6: negative
+            b"EHC_REQUESTS,Requests again,10,\n"        # row 7: given twice
+            b",,7,\n"                                   # row 8: a figure with no code
+            b"MEDIATION_CASES,Mediation,31,\n")  # row 9: fine, but nothing is saved
     page = send(client, inspection, body)
     assert page.status_code == 422
-    assert error_summary(page) == ["The file has 7 problems: nothing was saved. Row 2, column C (value): Enter a "
-                                   "number, like 412 (not ‘lots’)"]
+    assert error_summary(page) == [("The file has 7 problems: nothing was saved. Row 2, column C (value): Enter a "
+                                    "number, like 412 (not ‘lots’)")]
     rows = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in soup(page).select("#problems tbody tr")]
     assert rows == [
         ["2", "C (value)", "Enter a number, like 412 (not ‘lots’)"],
@@ -94,11 +94,11 @@ def test_every_problem_is_shown_with_its_row_and_column_and_nothing_is_saved(cli
     assert db.exec(select(AreaDocument)).first() is None and storage.keys() == []
 
 
-@pytest.mark.parametrize("body, message", [
-    (b"indicator,figure\nEHC_REQUESTS,4\n", "Row 1, column A: The first row must be the column headings of the "
-                                            "template, including code and value"),
-    (b"code,value\nEHC_REQUESTS,\n", "Row 2, column B (value): The file has no figures: fill in the value column "
-                                     "for at least one indicator"),
+@pytest.mark.parametrize(("body", "message"), [
+    (b"indicator,figure\nEHC_REQUESTS,4\n", ("Row 1, column A: The first row must be the column headings of the "
+                                             "template, including code and value")),
+    (b"code,value\nEHC_REQUESTS,\n", ("Row 2, column B (value): The file has no figures: fill in the value column "
+                                      "for at least one indicator")),
 ])
 def test_a_file_that_is_not_the_template_is_refused(client, db, officer_client, body, message):
     client, inspection, _ = officer_client
@@ -156,8 +156,10 @@ def test_inspectors_see_the_areas_figure_beside_the_case_file_samples(client, ma
     rows = {tr.select_one("th").get_text(strip=True): [td.get_text(" ", strip=True) for td in tr.select("td")]
             for tr in page.select(".app-area-data tbody tr")}
     assert rows["New EHC plans issued within 20 weeks (excluding exceptions)"] == ["92%", "2025", "66.7% of 3 files"]
-    assert rows["Persistent absence (below 90% attendance) of pupils with an EHC plan"] == ["20%", "2025", "50% of 2 files"]
-    assert rows["Speech and language therapy: average wait from referral to first appointment"] == ["14 weeks", "2025", ""]
+    assert rows["Persistent absence (below 90% attendance) of pupils with an EHC plan"] == [
+        "20%", "2025", "50% of 2 files"]
+    assert rows["Speech and language therapy: average wait from referral to first appointment"] == [
+        "14 weeks", "2025", ""]
     assert rows["Mediation cases held in the last 12 months"] == ["not given", "", ""]
     assert rows["Persistent absence (below 90% attendance) of pupils on SEN support"][2] == \
         "no sampled files record this yet"
@@ -178,8 +180,8 @@ def test_blank_rows_do_not_count_and_percent_formatted_whole_numbers_stay_whole(
     assert figures(db) == {"EHC_PLANS_ISSUED": (7.0, "")}
     body = b"code,value\n" + b",\n" * 800 + b"MEDIATION_CASES,bad\n"
     page = send(client, inspection, body)
-    assert error_summary(page) == ["The file has 1 problem: nothing was saved. Row 802, column B (value): Enter a "
-                                   "number, like 412 (not ‘bad’)"]
+    assert error_summary(page) == [("The file has 1 problem: nothing was saved. Row 802, column B (value): Enter a "
+                                    "number, like 412 (not ‘bad’)")]
 
 
 def test_cells_pass_the_boundary_for_text(client, db, officer_client):
@@ -189,7 +191,7 @@ def test_cells_pass_the_boundary_for_text(client, db, officer_client):
     body = "code,indicator,value,period\r\nEHC_REQUESTS,Requests,12,Spring term cafe\u0301\r\n".encode()
     assert send(client, inspection, body).status_code == 303
     assert figures(db) == {"EHC_REQUESTS": (12.0, "Spring term caf\u00e9")}
-    controls = "code,indicator,value,period\r\nEHC_REQUESTS,Requests,12,\x01Spring\x1b\r\n".encode()
+    controls = b"code,indicator,value,period\r\nEHC_REQUESTS,Requests,12,\x01Spring\x1b\r\n"
     refused = send(client, inspection, controls)
     assert refused.status_code == 422
     assert error_summary(refused) == ["The selected file must be a CSV or Excel (XLSX) file"]

@@ -135,7 +135,7 @@ def csv_of(rows: list[list[str]]) -> bytes:
     return out.getvalue().encode()
 
 
-@pytest.mark.parametrize("make, filename, message", [
+@pytest.mark.parametrize(("make", "filename", "message"), [
     # A stray mark far down the sheet: its declared dimension says so before a row is read.
     (lambda: template_with({"A1048576": "x"}), "area-data.xlsx",
      ROWS_MESSAGE.format("this one goes down to row 1,048,576")),
@@ -156,8 +156,8 @@ def csv_of(rows: list[list[str]]) -> bytes:
     (lambda: template_with({"B3": "y" * 1_500}), "area-data.xlsx",
      "Row 3, column B must be 1,000 characters or fewer: shorten it and upload the file again"),
     (lambda: b"code,value\n" + b"MEDIATION_CASES,1\n" * 120_000, "area-data.csv",
-     "The selected file must be smaller than 2 MB (a filled-in template is under 2 KB): copy your figures into the "
-     "template and upload that"),
+     ("The selected file must be smaller than 2 MB (a filled-in template is under 2 KB): copy your figures into the "
+      "template and upload that")),
 ], ids=["stray-mark-in-the-last-row", "row-1001", "5000-rows-undeclared", "csv-1002-rows", "stray-mark-in-XFD",
         "column-AA", "column-AD-undeclared", "csv-30-columns", "csv-long-cell", "xlsx-long-cell", "csv-over-2-MB"])
 def test_a_file_past_a_limit_is_refused_saying_which_and_nothing_is_kept(client, db, storage, officer_client,
@@ -222,7 +222,7 @@ def many_parts() -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("make, filename", [
+@pytest.mark.parametrize(("make", "filename"), [
     (lambda: bzip2_package("ods"), "area-data.ods"), (lambda: bzip2_package("xlsx"), "area-data.xlsx"),
     (many_parts, "area-data.xlsx"),
 ], ids=["bzip2-ods", "bzip2-xlsx", "25000-parts"])

@@ -11,7 +11,8 @@ def test_writes_record_who_what_which_object_and_from_where(client, db, make_use
     hmi = make_user(email="ada@example.org")
     sign_in(client, db, hmi)
     token = client.get("/api/v1/session").json()["csrf_token"]
-    body = {"local_area": "Testshire (fictional)", "la_code": "999", "framework": "send-2016", "start_date": "2027-03-08"}
+    body = {"local_area": "Testshire (fictional)", "la_code": "999", "framework": "send-2016",
+            "start_date": "2027-03-08"}
     created = client.post("/api/v1/inspections", json=body, headers={"X-CSRF-Token": token}).json()
     actions = {e.action: e for e in db.exec(select(AuditEvent).where(AuditEvent.inspection_id == created["id"]))}
     assert set(actions) == {"inspection.created", "team.member_added"}

@@ -6,8 +6,8 @@ from sqlmodel import select
 
 from app.audit.models import AuditEvent
 from app.users.deps import SESSION_COOKIE
-from app.web import csrf
 from app.users.models import LoginThrottle, UserSession
+from app.web import csrf
 from tests.integration.conftest import PASSWORD, csrf_of, error_summary, login, sign_in, soup
 
 
@@ -147,7 +147,8 @@ def test_post_without_csrf_token_is_refused_and_saves_nothing(client, db, make_u
 def test_json_post_needs_the_csrf_header(client, db, make_user):
     lead = make_user()
     sign_in(client, db, lead)
-    body = {"local_area": "Testshire (fictional)", "la_code": "999", "framework": "send-2016", "start_date": "2027-03-08"}
+    body = {"local_area": "Testshire (fictional)", "la_code": "999", "framework": "send-2016",
+            "start_date": "2027-03-08"}
     assert client.post("/api/v1/inspections", json=body).status_code == 403
     token = client.get("/api/v1/session").json()["csrf_token"]
     assert client.post("/api/v1/inspections", json=body, headers={"X-CSRF-Token": token}).status_code == 201

@@ -30,11 +30,12 @@ def test_a_sync_batch_over_16_mb_is_refused_and_one_under_it_is_read(lead_client
     client, _ = lead_client
     token = client.get("/api/v1/session").json()["csrf_token"]
     headers = {"X-CSRF-Token": token, "Content-Type": "application/json"}
-    big = client.post("/api/v1/sync", content='{"device_id": "t", "ops": [], "pad": "' + "x" * (17 * 1024 * 1024) + '"}',
-                      headers=headers)
+    def padded(size: int) -> str:
+        return '{"device_id": "t", "ops": [], "pad": "' + "x" * size + '"}'
+
+    big = client.post("/api/v1/sync", content=padded(17 * 1024 * 1024), headers=headers)
     assert big.status_code == 413
-    fine = client.post("/api/v1/sync", content='{"device_id": "t", "ops": [], "pad": "' + "x" * (3 * 1024 * 1024) + '"}',
-                       headers=headers)
+    fine = client.post("/api/v1/sync", content=padded(3 * 1024 * 1024), headers=headers)
     assert fine.status_code == 200
 
 

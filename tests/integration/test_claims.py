@@ -5,7 +5,8 @@ from sqlmodel import select
 
 from app.audit.models import AuditEvent
 from app.audit.service import Actor
-from app.letters import service as letters, workflow
+from app.letters import service as letters
+from app.letters import workflow
 from app.portal import claims
 from app.portal.models import SefClaim, SefClaimEvidence
 from tests.integration.conftest import csrf_of, error_summary, sign_in, soup
@@ -104,8 +105,8 @@ def test_a_verdict_needs_evidence_of_this_inspection_and_the_matrix_counts_it(cl
                                    "evidence": [ids["item_id"]], "note": "Prompt in schools, slower in health."})
     assert saved.status_code == 303
     db.refresh(claim)
-    assert (claim.verdict, claim.verdict_note, claim.verdict_by_id) == ("partly_supported",
-                                                                         "Prompt in schools, slower in health.", lead.id)
+    assert (claim.verdict, claim.verdict_note, claim.verdict_by_id) == (
+        "partly_supported", "Prompt in schools, slower in health.", lead.id)
     assert db.exec(select(SefClaimEvidence.evidence_item_id)).all() == [ids["item_id"]]
     matrix = soup(client.get(f"/inspections/{inspection.id}/claims"))
     first = matrix.select(".app-claims-matrix tbody tr")[0]

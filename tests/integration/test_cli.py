@@ -46,7 +46,8 @@ def test_create_user_refuses_bad_input_with_a_message(tmp_path):
     assert short.returncode == 2
     assert "password: Password must be 12 characters or more" in short.stderr
     cli(url, "create-user", "--email", "x@example.org", "--name", "X", "--role", "admin", stdin="long-enough-pass\n")
-    again = cli(url, "create-user", "--email", "X@example.org", "--name", "X", "--role", "admin", stdin="long-enough-pass\n")
+    again = cli(url, "create-user", "--email", "X@example.org", "--name", "X", "--role", "admin",
+                stdin="long-enough-pass\n")
     assert "A user with this email address already exists" in again.stderr
 
 

@@ -66,7 +66,8 @@ def test_an_inspector_records_a_concern_and_sees_its_deadline(client, db, team):
     assert error_summary(bad) == ["Enter the date and time it was reported, like 9 March 2027 at 14:30"]
     ok = client.post(f"/inspections/{inspection.id}/concerns/{concern.id}/referral", data={
         "csrf_token": csrf_of(client), "reported_to": "LADO, Fictional Council", "reported_on-day": "2",
-        "reported_on-month": "1", "reported_on-year": "2026", "reported_time": "14:30", "referral_reference": "LADO/123"})
+        "reported_on-month": "1", "reported_on-year": "2026", "reported_time": "14:30",
+        "referral_reference": "LADO/123"})
     assert ok.status_code == 303
     db.refresh(concern)
     assert concern.referral_reference == "LADO/123" and concern.reported_at is not None
@@ -79,7 +80,7 @@ def make_concern(db, team, text=SECRET, category="low_level"):
                                    form=concerns.ConcernForm(category=category, what_happened=text))
 
 
-@pytest.mark.parametrize("who, sees", [("author", True), ("lead", True), ("admin", True), ("colleague", False),
+@pytest.mark.parametrize(("who", "sees"), [("author", True), ("lead", True), ("admin", True), ("colleague", False),
                                        ("outsider", False), ("officer", False)])
 def test_only_the_author_the_lead_and_admins_see_a_concern(client, db, team, who, sees):
     concern = make_concern(db, team)

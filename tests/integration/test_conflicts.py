@@ -60,8 +60,10 @@ def test_a_person_resolves_the_conflict(client, db, conflict, choice, merged, te
     item = db.get(EvidenceItem, conflict["item_id"])
     assert (item.text, item.version) == (text, version)
     db.refresh(conflict["conflict"])
-    assert conflict["conflict"].resolution == choice and conflict["conflict"].incoming["text"] == "Second fictional edit."
-    assert db.exec(select(AuditEvent).where(AuditEvent.action == "sync.conflict_resolved")).one().detail["choice"] == choice
+    assert conflict["conflict"].resolution == choice
+    assert conflict["conflict"].incoming["text"] == "Second fictional edit."
+    resolved = db.exec(select(AuditEvent).where(AuditEvent.action == "sync.conflict_resolved")).one()
+    assert resolved.detail["choice"] == choice
     assert "There are no conflicts." in client.get(f"{conflict['base']}/conflicts").text
 
 

@@ -17,7 +17,8 @@ def team(db, make_user, make_inspection, make_fieldwork, client):
     lead = make_user(name="Ada Lead")
     cqc = make_user(kind="cqc", name="Cyril Care")
     inspection = make_inspection(lead, start=date(2026, 11, 23))
-    inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=cqc.email, team_role="cqc_inspector")
+    inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=cqc.email,
+                                team_role="cqc_inspector")
     ids = make_fieldwork(inspection, lead)  # one strength on timeliness, from a setting visit
     sign_in(client, db, lead)
     return {"lead": lead, "cqc": cqc, "inspection": inspection, "base": f"/inspections/{inspection.id}", **ids}
@@ -105,7 +106,8 @@ def test_inline_capture_error_comes_back_in_the_form(client, db, team):
         ({"proposal": "5"}, ["Select the proposal (1 to 4) this evidence is about"]),
         ({"aspect": "made_up"}, ["Select the aspect this evidence is about"]),
         ({"strands": ["housing"]}, ["Select education, health or social care"]),
-        ({"source_kind": "activity", "source_activity": ""}, ["Select the activity or case file this evidence comes from"]),
+        ({"source_kind": "activity", "source_activity": ""},
+         ["Select the activity or case file this evidence comes from"]),
         ({"source_kind": "document", "source_label": ""}, ["Enter the document's title"]),
         ({"text": "x" * 10_001}, ["Evidence must be 10,000 characters or fewer"]),
     ],
@@ -138,7 +140,8 @@ def test_editing_keeps_a_version_and_shows_who_and_when(client, db, team):
                                                                               team["cqc"].id, team["lead"].id)
     meta = soup(client.get(f"{team['base']}/board?proposal=1")).select_one(f"#item-{item_id} .app-evidence__meta")
     assert "version 2, edited" in words(meta) and "Ada Lead" in meta.get_text()
-    assert db.exec(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "evidence.updated")).one() == 1
+    updates = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "evidence.updated")
+    assert db.exec(updates).one() == 1
 
 
 def test_delete_removes_the_item_and_is_audited(client, db, team):
@@ -202,7 +205,8 @@ def test_board_filters_keep_triangulation_of_the_whole_aspect(client, db, team):
     assert "Showing 1 of 3" in soup(client.get(f"{base}&strand=social_care")).select_one("#board-counts").get_text()
     assert "Showing 1 of 3" in soup(client.get(f"{base}&day=2026-11-24")).select_one("#board-counts").get_text()
     assert "Showing 2 of 3" in soup(client.get(f"{base}&judgement=strength")).select_one("#board-counts").get_text()
-    assert "Showing 1 of 3" in soup(client.get(f"{base}&source_type=file_review")).select_one("#board-counts").get_text()
+    by_source = soup(client.get(f"{base}&source_type=file_review"))
+    assert "Showing 1 of 3" in by_source.select_one("#board-counts").get_text()
     fragment = client.get(f"{base}&judgement=strength", headers={"HX-Request": "true"})
     assert soup(fragment).select_one("html") is None and soup(fragment).select_one("#results") is not None
 
@@ -248,13 +252,14 @@ def test_personal_data_is_pointed_out_before_saving_and_replaced_or_kept_on_purp
               "text": "Jamie Smith (NHS 943 476 5919) waited a year for therapy."}
     warned = client.post(url, data=fields)
     assert warned.status_code == 422
-    assert error_summary(warned) == ["This may identify a child or family: name \u201cJamie Smith\u201d; NHS number "
-                                     "\u201c943 476 5919\u201d. Replace them with pseudonyms, or keep the text if "
-                                     "it identifies nobody"]
+    assert error_summary(warned) == [("This may identify a child or family: name \u201cJamie Smith\u201d; NHS number "
+                                      "\u201c943 476 5919\u201d. Replace them with pseudonyms, or keep the text if "
+                                      "it identifies nobody")]
     assert db.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id)).all() == []
     assert client.post(url, data={**fields, "personal_data": "pseudonymise"}).status_code == 303
     replaced = db.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id)).one()
-    assert (replaced.text, replaced.personal_data) == ("Person A (NHS [NHS number removed]) waited a year for therapy.", [])
+    assert (replaced.text, replaced.personal_data) == (
+        "Person A (NHS [NHS number removed]) waited a year for therapy.", [])
     assert client.post(url, data={**fields, "personal_data": "keep"}).status_code == 303
     kept = db.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id,
                                               EvidenceItem.id != replaced.id)).one()

@@ -51,7 +51,8 @@ def test_add_a_setting_with_a_urn(client, db, team):
          ["An ODS code is 3 to 6 letters and digits, like RJ7 or A81001"]),
         ({"name": "College", "setting_type": "further_education", "identifier_kind": "ukprn", "identifier": "999"},
          ["A UKPRN is 8 digits starting with 1, like 10012345"]),
-        ({"name": "School", "setting_type": "special_school", "identifier": "123456"}, ["Select the kind of identifier"]),
+        ({"name": "School", "setting_type": "special_school", "identifier": "123456"},
+         ["Select the kind of identifier"]),
     ],
 )
 def test_bad_setting_input_saves_nothing(client, db, team, data, expected):
@@ -82,7 +83,8 @@ def activity_data(team, **overrides):
 
 
 def test_record_a_meeting_with_attendees_by_role_and_organisation(client, db, team):
-    response = post(client, f"{team['base']}/activities/new", activity_data(team), page=f"{team['base']}/activities/new")
+    new = f"{team['base']}/activities/new"
+    response = post(client, new, activity_data(team), page=new)
     assert response.status_code == 303
     activity = db.exec(select(Activity)).one()
     assert activity.title == "Meeting with a group of parents and carers"
@@ -123,7 +125,8 @@ def test_day_plan_for_the_team_and_for_one_inspector(client, db, team):
          page=f"{team['base']}/activities/new")
     whole = soup(client.get(f"{team['base']}/plan"))
     day2 = whole.select_one("#day-2").find_parent("section")
-    assert [r.select_one("td[data-label=Time]").get_text(strip=True) for r in day2.select("tbody tr")] == ["10:00", "14:00"]
+    times = [r.select_one("td[data-label=Time]").get_text(strip=True) for r in day2.select("tbody tr")]
+    assert times == ["10:00", "14:00"]
     assert "Nothing planned" in whole.select_one("#day-1").find_parent("section").get_text()
     mine = soup(client.get(f"{team['base']}/plan?inspector={team['cqc'].id}"))
     rows = mine.select_one("#day-2").find_parent("section").select("tbody tr")
@@ -136,7 +139,8 @@ def test_notes_autosave_keeps_a_version(client, db, team):
     post(client, f"{team['base']}/activities/new", activity_data(team), page=f"{team['base']}/activities/new")
     activity = db.exec(select(Activity)).one()
     path = f"{team['base']}/activities/{activity.id}"
-    response = post(client, f"{path}/notes", {"notes": "Longer fictional notes, typed on a tablet."}, page=path, htmx=True)
+    response = post(client, f"{path}/notes", {"notes": "Longer fictional notes, typed on a tablet."}, page=path,
+                    htmx=True)
     assert response.status_code == 200
     assert "Saved" in soup(response).select_one("#notes-status").get_text()
     db.refresh(activity)
@@ -151,9 +155,10 @@ def test_notes_autosave_keeps_a_version(client, db, team):
 
 
 def file_data(**overrides):
-    data = {"case_reference": "P1-07", "age_band": "11-15", "setting_type": "special_school", "sen_status": "plan_in_place",
-            "primary_need": "ASD", "health_contributed": "yes", "social_care_contributed": "no",
-            "assessment_requested_on-day": "5", "assessment_requested_on-month": "1", "assessment_requested_on-year": "2026",
+    data = {"case_reference": "P1-07", "age_band": "11-15", "setting_type": "special_school",
+            "sen_status": "plan_in_place", "primary_need": "ASD", "health_contributed": "yes",
+            "social_care_contributed": "no", "assessment_requested_on-day": "5", "assessment_requested_on-month": "1",
+            "assessment_requested_on-year": "2026",
             "plan_issued_on-day": "25", "plan_issued_on-month": "5", "plan_issued_on-year": "2026",
             "attendance_percent": "90", "rating-timeliness": "strong", "comment-timeliness": "Quick",
             "rating-parents_involved": "weak"}
@@ -169,7 +174,8 @@ def test_record_a_case_file_with_ratings_and_the_computed_flags(client, db, team
     assert review.ratings == {"timeliness": {"rating": "strong", "comment": "Quick"},
                               "parents_involved": {"rating": "weak", "comment": ""}}
     page = soup(client.get(response.headers["location"]))
-    summary = {row.dt.get_text(strip=True): row.dd.get_text(" ", strip=True) for row in page.select(".govuk-summary-list__row")}
+    summary = {row.dt.get_text(strip=True): row.dd.get_text(" ", strip=True)
+               for row in page.select(".govuk-summary-list__row")}
     assert summary["Request to plan"] == "20 weeks – within 20 weeks"
     assert summary["Attendance"] == "90% – Not persistently absent (90% or more)"
 
@@ -199,7 +205,8 @@ def test_severe_absence_below_fifty(client, db, team):
      ("A123456789012", "looks like a unique pupil number")],
 )
 def test_case_references_that_identify_a_child_are_refused(client, db, team, reference, message):
-    response = post(client, f"{team['base']}/files/new", file_data(case_reference=reference), page=f"{team['base']}/files/new")
+    new = f"{team['base']}/files/new"
+    response = post(client, new, file_data(case_reference=reference), page=new)
     assert response.status_code == 422
     assert message in error_summary(response)[0]
     assert count(db, FileReview) == 0
@@ -216,7 +223,8 @@ def test_case_references_that_identify_a_child_are_refused(client, db, team, ref
          ["The date the assessment was requested must be a real date"]),
         ({"plan_issued_on-year": "2099"}, ["The date the plan was issued must be today or in the past"]),
         ({"rating-timeliness": "brilliant"}, ["Select strong, adequate, weak or not evidenced"]),
-        ({"primary_need": "XYZ", "age_band": ""}, ["Select the child or young person's age band", "Select the primary need"]),
+        ({"primary_need": "XYZ", "age_band": ""},
+         ["Select the child or young person's age band", "Select the primary need"]),
     ],
 )
 def test_bad_case_file_input_is_explained_and_saves_nothing(client, db, team, overrides, expected):
@@ -231,13 +239,15 @@ def test_file_sample_summary_counts_and_links_to_the_files(client, db, team):
         file_data(case_reference="P1-01"),  # exactly 20 weeks; 90%; timeliness strong, parents weak
         file_data(case_reference="P1-02", **{"plan_issued_on-day": "26", "attendance_percent": "89",
                                              "rating-parents_involved": "strong"}),
-        file_data(case_reference="P1-03", **{"plan_issued_on-day": "", "plan_issued_on-month": "", "plan_issued_on-year": "",
-                                             "attendance_percent": "40", "rating-timeliness": "weak"}),
+        file_data(case_reference="P1-03", **{"plan_issued_on-day": "", "plan_issued_on-month": "",
+                                             "plan_issued_on-year": "", "attendance_percent": "40",
+                                             "rating-timeliness": "weak"}),
     ]
     for data in files:
         assert post(client, f"{team['base']}/files/new", data, page=f"{team['base']}/files/new").status_code == 303
     page = soup(client.get(f"{team['base']}/files/summary"))
-    assert "1 of 2 plans (50.0%) were issued within 20 weeks" in page.select_one("#twenty-weeks").get_text(" ", strip=True)
+    twenty_weeks = page.select_one("#twenty-weeks").get_text(" ", strip=True)
+    assert "1 of 2 plans (50.0%) were issued within 20 weeks" in twenty_weeks
     parents = page.select_one("tr[data-aspect=parents_involved]")
     assert parents.select_one("[data-sentence]").get_text(strip=True) == "Strong in 1, weak in 2 of 3 files"
     link = parents.select_one("td[data-label=Weak] a")

@@ -25,7 +25,8 @@ def team(db, make_user, make_inspection, make_fieldwork, client):
     lead = make_user(name="Ada Lead")
     cqc = make_user(kind="cqc", name="Cyril Care")
     inspection = make_inspection(lead, start=date(2026, 11, 23))
-    inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=cqc.email, team_role="cqc_inspector")
+    inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=cqc.email,
+                                team_role="cqc_inspector")
     ids = make_fieldwork(inspection, lead)
     sign_in(client, db, lead)
     return {"lead": lead, "cqc": cqc, "inspection": inspection, "base": f"/inspections/{inspection.id}", **ids}
@@ -194,8 +195,9 @@ CASES = {
          "primary_need": "ASD", "health_contributed": "yes", "social_care_contributed": "no",
          "concern_raised_on": "2025-01-10", "assessment_requested_on": "2025-02-01", "plan_issued_on": "2025-06-01",
          "attendance_percent": "87.5 %", "ratings": {"timeliness": {"rating": "strong", "comment": "Quick"}}},
-        {"case_reference": "Jamie Smith", "age_band": "", "setting_type": "castle", "sen_status": "", "primary_need": "",
-         "health_contributed": "", "social_care_contributed": "maybe", "concern_raised_on": "2025-02-30",
+        {"case_reference": "Jamie Smith", "age_band": "", "setting_type": "castle", "sen_status": "",
+         "primary_need": "", "health_contributed": "", "social_care_contributed": "maybe",
+         "concern_raised_on": "2025-02-30",
          "assessment_requested_on": "2099-01-01", "plan_issued_on": "1980-01-01", "attendance_percent": "101",
          "ratings": {"timeliness": {"rating": "great", "comment": ""}, "made_up": {"rating": "weak"}}},
         {"case_reference": "485 777 3456", "concern_raised_on": "2025-05-01", "assessment_requested_on": "2025-04-01",

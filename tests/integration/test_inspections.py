@@ -51,13 +51,15 @@ def test_hmi_sets_up_an_inspection_becomes_lead_and_sees_the_timeline(client, db
         ({"start_date-day": "31", "start_date-month": "2"}, ["The first day on site must be a real date"]),
         ({"start_date-day": "x"}, ["The first day on site must be a real date"]),
         ({"start_date-day": "6"}, ["The first day on site must be a working day: 6 March 2027 is a Saturday"]),
-        ({"start_date-day": "26"}, ["The first day on site must be a working day: 26 March 2027 is a bank holiday (Good Friday)"]),
+        ({"start_date-day": "26"},
+         ["The first day on site must be a working day: 26 March 2027 is a bank holiday (Good Friday)"]),
     ],
 )
 def test_bad_input_is_explained_and_nothing_is_saved(client, db, make_user, overrides, expected):
     sign_in(client, db, make_user())
     before = count(db, AuditEvent)
-    response = client.post("/inspections/new", data=new_inspection_form(csrf_of(client, "/inspections/new"), **overrides))
+    response = client.post("/inspections/new",
+                           data=new_inspection_form(csrf_of(client, "/inspections/new"), **overrides))
     assert response.status_code == 422
     assert error_summary(response) == expected
     assert soup(response).title.get_text().startswith("Error:")
@@ -113,7 +115,8 @@ def test_the_status_shown_follows_the_dates(client, db, make_user, make_inspecti
     [
         ({"start_date": "2027-02-30"}, "start_date", "The first day on site must be a real date"),
         ({"start_date": "08/03/2027"}, "start_date", "The first day on site must be a real date"),
-        ({"start_date": "2027-03-06"}, "start_date", "The first day on site must be a working day: 6 March 2027 is a Saturday"),
+        ({"start_date": "2027-03-06"}, "start_date",
+         "The first day on site must be a working day: 6 March 2027 is a Saturday"),
         ({"framework": "ofsted-1"}, "framework", "Select the inspection framework"),
         ({"local_area": ""}, "local_area", "Enter the name of the local area"),
     ],
@@ -121,7 +124,8 @@ def test_the_status_shown_follows_the_dates(client, db, make_user, make_inspecti
 def test_api_bad_input_gives_field_errors_and_saves_nothing(client, db, make_user, body, field, message):
     sign_in(client, db, make_user())
     token = client.get("/api/v1/session").json()["csrf_token"]
-    full = {"local_area": "Testshire (fictional)", "la_code": "999", "framework": "send-2016", "start_date": "2027-03-08"}
+    full = {"local_area": "Testshire (fictional)", "la_code": "999", "framework": "send-2016",
+            "start_date": "2027-03-08"}
     response = client.post("/api/v1/inspections", json={**full, **body}, headers={"X-CSRF-Token": token})
     assert response.status_code == 422
     assert response.json()["errors"][field] == message
@@ -140,7 +144,8 @@ def test_api_refuses_malformed_json(client, db, make_user):
 def test_2023_inspection_is_notified_eight_working_days_ahead(client, db, make_user):
     sign_in(client, db, make_user())
     token = client.get("/api/v1/session").json()["csrf_token"]
-    body = {"local_area": "Testshire (fictional)", "la_code": "999", "framework": "send-2023", "start_date": "2027-03-08"}
+    body = {"local_area": "Testshire (fictional)", "la_code": "999", "framework": "send-2023",
+            "start_date": "2027-03-08"}
     data = client.post("/api/v1/inspections", json=body, headers={"X-CSRF-Token": token}).json()
     assert data["notification_date"] == "2027-02-24"
 

@@ -27,7 +27,8 @@ def test_downgrade_to_base_and_upgrade_again(tmp_path):
     engine = make_engine(url)
     assert set(inspect(engine).get_table_names()) == {"alembic_version"}
     migrate.upgrade(url)
-    assert {"users", "inspections", "team_members", "audit_events", "user_sessions"} <= set(inspect(engine).get_table_names())
+    tables = set(inspect(engine).get_table_names())
+    assert {"users", "inspections", "team_members", "audit_events", "user_sessions"} <= tables
     engine.dispose()
 
 

@@ -57,8 +57,8 @@ def test_autosaved_notes_are_flagged_at_once_and_can_be_pseudonymised_in_place(c
     activity_id = make_fieldwork(inspection, lead)["activity_id"]
     sign_in(client, db, lead)
     url = f"/inspections/{inspection.id}/activities/{activity_id}/notes"
-    status = client.post(url, data={"csrf_token": csrf_of(client), "notes": f"{NAME} and his mother came in. NHS number "
-                                                                             "943 476 5919."},
+    notes = f"{NAME} and his mother came in. NHS number 943 476 5919."
+    status = client.post(url, data={"csrf_token": csrf_of(client), "notes": notes},
                          headers={"HX-Request": "true"})
     assert status.status_code == 200
     warning = soup(status).select_one("[data-personal-data-warning]").get_text(" ", strip=True)
@@ -75,12 +75,12 @@ def test_autosaved_notes_are_flagged_at_once_and_can_be_pseudonymised_in_place(c
     assert activity.personal_data == []
 
 
-def test_a_parent_is_asked_before_a_comment_naming_their_child_is_sent(client, make_client, db, survey):  # noqa: F811
+def test_a_parent_is_asked_before_a_comment_naming_their_child_is_sent(client, make_client, db, survey):
     asked = answer(client, survey["parent"], comment=f"{NAME} is much happier now.")
     assert asked.status_code == 422
-    assert error_summary(asked) == ["Your comment may include a name or contact details (name). Inspectors do not "
-                                    "need them, and your answers are anonymous. Take them out, or choose one of "
-                                    "the buttons below"]
+    assert error_summary(asked) == [("Your comment may include a name or contact details (name). Inspectors do not "
+                                     "need them, and your answers are anonymous. Take them out, or choose one of "
+                                     "the buttons below")]
     assert db.exec(select(SurveyResponse)).first() is None
     sent = answer(client, survey["parent"], comment=f"{NAME} is much happier now.", personal_data="pseudonymise")
     assert sent.status_code == 303

@@ -99,7 +99,7 @@ def test_a_link_works_for_48_hours_then_is_refused(client, db, make_user, make_i
 def test_a_new_invitation_replaces_the_old_link_and_the_lead_can_withdraw_one(client, db, make_user, make_inspection):
     lead = make_user()
     inspection = make_inspection(lead)
-    first, old = invitations.invite(session=db, actor=SYSTEM, inspection=inspection, email="o@area.example.org")
+    _, old = invitations.invite(session=db, actor=SYSTEM, inspection=inspection, email="o@area.example.org")
     _, new = invitations.invite(session=db, actor=SYSTEM, inspection=inspection, email="o@area.example.org")
     db.flush()
     assert "replaced or withdrawn" in client.get(f"/invitations/{old}").text
@@ -123,10 +123,10 @@ def test_an_inspector_or_another_inspections_officer_cannot_be_invited(client, d
     for email, message in [
         ("", "Enter the nominated officer's email address"),
         ("not-an-email", "Enter an email address in the correct format, like name@example.org"),
-        ("lead@inspectorate.example.org", "This email address belongs to an inspector's or administrator's account: "
-                                          "invite the area's own officer"),
-        (elsewhere.email, "This officer already has access to another inspection, and an officer's account belongs "
-                          "to one inspection only"),
+        ("lead@inspectorate.example.org", ("This email address belongs to an inspector's or administrator's account: "
+                                           "invite the area's own officer")),
+        (elsewhere.email, ("This officer already has access to another inspection, and an officer's account belongs "
+                           "to one inspection only")),
     ]:
         page = client.post(f"/inspections/{inspection.id}/area/invitations",
                            data={"csrf_token": csrf_of(client), "email": email})
@@ -153,7 +153,8 @@ def test_the_officer_sees_only_their_own_portal_and_none_of_the_teams_work(clien
         page = client.get(f"/portal/{inspection.id}{path}")
         assert page.status_code == 200
         assert "A fictional observation." not in page.text and "P1-01" not in page.text
-    nav = [a.get_text(strip=True) for a in soup(client.get(f"/portal/{inspection.id}")).select(".govuk-service-navigation__link")]
+    portal_page = soup(client.get(f"/portal/{inspection.id}"))
+    nav = [a.get_text(strip=True) for a in portal_page.select(".govuk-service-navigation__link")]
     assert "My inspections" not in nav
 
 
@@ -258,7 +259,8 @@ def zip_bytes() -> bytes:
     return out.getvalue()
 
 
-WINDOWS_PROGRAM = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00" + b"\x00" * 200
+WINDOWS_PROGRAM = (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
+                   + b"PE\x00\x00" + b"\x00" * 200)
 LINUX_PROGRAM = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200
 
 
@@ -284,20 +286,23 @@ def nothing_kept(db, storage) -> bool:
             and db.exec(select(AreaDocumentVersion)).first() is None and db.exec(select(AreaDocument)).first() is None)
 
 
-@pytest.mark.parametrize("content, filename, message", [
-    (WINDOWS_PROGRAM, "self-evaluation.pdf", "The selected file must be a PDF, Word (DOCX), Excel (XLSX), OpenDocument "
-                                             "spreadsheet (ODS) or CSV file (this one is a Windows program)"),
-    (LINUX_PROGRAM, "data.csv", "The selected file must be a PDF, Word (DOCX), Excel (XLSX), OpenDocument "
-                                "spreadsheet (ODS) or CSV file (this one is a Linux program)"),
-    (zip_bytes(), "strategy.docx", "The selected file must be a PDF, Word (DOCX), Excel (XLSX), OpenDocument "
-                                   "spreadsheet (ODS) or CSV file (this one is a ZIP archive)"),
+@pytest.mark.parametrize(("content", "filename", "message"), [
+    (WINDOWS_PROGRAM, "self-evaluation.pdf", ("The selected file must be a PDF, Word (DOCX), Excel (XLSX), "
+                                              "OpenDocument spreadsheet (ODS) or CSV file "
+                                              "(this one is a Windows program)")),
+    (LINUX_PROGRAM, "data.csv", ("The selected file must be a PDF, Word (DOCX), Excel (XLSX), OpenDocument "
+                                 "spreadsheet (ODS) or CSV file (this one is a Linux program)")),
+    (zip_bytes(), "strategy.docx", ("The selected file must be a PDF, Word (DOCX), Excel (XLSX), OpenDocument "
+                                    "spreadsheet (ODS) or CSV file (this one is a ZIP archive)")),
     (ods_bytes("application/vnd.oasis.opendocument.text"), "plan.ods",
-     "The selected file must be a PDF, Word (DOCX), Excel (XLSX), OpenDocument spreadsheet (ODS) or CSV file "
-     "(this one is an OpenDocument file of another kind)"),
-    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "scan.pdf", "The selected file must be a PDF, Word (DOCX), Excel (XLSX), "
-                                                       "OpenDocument spreadsheet (ODS) or CSV file (this one is an image)"),
-    (b"just some words without any columns at all", "notes.csv", "The selected file must be a PDF, Word (DOCX), "
-                                                                 "Excel (XLSX), OpenDocument spreadsheet (ODS) or CSV file"),
+     ("The selected file must be a PDF, Word (DOCX), Excel (XLSX), OpenDocument spreadsheet (ODS) or CSV file "
+      "(this one is an OpenDocument file of another kind)")),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "scan.pdf",
+     ("The selected file must be a PDF, Word (DOCX), Excel (XLSX), "
+      "OpenDocument spreadsheet (ODS) or CSV file (this one is an image)")),
+    (b"just some words without any columns at all", "notes.csv",
+     ("The selected file must be a PDF, Word (DOCX), "
+      "Excel (XLSX), OpenDocument spreadsheet (ODS) or CSV file")),
     (b"", "empty.pdf", "The selected file is empty"),
     (PDF_BYTES + b"\x00" * (MAX_UPLOAD_BYTES + 1 - len(PDF_BYTES)), "huge.pdf",
      "The selected file must be smaller than 25 MB"),
@@ -330,12 +335,12 @@ def test_an_upload_without_the_csrf_token_is_refused_and_nothing_is_kept(client,
     assert nothing_kept(db, storage)
 
 
-@pytest.mark.parametrize("content, filename, file_type", [
+@pytest.mark.parametrize(("content", "filename", "file_type"), [
     (PDF_BYTES, "Self evaluation 2026.pdf", "pdf"),
     (docx_bytes(), "strategy.docx", "docx"),
     (xlsx_bytes(), "figures.xlsx", "xlsx"),
     (ods_bytes(), "figures.ods", "ods"),
-    ("code,value\r\nEHC_REQUESTS,412\r\n".encode(), "figures.csv", "csv"),
+    (b"code,value\r\nEHC_REQUESTS,412\r\n", "figures.csv", "csv"),
     ("area;figure;note\nNorth;12;café\n".encode("cp1252"), "windows.csv", "csv"),
 ])
 def test_accepted_files_are_stored_with_their_hash_and_listed(client, db, storage, portal, content, filename,
@@ -360,7 +365,7 @@ def test_accepted_files_are_stored_with_their_hash_and_listed(client, db, storag
     assert (event.actor_id, event.detail["sha256"], event.detail["bytes"]) == (officer.id, version.sha256, len(content))
 
 
-@pytest.mark.parametrize("sent, kept", [
+@pytest.mark.parametrize(("sent", "kept"), [
     ("../../etc/passwd.pdf", "passwd.pdf"),
     ("C:\\Users\\nia\\Documents\\SEF final.pdf", "SEF final.pdf"),
     ('self<evaluation>:"final"?.pdf', "self_evaluation___final__.pdf"),
@@ -374,7 +379,7 @@ def test_file_names_are_made_safe(client, db, portal, sent, kept):
 
 
 def test_replacing_a_document_keeps_every_earlier_version(client, db, storage, portal, make_user):
-    inspection, officer = portal
+    inspection, _ = portal
     upload(client, inspection, PDF_BYTES, "sef-v1.pdf")
     document = db.exec(select(AreaDocument)).one()
     second = PDF_BYTES.replace(b"Catalog", b"Catalog /Lang (en-GB)")
@@ -410,7 +415,8 @@ def test_the_team_reads_every_version_the_area_sent(client, db, make_user, make_
     got = client.get(f"/inspections/{inspection.id}/area/documents/{version.document_id}/versions/1")
     assert got.status_code == 200 and got.content == PDF_BYTES
     assert got.headers["content-type"] == "application/pdf"
-    assert client.get(f"/inspections/{inspection.id}/area/documents/{version.document_id}/versions/2").status_code == 404
+    versions = f"/inspections/{inspection.id}/area/documents/{version.document_id}/versions"
+    assert client.get(f"{versions}/2").status_code == 404
 
 
 def test_a_file_saved_in_a_request_that_then_fails_is_deleted_again(db, storage, tmp_path):
@@ -466,9 +472,9 @@ def test_a_form_with_two_file_parts_is_refused_and_nothing_is_kept(client, db, s
     boundary = "twofiles"
     parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'.encode(),
              f'--{boundary}\r\nContent-Disposition: form-data; name="requested"\r\n\r\nstrategy\r\n'.encode()]
-    for content in (PDF_BYTES, WINDOWS_PROGRAM):  # a PDF to pass the check, then the file that would be kept
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n'
-                     f'Content-Type: application/pdf\r\n\r\n'.encode() + content + b"\r\n")
+    parts += [f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n'
+              f'Content-Type: application/pdf\r\n\r\n'.encode() + content + b"\r\n"
+              for content in (PDF_BYTES, WINDOWS_PROGRAM)]  # a PDF to pass the check, then the file that would be kept
     body = b"".join(parts) + f"--{boundary}--\r\n".encode()
     page = client.post(f"/portal/{inspection.id}/documents", content=body,
                        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
@@ -487,8 +493,9 @@ def test_an_existing_officer_links_their_account_with_its_own_password_and_it_is
     form = client.get(f"/invitations/{token}")
     assert "You already have an account with this address" in form.text
     assert soup(form).select_one("#confirm_password") is None
-    wrong = client.post(f"/invitations/{token}", data={"csrf_token": csrf_from(form.text), "name": "Taken Over",
-                                                      "password": "a-new-password-chosen", "confirm_password": "a-new-password-chosen"})
+    wrong = client.post(f"/invitations/{token}", data={
+        "csrf_token": csrf_from(form.text), "name": "Taken Over",
+        "password": "a-new-password-chosen", "confirm_password": "a-new-password-chosen"})
     assert wrong.status_code == 422 and error_summary(wrong) == ["Enter the password of your existing account"]
     db.refresh(officer)
     assert (officer.password_hash, officer.name) == (before, "Olu Officer (fictional)")

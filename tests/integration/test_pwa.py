@@ -10,7 +10,8 @@ def test_manifest_names_the_app_and_its_icons(client):
     response = client.get("/manifest.webmanifest")
     assert response.headers["content-type"].startswith("application/manifest+json")
     manifest = response.json()
-    assert (manifest["name"], manifest["start_url"], manifest["display"]) == ("SEND Fieldwork", "/inspections", "standalone")
+    assert (manifest["name"], manifest["start_url"], manifest["display"]) == (
+        "SEND Fieldwork", "/inspections", "standalone")
     for icon in manifest["icons"]:
         assert client.get(icon["src"]).status_code == 200
 

@@ -3,8 +3,8 @@ the published letter and aggregate counts stay; a dry run lists the same and cha
 
 import os
 import subprocess
-import time
 import sys
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,18 +14,18 @@ from app.audit.models import AuditEvent
 from app.audit.service import Actor
 from app.evidence.models import EvidenceItem
 from app.fieldwork.models import Activity, FileReview
+from app.flows import purge as retention
 from app.inspections.models import Inspection, TeamMember
 from app.letters.models import LetterVersion, LetterWorkflow
 from app.models_base import utcnow
 from app.portal import invitations
 from app.portal.models import AreaDocumentVersion
-from app.flows import purge as retention
 from app.retention.models import RetentionPurge
 from app.safeguarding import service as concerns
 from app.safeguarding.models import SafeguardingConcern
 from app.survey.models import SurveyResponse
-from app.users.models import User
 from app.sync.models import SyncChange
+from app.users.models import User
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,13 +8,13 @@ import pytest
 from fastapi.routing import APIRoute
 from sqlmodel import select
 
+from app.audit.service import Actor
 from app.inspections.models import TeamMember
 from app.main import create_app
-from app.audit.service import Actor
 from app.portal import claims, invitations
 from app.safeguarding import service as concerns
-from app.survey.models import SurveyResponse
 from app.survey import service as survey
+from app.survey.models import SurveyResponse
 from tests.conftest import csrf_from
 from tests.integration.conftest import sign_in
 
@@ -113,7 +113,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     # inspection) sees only the portal, and every inspector page above answers them 404.
     ("GET", "/inspections/{inspection_id}/area"):                        (303, 200, 200, 200, 404, 404),
     ("POST", "/inspections/{inspection_id}/area/invitations"):           (303, 422, 422, 403, 404, 404),
-    ("GET", "/inspections/{inspection_id}/area/documents/{document_id}/versions/{number}"): (303, 200, 200, 200, 404, 404),
+    ("GET", "/inspections/{inspection_id}/area/documents/{document_id}/versions/{number}"):
+                                                                         (303, 200, 200, 200, 404, 404),
     ("GET", "/inspections/{inspection_id}/area/data"):                   (303, 200, 200, 200, 404, 404),
     ("GET", "/inspections/{inspection_id}/claims"):                      (303, 200, 200, 200, 404, 404),
     ("GET", "/inspections/{inspection_id}/claims/new"):                  (303, 200, 200, 200, 404, 404),

@@ -20,7 +20,8 @@ def team(db, make_user, make_inspection, make_fieldwork, client):
     lead = make_user(name="Ada Lead")
     cqc = make_user(kind="cqc", name="Cyril Care")
     inspection = make_inspection(lead, start=date(2026, 11, 23))
-    inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=cqc.email, team_role="cqc_inspector")
+    inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=cqc.email,
+                                team_role="cqc_inspector")
     ids = make_fieldwork(inspection, lead)
     sign_in(client, db, lead)
     token = client.get("/api/v1/session").json()["csrf_token"]
@@ -78,7 +79,8 @@ def test_a_create_for_an_existing_id_with_other_content_is_a_conflict_not_a_row(
     assert result["status"] == "conflict"
     assert count(db, EvidenceItem, EvidenceItem.id == op["id"]) == 1
     conflict = db.exec(select(SyncConflict).where(SyncConflict.op_id == different["op_id"])).one()
-    assert conflict.incoming["text"] == "Other fictional words." and conflict.current["text"] == "Fictional synced evidence."
+    assert conflict.incoming["text"] == "Other fictional words."
+    assert conflict.current["text"] == "Fictional synced evidence."
 
 
 def test_update_with_current_version_applies_and_a_stale_one_is_a_conflict_keeping_both(client, db, team):
@@ -132,12 +134,14 @@ def test_ops_for_another_inspection_are_rejected_without_saying_whether_it_exist
 @pytest.mark.parametrize(
     ("op", "expected"),
     [
-        ({"entity": "unicorn"}, "entity: Input should be 'evidence_item', 'activity', 'file_review' or 'safeguarding_concern'"),
+        ({"entity": "unicorn"},
+         "entity: Input should be 'evidence_item', 'activity', 'file_review' or 'safeguarding_concern'"),
         ({"id": None, "action": None}, "id: UUID input should be a string"),
         ({"op_id": "not-a-uuid"}, "op_id: Input should be a valid UUID"),
         ({"client_time": None}, "client_time: Input should be a valid datetime"),
         ({"inspection_id": "one"}, "inspection_id: Input should be a valid integer"),
-        ({"data": {"text": "", "proposal": 1, "aspect": "timeliness", "judgement": "strength", "strands": ["education"]}},
+        ({"data": {"text": "", "proposal": 1, "aspect": "timeliness", "judgement": "strength",
+                   "strands": ["education"]}},
          "text: Enter what you saw or heard"),
         ({"data": {"text": "x" * 10_001, "proposal": 1, "aspect": "timeliness", "judgement": "strength",
                    "strands": ["education"]}}, "text: Evidence must be 10,000 characters or fewer"),
@@ -168,7 +172,7 @@ def test_five_hundred_ops_in_one_call_and_not_five_hundred_and_one(client, db, t
     results = sync(client, team, ops)["results"]
     assert len(results) == 500 and {r["status"] for r in results} == {"applied"}
     assert [r["op_id"] for r in results] == [op["op_id"] for op in ops]
-    too_many = client.post("/api/v1/sync", json={"device_id": "t", "ops": ops + [evidence_op(team)]},
+    too_many = client.post("/api/v1/sync", json={"device_id": "t", "ops": [*ops, evidence_op(team)]},
                            headers={"X-CSRF-Token": team["token"]})
     assert too_many.status_code == 422
 
@@ -177,7 +181,8 @@ def test_activities_and_file_reviews_sync_too(client, db, team):
     activity_op = {"op_id": str(uuid.uuid4()), "entity": "activity", "action": "create", "id": str(uuid.uuid4()),
                    "inspection_id": team["inspection"].id, "client_time": "2026-11-24T09:00:00Z",
                    "data": {"kind": "meeting", "meeting_with": "young_people_group", "day": "2026-11-24",
-                            "inspector_ids": [team["lead"].id], "attendees": [{"role": "Youth worker", "organisation": ""}]}}
+                            "inspector_ids": [team["lead"].id],
+                            "attendees": [{"role": "Youth worker", "organisation": ""}]}}
     review_op = {"op_id": str(uuid.uuid4()), "entity": "file_review", "action": "create", "id": str(uuid.uuid4()),
                  "inspection_id": team["inspection"].id, "client_time": "2026-11-24T11:00:00Z",
                  "data": {"case_reference": "P2-03", "age_band": "16-19", "setting_type": "further_education",
@@ -230,7 +235,8 @@ def test_every_op_is_judged_alone_whatever_it_holds(client, db, team):
     its field's words and the concern and evidence beside it land."""
     concern = {"op_id": str(uuid.uuid4()), "entity": "safeguarding_concern", "action": "create",
                "id": str(uuid.uuid4()), "inspection_id": team["inspection"].id, "client_time": "2026-11-24T10:16:00Z",
-               "data": {"category": "allegation", "what_happened": "Fictional worry.", "met_at": "2026-11-24T10:16:00Z"}}
+               "data": {"category": "allegation", "what_happened": "Fictional worry.",
+                        "met_at": "2026-11-24T10:16:00Z"}}
     bad = [
         evidence_op(team, text="Lone \ud800 surrogate."),
         evidence_op(team, text="NUL \x00 byte."),
@@ -250,9 +256,11 @@ def test_every_op_is_judged_alone_whatever_it_holds(client, db, team):
     results = sync(client, team, ops)["results"]
     assert [r["status"] for r in results] == ["applied", *["rejected"] * len(bad), "applied", "applied"]
     errors = [r["errors"] for r in results[1:-2]]
-    assert errors[0] == ["text: Contains an unpaired surrogate (U+D800) at character 6, which cannot be stored: remove it"]
-    assert errors[1] == ["text: Contains a control character (U+0000) at character 5, which cannot be stored: remove it"]
-    assert set(e.split(":")[0] for e in errors[2]) == {"text", "aspect"}
+    assert errors[0] == [
+        "text: Contains an unpaired surrogate (U+D800) at character 6, which cannot be stored: remove it"]
+    assert errors[1] == [
+        "text: Contains a control character (U+0000) at character 5, which cannot be stored: remove it"]
+    assert {e.split(":")[0] for e in errors[2]} == {"text", "aspect"}
     assert errors[3] == errors[4] == ["base_version: Input should be less than or equal to 2147483647"]
     assert errors[5] == ["inspection_id: Input should be less than or equal to 2147483647"]
     assert errors[6] == ["client_time: The time on the device must be between 1990 and 2100"]

@@ -8,7 +8,8 @@ from tests.integration.conftest import csrf_of, error_summary, sign_in, soup
 
 
 def members(db, inspection):
-    return {(m.user_id, m.team_role) for m in db.exec(select(TeamMember).where(TeamMember.inspection_id == inspection.id))}
+    rows = db.exec(select(TeamMember).where(TeamMember.inspection_id == inspection.id))
+    return {(m.user_id, m.team_role) for m in rows}
 
 
 def add(client, inspection, email, role, htmx=False):
@@ -84,8 +85,8 @@ def test_la_inspector_from_the_inspected_area_is_refused(client, db, make_user, 
     response = add(client, inspection, peer.email, "la_inspector")
     assert response.status_code == 422
     assert error_summary(response) == [
-        "Local Peer comes from Testshire County Council, the area being inspected: "
-        "inspectors never inspect their own local area"]
+        ("Local Peer comes from Testshire County Council, the area being inspected: "
+         "inspectors never inspect their own local area")]
     assert members(db, inspection) == {(lead.id, "lead")}
 
 
@@ -138,8 +139,8 @@ def test_api_adds_a_member_and_refuses_a_second_lead(client, db, make_user, make
     inspection = make_inspection(lead)
     sign_in(client, db, lead)
     token = client.get("/api/v1/session").json()["csrf_token"]
-    ok = client.post(f"/api/v1/inspections/{inspection.id}/team", json={"email": cqc.email, "team_role": "cqc_inspector"},
-                     headers={"X-CSRF-Token": token})
+    ok = client.post(f"/api/v1/inspections/{inspection.id}/team",
+                     json={"email": cqc.email, "team_role": "cqc_inspector"}, headers={"X-CSRF-Token": token})
     assert ok.status_code == 201
     assert ok.json()["team_role"] == "cqc_inspector"
     refused = client.post(f"/api/v1/inspections/{inspection.id}/team", json={"email": hmi2.email, "team_role": "lead"},
@@ -154,9 +155,8 @@ def test_the_database_itself_refuses_two_leads(db, make_user, make_inspection):
 
     lead, other = make_user(), make_user()
     inspection = make_inspection(lead)
-    with pytest.raises(IntegrityError):
-        with db.begin_nested():
-            db.add(TeamMember(inspection_id=inspection.id, user_id=other.id, team_role="lead"))
+    with pytest.raises(IntegrityError), db.begin_nested():
+        db.add(TeamMember(inspection_id=inspection.id, user_id=other.id, team_role="lead"))
 
 
 def test_removing_a_member_asks_first_and_says_what_it_does(client, db, make_user, make_inspection):

@@ -25,11 +25,11 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from app.db import make_engine
+from app.flows import setup
 from app.frameworks import working_days
 from app.inspections import service as inspections
 from app.survey import service as survey
 from app.users import service as users
-from app.flows import setup
 from tests.conftest import csrf_from, new_postgres_database, skip_or_fail
 from tests.integration.conftest import PASSWORD, SYSTEM
 from tests.integration.test_survey import PARENT_ANSWERS
@@ -57,7 +57,7 @@ def replica_environment(database_url: str, workdir: Path) -> dict:
 
 def image_command(port: int) -> list[str]:
     """The Dockerfile's CMD through its entrypoint, on loopback and the given port instead of 0.0.0.0:8000."""
-    cmd = json.loads(re.search(r"^CMD (.+)$", (ROOT / "Dockerfile").read_text(), re.M).group(1))
+    cmd = json.loads(re.search(r"^CMD (.+)$", (ROOT / "Dockerfile").read_text(), re.MULTILINE).group(1))
     cmd = [{"0.0.0.0": "127.0.0.1", "8000": str(port)}.get(arg, arg) for arg in cmd]
     assert "--proxy-headers" in cmd and str(port) in cmd
     return ["sh", str(ROOT / "scripts" / "docker-entrypoint.sh"), *cmd]

@@ -5,20 +5,21 @@ between to stay for ever."""
 import os
 import threading
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from app.audit.service import Actor
+from app.clock import today_in_england
 from app.db import make_engine
 from app.errors import Purged
 from app.evidence.models import EvidenceItem
-from app.models_base import utcnow
-from app.portal.storage import LocalStorage
 from app.flows import purge as retention
 from app.inspections import service as inspections
+from app.models_base import utcnow
+from app.portal.storage import LocalStorage
 from tests.conftest import new_postgres_database
 from tests.servers import run_cli
 
@@ -33,7 +34,8 @@ def published_demo(tmp_path):
         engine = make_engine(url)
         with engine.begin() as conn:
             conn.execute(text("INSERT INTO letter_workflows (inspection_id, status, published_at, updated_at) "
-                              "SELECT id, 'published', :at, :at FROM inspections"), {"at": utcnow() - timedelta(days=400)})
+                              "SELECT id, 'published', :at, :at FROM inspections"),
+                         {"at": utcnow() - timedelta(days=400)})
             inspection_id = conn.execute(text("SELECT min(id) FROM inspections")).scalar_one()
         try:
             yield engine, inspection_id, LocalStorage(tmp_path / "uploads")
@@ -43,7 +45,8 @@ def published_demo(tmp_path):
 
 def late_item(inspection_id: int) -> EvidenceItem:
     return EvidenceItem(id=str(uuid.uuid4()), inspection_id=inspection_id, text="A late fictional note.", proposal=1,
-                        aspect="timeliness", judgement="strength", strands=["education"], captured_on=date.today())
+                        aspect="timeliness", judgement="strength", strands=["education"],
+                        captured_on=today_in_england())
 
 
 def evidence(engine, inspection_id: int) -> int:

@@ -119,7 +119,8 @@ def test_the_same_batch_sent_to_two_processes_at_once_lands_exactly_once(process
         ids[sent_op["entity"]].append(sent_op["id"])
     op_ids = [o["op_id"] for o in sent]
     assert count(engine, "SELECT count(*) FROM sync_operations WHERE op_id = ANY(:ids)", ids=op_ids) == len(sent)
-    for entity, table in (("evidence_item", "evidence_items"), ("activity", "activities"), ("file_review", "file_reviews")):
+    for entity, table in (("evidence_item", "evidence_items"), ("activity", "activities"),
+                          ("file_review", "file_reviews")):
         assert count(engine, f"SELECT count(*) FROM {table} WHERE id = ANY(:ids)", ids=ids[entity]) == len(ids[entity])
     # The change feed and the audit trail record each record once, too.
     with engine.connect() as conn:
@@ -251,8 +252,8 @@ def test_an_edit_that_read_a_version_another_process_then_replaced_becomes_a_con
         session.commit()
     assert result.status == "conflict"
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT text, version FROM evidence_items WHERE id = :id"), {"id": create["id"]}).one() \
-            == ("Fictional edit that landed first, on process B.", 2)
+        stored = conn.execute(text("SELECT text, version FROM evidence_items WHERE id = :id"), {"id": create["id"]})
+        assert stored.one() == ("Fictional edit that landed first, on process B.", 2)
 
 
 def test_every_request_is_logged_as_one_json_line_with_its_request_id(processes, lead):
@@ -263,7 +264,8 @@ def test_every_request_is_logged_as_one_json_line_with_its_request_id(processes,
     invented = lead["clients"][0].get("/api/v1/session", headers={"X-Request-ID": "<script>alert(1)</script>"})
     assert proxied.headers["X-Request-ID"] == "proxy-req-0001"
     assert re.fullmatch(r"app;dur=\d+\.\d", proxied.headers["Server-Timing"])
-    assert invented.headers["X-Request-ID"] != "<script>alert(1)</script>" and len(invented.headers["X-Request-ID"]) == 32
+    assert invented.headers["X-Request-ID"] != "<script>alert(1)</script>"
+    assert len(invented.headers["X-Request-ID"]) == 32
     lines = [json.loads(line) for line in a.log_path.read_text().splitlines() if line.startswith("{")]
     mine = [line for line in lines if line.get("request_id") in {"proxy-req-0001", invented.headers["X-Request-ID"]}]
     assert len(mine) == 2

@@ -13,11 +13,12 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=LONDON).astimezone(UTC)
 
 
-@pytest.mark.parametrize("category, met, due", [
+@pytest.mark.parametrize(("category", "met", "due"), [
     ("allegation", "2027-03-10 11:00", "2027-03-11 23:59:59"),  # Wednesday -> Thursday
     ("allegation", "2027-03-12 15:00", "2027-03-15 23:59:59"),  # Friday -> Monday, over the weekend
     ("allegation", "2027-05-28 16:30", "2027-06-01 23:59:59"),  # Friday before the spring bank holiday -> Tuesday
-    ("allegation", "2027-12-24 10:00", "2027-12-29 23:59:59"),  # Christmas Eve -> after Christmas and Boxing Day (substitutes)
+    # Christmas Eve -> after Christmas and Boxing Day (their substitute days)
+    ("allegation", "2027-12-24 10:00", "2027-12-29 23:59:59"),
     ("allegation", "2027-03-13 09:00", "2027-03-15 23:59:59"),  # met on a Saturday -> Monday
     ("low_level", "2027-06-15 09:00", "2027-06-15 23:59:59"),  # the same day, in summer time
     ("other", "2027-01-15 17:45", "2027-01-15 23:59:59"),

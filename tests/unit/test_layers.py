@@ -17,11 +17,10 @@ def test_the_layers_contract_is_kept():
 
 
 def test_no_import_of_the_app_hides_inside_a_function():
-    hidden = []
-    for path in sorted((ROOT / "app").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                for inner in ast.walk(node):
-                    if isinstance(inner, ast.ImportFrom) and (inner.module or "").startswith("app"):
-                        hidden.append(f"{path.relative_to(ROOT)}:{inner.lineno} from {inner.module}")
+    hidden = [f"{path.relative_to(ROOT)}:{inner.lineno} from {inner.module}"
+              for path in sorted((ROOT / "app").rglob("*.py"))
+              for node in ast.walk(ast.parse(path.read_text()))
+              if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+              for inner in ast.walk(node)
+              if isinstance(inner, ast.ImportFrom) and (inner.module or "").startswith("app")]
     assert hidden == []

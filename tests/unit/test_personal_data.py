@@ -56,20 +56,22 @@ def test_numbers_are_checked_as_their_issuers_check_them():
     assert guard.kinds("NHS 943 476 5919 on file") == ["nhs_number"]
     assert guard.kinds("Case 943 476 5918 on file") == []
     upn = "A" + "123456789012"
-    letter = guard.UPN_LETTERS[sum(int(c) * w for c, w in zip(upn[1:], range(2, 14))) % 23]
+    letter = guard.UPN_LETTERS[sum(int(c) * w for c, w in zip(upn[1:], range(2, 14), strict=True)) % 23]
     assert guard.upn_valid(letter + upn[1:]) and not guard.upn_valid(("B" if letter != "B" else "C") + upn[1:])
 
 
 def test_pseudonyms_replace_what_was_found_and_keep_the_rest():
     text = "Jamie Smith (NHS 943 476 5919) told Mrs Patel that Jamie Smith's plan is late; email jo@example.com."
     assert guard.pseudonymise(text) == (
-        "Person A (NHS [NHS number removed]) told Person B that Person A's plan is late; email [email address removed].")
+        "Person A (NHS [NHS number removed]) told Person B that Person A's plan is late; "
+        "email [email address removed].")
     assert guard.find(guard.pseudonymise(text)) == []
 
 
 def test_a_name_right_after_another_capitalised_word_is_still_found():
     assert [(f.kind, f.text) for f in guard.find("Met Oliver Brown at the gate.")] == [("name", "Oliver Brown")]
-    assert guard.pseudonymise("Met Oliver Brown, then Oliver Brown's mother.") == "Met Person A, then Person A's mother."
+    assert (guard.pseudonymise("Met Oliver Brown, then Oliver Brown's mother.")
+            == "Met Person A, then Person A's mother.")
 
 
 def test_a_three_part_name_is_replaced_whole_and_a_saints_name_or_a_ward_is_not_a_person():
