@@ -114,6 +114,8 @@ def capture(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep,
                                return_to=return_to, fixed_source=_fixed_source(db, inspection, form.source_type,
                                                                                form.source_id))
         ctx["items"] = service.items_from_source(session=db, inspection=inspection, source_id=form.source_id)
+        # Authors by name, as on the full page (without them every item read "Unknown" until a reload).
+        ctx["names"] = {u.id: u.name for _, u in inspections.team_of(session=db, inspection=inspection)}
         ctx["saved"] = item
         return render(request, "evidence/_source_evidence.html", ctx)
     return RedirectResponse(return_to or f"/inspections/{inspection.id}/board?proposal={item.proposal}&saved={item.id}",

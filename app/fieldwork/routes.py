@@ -310,6 +310,7 @@ def file_page(request: Request, db: DbSession, user: CurrentUser, inspection: Cu
         timeliness=rules.request_to_plan(review.assessment_requested_on, review.plan_issued_on),
         absence=rules.absence_band(review.attendance_percent), absence_labels=rules.ABSENCE_LABELS,
         **inline_capture(db, inspection, "file_review", review.id),
+        names={u.id: u.name for _, u in inspections.team_of(session=db, inspection=inspection)},
         labels={**{m.value: m.label for m in (*AgeBand, *SettingType, *SenStatus, *PrimaryNeed, *Contribution, *Rating)}}))
 
 

@@ -84,6 +84,21 @@ def test_inline_capture_on_an_activity_swaps_in_place(client, db, team):
     assert fragment.select_one("#capture-form textarea[name=text]").get_text() == ""  # a fresh form
 
 
+def test_evidence_added_in_place_shows_its_authors_name(client, db, team):
+    """On an activity page and a case-file page, at once and after a reload: never "Unknown"."""
+    for source_type, source_id, page in (
+            ("setting_visit", team["activity_id"], f"{team['base']}/activities/{team['activity_id']}"),
+            ("file_review", team["review_id"], f"{team['base']}/files/{team['review_id']}")):
+        response = client.post(f"{team['base']}/evidence/new", headers={"HX-Request": "true"}, data={
+            "csrf_token": csrf_of(client, page), "fixed_source": "yes", "source_type": source_type,
+            "source_id": source_id, "text": f"Fictional note from a {source_type}.", "proposal": "2",
+            "aspect": "short_breaks", "judgement": "context", "strands": ["social_care"]})
+        assert response.status_code == 200
+        for shown in (soup(response), soup(client.get(page))):
+            metas = [words(m) for m in shown.select("#source-evidence .app-evidence__meta")]
+            assert metas and all("Ada Lead" in m and "Unknown" not in m for m in metas), (source_type, metas)
+
+
 def test_inline_capture_error_comes_back_in_the_form(client, db, team):
     path = f"{team['base']}/activities/{team['activity_id']}"
     response = client.post(f"{team['base']}/evidence/new", headers={"HX-Request": "true"}, data={
