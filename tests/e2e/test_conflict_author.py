@@ -62,3 +62,45 @@ def test_the_second_inspector_to_sync_sees_their_conflict_counted_with_a_link_th
     status.get_by_text("0 captures waiting to sync").wait_for()
     assert "in conflict" not in status.inner_text()
     assert lead.errors == [] and cqc.errors == []
+
+
+# An edit of the record, set aside under "Needs attention" on this device (as the server refused it), made from the
+# version the record had then.
+PUT_EDIT = """async ([itemId, version, inspectionId]) => {
+  const outbox = await import(document.querySelector('script[src*="/outbox.js"]').src);
+  await outbox.putOp({
+    op_id: crypto.randomUUID(), entity: "evidence_item", action: "update", id: itemId, base_version: version,
+    inspection_id: inspectionId, client_time: new Date().toISOString(),
+    data: { text: "Peer's fictional edit, refused.", proposal: 1, aspect: "timeliness", judgement: "strength",
+            strands: ["education"] },
+    rejected: ["text: The server refused this fictional edit"],
+  });
+  await outbox.render();
+}"""
+
+
+def test_an_edit_waiting_on_the_device_whose_record_someone_else_changed_says_so(live_server, page_at):
+    lead, cqc = page_at(768), page_at(768)
+    base = open_demo_inspection(lead, live_server, "lead@example.org", "demo-lead-password")
+    lead.goto(f"{base}/board?proposal=2")
+    edit_url = lead.locator(".app-evidence a", has_text="Edit").first.get_attribute("href")
+    sign_in(cqc, live_server, "cqc@example.org", "demo-cqc-password")
+    cqc.goto(live_server + edit_url)
+    form = cqc.locator("#capture-form")
+    item_id, version = form.get_attribute("data-entity-id"), int(form.get_attribute("data-base-version"))
+    cqc.evaluate(PUT_EDIT, [item_id, version, int(base.rsplit("/", 1)[1])])
+    cqc.locator("#device-outbox [data-attention] li").wait_for()
+    assert cqc.locator("[data-overtaken]").count() == 0
+
+    lead.goto(live_server + edit_url)  # the lead changes the same record, online
+    lead.locator("#capture-form textarea[name=text]").fill("Lead's fictional change, made online.")
+    lead.get_by_role("button", name="Save changes").click()
+    lead.wait_for_url(re.compile(r"/board"))  # saved: back on the board
+
+    cqc.locator("[data-sync-now]").click()  # reads the change feed: the record moved on past the edit
+    status = cqc.locator("#sync-status")
+    status.get_by_role("link", name="1 changed by someone else meanwhile").wait_for()
+    warning = cqc.locator("#device-outbox [data-attention] li [data-overtaken]")
+    assert warning.inner_text() == ("This record was changed by someone else since you edited it: when it syncs, both "
+                                    "versions are kept for the team to choose.")
+    assert lead.errors == [] and cqc.errors == []
