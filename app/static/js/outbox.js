@@ -564,15 +564,28 @@ async function showStorage(element) {
 // fresh while online (at most hourly).
 async function saveForOffline(box, quiet) {
   const progress = box.querySelector("[data-offline-progress]");
+  // Never silent: pressed with no connection, or when the server cannot be reached, the page says so.
+  const cannot = (why) => { if (!quiet) progress.textContent = `${why} Nothing new was saved for offline use: ` +
+    "connect to the internet, then select \u2018Make this inspection available offline\u2019 again."; };
+  if (!navigator.onLine) return cannot("You are offline.");
   if (navigator.storage?.persist) await navigator.storage.persist();
-  const { pages } = await (await fetch(box.dataset.offlineSave, { credentials: "same-origin" })).json();
-  let done = 0;
+  let pages;
+  try {
+    const listed = await fetch(box.dataset.offlineSave, { credentials: "same-origin" });
+    if (!listed.ok) throw new Error(`answered ${listed.status}`);
+    ({ pages } = await listed.json());
+  } catch {
+    return cannot("The server could not be reached.");
+  }
+  let done = 0, failed = 0;
   for (const url of pages) {
     // The service worker keeps a copy of every page fetched as HTML.
-    await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } }).catch(() => {});
+    await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then((response) => { if (!response.ok) failed += 1; }, () => { failed += 1; });
     done += 1;
     if (!quiet) progress.textContent = `Saving pages for offline use: ${done} of ${pages.length}`;
   }
+  if (failed) return cannot(`${failed} of ${pages.length} pages could not be fetched.`);
   localStorage.setItem(`sendfw-offline-${user}-${box.dataset.inspectionId}`, new Date().toISOString());
   progress.textContent = `Available offline: ${pages.length} pages saved on this device ` +
     `${new Date().toLocaleTimeString("en-GB", { timeStyle: "short" })}.`;

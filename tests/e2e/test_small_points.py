@@ -1,0 +1,54 @@
+"""Small things a tired inspector would not notice went wrong: an in-place save that breaks the page's rules, and
+the offline button pressed with no connection (issue #16 point 7)."""
+
+import re
+
+from tests.e2e.conftest import axe_violations, open_demo_inspection
+
+
+def test_an_in_place_save_breaks_no_content_security_rule_and_names_its_author(live_server, page_at):
+    page = page_at(768)
+    base = open_demo_inspection(page, live_server, "lead@example.org", "demo-lead-password")
+    page.goto(f"{base}/plan")
+    page.locator("a[href*='/activities/']:not([href$='/new']):not([href*='/new?'])").first.click()
+    page.wait_for_url(re.compile(r"/activities/[0-9a-f-]{36}$"))
+    page.evaluate("window.__marker = 'same page'")
+    text = "Fictional: saved in place with no inline style."
+    form = page.locator("#capture-form")
+    form.get_by_label("What did you see or hear?").fill(text)
+    form.get_by_label("1. Identifying needs").check()
+    form.get_by_label("How timely was the identification").check()
+    form.get_by_label("Strength", exact=True).check()
+    form.get_by_label("Education", exact=True).check()
+    form.get_by_role("button", name="Save evidence").click()
+    saved = page.locator("#source-evidence .app-evidence", has_text=text)
+    saved.wait_for()
+    assert page.evaluate("window.__marker") == "same page"  # in place, by htmx
+    assert "Ada Lead (demo HMI)" in saved.locator(".app-evidence__meta").inner_text()
+    # The notes save themselves in place too.
+    page.locator("#notes-text").fill("Fictional notes, saved as typed.")
+    page.locator("#notes-status", has_text=re.compile("[Ss]aved")).wait_for()
+    # htmx's indicator styles are ours (app.css), not a <style> it injects, which the CSP refuses.
+    assert page.evaluate("htmx.config.includeIndicatorStyles") is False
+    assert not [e for e in page.errors if "Content Security Policy" in e], page.errors
+    assert page.errors == []
+    assert axe_violations(page) == []
+
+
+def test_the_offline_button_pressed_offline_says_so(live_server, page_at):
+    page = page_at(375, 812)
+    base = open_demo_inspection(page, live_server, "peer@example.org", "demo-peer-password")
+    page.evaluate("navigator.serviceWorker.ready")
+    button = page.get_by_role("button", name="Make this inspection available offline")
+    button.wait_for()
+    page.context.set_offline(True)
+    button.click()
+    progress = page.locator("[data-offline-progress]")
+    progress.filter(has_text="You are offline.").wait_for()
+    assert "Nothing new was saved for offline use" in progress.inner_text()
+    assert progress.get_attribute("role") == "status"  # read out, not only shown
+    page.context.set_offline(False)
+    button.click()
+    progress.filter(has_text=re.compile(r"Available offline: \d+ pages saved")).wait_for()
+    assert page.errors == [], page.errors
+    assert base
