@@ -52,3 +52,19 @@ def test_the_offline_button_pressed_offline_says_so(live_server, page_at):
     progress.filter(has_text=re.compile(r"Available offline: \d+ pages saved")).wait_for()
     assert page.errors == [], page.errors
     assert base
+
+
+def test_removing_a_member_is_a_page_of_its_own_and_a_bad_survey_link_speaks_to_a_parent(live_server, page_at):
+    page = page_at(375, 812)
+    base = open_demo_inspection(page, live_server, "lead@example.org", "demo-lead-password")
+    page.get_by_role("button", name="Remove Cyril Care (demo CQC) from the team").click()
+    page.wait_for_url(re.compile(r"/team/\d+/remove$"))
+    assert page.locator("h1").inner_text() == "Are you sure you want to remove Cyril Care (demo CQC) from the team?"
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="No, keep them on the team").click()
+    page.wait_for_url(f"{base}#team")
+    assert page.get_by_role("button", name="Remove Cyril Care (demo CQC) from the team").is_visible()
+    page.goto(f"{live_server}/s/not-a-real-link")
+    assert page.locator("h1").inner_text() == "This link does not work"
+    assert axe_violations(page) == []
+    assert page.errors == [], page.errors
