@@ -61,3 +61,13 @@ document.addEventListener("htmx:responseError", (event) => {
       : "Not sent: the server could not read the upload. Try again.");
 });
 document.addEventListener("htmx:sendError", (event) => uploadFailed(event, "Not sent: check the connection and try again."));
+
+// The inspection's sections are one row that scrolls within itself on a small screen: bring the current one into
+// view, so the row shows where you are.
+const currentSection = document.querySelector(".app-subnav [aria-current]");
+if (currentSection) {
+  const row = currentSection.closest(".app-subnav__list");
+  const rowBox = row.getBoundingClientRect();
+  const box = currentSection.getBoundingClientRect();
+  if (box.right > rowBox.right) row.scrollLeft += box.left - rowBox.left - 20;
+}
