@@ -1,11 +1,15 @@
 """The personal-data guard: finds what would identify a child or family in free text (evidence notes may be
 disclosed on request) and offers pseudonyms in its place. Numbers are checked the way their issuers check them
 (NHS numbers: modulus 11; unique pupil numbers: the DfE check letter), so a random ten-digit figure is not
-taken for an NHS number. Measured on tests/data/personal_data_sentences.tsv."""
+taken for an NHS number. Names: a title or a first name followed by a surname, or a first name that its context
+shows to be a person's ("her son Tendai", "Zofia told us"); the first names are England's communities' commonest,
+from the names-dataset package (scripts/make_name_lists.py). Measured on tests/data/personal_data_sentences.tsv.
+Pseudonyms left in text are found too: the letter must say them in words."""
 
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from app.errors import ValidationFailed
@@ -16,44 +20,106 @@ UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # the DfE's 23 check letters: no I, O o
 
 NHS = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
 UPN = re.compile(r"\b([A-HJ-NP-RT-Z])(\d{11})([0-9A-HJ-NP-RT-Z])\b")
-MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December|" \
-         "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
-DATE = rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)? (?:{MONTHS})\.? \d{{4}}|(?:{MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}})"
+MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
+          "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+DATE = (rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}"  # 9/3/2027
+        rf"|\d{{1,2}}(?:st|nd|rd|th)? (?:{MONTHS})\.? \d{{4}}"  # 9th March 2027
+        rf"|(?:{MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}})")  # March 9, 2027
 DOB = re.compile(rf"\b(?:born|DOB|D\.O\.B\.?|date of birth|birthday)(?:\s*(?:on|of|is|was|:))*\s*({DATE})",
                  re.IGNORECASE)
 POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b")
 PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|0)\d(?:[\s-]?\d){8,9}(?!\d)")
 # Starts only where a run of address characters starts: "\b" would let a long run be tried from every position.
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.? [A-Z][a-z]+(?:[- ][A-Z][a-z]+)?")
-# Two capitalised words, found at every word (a lookahead), so that one pair does not hide the next.
-NAME_PAIR = re.compile(r"\b(?=([A-Z][a-z]+) ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b)")
-# A name word, and what follows a first name in a place's or a service's name rather than a person's.
-ORGANISATION_WORDS = {"School", "Academy", "College", "Primary", "Nursery", "Infant", "Junior", "High", "Trust",
-                      "Hospital", "Centre", "Center", "House", "Road", "Street", "Lane", "Court", "Park", "Ward",
-                      "Unit", "Team", "Service", "Services", "Clinic", "Surgery", "Church", "Hall", "Way", "Close",
-                      "Avenue", "Drive", "Hub", "Group", "Forum", "Project", "Foundation", "Council", "Board",
-                      "Term", "Holidays", "Club"}
-
-
-SAINT = {"St", "St.", "Saint"}
-WORD_BEFORE = re.compile(r"(\S+) $")
-WORD_AFTER = re.compile(r" ([A-Z][a-z]+)")
-
-
-def _word_before(text: str, start: int) -> str:
-    m = WORD_BEFORE.search(text, max(0, start - 40), start)
-    return m.group(1) if m else ""
-
-
-def _word_after(text: str, end: int) -> str:
-    m = WORD_AFTER.match(text, end)
-    return m.group(1) if m else ""
+# A word, letters of any alphabet (Łukasz, Wiśniewska), with its apostrophes and hyphens (O'Brien, Al-Sayed).
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+TITLES = {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Master"}
+# What follows a name in a place's or a service's name rather than a person's.
+ORGANISATION_WORDS = {"School", "Schools", "Academy", "College", "University", "Primary", "Nursery", "Infant",
+                      "Junior", "High", "Grammar", "Trust", "Hospital", "Centre", "Center", "House", "Road", "Street",
+                      "Lane", "Court", "Park", "Ward", "Unit", "Team", "Service", "Services", "Clinic", "Surgery",
+                      "Church", "Hall", "Way", "Close", "Avenue", "Drive", "Hub", "Group", "Forum", "Project",
+                      "Foundation", "Council", "Board", "Term", "Holidays", "Club", "Partnership", "Association",
+                      "Award", "Syndrome", "Disease", "Pathway", "Library", "Campus", "Building", "Wing"}
+# A saint's or a royal's name names a school, a hospital or a place: St Mary's, King Edward VI, Sir John Cass.
+EPONYM_TITLES = {"St", "Saint", "King", "Queen", "Prince", "Princess", "Duke", "Duchess", "Sir", "Lady", "Lord"}
+# People's names that name a charity, a hospital or a place in this work, not a family.
+EPONYMS = {("Marie", "Curie"), ("Florence", "Nightingale"), ("Mary", "Seacole"), ("Grace", "Darling"),
+           ("Milton", "Keynes"), ("Alder", "Hey"), ("Great", "Ormond"), ("John", "Lewis")}
+# First names that are also ordinary words: not taken for a name on their own ("In May", "Young people").
+COMMON_WORDS = {"May", "June", "April", "August", "Will", "Grace", "Hope", "Faith", "Joy", "Summer", "Autumn",
+                "Winter", "Young", "Short", "Page", "Mark", "Bill", "Guy", "Ray", "Dawn", "Sky", "Rose", "Major",
+                "Dean", "Art", "Chase", "Royal", "Star", "Sunny", "Angel", "Christian", "Victoria", "Patience",
+                "Health", "Parent", "Early", "Ruby", "Holly", "Ivy", "Iris", "Amber", "Jade", "Pearl", "Crystal",
+                "Honey", "Rich", "Free", "Bishop", "Baby", "Miles", "Long", "Happy", "Lucky", "Love", "Said"}
+# Who a child is to someone: "her son Tendai", "mum of Amara", "my daughter Zofia".
+KIN_BEFORE = re.compile(r"\b(?:son|daughter|child|grandson|granddaughter|brother|sister|nephew|niece|twins?"
+                        r"|stepson|stepdaughter|(?:mum|mother|dad|father|parents?|carers?|grandmother|grandfather"
+                        r"|nan|grandparents?|siblings?) of|called|named) $", re.IGNORECASE)
+# What follows a first name that is a person's: "Tariq, aged 9", "Zofia told us", "Kwame's mum".
+PERSON_AFTER = re.compile(r"(?:,? \(?aged? \d|,? aged |,? \(?Year \d| told\b| said\b| says\b"
+                          r"|['’]s (?:mum|mother|dad|father|parents?|carers?|nan|grandmother|sister|brother"
+                          r"|plan|EHCP|teacher|school|class|TA|key worker|social worker)\b)")
 
 
 @cache
+def _names(file: str) -> frozenset[str]:
+    """A list made by scripts/make_name_lists.py (from the names-dataset package), read once, when first needed."""
+    lines = (Path(__file__).parent / file).read_text().splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
 def _first_names() -> frozenset[str]:
-    return frozenset((Path(__file__).parent / "first_names.txt").read_text().split())
+    return _names("first_names.txt")
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() and any(c.islower() for c in word[1:])  # Mensah, O'Brien; not NHS, not SEND
+
+
+def _names_in(text: str) -> list[tuple[int, int]]:
+    """Where people's names are: a title or a first name (from the list) followed by more capitalised words, or
+    a capitalised word that its context shows to be a person's. One pass over the words."""
+    firsts = _first_names()
+    words = []  # (start, end without a possessive 's, the word without it, whether possessive)
+    for m in WORD.finditer(text):
+        word, end = m.group(), m.end()
+        possessive = len(word) > 3 and word[-2] in "'’" and word[-1] == "s"
+        if possessive:
+            word, end = word[:-2], end - 2
+        words.append((m.start(), end, word, possessive))
+    spans, i = [], 0
+    while i < len(words):
+        if not _capitalised(words[i][2]):
+            i += 1
+            continue
+        j = i + 1  # a run of capitalised words, one space apart (a title may keep its full stop)
+        while (j < len(words) and _capitalised(words[j][2]) and not words[j - 1][3]
+               and text[words[j - 1][1]:words[j][0]] in (" ", ". " if words[j - 1][2] in TITLES else " ")):
+            j += 1
+        if span := _name_in_run(text, words[i:j], firsts):
+            spans.append(span)
+        i = j
+    return spans
+
+
+def _name_in_run(text: str, run: list[tuple[int, int, str, bool]], firsts: frozenset[str]) -> tuple[int, int] | None:
+    names = [w[2] for w in run]
+    if any(w in ORGANISATION_WORDS or w in EPONYM_TITLES for w in names):
+        return None  # St Mary's School, Grace Darling Ward, King Edward VI, Down's Syndrome Association
+    if any(pair in EPONYMS for pair in pairwise(names)):
+        return None  # Marie Curie nurses
+    for k, word in enumerate(names[:-1]):
+        if word in TITLES or word in firsts:
+            return run[k][0], run[-1][1]  # Mrs Patel, (Met) Oliver James Brown
+    start, end = run[0][0], run[-1][1]
+    if names[0] in COMMON_WORDS:
+        return None
+    if KIN_BEFORE.search(text, max(0, start - 30), start):
+        return start, end  # her son Tendai, whether or not the list knows the name
+    if len(run) == 1 and names[0] in firsts and PERSON_AFTER.match(text, end):
+        return start, end  # Zofia told us; Kwame's mum
+    return None
 
 
 @dataclass(frozen=True)
@@ -71,17 +137,17 @@ class Finding:
 def nhs_number_valid(digits: str) -> bool:
     if len(digits) != 10 or not digits.isdigit():
         return False
-    check = 11 - sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1))) % 11
+    check = 11 - sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True)) % 11
     return (0 if check == 11 else check) == int(digits[9]) and check != 10
 
 
 def upn_valid(upn: str) -> bool:
     if len(upn) != 13 or upn[0] not in UPN_LETTERS:
         return False
-    values = [int(c) if c.isdigit() else UPN_LETTERS.index(c) if c in UPN_LETTERS else None for c in upn[1:]]
-    if None in values or not upn[1:12].isdigit():
+    if not upn[1:12].isdigit() or not (upn[12].isdigit() or upn[12] in UPN_LETTERS):
         return False
-    return UPN_LETTERS[sum(v * w for v, w in zip(values, range(2, 14))) % 23] == upn[0]
+    values = [int(c) if c.isdigit() else UPN_LETTERS.index(c) for c in upn[1:]]
+    return UPN_LETTERS[sum(v * w for v, w in zip(values, range(2, 14), strict=True)) % 23] == upn[0]
 
 
 # Every guarded field refuses text longer than this (notes at 20,000 characters, the rest fewer) by its own length
@@ -115,20 +181,8 @@ def find(text: str) -> list[Finding]:
         add("phone", m.start(), m.end())
     for m in POSTCODE.finditer(text):
         add("postcode", m.start(), m.end())
-    for m in TITLED.finditer(text):
-        add("name", m.start(), m.end())
-    names = _first_names()
-    for m in NAME_PAIR.finditer(text):  # every pair of capitalised words: "Met Oliver Brown" holds "Oliver Brown"
-        first, last = m.group(1), m.group(2)
-        if first not in names or last in ORGANISATION_WORDS or last in names | {"The"}:
-            continue
-        before, after = _word_before(text, m.start(1)), _word_after(text, m.end(2))
-        if before in SAINT or after in ORGANISATION_WORDS:  # St Mary Magdalene Academy, Grace Darling Ward
-            continue
-        start = m.start(1)
-        while (before := _word_before(text, start)) in names and not taken[start - 2]:
-            start -= len(before) + 1  # Oliver James Brown, not "Oliver" and a pseudonym
-        add("name", start, m.end(2))
+    for start, end in _names_in(text):
+        add("name", start, end)
     return sorted(found, key=lambda f: f.start)
 
 
@@ -143,7 +197,8 @@ def pseudonymise(text: str) -> str:
     out, last = [], 0
     for finding in find(text):
         if finding.kind == "name":
-            key = finding.text.split()[-1] if finding.text.split()[0].rstrip(".") in {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr"} else finding.text
+            titled = finding.text.split()[0].rstrip(".") in {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr"}
+            key = finding.text.split()[-1] if titled else finding.text
             letters.setdefault(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[len(letters) % 26])
             replacement = f"Person {letters[key]}"
         else:
@@ -169,10 +224,20 @@ def guard(texts: dict[str, str], choice: str | None) -> dict[str, str]:
     for name, text in texts.items():
         if found := find(text):
             listed = "; ".join(f"{f.label} \u201c{f.text}\u201d" for f in found)
-            errors[name] = f"{GUARD_MESSAGE}: {listed}. Replace them with pseudonyms, or keep the text if it identifies nobody"
+            errors[name] = (f"{GUARD_MESSAGE}: {listed}. "
+                            "Replace them with pseudonyms, or keep the text if it identifies nobody")
     if errors:
         raise ValidationFailed(errors)
     return texts
+
+
+# What pseudonymise leaves behind: right in evidence notes, but a letter must say it in words ("a child", "her
+# parent"), so the letter is not ready while one is left in it.
+PLACEHOLDER = re.compile(r"\[(?:" + "|".join(map(re.escape, LABELS.values())) + r") removed\]|\bPerson [A-Z]\b")
+
+
+def placeholders(text: str) -> list[str]:
+    return PLACEHOLDER.findall(text or "")
 
 
 def kinds_in(*texts: str) -> list[str]:

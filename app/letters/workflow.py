@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from app import personal_data
 from app.audit.service import Actor, record
 from app.errors import Forbidden, ValidationFailed
 from app.evidence import service as evidence
@@ -41,12 +42,13 @@ def readiness(*, session: Session, inspection: Inspection) -> list[Check]:
     for proposal in inspections.profile_of(inspection).proposals:
         n = len(kinds[proposal.number])
         checks.append(Check(f"Proposal {proposal.number} has evidence from at least two kinds of source", n >= 2,
-                            f"{n} kind{'s' if n != 1 else ''} of source so far", f"{base}/board?proposal={proposal.number}"))
+                            f"{n} kind{'s' if n != 1 else ''} of source so far",
+                            f"{base}/board?proposal={proposal.number}"))
     conflicts = len(sync.open_conflicts(session=session, inspection=inspection))
     checks.append(Check("No unresolved sync conflicts", conflicts == 0,
                         f"{conflicts} to resolve" if conflicts else "none", f"{base}/conflicts"))
-    checks.append(Check("The letter has been started from the draft",
-                        editing.current(session=session, inspection=inspection) is not None,
+    letter = editing.current(session=session, inspection=inspection)
+    checks.append(Check("The letter has been started from the draft", letter is not None,
                         "start editing the draft below", f"{base}/letter"))
     untested, total = claims.untested_count(session=session, inspection=inspection)
     if total:
@@ -66,6 +68,11 @@ def readiness(*, session: Session, inspection: Inspection) -> list[Check]:
     checks.append(Check("Nothing flagged as personal data (evidence, notes, case files, survey comments)",
                         not to_reword, f"to reword: {', '.join(to_reword)}" if to_reword else "none",
                         f"{base}/board"))
+    # Pseudonyms are for notes: a letter that says "Person A" or "[date of birth removed]" must be reworded.
+    left = sum(1 for text in (letter.sections.values() if letter else ()) if personal_data.placeholders(text))
+    checks.append(Check("No pseudonym left in the letter (such as “Person A” or “[name removed]”)",
+                        not left, f"to reword: {left} section{'s' if left != 1 else ''}" if left else "none",
+                        f"{base}/letter"))
     return checks
 
 
@@ -111,7 +118,8 @@ def move(*, session: Session, actor: Actor, user: User, inspection: Inspection, 
         else:
             flow.cqc_signed_by_id, flow.cqc_signed_at = user.id, utcnow()
         return _save(session, actor, inspection, flow, "signed_off")
-    if rule.step == states.Step.to_quality_assurance and not is_ready(readiness(session=session, inspection=inspection)):
+    if (rule.step == states.Step.to_quality_assurance
+            and not is_ready(readiness(session=session, inspection=inspection))):
         raise ValidationFailed({"workflow": "The letter is not ready for quality assurance: see the checks"})
     if rule.step == states.Step.publish:
         if not (flow.lead_signed_at and flow.cqc_signed_at):
@@ -141,17 +149,19 @@ def comment(*, session: Session, actor: Actor, inspection: Inspection, section: 
 
 
 def comments(*, session: Session, inspection: Inspection) -> dict[str, list[tuple[LetterComment, str]]]:
-    out: dict[str, list] = defaultdict(list)
-    for row, name in session.exec(select(LetterComment, User.name).join(User, User.id == LetterComment.author_id,
+    out: dict[str, list[tuple[LetterComment, str]]] = defaultdict(list)
+    for row, name in session.exec(select(LetterComment, User.name).join(User, col(User.id) == LetterComment.author_id,
                                                                          isouter=True)
                                   .where(LetterComment.inspection_id == inspection.id)
-                                  .order_by(LetterComment.created_at)).all():
+                                  .order_by(col(LetterComment.created_at))).all():
         out[row.section].append((row, name or "Unknown"))
     return out
 
 
 def published_by(*, session: Session, cutoff: datetime) -> list[tuple[int, datetime]]:
     """(inspection id, when published) for every letter published on or before the cutoff, oldest inspection first."""
-    return list(session.exec(select(LetterWorkflow.inspection_id, LetterWorkflow.published_at)
-                             .where(col(LetterWorkflow.published_at).is_not(None), LetterWorkflow.published_at <= cutoff)
-                             .order_by(LetterWorkflow.inspection_id)).all())
+    rows = session.exec(select(LetterWorkflow.inspection_id, LetterWorkflow.published_at)
+                        .where(col(LetterWorkflow.published_at).is_not(None),
+                               col(LetterWorkflow.published_at) <= cutoff)
+                        .order_by(col(LetterWorkflow.inspection_id))).all()
+    return [(inspection_id, published_at) for inspection_id, published_at in rows if published_at is not None]

@@ -295,7 +295,7 @@ def test_the_letter_goes_through_quality_assurance_sign_off_and_publication_ever
 
     url, token = _start(client, db, letter)
     page = soup(client.get(url))
-    assert [li["data-check-ok"] for li in page.select(".app-checks li")] == ["yes"] * 8
+    assert [li["data-check-ok"] for li in page.select(".app-checks li")] == ["yes"] * 9
     assert client.post(f"{url}/workflow/finalise", data={"csrf_token": token}).status_code == 422  # not from draft
     assert client.post(f"{url}/workflow/to_quality_assurance", data={"csrf_token": token}).status_code == 303
 

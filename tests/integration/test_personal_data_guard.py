@@ -102,3 +102,27 @@ def test_a_parent_is_asked_before_a_comment_naming_their_child_is_sent(client, m
     db.refresh(row)
     assert row.comment == "Ring me on [phone number removed] about Person A." and row.personal_data == []
     assert personal_data_check(db, survey["inspection"]).ok
+
+
+def test_a_pseudonym_left_in_the_letter_holds_it_back_until_reworded(client, db, make_user, make_inspection):
+    from tests.integration.test_letters import _start, build
+
+    letter = build(db, make_user, make_inspection)
+    url, token = _start(client, db, letter)
+
+    def check():
+        item = next(li for li in soup(client.get(url)).select(".app-checks li") if "pseudonym" in li.get_text())
+        return item["data-check-ok"], " ".join(item.get_text(" ", strip=True).split())
+
+    assert check()[0] == "yes"
+    client.post(f"{url}/sections/opening", data={"csrf_token": token, "text": (
+        "Person A, born [date of birth removed], waited 14 months for a plan (fictional).")})
+    ok, shown = check()
+    assert ok == "no" and shown.endswith("to reword: 1 section")
+    refused = client.post(f"{url}/workflow/to_quality_assurance", data={"csrf_token": token})
+    assert error_summary(refused) == ["The letter is not ready for quality assurance: see the checks"]
+
+    client.post(f"{url}/sections/opening", data={"csrf_token": token, "text": (
+        "One young person waited 14 months for a plan (fictional).")})
+    assert check()[0] == "yes"
+    assert client.post(f"{url}/workflow/to_quality_assurance", data={"csrf_token": token}).status_code == 303
