@@ -78,7 +78,9 @@ def test_error_summary_links_to_the_date_day_box(client, db, make_user):
     assert soup(response).select_one(".govuk-error-summary a")["href"] == "#start_date-day"
 
 
-def test_api_creates_and_reads_an_inspection(client, db, make_user):
+def test_api_creates_and_reads_an_inspection(client, db, make_user, monkeypatch):
+    from app.inspections import service
+    monkeypatch.setattr(service, "today_on_site", lambda: date(2026, 12, 1))  # before the notice: "planned"
     sign_in(client, db, make_user())
     token = client.get("/api/v1/session").json()["csrf_token"]
     body = {"local_area": "Testshire (fictional)", "la_code": "E10000003", "framework": "send-2016",
