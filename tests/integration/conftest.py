@@ -31,9 +31,18 @@ def storage(tmp_path) -> LocalStorage:
     return LocalStorage(tmp_path / "uploads")
 
 
+_shared: list = []  # the app this process's tests share (see `app`)
+
+
 @pytest.fixture
 def app(db: Session, engine, storage):
-    application = create_app()
+    """The app on the test's database and upload store. One app serves the tests of a process: FastAPI works out
+    each router's routes for an app on its first requests, a quarter of an integration test's time when every test
+    made its own. A test that adds routes of its own leaves the next one a new app."""
+    if not _shared:
+        _shared.append(create_app())
+    application = _shared[0]
+    routes = list(application.routes)
     application.dependency_overrides[get_engine] = lambda: engine  # /readyz looks at the test's database
     application.dependency_overrides[get_storage] = lambda: storage
 
@@ -53,7 +62,10 @@ def app(db: Session, engine, storage):
             db.expire_all()  # the test reads what the request stored, not its own stale copies
 
     application.dependency_overrides[get_db] = test_db
-    return application
+    yield application
+    application.dependency_overrides.clear()
+    if list(application.routes) != routes:
+        _shared.clear()
 
 
 @pytest.fixture
