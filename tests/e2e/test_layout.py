@@ -153,6 +153,24 @@ def test_the_compact_header_on_a_phone_shows_where_you_are_and_passes_axe(page_a
         box, row = current.bounding_box(), page.locator(".app-subnav__list").bounding_box()
         assert row["x"] - 1 <= box["x"] and box["x"] + box["width"] <= row["x"] + row["width"] + 1, section
         for action in ("Capture evidence", "Safeguarding concern"):
-            assert page.get_by_role("button", name=action).is_visible()
+            assert page.get_by_role("button", name=action, exact=True).is_visible()
         assert axe_violations(page) == [], path
     assert page.errors == []
+
+
+def test_comparing_letter_versions_fits_a_phone(page_at, live_server, demo_database):
+    """The demo has no letter versions until the letter is edited: edit it, then compare, at 375 and 320 px."""
+    page = page_at(375, 812)
+    visit(page, live_server, "lead")
+    inspection = f"{live_server}/inspections/{demo_ids(demo_database)['inspection_id']}"
+    page.goto(f"{inspection}/letter")
+    page.get_by_role("button", name="Start editing this draft").click()
+    page.locator("#text-main_findings").fill("- Fictional: a finding long enough to wrap on a phone, with "
+                                             "https://example.org/a/very/long/address/that/has/no/spaces/at/all")
+    page.locator("#saved-main_findings", has_text="Saved").wait_for()
+    for width in (375, 320):
+        page.set_viewport_size({"width": width, "height": 812})
+        page.goto(f"{inspection}/letter/versions?number=1")
+        assert page.locator(".app-diff").count() >= 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert axe_violations(page) == []
