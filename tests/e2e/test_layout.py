@@ -93,7 +93,7 @@ def test_the_demo_has_every_kind_of_page(demo_database):
     assert found["admin"] and found["officer"] and any(p.startswith("/s/") for p in found["anonymous"])
 
 
-@pytest.mark.parametrize("width,height", [(375, 812), (768, 1024)])
+@pytest.mark.parametrize(("width", "height"), [(375, 812), (768, 1024)])
 def test_every_inspection_page_starts_its_heading_on_the_first_screen(page_at, live_server, demo_database,
                                                                       width, height):
     page = page_at(width, height)
