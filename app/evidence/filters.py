@@ -7,4 +7,9 @@ def source_label(value: str) -> str:
     return SourceType(value).label
 
 
-FILTERS = {"source_label": source_label}
+def strands_text(strands: list[str]) -> str:
+    """An item's services as a line reads them: "Education, social care"."""
+    return ", ".join(strand.replace("_", " ") for strand in strands).capitalize()
+
+
+FILTERS = {"source_label": source_label, "strands_text": strands_text}

@@ -50,7 +50,9 @@ _EVIDENCE_VERSION = version_column()
 
 class EvidenceItem(SQLModel, table=True):
     __tablename__ = "evidence_items"
-    __table_args__ = (Index("ix_evidence_items_inspection_proposal", "inspection_id", "proposal"),)
+    # The board: a proposal's items counted from the index alone, and each aspect's newest few found by a short walk.
+    __table_args__ = (Index("ix_evidence_items_board", "inspection_id", "proposal", "aspect", "created_at", "id",
+                            "judgement", "source_type"),)
     __mapper_args__ = versioned(_EVIDENCE_VERSION)
 
     id: str = Field(primary_key=True, max_length=36)  # a UUID, which a tablet may make offline

@@ -170,14 +170,20 @@ def board_page(request: Request, db: DbSession, user: CurrentUser, inspection: C
         day=parse_iso_date(day), source_type=source_type if source_type in SourceType.__members__ else "",
         aspect=aspect if any(a.code == aspect for a in profile.proposal(proposal).aspects) else "")
     team = inspections.team_of(session=db, inspection=inspection)
-    cursor = sync.current_cursor(session=db)  # read first: anything committed after it shows as newer on the device
+    fragment = is_htmx(request)  # a filter change: the results block alone, built from what it reads
+    # Read first: anything committed after it shows as newer on the device.
+    cursor = None if fragment else sync.current_cursor(session=db)
     board = service.board(session=db, inspection=inspection, proposal=proposal, filters=filters)
+    results = {"board": board, "filters": filters, "names": {u.id: u.name for _, u in team},
+               "sources": fieldwork.source_titles(session=db, inspection=inspection, ids=board.source_ids)}
+    if fragment:
+        return render(request, "evidence/board.html", {
+            **results, "inspection": inspection, "conflicted": sync.conflicted_ids(session=db, inspection=inspection)},
+            block="results")
     return render(request, "evidence/board.html", page_context(
-        db, user, inspection, "board", board=board, filters=filters, team=team, names={u.id: u.name for _, u in team},
-        judgements=list(Judgement), strands=list(Strand), source_types=list(SourceType),
-        days=list(enumerate(inspections.schedule_of(inspection).on_site_days, start=1)),
-        sources=fieldwork.source_titles(session=db, inspection=inspection),
-        cursor=cursor), block="results")
+        db, user, inspection, "board", **results, team=team, judgements=list(Judgement), strands=list(Strand),
+        source_types=list(SourceType), days=list(enumerate(inspections.schedule_of(inspection).on_site_days, start=1)),
+        cursor=cursor))
 
 
 @router.get("/summary")

@@ -2,8 +2,11 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from pydantic import BaseModel
+from sqlalchemy import String, and_, bindparam, case, cast, exists, literal, union_all
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session, col, func, select
 
 from app.db import bulk_insert
@@ -193,16 +196,27 @@ class BoardFilters:
     source_type: str = ""
     aspect: str = ""  # one aspect's items in full, rather than the latest few of each
 
-    def matches(self, row) -> bool:
-        return ((not self.judgement or row.judgement == self.judgement)
-                and (not self.strand or self.strand in row.strands)
-                and (self.inspector is None or row.author_id == self.inspector)
-                and (self.day is None or row.captured_on == self.day)
-                and (not self.source_type or row.source_type == self.source_type))
+    def values(self) -> dict[str, object]:
+        """The filters in use, by name (the aspect is not one: it chooses what is shown, not what is counted)."""
+        return {name: getattr(self, name) for name in _FILTERED if getattr(self, name) not in ("", None)}
 
-    @property
-    def active(self) -> bool:
-        return bool(self.judgement or self.strand or self.inspector or self.day or self.source_type)
+
+_FILTERED = {"judgement": EvidenceItem.judgement, "strand": EvidenceItem.strands, "inspector": EvidenceItem.author_id,
+             "day": EvidenceItem.captured_on, "source_type": EvidenceItem.source_type}
+
+
+def _conditions(names: tuple[str, ...], dialect: str) -> list:
+    """SQL conditions for these filters, their values bound by the filters' names."""
+    out = []
+    for name in names:
+        if name != "strand":
+            out.append(_FILTERED[name] == bindparam(name))
+        elif dialect == "postgresql":  # strands are a JSON list: the item's include this one
+            out.append(cast(EvidenceItem.strands, JSONB).has_key(bindparam(name, type_=String)))
+        else:
+            element = func.json_each(EvidenceItem.strands).table_valued("value")
+            out.append(exists(select(literal(1)).select_from(element).where(element.c.value == bindparam(name))))
+    return out
 
 
 # Each aspect shows its latest items; "show all" opens that aspect alone. A proposal can hold a thousand items
@@ -210,11 +224,19 @@ class BoardFilters:
 ITEMS_PER_ASPECT = 8
 
 
+# What the board shows of an item (evidence/_items.html), read as plain rows: a board's few dozen items as
+# model instances cost more than the queries that find them.
+SHOWN_COLUMNS = (EvidenceItem.id, EvidenceItem.aspect, EvidenceItem.text, EvidenceItem.judgement, EvidenceItem.strands,
+                 EvidenceItem.author_id, EvidenceItem.captured_on, EvidenceItem.version, EvidenceItem.updated_at,
+                 EvidenceItem.source_type, EvidenceItem.source_id, EvidenceItem.source_label,
+                 EvidenceItem.personal_data, EvidenceItem.created_at)
+
+
 @dataclass
 class AspectColumn:
     code: str
     text: str
-    items: list[EvidenceItem] = field(default_factory=list)  # shown, newest first
+    items: list = field(default_factory=list)  # rows of SHOWN_COLUMNS, newest first
     matched: int = 0  # items that match the filters
     counts: dict[str, int] = field(default_factory=dict)  # judgement -> items that match the filters
     strength_sources: set[str] = field(default_factory=set)
@@ -241,46 +263,102 @@ class Board:
     counts: dict[str, int]  # judgement -> items that match the filters
     per_proposal: dict[int, int]  # all items per proposal, for the tabs
 
+    @property
+    def source_ids(self) -> list[str]:
+        """The activities and case files the shown items link to."""
+        return sorted({item.source_id for column in self.aspects for item in column.items if item.source_id})
+
+
+# The board's statements are built once for each shape (which filters, how many aspects) and then only run with
+# other values: building and keying them cost more than running them.
+_OF_PROPOSAL = (EvidenceItem.inspection_id == bindparam("inspection_id"),
+                EvidenceItem.proposal == bindparam("proposal"))
+_BY_KIND = (EvidenceItem.aspect, EvidenceItem.judgement, EvidenceItem.source_type)
+_NEWEST_FIRST = (col(EvidenceItem.created_at).desc(), col(EvidenceItem.id))
+
+
+@lru_cache(maxsize=16)
+def _tabs_statement(proposals: int):
+    """Items in each proposal (bound as tab_0, tab_1 ...), each counted along the board index."""
+    return select(*(select(func.count()).where(EvidenceItem.inspection_id == bindparam("inspection_id"),
+                                               EvidenceItem.proposal == bindparam(f"tab_{n}")).scalar_subquery()
+                    for n in range(proposals)))
+
+
+@lru_cache(maxsize=64)
+def _kinds_statement(filtered: tuple[str, ...], dialect: str):
+    """Items by aspect, judgement and kind of source, and how many of them match the filters."""
+    matched = func.count(case((and_(*_conditions(filtered, dialect)), 1))) if filtered else func.count()
+    return select(*_BY_KIND, func.count(), matched).where(*_OF_PROPOSAL).group_by(*_BY_KIND)
+
+
+@lru_cache(maxsize=256)
+def _shown_statement(filtered: tuple[str, ...], dialect: str, aspects: int | None):
+    """The items shown: the newest few of each of `aspects` aspects (bound as aspect_0, aspect_1 ...), each a short
+    walk down the board index, or all of one aspect (bound as aspect) when `aspects` is None."""
+    matching = (*_OF_PROPOSAL, *_conditions(filtered, dialect))
+    if aspects is None:
+        return (select(*SHOWN_COLUMNS).where(*matching, EvidenceItem.aspect == bindparam("aspect"))
+                .order_by(*_NEWEST_FIRST))
+    newest = union_all(*(select(*SHOWN_COLUMNS).where(*matching, EvidenceItem.aspect == bindparam(f"aspect_{n}"))
+                         .order_by(*_NEWEST_FIRST).limit(ITEMS_PER_ASPECT).subquery().select()
+                         for n in range(aspects))).subquery()
+    return select(*newest.c).order_by(newest.c.created_at.desc(), newest.c.id)
+
 
 def board(*, session: Session, inspection: Inspection, proposal: int, filters: BoardFilters) -> Board:
+    """A proposal's items by aspect. A proposal holds a thousand items or more by Friday: the database counts
+    them and picks the few shown, so that only those few are loaded (a fixed number of queries, whatever the
+    number of items)."""
     profile = inspections.profile_of(inspection)
     chosen = profile.proposal(proposal)
-    per_proposal = dict(session.exec(
-        select(EvidenceItem.proposal, func.count()).where(EvidenceItem.inspection_id == inspection.id)
-        .group_by(EvidenceItem.proposal)).all())
-    # Counting and triangulation need every item of the proposal, but only these few columns of each.
-    rows = session.exec(
-        select(EvidenceItem.id, EvidenceItem.aspect, EvidenceItem.judgement, EvidenceItem.source_type,
-               EvidenceItem.strands, EvidenceItem.author_id, EvidenceItem.captured_on)
-        .where(EvidenceItem.inspection_id == inspection.id, EvidenceItem.proposal == proposal)
-        .order_by(col(EvidenceItem.created_at).desc(), col(EvidenceItem.id))
-    ).all()
+    dialect = session.get_bind().dialect.name
+    values = filters.values()
+    filtered = tuple(values)
+    keys = {"inspection_id": inspection.id, "proposal": proposal, **values}
+    numbers = [p.number for p in profile.proposals]
+    tabs = session.exec(_tabs_statement(len(numbers)), params={
+        "inspection_id": inspection.id, **{f"tab_{n}": number for n, number in enumerate(numbers)}}).one()
+    per_proposal = dict(zip(numbers, tabs, strict=True))
+    # Triangulation looks at every item of the aspect whatever the filters show: the items that match the filters
+    # are counted alongside, in the same pass over the proposal.
+    kinds = session.exec(_kinds_statement(filtered, dialect), params=keys).all()
     empty = {j.value: 0 for j in Judgement}
     columns = {a.code: AspectColumn(a.code, a.text, counts=dict(empty)) for a in chosen.aspects}
-    counts, shown, to_show = dict(empty), 0, {}
-    limit = None if filters.aspect else ITEMS_PER_ASPECT
-    for row in rows:
-        # An aspect the profile no longer has stays visible rather than lost.
-        column = columns.get(row.aspect) or columns.setdefault(row.aspect, AspectColumn(row.aspect, row.aspect,
-                                                                                       counts=dict(empty)))
-        # Triangulation looks at every item of the aspect, whatever the filters show.
-        if row.judgement == Judgement.strength:
-            column.strength_sources.add(row.source_type)
-        elif row.judgement == Judgement.area_for_development:
-            column.development_sources.add(row.source_type)
-        if filters.matches(row):
-            column.matched += 1
-            column.counts[row.judgement] += 1
-            counts[row.judgement] += 1
-            shown += 1
-            if (not filters.aspect or row.aspect == filters.aspect) and (limit is None or column.matched <= limit):
-                to_show[row.id] = row.aspect
-    if to_show:
-        loaded = {item.id: item for item in session.exec(select(EvidenceItem).where(col(EvidenceItem.id).in_(to_show)))}
-        for item_id, aspect in to_show.items():  # in the rows' order: newest first
-            columns[aspect].items.append(loaded[item_id])
+    # An aspect the profile no longer has stays visible rather than lost, after the profile's, latest first.
+    retired = sorted({row[0] for row in kinds} - set(columns))
+    if retired:
+        latest = dict(session.exec(select(EvidenceItem.aspect, func.max(EvidenceItem.created_at))
+                                   .where(*_OF_PROPOSAL, col(EvidenceItem.aspect).in_(retired))
+                                   .group_by(EvidenceItem.aspect), params=keys).all())
+        retired.sort(key=lambda aspect: (latest.get(aspect) is not None, latest.get(aspect)), reverse=True)
+        for aspect in retired:
+            columns[aspect] = AspectColumn(aspect, aspect, counts=dict(empty))
+    counts, shown = dict(empty), 0
+    for aspect, judgement, source_type, _, matched in kinds:
+        # (an aspect first seen since the profile was read still finds its place)
+        column = columns.get(aspect) or columns.setdefault(aspect, AspectColumn(aspect, aspect, counts=dict(empty)))
+        if judgement == Judgement.strength:
+            column.strength_sources.add(source_type)
+        elif judgement == Judgement.area_for_development:
+            column.development_sources.add(source_type)
+        if matched:
+            column.matched += matched
+            column.counts[judgement] = column.counts.get(judgement, 0) + matched
+            counts[judgement] = counts.get(judgement, 0) + matched
+            shown += matched
+    if filters.aspect:
+        statement, keys["aspect"] = _shown_statement(filtered, dialect, None), filters.aspect
+    else:
+        with_items = [code for code, column in columns.items() if column.matched]
+        statement = _shown_statement(filtered, dialect, len(with_items)) if with_items else None
+        keys.update({f"aspect_{n}": code for n, code in enumerate(with_items)})
+    for item in session.exec(statement, params=keys) if statement is not None else ():
+        if item.aspect in columns:
+            columns[item.aspect].items.append(item)
     aspects = [c for c in columns.values() if not filters.aspect or c.code == filters.aspect]
-    return Board(proposal, chosen.title, chosen.statement, aspects, len(rows), shown, counts, per_proposal)
+    return Board(proposal, chosen.title, chosen.statement, aspects, per_proposal.get(proposal, 0), shown, counts,
+                 per_proposal)
 
 
 @dataclass

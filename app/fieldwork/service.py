@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pydantic import BaseModel
+from sqlalchemy import literal, union_all
 from sqlmodel import Session, col, func, select
 
 from app.audit.service import Actor, record
@@ -437,12 +438,17 @@ def day_plan(*, session: Session, inspection: Inspection, inspector_id: int | No
     return [(n, d, by_day.get(d, [])) for n, d in enumerate(days, start=1)]
 
 
-def source_titles(*, session: Session, inspection: Inspection) -> dict[str, str]:
-    """What evidence links to, by id: activity titles and case references (titles only, for long lists)."""
-    titles = dict(session.exec(select(Activity.id, Activity.title).where(Activity.inspection_id == inspection.id)).all())
-    titles.update({i: f"Case file {ref}" for i, ref in session.exec(
-        select(FileReview.id, FileReview.case_reference).where(FileReview.inspection_id == inspection.id)).all()})
-    return titles
+def source_titles(*, session: Session, inspection: Inspection, ids: list[str] | None = None) -> dict[str, str]:
+    """What evidence links to, by id: activity titles and case references (titles only, for long lists); only
+    those of `ids` when given (the few items a page shows). One statement for both kinds."""
+    activities = select(Activity.id, Activity.title, literal(False)).where(Activity.inspection_id == inspection.id)
+    reviews = select(FileReview.id, FileReview.case_reference, literal(True)).where(
+        FileReview.inspection_id == inspection.id)
+    if ids is not None:
+        activities = activities.where(col(Activity.id).in_(ids))
+        reviews = reviews.where(col(FileReview.id).in_(ids))
+    return {source_id: f"Case file {title}" if case_file else title
+            for source_id, title, case_file in session.exec(union_all(activities, reviews)).all()}
 
 
 def delete_activity(*, session: Session, actor: Actor, inspection: Inspection, activity: Activity) -> None:
