@@ -5,29 +5,28 @@ import getpass
 import sys
 from datetime import UTC, datetime
 
+from sqlmodel import Session
+
 from app import demo, migrate
 from app import models as _all_tables  # noqa: F401  (every table)
 from app.audit.service import Actor, record
-from app.portal.storage import get_storage
-from app.flows import purge as retention
-from app.sync import feed
-from app.users import service
 from app.config import get_settings
 from app.db import session_factory
 from app.errors import ValidationFailed
+from app.flows import purge as retention
+from app.portal.storage import get_storage
+from app.sync import feed
+from app.users import service
 
 
-def cmd_migrate(args) -> int:
+def cmd_migrate(args: argparse.Namespace) -> int:
     migrate.upgrade(get_settings().database_url, args.revision)
     print(f"Database migrated to {args.revision}.")
     return 0
 
 
-def cmd_create_user(args) -> int:
-    if sys.stdin.isatty():
-        password = getpass.getpass("Password: ")
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
+def cmd_create_user(args: argparse.Namespace) -> int:
+    password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\r\n")
     form = service.UserForm(email=args.email, name=args.name, role=args.role,
                             inspector_kind=args.inspector_kind or "", home_area=args.home_area or "")
     with session_factory() as session:
@@ -42,7 +41,7 @@ def cmd_create_user(args) -> int:
     return 0
 
 
-def cmd_seed_demo(args) -> int:
+def cmd_seed_demo(args: argparse.Namespace) -> int:
     if get_settings().environment == "production":
         print("error: refusing to load demo data when ENVIRONMENT=production", file=sys.stderr)
         return 2
@@ -57,7 +56,7 @@ def cmd_seed_demo(args) -> int:
     return 0
 
 
-def cmd_purge(args) -> int:
+def cmd_purge(args: argparse.Namespace) -> int:
     """List (--dry-run) or purge the inspections past their retention period, then any orphaned files."""
     settings = get_settings()
     now = datetime.fromisoformat(args.today).replace(tzinfo=UTC) if args.today else datetime.now(UTC)
@@ -84,7 +83,7 @@ def cmd_purge(args) -> int:
     return 0
 
 
-def record_orphans(session, actor, keys: list[str]) -> None:
+def record_orphans(session: Session, actor: Actor, keys: list[str]) -> None:
     record(session=session, actor=actor, action="retention.orphans_removed", object_type="storage",
            detail={"files": len(keys)})
 
@@ -116,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     purge_p.set_defaults(func=cmd_purge)
 
     args = parser.parse_args(argv)
-    return args.func(args)
+    status: int = args.func(args)
+    return status
 
 
 if __name__ == "__main__":

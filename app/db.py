@@ -1,20 +1,21 @@
 """Engine, the per-request session, and the one place a request's transaction commits."""
 
 import random
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import JSON, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import JSON, Table, event, orm
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from app.config import get_settings
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -31,7 +32,7 @@ def _configure_sqlite(engine: Engine) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN itself
     # (the recipe in SQLAlchemy's SQLite dialect docs), and turn on foreign keys and WAL.
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -40,7 +41,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         # IMMEDIATE: take the write lock at the start. A deferred transaction that reads and then writes fails at
         # once with "database is locked" when another connection wrote in between (the busy timeout cannot help
         # it), which a dozen inspectors signing in together showed; with IMMEDIATE they wait their turn instead.
@@ -52,7 +53,7 @@ _engine: Engine | None = None
 
 
 def get_engine() -> Engine:
-    global _engine
+    global _engine  # noqa: PLW0603 - the process's one engine, made when first asked for
     if _engine is None:
         _engine = make_engine(get_settings().database_url)
     return _engine
@@ -60,7 +61,7 @@ def get_engine() -> Engine:
 
 def set_engine(engine: Engine | None) -> None:
     """Point the app at another engine (tests, CLI with --database-url)."""
-    global _engine
+    global _engine  # noqa: PLW0603 - the process's one engine, replaced on purpose
     _engine = engine
 
 
@@ -104,7 +105,7 @@ def run_retrying(session: Session, work: Callable[[], T], attempts: int = 3) -> 
     raise AssertionError("unreachable")
 
 
-def bulk_insert(session: Session, table, rows: list[dict]) -> None:
+def bulk_insert(session: orm.Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert many rows of one Core table in the session's transaction. On PostgreSQL through COPY, which skips
     building and parsing one INSERT of hundreds of VALUES (the bulk sync path's main cost); elsewhere one
     executemany. Every row must have the same keys. Database errors surface as SQLAlchemy's exceptions
@@ -126,22 +127,25 @@ def bulk_insert(session: Session, table, rows: list[dict]) -> None:
     json_columns = {name for name in columns if isinstance(table.c[name].type, JSON)}
     statement = f'COPY {table.name} ({", ".join(columns)}) FROM STDIN'
     try:
-        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        driver = connection.connection.driver_connection
+        if driver is None:  # only a connection already given back to the pool has none
+            raise RuntimeError("the session's connection is closed")
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row([Json(row[name]) if name in json_columns else row[name] for name in columns])
     except psycopg.Error as error:
         raise DBAPIError.instance(statement, None, error, psycopg.Error) from error
 
 
-def _sqlite_executemany(connection, table, rows: list[dict]) -> None:
+def _sqlite_executemany(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """The driver's executemany with each column's own SQLAlchemy bind processor, so values are stored exactly
     as an ORM insert stores them, but processed once per distinct value (a batch shares its timestamps) and
     without building parameters row by row through the compiler."""
     columns = list(rows[0])
     processors = [table.c[name].type._cached_bind_processor(connection.dialect) for name in columns]
-    memo: list[dict] = [{} for _ in columns]
+    memo: list[dict[Any, Any]] = [{} for _ in columns]
 
-    def bind(i: int, value):
+    def bind(i: int, value: Any) -> Any:
         process = processors[i]
         if process is None or value is None:
             return value

@@ -7,11 +7,13 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from app.audit.service import Actor
-from app.flows import setup
+from app.clock import today_in_england
 from app.evidence import service as evidence
 from app.fieldwork import service as fieldwork
+from app.flows import setup
 from app.frameworks import working_days
 from app.inspections import service as inspections
+from app.inspections.models import Inspection
 from app.portal import claims, invitations
 from app.survey import service as survey
 from app.survey.content import questionnaires
@@ -26,8 +28,10 @@ DEMO_USERS = [
     ("admin@example.org", "Demo Administrator", "admin", "", "", "demo-admin-password"),
     ("lead@example.org", "Ada Lead (demo HMI)", "inspector", "hmi", "", "demo-lead-password"),
     ("cqc@example.org", "Cyril Care (demo CQC)", "inspector", "cqc", "", "demo-cqc-password"),
-    ("peer@example.org", "Priya Peer (demo LA inspector)", "inspector", "la_peer", "Imaginary Borough (demo)", "demo-peer-password"),
-    ("oi@example.org", "Otto Other (demo Ofsted Inspector)", "inspector", "ofsted_inspector", "", "demo-other-password"),
+    ("peer@example.org", "Priya Peer (demo LA inspector)", "inspector", "la_peer", "Imaginary Borough (demo)",
+     "demo-peer-password"),
+    ("oi@example.org", "Otto Other (demo Ofsted Inspector)", "inspector", "ofsted_inspector", "",
+     "demo-other-password"),
     ("officer@example.org", "Nia Nominated (demo LA officer)", "la_officer", "", DEMO_AREA, "demo-officer-password"),
 ]
 
@@ -61,21 +65,22 @@ def seed(*, session: Session, today: date | None = None) -> list[tuple[str, str,
     already = [i for i in inspections.list_for(session=session, user=created["admin@example.org"])
                if i.local_area == DEMO_AREA]
     if not already:
-        start = demo_start_date(today or date.today())
+        start = demo_start_date(today or today_in_england())
         inspection = setup.set_up_inspection(
             session=session, actor=actor, creator=created["lead@example.org"],
             form=inspections.InspectionForm(local_area=DEMO_AREA, la_code="999", framework="send-2016",
                                             start_date=start.isoformat()),
         )
         for email, role in DEMO_TEAM:
-            inspections.add_team_member(session=session, actor=actor, inspection=inspection, email=email, team_role=role)
+            inspections.add_team_member(session=session, actor=actor, inspection=inspection, email=email,
+                                        team_role=role)
         _seed_fieldwork(session=session, inspection=inspection, people=created)
         _seed_survey(session=session, inspection=inspection)
         _seed_portal(session=session, inspection=inspection, officer=created["officer@example.org"])
     return [(email, password, name) for email, name, _r, _k, _h, password in DEMO_USERS]
 
 
-def _seed_portal(*, session: Session, inspection, officer: User) -> None:
+def _seed_portal(*, session: Session, inspection: Inspection, officer: User) -> None:
     """The demo officer belongs to the demo inspection and has recorded two made-up claims."""
     invitations.bind(session=session, inspection=inspection, user=officer)
     as_officer = Actor(officer.id, officer.email)
@@ -85,27 +90,33 @@ def _seed_portal(*, session: Session, inspection, officer: User) -> None:
                             form=claims.ClaimForm(aspect=aspect, text=text))
 
 
-def _seed_fieldwork(*, session: Session, inspection, people: dict[str, User]) -> None:
+def _seed_fieldwork(*, session: Session, inspection: Inspection, people: dict[str, User]) -> None:
     """A first day's worth of made-up fieldwork, so every page has something on it."""
     lead, cqc = people["lead@example.org"], people["cqc@example.org"]
     as_lead, as_cqc = Actor(lead.id, lead.email), Actor(cqc.id, cqc.email)
     day1 = inspections.schedule_of(inspection).on_site_days[0].isoformat()
     school = fieldwork.create_setting(session=session, actor=as_lead, inspection=inspection, form=fieldwork.SettingForm(
-        name="Pretend Primary School (demo)", setting_type="mainstream_school", identifier_kind="urn", identifier="999001"))
+        name="Pretend Primary School (demo)", setting_type="mainstream_school", identifier_kind="urn",
+        identifier="999001"))
     fieldwork.create_setting(session=session, actor=as_lead, inspection=inspection, form=fieldwork.SettingForm(
         name="Make-Believe Children's Therapy Service (demo)", setting_type="health_service"))
-    visit = fieldwork.create_activity(session=session, actor=as_lead, inspection=inspection, form=fieldwork.ActivityForm(
+    visit_form = fieldwork.ActivityForm(
         kind="setting_visit", setting_id=str(school.id), day=day1, start_time="09:30", inspector_ids=[str(lead.id)],
-        attendee_roles=["Headteacher", "SENCo"], attendee_organisations=["Pretend Primary School", "Pretend Primary School"],
-        notes="Fictional notes for the demo."))
-    meeting = fieldwork.create_activity(session=session, actor=as_cqc, inspection=inspection, form=fieldwork.ActivityForm(
+        attendee_roles=["Headteacher", "SENCo"],
+        attendee_organisations=["Pretend Primary School", "Pretend Primary School"],
+        notes="Fictional notes for the demo.")
+    visit = fieldwork.create_activity(session=session, actor=as_lead, inspection=inspection, form=visit_form)
+    meeting_form = fieldwork.ActivityForm(
         kind="meeting", meeting_with="health_leaders", day=day1, start_time="14:00", inspector_ids=[str(cqc.id)],
-        attendee_roles=["Designated clinical officer"], attendee_organisations=["Imaginary CCG"]))
-    review = fieldwork.create_file_review(session=session, actor=as_lead, inspection=inspection, form=fieldwork.FileReviewForm(
+        attendee_roles=["Designated clinical officer"], attendee_organisations=["Imaginary CCG"])
+    meeting = fieldwork.create_activity(session=session, actor=as_cqc, inspection=inspection, form=meeting_form)
+    review_form = fieldwork.FileReviewForm(
         case_reference="P1-01", age_band="5-10", setting_type="mainstream_school", sen_status="plan_in_place",
         primary_need="SLCN", assessment_requested_on="2026-01-05", plan_issued_on="2026-06-15", attendance_percent="86",
         health_contributed="yes", social_care_contributed="no",
-        ratings={"timeliness": "weak", "parents_involved": "strong", "child_involved": "adequate"}, activity_id=visit.id))
+        ratings={"timeliness": "weak", "parents_involved": "strong", "child_involved": "adequate"},
+        activity_id=visit.id)
+    review = fieldwork.create_file_review(session=session, actor=as_lead, inspection=inspection, form=review_form)
     for form, actor, source in [
         (evidence.EvidenceForm(text="Parents at the school said the SENCo involved them fully in the assessment.",
                                proposal="1", aspect="parents_involved", judgement="strength", strands=["education"]),
@@ -114,7 +125,8 @@ def _seed_fieldwork(*, session: Session, inspection, people: dict[str, User]) ->
                                proposal="1", aspect="timeliness", judgement="area_for_development",
                                strands=["education", "health"], source_type="file_review", source_id=review.id),
          as_lead, None),
-        (evidence.EvidenceForm(text="Health leaders described waiting times for speech and language therapy of up to a year.",
+        (evidence.EvidenceForm(text="Health leaders described waiting times for speech and language therapy of up "
+                                    "to a year.",
                                proposal="2", aspect="specialist_support", judgement="area_for_development",
                                strands=["health"]), as_cqc, meeting),
     ]:
@@ -135,7 +147,7 @@ DEMO_COMMENTS = [
 ]
 
 
-def _seed_survey(*, session: Session, inspection) -> None:
+def _seed_survey(*, session: Session, inspection: Inspection) -> None:
     """Forty made-up answers spread over the days since the notice, so the results page has something to show."""
     survey.links_for(session=session, inspection=inspection)
     # A seeded generator for repeatable made-up answers, not for anything secret.
@@ -145,10 +157,12 @@ def _seed_survey(*, session: Session, inspection) -> None:
         q = qs[audience]
         session.add(SurveyResponse(
             inspection_id=inspection.id, audience=audience,
-            respondent_type="young_person" if audience == "young_person" else pick.choice(["parent_carer"] * 5 + ["prefer_not_to_say"]),
+            respondent_type=("young_person" if audience == "young_person"
+                             else pick.choice(["parent_carer"] * 5 + ["prefer_not_to_say"])),
             answers={question.code: pick.choice(question.options).code for question in q.questions},
-            support=sorted(pick.sample(["sen_support", "ehc_plan", "health", "short_breaks", "personal_budget"], pick.randint(1, 2))),
+            support=sorted(pick.sample(["sen_support", "ehc_plan", "health", "short_breaks", "personal_budget"],
+                                       pick.randint(1, 2))),
             comment=pick.choice(DEMO_COMMENTS),
-            submitted_on=min(window.opens + timedelta(days=n % 3), max(window.opens, date.today())),
+            submitted_on=min(window.opens + timedelta(days=n % 3), max(window.opens, today_in_england())),
             submitted_hour=9 + n % 10, submission_id=str(uuid.uuid4())))
     session.flush()

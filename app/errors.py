@@ -1,5 +1,7 @@
 """Errors services raise and routes turn into pages or JSON."""
 
+from datetime import datetime
+
 
 class ValidationFailed(Exception):
     """Bad input: field name -> message, in the order the fields appear on the form."""
@@ -20,7 +22,7 @@ class Forbidden(Exception):
 class Purged(Exception):
     """The inspection's working material was purged under the retention rules: nothing more can be added."""
 
-    def __init__(self, purged_at):
+    def __init__(self, purged_at: datetime) -> None:
         self.purged_at = purged_at
         super().__init__(f"This inspection's working material was deleted on {purged_at:%-d %B %Y} under the "
                          "retention rules, so nothing can be added or changed. The published letter and the "

@@ -1,7 +1,9 @@
 """Checks shared by the domain services' forms."""
 
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import date
+from enum import Enum
 
 
 def parse_iso_date(value: str | None) -> date | None:
@@ -18,7 +20,7 @@ def new_id(value: str | None = None) -> str:
     return str(uuid.UUID(str(value)))
 
 
-def offered_id(value, taken) -> str | None:
+def offered_id(value: object, taken: Callable[[str], bool]) -> str | None:
     """The id a web form offers for what it creates, if it may have it: a well-formed UUID that `taken(id)` says is
     free. Junk, or an id already used (perhaps in another inspection), gets None, so the server makes one, and
     the person is told nothing about the id they sent."""
@@ -29,7 +31,7 @@ def offered_id(value, taken) -> str | None:
     return candidate if candidate and not taken(candidate) else None
 
 
-def choice_problem(value: str, choices, message: str) -> str | None:
+def choice_problem(value: str, choices: type[Enum] | Iterable[object], message: str) -> str | None:
     # An Enum answers membership from its own value map; anything else is searched (a sync batch asks 500 times).
     known = choices._value2member_map_ if hasattr(choices, "_value2member_map_") else \
         {c.value if hasattr(c, "value") else c for c in choices}

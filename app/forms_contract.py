@@ -12,10 +12,13 @@ one is added to the other (tests/integration/test_form_contract.py and tests/js/
 
 import math
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from datetime import date
+from typing import Any
 
+from app.clock import today_in_england
 from app.errors import ValidationFailed
 from app.web import text
 
@@ -59,11 +62,12 @@ class Field:
     anchor: str = ""  # the id of its first input ({name}: another field's value), for the error summary
     default: str = ""  # the value of a field a sync op leaves out (the form's own default)
 
-    def as_json(self) -> dict:
-        out: dict = {}
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
         for f in dataclass_fields(self):
             value = getattr(self, f.name)
-            if value is None or value == () or value == "" or (f.name in ("earliest", "latest") and self.kind != "date"):
+            if (value is None or value == () or value == ""
+                    or (f.name in ("earliest", "latest") and self.kind != "date")):
                 continue
             if f.name == "choices":
                 value = [{"value": c.value, "label": c.label} for c in value]
@@ -99,11 +103,11 @@ class Contract:
             out.update({f"rating-{c.value}": c.label for c in f.aspects})
         return out
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"entity": self.entity, "title": self.title, "fields": [f.as_json() for f in self.fields]}
 
 
-def _empty(value) -> bool:
+def _empty(value: object) -> bool:
     if value is None:
         return True
     if isinstance(value, (list, tuple, dict)):
@@ -111,7 +115,7 @@ def _empty(value) -> bool:
     return not str(value).strip()
 
 
-def _holds(condition: Condition | None, values: dict) -> bool:
+def _holds(condition: Condition | None, values: Mapping[str, Any]) -> bool:
     if not condition:
         return True
     return all(str(values.get(name) or "").strip() in allowed for name, allowed in condition.items())
@@ -129,14 +133,14 @@ def parse_number(value: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def parse_date(value) -> date | None:
+def parse_date(value: object) -> date | None:
     try:
         return date.fromisoformat(str(value or "").strip())
     except ValueError:
         return None
 
 
-def _problem(f: Field, value, values: dict, errors: dict[str, str], today: date) -> str | None:
+def _problem(f: Field, value: Any, values: Mapping[str, Any], errors: dict[str, str], today: date) -> str | None:
     if f.kind == "choices":
         chosen = value if isinstance(value, (list, tuple)) else [value]
         if f.choices is not None and not {str(v) for v in chosen} <= {c.value for c in f.choices}:
@@ -184,7 +188,7 @@ def _problem(f: Field, value, values: dict, errors: dict[str, str], today: date)
     return None
 
 
-def _ratings(f: Field, value, errors: dict[str, str]) -> None:
+def _ratings(f: Field, value: Any, errors: dict[str, str]) -> None:
     aspects = {c.value for c in f.aspects}
     allowed = {c.value for c in f.choices or ()}
     for code, given in (value or {}).items():
@@ -200,9 +204,9 @@ def _ratings(f: Field, value, errors: dict[str, str]) -> None:
             errors[f"rating-{code}"] = f.comment_too_long or ""
 
 
-def check(contract: Contract, values: dict, *, today: date | None = None) -> dict[str, str]:
+def check(contract: Contract, values: Mapping[str, Any], *, today: date | None = None) -> dict[str, str]:
     """The errors of these values, by field, in the form's order (the first error of a field wins)."""
-    today = today or date.today()
+    today = today or today_in_england()
     errors: dict[str, str] = {}
     for f in contract.fields:
         if not _holds(f.when, values):
@@ -222,7 +226,7 @@ def check(contract: Contract, values: dict, *, today: date | None = None) -> dic
     return errors
 
 
-def choices_of(enum) -> tuple[Choice, ...]:
+def choices_of(enum: Iterable[Any]) -> tuple[Choice, ...]:
     """An enum whose members carry a `label` (the inspectors' words) as choices."""
     return tuple(Choice(member.value, member.label) for member in enum)
 
@@ -234,12 +238,12 @@ def too_long(what: str, limit: int) -> str:
 # --- A sync op's data to a form's values ----------------------------------------------------------------------
 
 
-def op_values(contract: Contract, data: dict, *, extra: tuple[str, ...] = ()) -> dict:
+def op_values(contract: Contract, data: Mapping[str, Any], *, extra: tuple[str, ...] = ()) -> dict[str, Any]:
     """The values of a sync op's data, each of its field's type, or ValidationFailed naming the fields sent as
     something else (a number for a text, a text for a list). A field left out takes its default."""
     errors: dict[str, str] = {}
-    values: dict = {}
-    kinds = {f.name: f.kind for f in contract.fields} | {name: "text" for name in extra}
+    values: dict[str, Any] = {}
+    kinds = {f.name: f.kind for f in contract.fields} | dict.fromkeys(extra, "text")
     defaults = {f.name: f.default for f in contract.fields}
     for name, kind in kinds.items():
         value = data.get(name, defaults.get(name) or None)

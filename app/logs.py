@@ -7,8 +7,10 @@ import sys
 import time
 import uuid
 from contextvars import ContextVar
+from typing import TextIO
 
 from pythonjsonlogger.json import JsonFormatter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -23,7 +25,7 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
-class _OurHandler(logging.StreamHandler):
+class _OurHandler(logging.StreamHandler[TextIO]):
     """Marks the handler this module installs, so configuring again replaces it rather than adding another."""
 
 
@@ -67,10 +69,10 @@ class RequestLogMiddleware:
     header with the server's time (Server-Timing), and logs one line per request: method, path (never the query,
     which may hold searched text), status, duration and the signed-in user's id."""
 
-    def __init__(self, app):
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         sent_id = dict(scope["headers"]).get(REQUEST_ID_HEADER.lower().encode(), b"").decode("latin-1")
@@ -78,7 +80,7 @@ class RequestLogMiddleware:
         request_id.set(rid)  # each request runs in its own task, so this never leaks into another request
         start, status = time.perf_counter(), 500
 
-        async def send_with_id(message):
+        async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]

@@ -1,6 +1,7 @@
 """create_app(): middleware, static files, routers and error pages."""
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 from urllib.parse import quote
 
@@ -11,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
 
 from app import logs
 from app import models as _all_tables  # noqa: F401  (every table)
@@ -63,7 +65,7 @@ class CachedStaticFiles(StaticFiles):
     """URLs made by static_url carry a content hash, so browsers may keep them for a year;
     anything else (a module's relative import) is revalidated."""
 
-    async def get_response(self, path, scope):
+    async def get_response(self, path: str, scope: Scope) -> Response:
         response = await super().get_response(path, scope)
         hashed = b"v=" in scope.get("query_string", b"")
         response.headers["Cache-Control"] = "public, max-age=31536000, immutable" if hashed else "no-cache"
@@ -95,22 +97,22 @@ def create_app() -> FastAPI:
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")  # gzipped by PageCompression
 
     for router in (users_router, users_api, inspections_router, inspections_api, fieldwork_router, evidence_router,
-                   sync_api, sync_router, survey_router, letters_router, portal_router, portal_review_router, concerns_router, audit_router,
-                   pwa_router):
+                   sync_api, sync_router, survey_router, letters_router, portal_router, portal_review_router,
+                   concerns_router, audit_router, pwa_router):
         app.include_router(router)
     app.add_route("/api/docs", api_docs, include_in_schema=False)
 
     @app.get("/", include_in_schema=False)
-    def home():
+    def home() -> RedirectResponse:
         return RedirectResponse("/inspections", status_code=303)
 
-    @app.get("/healthz", include_in_schema=False)
-    def healthz():
+    @app.get("/healthz", include_in_schema=False, response_model=None)
+    def healthz() -> dict[str, str]:
         """The process is up (a liveness probe: restart it if this fails)."""
         return {"status": "ok"}
 
     @app.get("/readyz", include_in_schema=False)
-    def readyz(engine: Annotated[Engine, Depends(get_engine)]):
+    def readyz(engine: Annotated[Engine, Depends(get_engine)]) -> JSONResponse:
         """The database answers and its schema is at the migrations' head (a readiness probe: send no traffic
         to this replica until it passes, e.g. while a new release's migrations have not run)."""
         state = readiness(engine)
@@ -121,30 +123,31 @@ def create_app() -> FastAPI:
     for exc_type, status, detail, target in (
         (NotAuthenticated, 401, "Not signed in", "/login?next={here}"),
         (PasswordChangeRequired, 403, "You must change your temporary password first", "/account/password"),
-        (SecondFactorRequired, 401, "Enter the code from your authenticator app first", "/login/two-factor?next={here}"),
+        (SecondFactorRequired, 401, "Enter the code from your authenticator app first",
+         "/login/two-factor?next={here}"),
         (TwoFactorSetupRequired, 403, "Set up two-factor sign-in first", "/account/two-factor"),
         (RecentSignInRequired, 403, "Confirm your password first", "/account/confirm?next={here}"),
     ):
         app.add_exception_handler(exc_type, _api_or_redirect(status, detail, target))
 
     @app.exception_handler(CsrfFailed)
-    async def csrf_failed(request: Request, exc: CsrfFailed):
+    async def csrf_failed(request: Request, exc: CsrfFailed) -> Response:
         if _is_api(request):
             return JSONResponse({"detail": "Missing or invalid CSRF token"}, status_code=403)
         return render(request, "errors/csrf.html", status_code=403)
 
     @app.exception_handler(NotFound)
-    async def not_found(request: Request, exc: NotFound):
+    async def not_found(request: Request, exc: NotFound) -> Response:
         return _not_found(request)
 
     @app.exception_handler(Forbidden)
-    async def forbidden(request: Request, exc: Forbidden):
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
         if _is_api(request):
             return JSONResponse({"detail": "You cannot do this"}, status_code=403)
         return render(request, "errors/forbidden.html", status_code=403)
 
     @app.exception_handler(Purged)
-    async def purged(request: Request, exc: Purged):
+    async def purged(request: Request, exc: Purged) -> Response:
         if _is_api(request):
             return JSONResponse({"detail": str(exc)}, status_code=409)
         if is_htmx(request):  # htmx would not show an error page: the page reloads and says why itself
@@ -152,7 +155,7 @@ def create_app() -> FastAPI:
         return render(request, "errors/generic.html", {"status": 409, "detail": str(exc)}, status_code=409)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException):
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
             return _not_found(request)
         if _is_api(request):
@@ -161,15 +164,16 @@ def create_app() -> FastAPI:
                       status_code=exc.status_code)
 
     @app.exception_handler(StaleDataError)
-    async def changed_meanwhile(request: Request, exc: StaleDataError):
+    async def changed_meanwhile(request: Request, exc: StaleDataError) -> Response:
         # Two people saved the same record at the same moment; the other save landed first and nothing was lost.
-        detail = "Someone else changed this record at the same moment. Nothing you sent was saved: go back, reload the page and make your change again."
+        detail = ("Someone else changed this record at the same moment. Nothing you sent was saved: go back, reload "
+                  "the page and make your change again.")
         if _is_api(request):
             return JSONResponse({"detail": detail}, status_code=409)
         return render(request, "errors/generic.html", {"status": 409, "detail": detail}, status_code=409)
 
     @app.exception_handler(RequestValidationError)
-    async def bad_request(request: Request, exc: RequestValidationError):
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         if _is_api(request):
             errors = {".".join(str(p) for p in e["loc"][1:]) or "body": e["msg"] for e in exc.errors()}
             return JSONResponse({"detail": "The request is not valid", "errors": errors}, status_code=422)
@@ -177,8 +181,9 @@ def create_app() -> FastAPI:
                       {"status": 400, "detail": "The address or form sent was not valid."}, status_code=400)
 
     @app.exception_handler(Exception)
-    async def server_error(request: Request, exc: Exception):
-        log.exception("Unhandled error on %s %s", request.method, request.url.path)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.error("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        response: Response
         if _is_api(request):
             response = JSONResponse({"detail": "Something went wrong on the server"}, status_code=500)
         else:
@@ -190,8 +195,8 @@ def create_app() -> FastAPI:
     return app
 
 
-def _api_or_redirect(status: int, detail: str, target: str):
-    async def handler(request: Request, exc: Exception):
+def _api_or_redirect(status: int, detail: str, target: str) -> Callable[[Request, Exception], Awaitable[Response]]:
+    async def handler(request: Request, exc: Exception) -> Response:
         if _is_api(request):
             return JSONResponse({"detail": detail}, status_code=status)
         return RedirectResponse(target.format(here=quote(_here(request))), status_code=303)
@@ -203,7 +208,7 @@ def _here(request: Request) -> str:
     return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
-def _not_found(request: Request):
+def _not_found(request: Request) -> Response:
     if _is_api(request):
         return JSONResponse({"detail": "Not found"}, status_code=404)
     return render(request, "errors/not_found.html", status_code=404)

@@ -38,11 +38,11 @@ def _heads() -> set[str]:
     return set(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
-def readiness(engine: Engine) -> dict:
+def readiness(engine: Engine) -> dict[str, str | list[str]]:
     """For /readyz: is the database reachable, and are its migrations at head?"""
     try:
-        with engine.connect() as connection:
-            connection = connection.execution_options(sqlite_begin="DEFERRED")  # a reader: never wait for writers
+        with engine.connect() as opened:
+            connection = opened.execution_options(sqlite_begin="DEFERRED")  # a reader: never wait for writers
             connection.exec_driver_sql("SELECT 1")
             current = set(MigrationContext.configure(connection).get_current_heads())
     except Exception as error:  # noqa: BLE001 - any failure to reach the database means "not ready"

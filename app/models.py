@@ -7,8 +7,15 @@ from app.evidence.models import EvidenceItem
 from app.fieldwork.models import Activity, FileReview, Setting
 from app.inspections.models import Inspection, TeamMember
 from app.letters.models import LetterComment, LetterDecision, LetterVersion, LetterWorkflow
-from app.portal.models import (AreaDocument, AreaDocumentVersion, AreaIndicatorValue, AreaOfficer, PortalInvitation,
-                               SefClaim, SefClaimEvidence)
+from app.portal.models import (
+    AreaDocument,
+    AreaDocumentVersion,
+    AreaIndicatorValue,
+    AreaOfficer,
+    PortalInvitation,
+    SefClaim,
+    SefClaimEvidence,
+)
 from app.ratelimit import RateLimitWindow
 from app.retention.models import RetentionPurge
 from app.safeguarding.models import SafeguardingConcern
@@ -18,4 +25,10 @@ from app.users.models import LoginThrottle, User, UserSession
 
 metadata = SQLModel.metadata
 
-__all__ = ["Activity", "AreaDocument", "AreaDocumentVersion", "AreaIndicatorValue", "AreaOfficer", "PortalInvitation", "SefClaim", "SefClaimEvidence", "AuditEvent", "EvidenceItem", "FileReview", "Setting", "SyncChange", "SyncConflict", "SyncOperation", "Inspection", "LetterComment", "LetterDecision", "LetterVersion", "LetterWorkflow", "LoginThrottle", "RateLimitWindow", "RetentionPurge", "SafeguardingConcern", "SurveyLink", "SurveyResponse", "TeamMember", "User", "UserSession", "metadata"]
+__all__ = [
+    "Activity", "AreaDocument", "AreaDocumentVersion", "AreaIndicatorValue", "AreaOfficer", "AuditEvent",
+    "EvidenceItem", "FileReview", "Inspection", "LetterComment", "LetterDecision", "LetterVersion", "LetterWorkflow",
+    "LoginThrottle", "PortalInvitation", "RateLimitWindow", "RetentionPurge", "SafeguardingConcern", "SefClaim",
+    "SefClaimEvidence", "Setting", "SurveyLink", "SurveyResponse", "SyncChange", "SyncConflict", "SyncOperation",
+    "TeamMember", "User", "UserSession", "metadata",
+]

@@ -1,8 +1,14 @@
-"""What every table shares."""
+"""What every table shares.
+
+An integer primary key is typed `int`, not `int | None`, though it is None from when a row is built until the
+database assigns it on flush: every row a service is given, or reads, has been flushed, and the type says so
+once here instead of an assert at each use. Code that needs a new row's id flushes first."""
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Column, Integer
+from sqlalchemy import Column, Integer, Table, inspect
+from sqlmodel import SQLModel
 
 
 def utcnow() -> datetime:
@@ -10,7 +16,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def version_column() -> Column:
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's Core table, for Core statements (SQLModel sets `__table__` but its type does not say so)."""
+    table = inspect(model).local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return table
+
+
+def version_column() -> Column[int]:
     """The version of a record the team edits (evidence, activities, case files). SQLAlchemy adds
     "AND version = <the version read>" to every UPDATE and DELETE of it, so of two edits racing from the same
     version in two processes the second changes nothing and raises StaleDataError: never a lost update.
@@ -18,5 +32,5 @@ def version_column() -> Column:
     return Column("version", Integer, nullable=False, default=1)
 
 
-def versioned(column: Column) -> dict:
+def versioned(column: Column[int]) -> dict[str, Any]:
     return {"version_id_col": column, "version_id_generator": False}

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, Session, SQLModel, col, delete
 
 from app.config import get_settings
-from app.models_base import utcnow
+from app.models_base import table_of, utcnow
 
 
 class RateLimitWindow(SQLModel, table=True):
@@ -31,12 +31,13 @@ def hit(*, session: Session, key: str, limit: int, window: timedelta, now: datet
     now = now or utcnow()
     seconds = int(window.total_seconds())
     start = datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, tz=now.tzinfo)
+    table = table_of(RateLimitWindow)
     insert_for = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert_for(RateLimitWindow).values(key=key, window_start=start, count=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=["key", "window_start"], set_={"count": RateLimitWindow.__table__.c.count + 1},
-    ).returning(RateLimitWindow.__table__.c.count)
-    count = session.execute(statement).scalar_one()
+    first = insert_for(table).values(key=key, window_start=start, count=1)
+    statement = first.on_conflict_do_update(
+        index_elements=["key", "window_start"], set_={"count": table.c.count + 1},
+    ).returning(table.c.count)
+    count: int = session.execute(statement).scalar_one()
     if count == 1:  # a key's first request in a window clears old windows: now and then, not on every request
         session.execute(delete(RateLimitWindow).where(col(RateLimitWindow.window_start) < now - timedelta(days=1)))
     return count <= limit

@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
@@ -9,7 +10,7 @@ from app.models_base import utcnow
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_events"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     at: datetime = Field(default_factory=utcnow, index=True)
     actor_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     # Kept as text too, so the log still says who after an account is renamed or removed.
@@ -19,4 +20,4 @@ class AuditEvent(SQLModel, table=True):
     object_id: str | None = Field(default=None, max_length=64)
     inspection_id: int | None = Field(default=None, index=True)
     ip_address: str | None = Field(default=None, max_length=45)
-    detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -1,6 +1,6 @@
 """The audit log, for administrators."""
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from app.audit import service
 from app.users.deps import AdminUser
@@ -13,7 +13,8 @@ PER_PAGE = 50
 
 
 @router.get("/admin/audit")
-def audit_log(request: Request, db: DbSession, admin: AdminUser, page: int = 1, action: str = "", actor: str = ""):
+def audit_log(request: Request, db: DbSession, admin: AdminUser, page: int = 1, action: str = "",
+              actor: str = "") -> Response:
     page = max(page, 1)
     events, total = service.list_events(session=db, page=page, per_page=PER_PAGE, action=action or None,
                                         actor=actor or None)

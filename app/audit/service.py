@@ -1,13 +1,14 @@
 """Recording and reading audit events. Every service that writes calls `record` in the same transaction."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
-from app.db import bulk_insert
 from app.audit.models import AuditEvent
-from app.models_base import utcnow
+from app.db import bulk_insert
+from app.models_base import table_of, utcnow
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ def record(
     object_type: str,
     object_id: object = None,
     inspection_id: int | None = None,
-    detail: dict | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     event = AuditEvent(
         actor_id=actor.user_id,
@@ -48,11 +49,11 @@ def record(
 
 
 def record_many(*, session: Session, actor: Actor, action: str, object_type: str, inspection_id: int | None,
-                objects: list[tuple[object, dict]]) -> None:
+                objects: list[tuple[object, dict[str, Any]]]) -> None:
     """One event per object, written in one statement (bulk sync)."""
     if objects:
         now = utcnow()
-        bulk_insert(session, AuditEvent.__table__, [
+        bulk_insert(session, table_of(AuditEvent), [
             {"at": now, "actor_id": actor.user_id, "actor_email": actor.email, "ip_address": actor.ip_address,
              "action": action, "object_type": object_type, "object_id": str(object_id), "inspection_id": inspection_id,
              "detail": detail} for object_id, detail in objects])
@@ -68,7 +69,8 @@ def list_events(
         query = query.where(col(AuditEvent.actor_email).contains(actor.lower()))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(
-        query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).offset((page - 1) * per_page).limit(per_page)
+        query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+        .offset((page - 1) * per_page).limit(per_page)
     ).all()
     return list(rows), total
 

@@ -14,7 +14,8 @@ class Judgement(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"strength": "Strength", "area_for_development": "Area for development", "context": "Context"}[self.value]
+        return {"strength": "Strength", "area_for_development": "Area for development",
+                "context": "Context"}[self.value]
 
 
 class Strand(StrEnum):

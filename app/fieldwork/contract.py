@@ -1,10 +1,21 @@
 """The activity and case-file forms described once (see app/forms_contract.py): their pages, the sync entities
 and the tablet read them. The days, the team and the rated aspects are the inspection's own."""
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from app.fieldwork import rules
-from app.fieldwork.models import ActivityKind, AgeBand, Contribution, MeetingWith, PrimaryNeed, Rating, SenStatus, SettingType
+from app.fieldwork.models import (
+    ActivityKind,
+    AgeBand,
+    Contribution,
+    MeetingWith,
+    PrimaryNeed,
+    Rating,
+    SenStatus,
+    SettingType,
+)
 from app.forms_contract import Choice, Contract, Field, choices_of, too_long
 from app.frameworks.service import Profile
 from app.web import text
@@ -39,7 +50,8 @@ def activity_contract(days: list[date] | tuple[date, ...] = (), team: list[tuple
 
 
 DATES = (("concern_raised_on", "Concerns first raised (optional)", "The date concerns were first raised"),
-         ("assessment_requested_on", "EHC needs assessment requested (optional)", "The date the assessment was requested"),
+         ("assessment_requested_on", "EHC needs assessment requested (optional)",
+          "The date the assessment was requested"),
          ("plan_issued_on", "EHC plan issued (optional)", "The date the plan was issued"))
 _NOT_BEFORE = {"assessment_requested_on": ("concern_raised_on",
                                            "The assessment cannot be requested before concerns were first raised"),
@@ -47,7 +59,7 @@ _NOT_BEFORE = {"assessment_requested_on": ("concern_raised_on",
                                   "The plan cannot be issued before the assessment was requested")}
 
 
-def _choice(name: str, label: str, enum, message: str, **extra) -> Field:
+def _choice(name: str, label: str, enum: Iterable[Any], message: str, **extra: Any) -> Field:
     return Field(name, label, "choice", choices=choices_of(enum), required=message, anchor=name, **extra)
 
 

@@ -99,7 +99,8 @@ class Rating(Labelled):
 LABELS = {
     "early_years": "Early years setting", "mainstream_school": "Mainstream school", "special_school": "Special school",
     "alternative_provision": "Alternative provision", "further_education": "Further education",
-    "health_service": "Health service", "social_care": "Social care", "youth_justice": "Youth justice", "other": "Other",
+    "health_service": "Health service", "social_care": "Social care", "youth_justice": "Youth justice",
+    "other": "Other",
     "urn": "URN (Ofsted unique reference number)", "ukprn": "UKPRN (UK provider reference number)",
     "ods": "ODS code (NHS organisation)",
     "setting_visit": "Visit to a setting", "meeting": "Meeting", "document_review": "Data or document review",
@@ -107,14 +108,16 @@ LABELS = {
     "social_care_leaders": "Leaders of social care", "practitioners": "Practitioners",
     "parent_carer_group": "A group of parents and carers", "young_people_group": "A group of children and young people",
     "0-4": "0 to 4", "5-10": "5 to 10", "11-15": "11 to 15", "16-19": "16 to 19", "20-25": "20 to 25",
-    "none": "No SEN support or plan", "sen_support": "SEN support", "assessment_requested": "EHC needs assessment requested",
+    "none": "No SEN support or plan", "sen_support": "SEN support",
+    "assessment_requested": "EHC needs assessment requested",
     "assessment_under_way": "EHC needs assessment under way", "plan_in_place": "EHC plan in place",
     "plan_ceased": "EHC plan ceased",
     "SpLD": "SpLD – specific learning difficulty", "MLD": "MLD – moderate learning difficulty",
     "SLD": "SLD – severe learning difficulty", "PMLD": "PMLD – profound and multiple learning difficulty",
     "SEMH": "SEMH – social, emotional and mental health", "SLCN": "SLCN – speech, language and communication needs",
     "HI": "HI – hearing impairment", "VI": "VI – vision impairment", "MSI": "MSI – multi-sensory impairment",
-    "PD": "PD – physical disability", "ASD": "ASD – autistic spectrum disorder", "OTH": "OTH – other difficulty or disability",
+    "PD": "PD – physical disability", "ASD": "ASD – autistic spectrum disorder",
+    "OTH": "OTH – other difficulty or disability",
     "NSA": "NSA – SEN support but no specialist assessment of type of need",
     "yes": "Yes", "no": "No", "not_known": "Not known",
     "strong": "Strong", "adequate": "Adequate", "weak": "Weak", "not_evidenced": "Not evidenced",
@@ -126,7 +129,7 @@ class Setting(SQLModel, table=True):
 
     __tablename__ = "settings"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=200)
     setting_type: str = Field(max_length=30)
@@ -154,7 +157,7 @@ class Activity(SQLModel, table=True):
     day: date
     start_time: str | None = Field(default=None, max_length=5)  # HH:MM, local time on site
     inspector_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    attendees: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    attendees: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     notes: str = Field(default="")
     # Kinds of personal data the free text still seems to hold (names, NHS numbers...): flagged, holds up the letter.
     personal_data: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
@@ -184,7 +187,7 @@ class FileReview(SQLModel, table=True):
     health_contributed: str = Field(default="not_known", max_length=10)
     social_care_contributed: str = Field(default="not_known", max_length=10)
     # aspect code -> {"rating": strong|adequate|weak|not_evidenced, "comment": str}
-    ratings: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    ratings: dict[str, dict[str, str]] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     notes: str = Field(default="")
     # Kinds of personal data the free text still seems to hold (names, NHS numbers...): flagged, holds up the letter.
     personal_data: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))

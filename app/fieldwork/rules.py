@@ -25,7 +25,8 @@ CASE_REFERENCE_TOO_LONG = f"Case reference must be {CASE_REFERENCE_LIMIT} charac
 # JavaScript runs these same patterns.
 CASE_REFERENCE_REFUSED = (
     (_NHS_RE, "The case reference looks like an NHS number. Use a pseudonym, like P1-07, not the child's details"),
-    (_UPN_RE, "The case reference looks like a unique pupil number. Use a pseudonym, like P1-07, not the child's details"),
+    (_UPN_RE,
+     "The case reference looks like a unique pupil number. Use a pseudonym, like P1-07, not the child's details"),
     (_NAME_RE, "The case reference looks like a name. Use a pseudonym, like P1-07, not the child's name"),
 )
 

@@ -8,6 +8,7 @@ inspection, and stored files go only after that commit."""
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
@@ -17,7 +18,8 @@ from app.evidence import service as evidence
 from app.fieldwork import service as fieldwork
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
-from app.letters import editing as letters, workflow as letter_workflow
+from app.letters import editing as letters
+from app.letters import workflow as letter_workflow
 from app.portal import claims, documents
 from app.portal.storage import Storage
 from app.retention.models import RetentionPurge
@@ -47,8 +49,8 @@ class PurgePlan:
 
     def line(self) -> str:
         items = ", ".join(f"{n:,} {WHAT[k]}" for k, n in self.removes.items() if n) or "nothing left to purge"
-        return f"{self.inspection.local_area} (inspection {self.inspection.id}, published " \
-               f"{self.published_at:%-d %B %Y}): {items}"
+        return (f"{self.inspection.local_area} (inspection {self.inspection.id}, published "
+                f"{self.published_at:%-d %B %Y}): {items}")
 
 
 def _each_domain(session: Session, storage: Storage | None, inspection_id: int, dry_run: bool) -> dict[str, int]:
@@ -68,14 +70,14 @@ def plans(*, session: Session, now: datetime, retention_days: int) -> list[Purge
     found = []
     for inspection_id, published_at in letter_workflow.published_by(session=session, cutoff=cutoff):
         inspection = session.get(Inspection, inspection_id)
-        if inspection.purged_at is not None:
+        if inspection is None or inspection.purged_at is not None:  # (a workflow's inspection always exists)
             continue
         found.append(PurgePlan(inspection, published_at, _each_domain(session, None, inspection_id, dry_run=True),
                                documents.stored_files(session=session, inspection_id=inspection_id)))
     return found
 
 
-def _kept_counts(session: Session, inspection_id: int) -> dict:
+def _kept_counts(session: Session, inspection_id: int) -> dict[str, Any]:
     """The figures the inspection keeps after the purge (what the letter's statements were counted from)."""
     kept = fieldwork.kept_figures(session=session, inspection_id=inspection_id)
     return {"evidence": evidence.kept_figures(session=session, inspection_id=inspection_id),

@@ -4,6 +4,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 
@@ -94,7 +95,7 @@ class UnknownFramework(LookupError):
     pass
 
 
-def _parse(data: dict) -> Profile:
+def _parse(data: dict[str, Any]) -> Profile:
     return Profile(
         code=data["code"],
         title=data["title"],
@@ -120,7 +121,7 @@ def _parse(data: dict) -> Profile:
     )
 
 
-def _letter(data: dict) -> LetterWording:
+def _letter(data: dict[str, Any]) -> LetterWording:
     return LetterWording(**{k: v for k, v in data.items() if k not in {"addressees", "sections"}},
                          addressees=tuple(data["addressees"]),
                          sections=tuple(LetterSection(s["heading"], tuple(s["aspects"])) for s in data["sections"]))

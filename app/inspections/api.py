@@ -8,13 +8,13 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from app.errors import Forbidden, ValidationFailed
+from app.flows import setup
 from app.inspections import service
 from app.inspections.models import Inspection
 from app.inspections.routes import can_set_up
 from app.users.deps import ActorDep, CurrentUser
 from app.web.deps import DbSession
 from app.web.text import Text
-from app.flows import setup
 
 router = APIRouter(prefix="/api/v1/inspections", tags=["inspections"])
 

@@ -41,7 +41,7 @@ class TeamRole(StrEnum):
 class Inspection(SQLModel, table=True):
     __tablename__ = "inspections"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     local_area: str = Field(max_length=200)
     la_code: str = Field(max_length=12)
     framework: str = Field(max_length=40)
@@ -71,7 +71,7 @@ class TeamMember(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     team_role: str = Field(max_length=30)

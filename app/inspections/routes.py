@@ -1,22 +1,23 @@
 """Inspection pages: my inspections, set up, overview with timeline and team, edit."""
 
-from datetime import date
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
+from app.clock import today_in_england
 from app.errors import Forbidden, NotFound, ValidationFailed
+from app.flows import setup
 from app.inspections import service
-from app.shell.page import page_context
 from app.inspections.models import Inspection, TeamRole
-from app.users.models import InspectorKind, Role, User
+from app.shell.page import page_context
 from app.users.deps import ActorDep, CurrentUser
+from app.users.models import InspectorKind, Role, User
 from app.web.deps import DbSession
 from app.web.forms import join_date_parts, split_date
 from app.web.templating import is_htmx, render
-from app.flows import setup
 
 router = APIRouter(prefix="/inspections")
 
@@ -25,12 +26,12 @@ def can_set_up(user: User) -> bool:
     return user.role == Role.admin or (user.role == Role.inspector and user.inspector_kind == InspectorKind.hmi)
 
 
-def _form_context(form: service.InspectionForm, **extra) -> dict:
+def _form_context(form: service.InspectionForm, **extra: Any) -> dict[str, Any]:
     return {"form": form, "start": split_date(form.start_date), "frameworks": service.framework_choices(), **extra}
 
 
 @router.get("")
-def my_inspections(request: Request, db: DbSession, user: CurrentUser):
+def my_inspections(request: Request, db: DbSession, user: CurrentUser) -> Response:
     if user.role == Role.la_officer:
         return RedirectResponse("/portal", status_code=303)  # an officer's one page is the area's portal
     inspections = service.list_for(session=db, user=user)
@@ -38,12 +39,12 @@ def my_inspections(request: Request, db: DbSession, user: CurrentUser):
         "inspections": inspections,
         "statuses": {i.id: service.status_label(i) for i in inspections},
         "can_set_up": can_set_up(user),
-        "today": date.today(),
+        "today": today_in_england(),
     })
 
 
 @router.get("/new")
-def new_inspection_page(request: Request, user: CurrentUser):
+def new_inspection_page(request: Request, user: CurrentUser) -> Response:
     if not can_set_up(user):
         raise NotFound()
     return render(request, "inspections/form.html", _form_context(service.InspectionForm(framework="send-2016")))
@@ -71,14 +72,14 @@ def posted_inspection(
 Posted = Annotated[PostedInspection, Depends(posted_inspection)]
 
 
-def _form_again(request: Request, posted: PostedInspection, errors: dict[str, str], **extra):
+def _form_again(request: Request, posted: PostedInspection, errors: dict[str, str], **extra: Any) -> Response:
     ctx = _form_context(posted.form, errors=errors, **extra)
     ctx["start"] = posted.start
     return render(request, "inspections/form.html", ctx, status_code=422)
 
 
 @router.post("/new")
-def create_inspection(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, posted: Posted):
+def create_inspection(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, posted: Posted) -> Response:
     if not can_set_up(user):
         raise NotFound()
     try:
@@ -88,7 +89,7 @@ def create_inspection(request: Request, db: DbSession, user: CurrentUser, actor:
     return RedirectResponse(f"/inspections/{inspection.id}?created=1", status_code=303)
 
 
-def _overview_context(db, user: User, inspection: Inspection, **extra) -> dict:
+def _overview_context(db: Session, user: User, inspection: Inspection, **extra: Any) -> dict[str, Any]:
     context = page_context(db, user, inspection, "overview")
     team = service.team_of(session=db, inspection=inspection)
     return {
@@ -98,7 +99,7 @@ def _overview_context(db, user: User, inspection: Inspection, **extra) -> dict:
         "has_lead": any(m.team_role == TeamRole.lead for m, _ in team),
         "candidates": service.candidate_inspectors(session=db, inspection=inspection) if context["can_manage"] else [],
         "team_roles": list(TeamRole),
-        "today": date.today(),
+        "today": today_in_england(),
         "status_label": service.status_label(inspection),
         "add": {"email": "", "team_role": ""},
         **extra,
@@ -106,14 +107,14 @@ def _overview_context(db, user: User, inspection: Inspection, **extra) -> dict:
 
 
 @router.get("/{inspection_id}")
-def overview(request: Request, db: DbSession, user: CurrentUser, inspection_id: int):
+def overview(request: Request, db: DbSession, user: CurrentUser, inspection_id: int) -> Response:
     inspection = service.get_inspection_for(session=db, user=user, inspection_id=inspection_id)
     return render(request, "inspections/overview.html", _overview_context(
         db, user, inspection, created=request.query_params.get("created")))
 
 
 @router.get("/{inspection_id}/edit")
-def edit_page(request: Request, db: DbSession, user: CurrentUser, inspection_id: int):
+def edit_page(request: Request, db: DbSession, user: CurrentUser, inspection_id: int) -> Response:
     inspection = _managed(db, user, inspection_id)
     form = service.InspectionForm(local_area=inspection.local_area, la_code=inspection.la_code,
                                   framework=inspection.framework, start_date=inspection.start_date.isoformat())
@@ -121,7 +122,8 @@ def edit_page(request: Request, db: DbSession, user: CurrentUser, inspection_id:
 
 
 @router.post("/{inspection_id}/edit")
-def update(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection_id: int, posted: Posted):
+def update(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection_id: int,
+           posted: Posted) -> Response:
     inspection = _managed(db, user, inspection_id)
     try:
         service.update_inspection(session=db, actor=actor, inspection=inspection, form=posted.form)
@@ -131,15 +133,16 @@ def update(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, 
     return RedirectResponse(f"/inspections/{inspection.id}", status_code=303)
 
 
-def _managed(db, user: User, inspection_id: int) -> Inspection:
+def _managed(db: Session, user: User, inspection_id: int) -> Inspection:
     inspection = service.get_inspection_for(session=db, user=user, inspection_id=inspection_id)
     if not service.can_manage(session=db, user=user, inspection=inspection):
         raise Forbidden()
     return inspection
 
 
-def _team_response(request: Request, db, user: User, inspection: Inspection, *, errors=None, add=None,
-                   status_code: int = 200):
+def _team_response(request: Request, db: Session, user: User, inspection: Inspection, *,
+                   errors: dict[str, str] | None = None, add: dict[str, str] | None = None,
+                   status_code: int = 200) -> Response:
     if errors is None and not is_htmx(request):
         return RedirectResponse(f"/inspections/{inspection.id}#team", status_code=303)
     ctx = _overview_context(db, user, inspection, errors=errors or {}, **({"add": add} if add else {}))
@@ -155,7 +158,7 @@ def add_member(
     inspection_id: int,
     email: Annotated[str, Form()] = "",
     team_role: Annotated[str, Form()] = "",
-):
+) -> Response:
     inspection = _managed(db, user, inspection_id)
     try:
         service.add_team_member(session=db, actor=actor, inspection=inspection, email=email, team_role=team_role)
@@ -166,7 +169,8 @@ def add_member(
 
 
 @router.post("/{inspection_id}/team/{member_id}/lead")
-def make_lead(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection_id: int, member_id: int):
+def make_lead(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection_id: int,
+              member_id: int) -> Response:
     inspection = _managed(db, user, inspection_id)
     try:
         service.make_lead(session=db, actor=actor, inspection=inspection, member_id=member_id)
@@ -176,7 +180,8 @@ def make_lead(request: Request, db: DbSession, user: CurrentUser, actor: ActorDe
 
 
 @router.get("/{inspection_id}/team/{member_id}/remove")
-def remove_member_page(request: Request, db: DbSession, user: CurrentUser, inspection_id: int, member_id: int):
+def remove_member_page(request: Request, db: DbSession, user: CurrentUser, inspection_id: int,
+                       member_id: int) -> Response:
     """Removing someone is a step of its own: a page that says what it does, then a button (no JavaScript needed)."""
     inspection = _managed(db, user, inspection_id)
     member, person = service.get_member(session=db, inspection=inspection, member_id=member_id)
@@ -186,7 +191,7 @@ def remove_member_page(request: Request, db: DbSession, user: CurrentUser, inspe
 
 @router.post("/{inspection_id}/team/{member_id}/remove")
 def remove_member(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection_id: int,
-                  member_id: int):
+                  member_id: int) -> Response:
     inspection = _managed(db, user, inspection_id)
     try:
         service.remove_member(session=db, actor=actor, inspection=inspection, member_id=member_id)

@@ -5,8 +5,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy.exc import IntegrityError
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.audit.service import Actor, record
@@ -131,7 +131,8 @@ def create_inspection(*, session: Session, actor: Actor, form: InspectionForm, c
     errors, profile, start = _validate(form)
     if creator.role == Role.inspector:
         if creator.inspector_kind != InspectorKind.hmi:
-            errors["framework"] = errors.get("framework") or "Only one of His Majesty's Inspectors can set up and lead an inspection"
+            errors["framework"] = (errors.get("framework")
+                                   or "Only one of His Majesty's Inspectors can set up and lead an inspection")
         elif _same_area(creator, form.local_area):
             errors["local_area"] = "You cannot lead an inspection of your own home area"
     if errors or profile is None or start is None:  # (no errors: _validate found both)
@@ -259,7 +260,8 @@ def membership(*, session: Session, inspection_id: int, user_id: int) -> TeamMem
 def team_of(*, session: Session, inspection: Inspection) -> list[tuple[TeamMember, User]]:
     order = {role.value: i for i, role in enumerate(TeamRole)}
     rows = session.exec(
-        select(TeamMember, User).join(User, col(User.id) == TeamMember.user_id).where(TeamMember.inspection_id == inspection.id)
+        select(TeamMember, User).join(User, col(User.id) == TeamMember.user_id)
+        .where(TeamMember.inspection_id == inspection.id)
     ).all()
     return sorted(rows, key=lambda row: (order.get(row[0].team_role, 99), row[1].name))
 
@@ -301,13 +303,15 @@ def _add_member(*, session: Session, actor: Actor, inspection: Inspection, user:
         with session.begin_nested():
             session.add(member)
     except IntegrityError:
-        raise ValidationFailed({"email": "This inspection already has a lead inspector, or this person is already on the team"}) from None
+        raise ValidationFailed(
+            {"email": "This inspection already has a lead inspector, or this person is already on the team"}) from None
     record(session=session, actor=actor, action="team.member_added", object_type="team_member", object_id=member.id,
            inspection_id=inspection.id, detail={"user": user.email, "team_role": team_role})
     return member
 
 
-def add_team_member(*, session: Session, actor: Actor, inspection: Inspection, email: str, team_role: str) -> TeamMember:
+def add_team_member(*, session: Session, actor: Actor, inspection: Inspection, email: str,
+                    team_role: str) -> TeamMember:
     refuse_changes_if_purged(session=session, inspection_id=inspection.id)
     errors: dict[str, str] = {}
     user = None
@@ -369,7 +373,8 @@ def remove_member(*, session: Session, actor: Actor, inspection: Inspection, mem
 def candidate_inspectors(*, session: Session, inspection: Inspection) -> list[User]:
     """Active inspectors not yet on the team and not from the area: what the add-member form offers."""
     on_team = {u.id for _, u in team_of(session=session, inspection=inspection)}
-    rows = session.exec(select(User).where(User.role == Role.inspector, col(User.active).is_(True)).order_by(User.name)).all()
+    rows = session.exec(
+        select(User).where(User.role == Role.inspector, col(User.active).is_(True)).order_by(User.name)).all()
     return [u for u in rows if u.id not in on_team and not _same_area(u, inspection.local_area)]
 
 

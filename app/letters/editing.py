@@ -81,7 +81,8 @@ def in_words(note: str, headings: dict[str, str]) -> str:
     return f"{prefix}: {headings[key]}" if prefix == "Edited" and key in headings else note
 
 
-def _new_version(session: Session, actor: Actor, inspection: Inspection, sections: dict, generated: dict,
+def _new_version(session: Session, actor: Actor, inspection: Inspection, sections: dict[str, str],
+                 generated: dict[str, str],
                  note: str) -> LetterVersion:
     latest = current(session=session, inspection=inspection, lock=True)
     version = LetterVersion(inspection_id=inspection.id, number=(latest.number + 1) if latest else 1,
@@ -104,7 +105,10 @@ def start(*, session: Session, actor: Actor, inspection: Inspection, draft: Draf
         return version
     except IntegrityError:  # started by someone else at the same moment: theirs is the first version
         savepoint.rollback()
-        return current(session=session, inspection=inspection)
+        theirs = current(session=session, inspection=inspection)
+        if theirs is None:  # (what clashed was theirs, so it is there)
+            raise
+        return theirs
 
 
 def save_section(*, session: Session, actor: Actor, inspection: Inspection, key: str, text: str) -> LetterVersion:

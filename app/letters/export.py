@@ -7,18 +7,18 @@ import io
 from docx import Document
 from docx.shared import Mm, Pt
 
-from app.letters.editing import blocks, generated_text, sections_of
+from app.letters.editing import Block, blocks, generated_text, sections_of
 from app.letters.service import Draft, long_date
 from app.web import text
 from app.web.templating import templates
 
 
-def layout(draft: Draft, texts: dict[str, str] | None = None) -> list[tuple[str, object]]:
+def layout(draft: Draft, texts: dict[str, str] | None = None) -> list[Block]:
     """The whole letter as blocks: ("p"|"h1"|"h2"|"h3", text), ("bullets"|"numbers", [text])."""
     # Cleaned before the lines are split: a vertical tab or a file separator would otherwise start a new line.
     texts = {key: text.clean(value) for key, value in (texts or generated_text(draft)).items()}
-    out: list[tuple[str, object]] = [("p", long_date(draft.dated)), *(("p", a) for a in draft.addressees),
-                                     ("p", "Dear Sir or Madam"), ("h1", draft.title)]
+    out: list[Block] = [("p", long_date(draft.dated)), *(("p", a) for a in draft.addressees),
+                        ("p", "Dear Sir or Madam"), ("h1", draft.title)]
     for info in sections_of(draft):
         if info.key == "main_findings" and draft.outcome_wording:
             out += [("h2", "Inspection outcome"), ("p", draft.outcome_wording)]
@@ -46,11 +46,11 @@ def to_docx(draft: Draft, texts: dict[str, str] | None = None) -> bytes:
     document.styles["Normal"].font.size = Pt(11)
     levels = {"h1": 1, "h2": 2, "h3": 3}
     for kind, value in layout(draft, texts):
-        if kind in levels:
-            document.add_heading(value, level=levels[kind])
-        elif kind in ("bullets", "numbers"):
+        if isinstance(value, list):  # bullets or numbers
             for item in value:
                 document.add_paragraph(item, style="List Bullet" if kind == "bullets" else "List Number")
+        elif kind in levels:
+            document.add_heading(value, level=levels[kind])
         else:
             document.add_paragraph(value)
     table = document.add_table(rows=2, cols=len(draft.signatures))
@@ -68,4 +68,5 @@ def to_pdf(draft: Draft, texts: dict[str, str] | None = None) -> bytes:
 
     html = templates.env.get_template("letters/letter_pdf.html").render(
         draft=draft, blocks=layout(draft, texts))
-    return HTML(string=html).write_pdf()
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf

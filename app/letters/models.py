@@ -28,11 +28,11 @@ class LetterVersion(SQLModel, table=True):
     __tablename__ = "letter_versions"
     __table_args__ = (UniqueConstraint("inspection_id", "number"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
     number: int
-    sections: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # key -> text
-    generated: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    sections: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # key -> text
+    generated: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     note: str = Field(default="", max_length=120)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -60,7 +60,7 @@ class LetterComment(SQLModel, table=True):
 
     __tablename__ = "letter_comments"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
     section: str = Field(max_length=30)
     text: str

@@ -1,14 +1,19 @@
 """The outcome letter: the draft with its citations for the team, the team's decision, and the exports."""
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
-from app.audit.service import record
+from app.audit.service import Actor, record
 from app.errors import ValidationFailed
 from app.inspections.deps import CurrentInspection
+from app.inspections.models import Inspection
 from app.letters import editing, export, service, workflow
 from app.shell.page import page_context
 from app.users.deps import ActorDep, CurrentUser, RecentlySignedIn
+from app.users.models import User
 from app.web.deps import DbSession
 from app.web.forms import PostedData, build_form
 from app.web.templating import render
@@ -16,7 +21,9 @@ from app.web.templating import render
 router = APIRouter(prefix="/inspections/{inspection_id}")
 
 
-def _page(request, db, user, inspection, *, form=None, errors=None, status_code=200):
+def _page(request: Request, db: Session, user: User, inspection: Inspection, *,
+          form: service.DecisionForm | None = None, errors: dict[str, str] | None = None,
+          status_code: int = 200) -> Response:
     decision = service.decision_of(session=db, inspection=inspection)
     form = form or service.DecisionForm(
         wsoa_required="yes" if decision.wsoa_required else ("no" if decision.updated_by_id else ""),
@@ -33,18 +40,18 @@ def _page(request, db, user, inspection, *, form=None, errors=None, status_code=
         comments=workflow.comments(session=db, inspection=inspection)), status_code=status_code)
 
 
-def _texts(db, inspection) -> dict | None:
+def _texts(db: Session, inspection: Inspection) -> dict[str, str] | None:
     version = editing.current(session=db, inspection=inspection)
     return version.sections if version else None
 
 
 @router.get("/letter")
-def draft_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection):
+def draft_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection) -> Response:
     return _page(request, db, user, inspection)
 
 
 @router.post("/letter/start")
-def start_editing(db: DbSession, actor: ActorDep, inspection: CurrentInspection):
+def start_editing(db: DbSession, actor: ActorDep, inspection: CurrentInspection) -> Response:
     editing.start(session=db, actor=actor, inspection=inspection,
                   draft=service.draft(session=db, inspection=inspection))
     return RedirectResponse(f"/inspections/{inspection.id}/letter", status_code=303)
@@ -52,7 +59,7 @@ def start_editing(db: DbSession, actor: ActorDep, inspection: CurrentInspection)
 
 @router.post("/letter/sections/{key}")
 def save_section(request: Request, key: str, db: DbSession, actor: ActorDep, inspection: CurrentInspection,
-                 data: PostedData):
+                 data: PostedData) -> Response:
     """Autosave (htmx, a pause after typing) and the plain form's 'Save' button."""
     try:
         version = editing.save_section(session=db, actor=actor, inspection=inspection, key=key,
@@ -66,7 +73,7 @@ def save_section(request: Request, key: str, db: DbSession, actor: ActorDep, ins
 
 @router.get("/letter/versions")
 def versions_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection,
-                  number: int | None = None):
+                  number: int | None = None) -> Response:
     all_versions = editing.versions(session=db, inspection=inspection)
     shown = editing.get_version(session=db, inspection=inspection, number=number) if number else None
     latest = all_versions[0] if all_versions else None
@@ -79,7 +86,8 @@ def versions_page(request: Request, db: DbSession, user: CurrentUser, inspection
         notes={v.number: editing.in_words(v.note, headings) for v in all_versions}))
 
 
-def _then_letter(request, db, user, inspection, work, anchor: str = "", form=None):
+def _then_letter(request: Request, db: Session, user: User, inspection: Inspection, work: Callable[[], object],
+                 anchor: str = "", form: service.DecisionForm | None = None) -> Response:
     """Do one step on the letter; back to the letter page, or the page again with the reason it was refused."""
     try:
         work()
@@ -90,14 +98,14 @@ def _then_letter(request, db, user, inspection, work, anchor: str = "", form=Non
 
 @router.post("/letter/versions/{number}/restore")
 def restore_version(request: Request, number: int, db: DbSession, user: CurrentUser, actor: ActorDep,
-                    inspection: CurrentInspection):
+                    inspection: CurrentInspection) -> Response:
     return _then_letter(request, db, user, inspection,
                         lambda: editing.restore(session=db, actor=actor, inspection=inspection, number=number))
 
 
 @router.post("/letter/redraft")
 def redraft(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
-            data: PostedData):
+            data: PostedData) -> Response:
     take = data.get("take", [])
     return _then_letter(request, db, user, inspection, lambda: editing.apply_redraft(
         session=db, actor=actor, inspection=inspection, draft=service.draft(session=db, inspection=inspection),
@@ -106,14 +114,14 @@ def redraft(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep,
 
 @router.post("/letter/workflow/{action}")
 def move(request: Request, action: str, db: DbSession, user: CurrentUser, actor: ActorDep,
-         inspection: CurrentInspection):
+         inspection: CurrentInspection) -> Response:
     return _then_letter(request, db, user, inspection,
                         lambda: workflow.move(session=db, actor=actor, user=user, inspection=inspection, action=action))
 
 
 @router.post("/letter/comments")
 def add_comment(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
-                data: PostedData):
+                data: PostedData) -> Response:
     section = str(data.get("section", ""))
     return _then_letter(request, db, user, inspection, lambda: workflow.comment(
         session=db, actor=actor, inspection=inspection, section=section, text=str(data.get("comment", ""))),
@@ -122,13 +130,14 @@ def add_comment(request: Request, db: DbSession, user: CurrentUser, actor: Actor
 
 @router.post("/letter/decision")
 def decision(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
-             data: PostedData):
+             data: PostedData) -> Response:
     form = build_form(service.DecisionForm, data)
     return _then_letter(request, db, user, inspection, lambda: service.record_decision(
         session=db, actor=actor, user=user, inspection=inspection, form=form), form=form)
 
 
-def _download(db, actor, inspection, kind: str, content: bytes, media_type: str) -> Response:
+def _download(db: Session, actor: Actor, inspection: Inspection, kind: str, content: bytes,
+              media_type: str) -> Response:
     record(session=db, actor=actor, action=f"letter.exported_{kind}", object_type="inspection",
            object_id=str(inspection.id), inspection_id=inspection.id)
     name = f"outcome-letter-{inspection.id}.{kind}"
@@ -138,7 +147,7 @@ def _download(db, actor, inspection, kind: str, content: bytes, media_type: str)
 
 @router.get("/letter.docx")
 def letter_docx(db: DbSession, actor: ActorDep, inspection: CurrentInspection,
-                _confirmed: RecentlySignedIn):
+                _confirmed: RecentlySignedIn) -> Response:
     draft = service.draft(session=db, inspection=inspection)
     return _download(db, actor, inspection, "docx", export.to_docx(draft, _texts(db, inspection)),
                      "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
@@ -146,7 +155,7 @@ def letter_docx(db: DbSession, actor: ActorDep, inspection: CurrentInspection,
 
 @router.get("/letter.pdf")
 def letter_pdf(db: DbSession, actor: ActorDep, inspection: CurrentInspection,
-               _confirmed: RecentlySignedIn):
+               _confirmed: RecentlySignedIn) -> Response:
     draft = service.draft(session=db, inspection=inspection)
     return _download(db, actor, inspection, "pdf", export.to_pdf(draft, _texts(db, inspection)),
                      "application/pdf")

@@ -17,6 +17,7 @@ from app.evidence.models import EvidenceItem, SourceType
 from app.fieldwork import service as fieldwork
 from app.fieldwork.models import ActivityKind, MeetingWith, SettingType
 from app.forms_common import text_problem
+from app.frameworks.service import LetterWording, Profile
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.letters import states
@@ -168,7 +169,8 @@ def record_decision(*, session: Session, actor: Actor, user: User, inspection: I
     return decision
 
 
-def _opening(session: Session, inspection: Inspection, profile, wording) -> tuple[list[Statement], dict[str, int]]:
+def _opening(session: Session, inspection: Inspection, profile: Profile,
+             wording: LetterWording) -> tuple[list[Statement], dict[str, int]]:
     schedule = inspections.schedule_of(inspection)
     area = inspection.local_area
     team = inspections.team_of(session=session, inspection=inspection)
@@ -243,7 +245,7 @@ def _opening(session: Session, inspection: Inspection, profile, wording) -> tupl
                      **{f"meetings_{k}": n for k, n in by_meeting.items()}}
 
 
-def _figure(aspect_code: str, judgement: str, summary) -> str:
+def _figure(aspect_code: str, judgement: str, summary: fieldwork.SampleSummary) -> str:
     """A file-sample figure that supports a point about this aspect, if the sample has one."""
     if aspect_code == "timeliness" and summary.plans_with_dates:
         return (f" In the sample of case files, {summary.plans_within_20_weeks} of {summary.plans_with_dates} "
@@ -259,7 +261,7 @@ def _figure(aspect_code: str, judgement: str, summary) -> str:
 
 
 def _points(inspection: Inspection, items: list[EvidenceItem], aspect_code: str, judgement: str,
-            summary) -> tuple[int, int, Statement]:
+            summary: fieldwork.SampleSummary) -> tuple[int, int, Statement]:
     """One point per aspect: its clearest item, with every item behind it cited. Ranked by how many kinds of
     source agree (triangulation), then by how many items."""
     kinds = {i.source_type for i in items if i.source_type != SourceType.none}
@@ -274,6 +276,8 @@ def _points(inspection: Inspection, items: list[EvidenceItem], aspect_code: str,
 def draft(*, session: Session, inspection: Inspection, today: date | None = None) -> Draft:
     profile = inspections.profile_of(inspection)
     wording = profile.letter
+    if wording is None:  # every profile has its letter's wording ([letter] in its file)
+        raise ValueError(f"The {profile.code} framework profile has no letter wording")
     opening, counts = _opening(session, inspection, profile, wording)
     items = evidence.all_items(session=session, inspection=inspection)
     grouped: dict[tuple[str, str], list[EvidenceItem]] = defaultdict(list)

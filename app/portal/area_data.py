@@ -4,12 +4,13 @@ row and column before anything is saved), and the figures shown beside the case-
 import csv
 import io
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from sqlalchemy.exc import IntegrityError
 from openpyxl.utils import get_column_letter
-from sqlmodel import Session, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, delete, select
 
 from app.audit.service import Actor, record
 from app.errors import ValidationFailed
@@ -91,7 +92,7 @@ def template_xlsx() -> bytes:
 Row = tuple[int, list[object]]  # the row's number as the officer sees it, and its cells
 
 
-def _numbered(rows) -> list[Row]:
+def _numbered(rows: Iterable[Sequence[object]]) -> list[Row]:
     """The rows that hold anything, with their numbers: a sheet formatted further down than its figures or a CSV
     ending in empty lines is as long as what is written in it."""
     kept: list[Row] = []
@@ -115,7 +116,8 @@ def _number(raw: object, unit: str) -> tuple[float | None, str]:
         try:
             value = float(text)
         except ValueError:
-            return None, f"Enter a number, like {'61.5' if unit == 'percent' else '412'} (not ‘{str(raw).strip()[:40]}’)"
+            like = "61.5" if unit == "percent" else "412"
+            return None, f"Enter a number, like {like} (not ‘{str(raw).strip()[:40]}’)"
     if not math.isfinite(value):
         return None, "Enter a number"
     if unit == "percent" and not 0 <= value <= 100:
@@ -175,17 +177,18 @@ def check_rows(rows: list[Row]) -> tuple[list[Figure], list[CellProblem]]:
         if not has_value:
             continue
         value, message = _number(raw_value, indicator.unit)
-        if message:
+        if value is None:
             problems.append(CellProblem(number, letter["value"], "value", message))
             continue
         period = str(cell(row, "period") or "").strip()
         if len(period) > 60:
-            problems.append(CellProblem(number, letter.get("period", "D"), "period", "Period must be 60 characters or fewer"))
+            problems.append(CellProblem(number, letter.get("period", "D"), "period",
+                                        "Period must be 60 characters or fewer"))
             continue
         figures.append(Figure(code, value, period))
     if not figures and not problems:
-        problems.append(CellProblem(header_number + 1, letter["value"], "value", "The file has no figures: fill in the value column "
-                                                                 "for at least one indicator"))
+        problems.append(CellProblem(header_number + 1, letter["value"], "value",
+                                    "The file has no figures: fill in the value column for at least one indicator"))
     return figures, problems
 
 
@@ -196,18 +199,19 @@ def import_area_data(*, session: Session, actor: Actor, storage: Storage, inspec
     file_type = checked_type(upload, ("csv", "xlsx"), "a CSV or Excel (XLSX) file")
     read = spreadsheets.rows_of_xlsx if file_type == "xlsx" else spreadsheets.rows_of_csv
     try:
-        rows = _numbered(read(upload.path))
+        rows = _numbered(read(upload.staged))
     except ValidationFailed:
         raise  # past a limit on size, rows, columns or time: the message says which
-    except Exception:  # a workbook openpyxl cannot read, a CSV whose layout cannot be found
-        raise ValidationFailed({"file": "The selected file could not be read: save it again from the template"})
+    except Exception:  # noqa: BLE001 - a workbook openpyxl cannot read, a CSV whose layout cannot be found
+        raise ValidationFailed(
+            {"file": "The selected file could not be read: save it again from the template"}) from None
     figures, problems = check_rows(rows)
     if problems:
         raise AreaDataInvalid(problems)
     document = _area_data_document(session, inspection)
     version = store_version(session=session, actor=actor, storage=storage, inspection=inspection, upload=upload,
                             file_type=file_type, document=document)
-    session.exec(delete(AreaIndicatorValue).where(AreaIndicatorValue.inspection_id == inspection.id))
+    session.exec(delete(AreaIndicatorValue).where(col(AreaIndicatorValue.inspection_id) == inspection.id))
     session.add_all(AreaIndicatorValue(inspection_id=inspection.id, code=f.code, value=f.value, period=f.period,
                                        source_version_id=version.id) for f in figures)
     session.flush()
@@ -220,7 +224,8 @@ def import_area_data(*, session: Session, actor: Actor, storage: Storage, inspec
 def _area_data_document(session: Session, inspection: Inspection) -> AreaDocument:
     """The inspection's one area-data document, made by the first upload; if two first uploads race, the
     unique index lets one make it and the other uses it."""
-    find = select(AreaDocument).where(AreaDocument.inspection_id == inspection.id, AreaDocument.requested == "area_data")
+    find = select(AreaDocument).where(AreaDocument.inspection_id == inspection.id,
+                                      AreaDocument.requested == "area_data")
     if (document := session.exec(find).first()) is not None:
         return document
     try:

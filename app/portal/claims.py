@@ -67,7 +67,7 @@ def record_claim(*, session: Session, actor: Actor, inspection: Inspection, user
             errors["source_document_id"] = "Select a document the area uploaded"
     if problem := text_problem(form.source_reference, required=None, limit=100, what="Where in the document"):
         errors["source_reference"] = problem
-    if errors:
+    if errors or proposal is None:
         raise ValidationFailed(errors)
     claim = SefClaim(inspection_id=inspection.id, proposal=proposal, aspect=form.aspect, text=form.text.strip(),
                      source_document_id=document_id, source_reference=form.source_reference.strip(),
@@ -100,7 +100,8 @@ def delete_own_claim(*, session: Session, actor: Actor, inspection: Inspection, 
 
 
 def evidence_ids_of(*, session: Session, claim: SefClaim) -> set[str]:
-    return set(session.exec(select(SefClaimEvidence.evidence_item_id).where(SefClaimEvidence.claim_id == claim.id)).all())
+    return set(session.exec(
+        select(SefClaimEvidence.evidence_item_id).where(SefClaimEvidence.claim_id == claim.id)).all())
 
 
 def set_verdict(*, session: Session, actor: Actor, inspection: Inspection, claim: SefClaim, verdict: str,
@@ -134,7 +135,7 @@ def set_verdict(*, session: Session, actor: Actor, inspection: Inspection, claim
 def claims_recorded_by(*, session: Session, inspection: Inspection, user: User) -> list[SefClaim]:
     return list(session.exec(select(SefClaim).where(SefClaim.inspection_id == inspection.id,
                                                     SefClaim.recorded_by_id == user.id)
-                             .order_by(SefClaim.proposal, SefClaim.id)).all())
+                             .order_by(col(SefClaim.proposal), col(SefClaim.id))).all())
 
 
 def untested_count(*, session: Session, inspection: Inspection) -> tuple[int, int]:
@@ -174,11 +175,12 @@ def matrix(*, session: Session, inspection: Inspection, verdict: str = "") -> li
     counts = dict(session.exec(select(SefClaimEvidence.claim_id, func.count())
                                .join(SefClaim, col(SefClaim.id) == SefClaimEvidence.claim_id)
                                .where(SefClaim.inspection_id == inspection.id)
-                               .group_by(SefClaimEvidence.claim_id)).all())
+                               .group_by(col(SefClaimEvidence.claim_id))).all())
     proposals = [ProposalClaims(p.number, p.title) for p in profile.proposals]
     by_number = {p.number: p for p in proposals}
     aspect_text = {a.code: a.text for p in profile.proposals for a in p.aspects}
-    query = select(SefClaim).where(SefClaim.inspection_id == inspection.id).order_by(SefClaim.proposal, SefClaim.id)
+    query = (select(SefClaim).where(SefClaim.inspection_id == inspection.id)
+             .order_by(col(SefClaim.proposal), col(SefClaim.id)))
     for claim in session.exec(query).all():
         if verdict and claim.verdict != verdict:
             continue
@@ -188,7 +190,7 @@ def matrix(*, session: Session, inspection: Inspection, verdict: str = "") -> li
     return proposals
 
 
-def kept_figures(*, session: Session, inspection_id: int) -> dict:
+def kept_figures(*, session: Session, inspection_id: int) -> dict[str, dict[str, int]]:
     verdicts = session.exec(select(SefClaim.verdict, func.count()).where(SefClaim.inspection_id == inspection_id)
                             .group_by(SefClaim.verdict)).all()
     return {"claims": dict(sorted(verdicts))}

@@ -4,6 +4,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 UNITS = {"count": "number", "percent": "%", "weeks": "weeks"}
 
@@ -28,7 +29,7 @@ class Indicator:
 
 
 @cache
-def _load() -> dict:
+def _load() -> dict[str, Any]:
     return tomllib.loads((Path(__file__).parent / "content.toml").read_text(encoding="utf-8"))
 
 

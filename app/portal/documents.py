@@ -26,7 +26,8 @@ def checked_type(upload: Upload, allowed: tuple[str, ...], sentence: str) -> str
     if not upload.chosen:
         raise ValidationFailed({"file": "Select a file to upload"})
     if upload.too_large:
-        raise ValidationFailed({"file": f"The selected file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"})
+        raise ValidationFailed(
+            {"file": f"The selected file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"})
     if upload.size == 0 or upload.path is None:
         raise ValidationFailed({"file": "The selected file is empty"})
     file_type, looks_like = identify(upload.path, upload.head)
@@ -50,11 +51,12 @@ def store_version(*, session: Session, actor: Actor, storage: Storage, inspectio
                                   filename=safe_filename(upload.filename, file_type), file_type=file_type,
                                   size_bytes=upload.size, sha256=upload.sha256, storage_key=key,
                                   uploaded_by_id=actor.user_id)
-    save_in_transaction(session, storage, key, upload.path)
+    save_in_transaction(session, storage, key, upload.staged)
     upload.path = None  # the store has it now
     session.add(version)
     session.flush()
-    record(session=session, actor=actor, action="portal.document_uploaded" if number == 1 else "portal.document_replaced",
+    record(session=session, actor=actor,
+           action="portal.document_uploaded" if number == 1 else "portal.document_replaced",
            object_type="area_document", object_id=document.id, inspection_id=inspection.id,
            detail={"version": number, "filename": version.filename, "type": file_type, "bytes": upload.size,
                    "sha256": upload.sha256, "requested": document.requested})
@@ -121,7 +123,7 @@ def documents_of(*, session: Session, inspection: Inspection, include_area_data:
     query = (select(AreaDocument, AreaDocumentVersion)
              .join(AreaDocumentVersion, col(AreaDocumentVersion.document_id) == AreaDocument.id)
              .where(AreaDocument.inspection_id == inspection.id)
-             .order_by(AreaDocument.id, col(AreaDocumentVersion.number).desc()))
+             .order_by(col(AreaDocument.id), col(AreaDocumentVersion.number).desc()))
     for document, version in session.exec(query).all():
         if document.requested == "area_data" and not include_area_data:
             continue
@@ -145,10 +147,13 @@ def stored_files(*, session: Session, inspection_id: int) -> list[str]:
                              .where(AreaDocument.inspection_id == inspection_id)).all())
 
 
-def purge(*, session: Session, storage: Storage, inspection_id: int, dry_run: bool = False) -> dict[str, int]:
-    """The area's documents and every version go; their files only after the commit (delete_after_commit)."""
+def purge(*, session: Session, storage: Storage | None, inspection_id: int, dry_run: bool = False) -> dict[str, int]:
+    """The area's documents and every version go; their files only after the commit (delete_after_commit).
+    A dry run only counts them, and needs no storage."""
     keys = stored_files(session=session, inspection_id=inspection_id)
     if not dry_run:
+        if storage is None:
+            raise ValueError("Deleting the area's documents needs the storage their files are in")
         for document in session.exec(select(AreaDocument).where(AreaDocument.inspection_id == inspection_id)).all():
             session.delete(document)  # and its versions, by the foreign key
         for key in keys:

@@ -18,7 +18,8 @@ from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.models_base import utcnow
 from app.portal.models import AreaOfficer, PortalInvitation
-from app.users import passwords, service as users
+from app.users import passwords
+from app.users import service as users
 from app.users.models import Role, User
 
 LIFETIME = timedelta(hours=48)
@@ -71,7 +72,8 @@ def _account_problem(session: Session, inspection: Inspection, email: str) -> st
         return "This email address belongs to an inspector's or administrator's account: invite the area's own officer"
     bound = bound_inspection_id(session=session, user=existing)
     if bound is not None and bound != inspection.id:
-        return "This officer already has access to another inspection, and an officer's account belongs to one inspection only"
+        return ("This officer already has access to another inspection, "
+                "and an officer's account belongs to one inspection only")
     return None
 
 
@@ -152,7 +154,8 @@ def accept(*, session: Session, token: str, name: str, password: str, confirm: s
         raise ValidationFailed({"invitation": state})
     user = existing_account(session=session, invitation=invitation)
     errors = {}
-    if problem := _account_problem(session, session.get(Inspection, invitation.inspection_id), invitation.email):
+    inspection = inspections.get_inspection(session=session, inspection_id=invitation.inspection_id)
+    if problem := _account_problem(session, inspection, invitation.email):
         errors["invitation"] = problem
     elif user is not None:
         if not user.active:
@@ -190,7 +193,7 @@ def accept(*, session: Session, token: str, name: str, password: str, confirm: s
         except ValidationFailed as failure:
             # Another invitation to this address was accepted at the same instant: undo this one's use.
             raise StaleDataError(str(failure)) from failure
-    bind(session=session, inspection=session.get(Inspection, invitation.inspection_id), user=user)
+    bind(session=session, inspection=inspection, user=user)
     invitation.user_id, invitation.used_at = user.id, now
     session.add(invitation)
     session.flush()

@@ -12,7 +12,7 @@ class PortalInvitation(SQLModel, table=True):
 
     __tablename__ = "portal_invitations"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
     email: str = Field(max_length=254)
     name: str = Field(default="", max_length=200)
@@ -30,7 +30,7 @@ class AreaOfficer(SQLModel, table=True):
 
     __tablename__ = "area_officers"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="users.id", unique=True, ondelete="CASCADE")
     added_at: datetime = Field(default_factory=utcnow)
@@ -46,7 +46,7 @@ class AreaDocument(SQLModel, table=True):
               sqlite_where=text("requested = 'area_data'"), postgresql_where=text("requested = 'area_data'")),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
     requested: str = Field(max_length=40)  # a [[requested]] key of content.toml, or area_data
     created_at: datetime = Field(default_factory=utcnow)
@@ -56,7 +56,7 @@ class AreaDocumentVersion(SQLModel, table=True):
     __tablename__ = "area_document_versions"
     __table_args__ = (UniqueConstraint("document_id", "number", name="uq_area_document_versions_number"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     document_id: int = Field(foreign_key="area_documents.id", index=True, ondelete="CASCADE")
     number: int
     filename: str = Field(max_length=200)  # sanitised; the stored object is named by storage_key
@@ -74,7 +74,7 @@ class AreaIndicatorValue(SQLModel, table=True):
     __tablename__ = "area_indicator_values"
     __table_args__ = (UniqueConstraint("inspection_id", "code", name="uq_area_indicator_values_code"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
     code: str = Field(max_length=60)
     value: float
@@ -88,7 +88,7 @@ class SefClaim(SQLModel, table=True):
     __tablename__ = "sef_claims"
     __table_args__ = (Index("ix_sef_claims_inspection_proposal", "inspection_id", "proposal"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
     proposal: int
     aspect: str = Field(max_length=60)

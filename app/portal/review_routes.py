@@ -2,16 +2,20 @@
 sample, and test each claim of its self-evaluation against the evidence."""
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from app.errors import Forbidden, ValidationFailed
 from app.evidence import service as evidence
 from app.inspections import service as inspections
 from app.inspections.deps import CurrentInspection
-from app.shell.page import page_context
+from app.inspections.models import Inspection
 from app.portal import area_data, claims, content, documents, invitations
+from app.portal.models import SefClaim
 from app.portal.web import StorageDep, file_response
+from app.shell.page import page_context
 from app.users.deps import ActorDep, CurrentUser
+from app.users.models import User
 from app.web.deps import DbSession
 from app.web.forms import PostedData, build_form
 from app.web.templating import render
@@ -19,8 +23,9 @@ from app.web.templating import render
 router = APIRouter(prefix="/inspections/{inspection_id}")
 
 
-def _area_page(request: Request, db, user, inspection, *, errors=None, new_link: str = "", form=None,
-               status_code: int = 200):
+def _area_page(request: Request, db: Session, user: User, inspection: Inspection, *,
+               errors: dict[str, str] | None = None, new_link: str = "", form: dict[str, str] | None = None,
+               status_code: int = 200) -> Response:
     return render(request, "portal/review/area.html", page_context(
         db, user, inspection, "area", officers=invitations.officers_of(session=db, inspection=inspection),
         invitations=invitations.invitations_of(session=db, inspection=inspection), state_of=invitations.state_of,
@@ -29,31 +34,33 @@ def _area_page(request: Request, db, user, inspection, *, errors=None, new_link:
 
 
 @router.get("/area")
-def area_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection):
+def area_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection) -> Response:
     return _area_page(request, db, user, inspection)
 
 
-def _lead_only(db, user, inspection) -> None:
+def _lead_only(db: Session, user: User, inspection: Inspection) -> None:
     if not inspections.can_manage(session=db, user=user, inspection=inspection):
         raise Forbidden()
 
 
 @router.post("/area/invitations")
 def invite_officer(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
-                   data: PostedData):
+                   data: PostedData) -> Response:
     _lead_only(db, user, inspection)
     form = {"email": str(data.get("email", "")), "name": str(data.get("name", ""))}
     try:
-        _, token = invitations.invite(session=db, actor=actor, inspection=inspection, **form)
+        _, token = invitations.invite(session=db, actor=actor, inspection=inspection, email=form["email"],
+                                      name=form["name"])
     except ValidationFailed as failure:
         return _area_page(request, db, user, inspection, errors=failure.errors, form=form, status_code=422)
     # The link is shown once, here: only its hash is stored.
-    return _area_page(request, db, user, inspection, new_link=str(request.base_url).rstrip("/") + f"/invitations/{token}")
+    link = str(request.base_url).rstrip("/") + f"/invitations/{token}"
+    return _area_page(request, db, user, inspection, new_link=link)
 
 
 @router.post("/area/invitations/{invitation_id}/withdraw")
 def withdraw_invitation(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep,
-                        inspection: CurrentInspection, invitation_id: int):
+                        inspection: CurrentInspection, invitation_id: int) -> Response:
     _lead_only(db, user, inspection)
     try:
         invitations.withdraw(session=db, actor=actor, inspection=inspection, invitation_id=invitation_id)
@@ -63,19 +70,20 @@ def withdraw_invitation(request: Request, db: DbSession, user: CurrentUser, acto
 
 
 @router.get("/area/documents/{document_id}/versions/{number}")
-def download(db: DbSession, inspection: CurrentInspection, storage: StorageDep, document_id: int, number: int):
+def download(db: DbSession, inspection: CurrentInspection, storage: StorageDep, document_id: int,
+             number: int) -> Response:
     return file_response(storage, documents.get_version(session=db, inspection=inspection, document_id=document_id,
                                                         number=number))
 
 
 @router.get("/area/data")
-def data_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection):
+def data_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection) -> Response:
     return render(request, "portal/review/data.html", page_context(
         db, user, inspection, "area", rows=area_data.comparison(session=db, inspection=inspection)))
 
 
 @router.get("/claims")
-def claims_matrix(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection):
+def claims_matrix(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection) -> Response:
     verdict = request.query_params.get("verdict", "")
     verdict = verdict if verdict in claims.Verdict.__members__ else ""
     untested, total = claims.untested_count(session=db, inspection=inspection)
@@ -86,7 +94,9 @@ def claims_matrix(request: Request, db: DbSession, user: CurrentUser, inspection
         last_day=schedule.on_site_days[-1], today=inspections.today_on_site()))
 
 
-def _claim_form_page(request, db, user, inspection, *, form=None, errors=None, status_code=200):
+def _claim_form_page(request: Request, db: Session, user: User, inspection: Inspection, *,
+                     form: claims.ClaimForm | None = None, errors: dict[str, str] | None = None,
+                     status_code: int = 200) -> Response:
     return render(request, "portal/review/claim_new.html", page_context(
         db, user, inspection, "claims", form=form or claims.ClaimForm(), errors=errors or {},
         documents=documents.documents_of(session=db, inspection=inspection, include_area_data=False)),
@@ -94,13 +104,13 @@ def _claim_form_page(request, db, user, inspection, *, form=None, errors=None, s
 
 
 @router.get("/claims/new")
-def new_claim_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection):
+def new_claim_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection) -> Response:
     return _claim_form_page(request, db, user, inspection)
 
 
 @router.post("/claims/new")
 def record_claim(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
-                 data: PostedData):
+                 data: PostedData) -> Response:
     form = build_form(claims.ClaimForm, data)
     try:
         claim = claims.record_claim(session=db, actor=actor, inspection=inspection, user=user, form=form)
@@ -109,13 +119,14 @@ def record_claim(request: Request, db: DbSession, user: CurrentUser, actor: Acto
     return RedirectResponse(f"/inspections/{inspection.id}/claims/{claim.id}", status_code=303)
 
 
-def _claim_page(request, db, user, inspection, claim, *, chosen=None, verdict=None, note=None, errors=None,
-                status_code=200):
+def _claim_page(request: Request, db: Session, user: User, inspection: Inspection, claim: SefClaim, *,
+                chosen: list[str] | None = None, verdict: str | None = None, note: str | None = None,
+                errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
     profile = inspections.profile_of(inspection)
     linked = claims.evidence_ids_of(session=db, claim=claim)
     return render(request, "portal/review/claim.html", page_context(
         db, user, inspection, "claims", claim=claim, proposal=profile.proposal(claim.proposal),
-        aspect_text=dict((a.code, a.text) for a in profile.proposal(claim.proposal).aspects),
+        aspect_text={a.code: a.text for a in profile.proposal(claim.proposal).aspects},
         items=evidence.items_for_proposal(session=db, inspection=inspection, proposal=claim.proposal),
         chosen=set(chosen) if chosen is not None else linked, verdicts=list(claims.Verdict),
         verdict=verdict or claim.verdict, note=claim.verdict_note if note is None else note,
@@ -126,14 +137,15 @@ def _claim_page(request, db, user, inspection, claim, *, chosen=None, verdict=No
 
 
 @router.get("/claims/{claim_id}")
-def claim_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection, claim_id: int):
+def claim_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection,
+               claim_id: int) -> Response:
     claim = claims.get_claim(session=db, inspection=inspection, claim_id=claim_id)
     return _claim_page(request, db, user, inspection, claim)
 
 
 @router.post("/claims/{claim_id}")
 def give_verdict(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
-                 claim_id: int, data: PostedData):
+                 claim_id: int, data: PostedData) -> Response:
     claim = claims.get_claim(session=db, inspection=inspection, claim_id=claim_id)
     chosen = data.get("evidence", [])
     chosen = chosen if isinstance(chosen, list) else [chosen] if chosen else []

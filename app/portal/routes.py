@@ -1,26 +1,27 @@
 """The nominated officer's portal (/portal/<inspection>) and the invitation link (/invitations/<token>).
 An officer reaches only their own inspection's portal; every inspector page answers them 404."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from app.errors import NotFound, ValidationFailed
 from app.inspections import service as inspections
 from app.inspections.deps import READING
 from app.inspections.models import Inspection
 from app.portal import area_data, claims, content, documents, invitations
-from app.portal.uploads import MAX_UPLOAD_BYTES
+from app.portal.area_data import CellProblem
+from app.portal.uploads import FILE_TYPES, MAX_UPLOAD_BYTES
 from app.portal.web import StorageDep, done, file_response, receive, run
+from app.users.deps import ActorDep, CurrentUser
 from app.users.models import Role, User
 from app.users.routes import signed_in
-from app.web import csrf
-from app.users.deps import ActorDep, CurrentUser
+from app.web import csrf, text
 from app.web.deps import DbSession, SettingsDep, client_ip
 from app.web.forms import PostedData, build_form
 from app.web.templating import render
-from app.web import text
 
 router = APIRouter()
 # An upload's whole body: the file's 25 MB and the form around it. Past this the server answers 413 at once.
@@ -38,14 +39,14 @@ def officer_inspection(request: Request, inspection_id: int, db: DbSession, user
 OfficerInspection = Annotated[Inspection, Depends(officer_inspection)]
 
 
-def _context(db, inspection: Inspection, section: str, **extra) -> dict:
+def _context(db: Session, inspection: Inspection, section: str, **extra: Any) -> dict[str, Any]:
     return {"inspection": inspection, "schedule": inspections.schedule_of(inspection), "section": section,
             "profile": inspections.profile_of(inspection),
             "purged_at": inspection.purged_at, **extra}
 
 
 @router.get("/portal")
-def portal_home(request: Request, db: DbSession, user: CurrentUser):
+def portal_home(request: Request, db: DbSession, user: CurrentUser) -> Response:
     if user.role != Role.la_officer:
         raise NotFound()
     bound = invitations.bound_inspection_id(session=db, user=user)
@@ -54,7 +55,8 @@ def portal_home(request: Request, db: DbSession, user: CurrentUser):
     return RedirectResponse(f"/portal/{bound}", status_code=303)
 
 
-def _documents_page(request: Request, db, inspection: Inspection, *, errors=None, form=None, status_code=200):
+def _documents_page(request: Request, db: Session, inspection: Inspection, *, errors: dict[str, str] | None = None,
+                    form: dict[str, object] | None = None, status_code: int = 200) -> Response:
     rows = documents.documents_of(session=db, inspection=inspection, include_area_data=False)
     return render(request, "portal/home.html", _context(
         db, inspection, "documents", rows=rows, requested=content.requested(),
@@ -63,14 +65,14 @@ def _documents_page(request: Request, db, inspection: Inspection, *, errors=None
 
 
 @router.get("/portal/{inspection_id}")
-def portal_page(request: Request, db: DbSession, inspection: OfficerInspection):
+def portal_page(request: Request, db: DbSession, inspection: OfficerInspection) -> Response:
     return _documents_page(request, db, inspection)
 
 
 @router.post("/portal/{inspection_id}/documents", max_body_size=UPLOAD_BODY_LIMIT)
 @csrf.checks_token_itself
 async def upload_document(request: Request, db: DbSession, actor: ActorDep, inspection: OfficerInspection,
-                          storage: StorageDep):
+                          storage: StorageDep) -> Response:
     upload = await receive(request, db, storage, fields=("requested",))
     if isinstance(upload, Response):
         return upload
@@ -88,7 +90,7 @@ async def upload_document(request: Request, db: DbSession, actor: ActorDep, insp
 @router.post("/portal/{inspection_id}/documents/{document_id}", max_body_size=UPLOAD_BODY_LIMIT)
 @csrf.checks_token_itself
 async def replace_document(request: Request, db: DbSession, actor: ActorDep, inspection: OfficerInspection,
-                           storage: StorageDep, document_id: int):
+                           storage: StorageDep, document_id: int) -> Response:
     document = documents.get_document(session=db, inspection=inspection, document_id=document_id)
     if document.requested == "area_data":
         raise NotFound()  # area data is replaced through its own checked upload
@@ -105,12 +107,14 @@ async def replace_document(request: Request, db: DbSession, actor: ActorDep, ins
 
 
 @router.get("/portal/{inspection_id}/documents/{document_id}/versions/{number}")
-def download_own(db: DbSession, inspection: OfficerInspection, storage: StorageDep, document_id: int, number: int):
+def download_own(db: DbSession, inspection: OfficerInspection, storage: StorageDep, document_id: int,
+                 number: int) -> Response:
     version = documents.get_version(session=db, inspection=inspection, document_id=document_id, number=number)
     return file_response(storage, version)
 
 
-def _data_page(request: Request, db, inspection: Inspection, *, errors=None, problems=None, status_code=200):
+def _data_page(request: Request, db: Session, inspection: Inspection, *, errors: dict[str, str] | None = None,
+               problems: list[CellProblem] | None = None, status_code: int = 200) -> Response:
     return render(request, "portal/area_data.html", _context(
         db, inspection, "data", figures=area_data.figures_of(session=db, inspection=inspection),
         indicators=content.indicators(), problems=problems or [], errors=errors or {},
@@ -119,26 +123,26 @@ def _data_page(request: Request, db, inspection: Inspection, *, errors=None, pro
 
 
 @router.get("/portal/{inspection_id}/area-data")
-def data_page(request: Request, db: DbSession, inspection: OfficerInspection):
+def data_page(request: Request, db: DbSession, inspection: OfficerInspection) -> Response:
     return _data_page(request, db, inspection)
 
 
 @router.get("/portal/{inspection_id}/area-data/template.csv")
-def template_csv(inspection: OfficerInspection):
+def template_csv(inspection: OfficerInspection) -> Response:
     return Response(area_data.template_csv(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="area-data-template.csv"'})
 
 
 @router.get("/portal/{inspection_id}/area-data/template.xlsx")
-def template_xlsx(inspection: OfficerInspection):
-    return Response(area_data.template_xlsx(), media_type=documents.FILE_TYPES["xlsx"][1],
+def template_xlsx(inspection: OfficerInspection) -> Response:
+    return Response(area_data.template_xlsx(), media_type=FILE_TYPES["xlsx"][1],
                     headers={"Content-Disposition": 'attachment; filename="area-data-template.xlsx"'})
 
 
 @router.post("/portal/{inspection_id}/area-data", max_body_size=UPLOAD_BODY_LIMIT)
 @csrf.checks_token_itself
 async def import_data(request: Request, db: DbSession, actor: ActorDep, inspection: OfficerInspection,
-                      storage: StorageDep):
+                      storage: StorageDep) -> Response:
     upload = await receive(request, db, storage)
     if isinstance(upload, Response):
         return upload
@@ -155,8 +159,9 @@ async def import_data(request: Request, db: DbSession, actor: ActorDep, inspecti
     return done(request, f"/portal/{inspection.id}/area-data?imported={count}")
 
 
-def _claims_page(request: Request, db, user: User, inspection: Inspection, *, form=None, errors=None,
-                 status_code=200):
+def _claims_page(request: Request, db: Session, user: User, inspection: Inspection, *,
+                 form: claims.ClaimForm | None = None, errors: dict[str, str] | None = None,
+                 status_code: int = 200) -> Response:
     return render(request, "portal/claims.html", _context(
         db, inspection, "claims", claims=claims.claims_recorded_by(session=db, inspection=inspection, user=user),
         form=form or claims.ClaimForm(), errors=errors or {},
@@ -165,13 +170,13 @@ def _claims_page(request: Request, db, user: User, inspection: Inspection, *, fo
 
 
 @router.get("/portal/{inspection_id}/claims")
-def claims_page(request: Request, db: DbSession, user: CurrentUser, inspection: OfficerInspection):
+def claims_page(request: Request, db: DbSession, user: CurrentUser, inspection: OfficerInspection) -> Response:
     return _claims_page(request, db, user, inspection)
 
 
 @router.post("/portal/{inspection_id}/claims")
 def record_claim(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: OfficerInspection,
-                 data: PostedData):
+                 data: PostedData) -> Response:
     form = build_form(claims.ClaimForm, data)
     try:
         claims.record_claim(session=db, actor=actor, inspection=inspection, user=user, form=form)
@@ -181,7 +186,8 @@ def record_claim(request: Request, db: DbSession, user: CurrentUser, actor: Acto
 
 
 @router.post("/portal/{inspection_id}/claims/{claim_id}/withdraw")
-def withdraw_claim(db: DbSession, user: CurrentUser, actor: ActorDep, inspection: OfficerInspection, claim_id: int):
+def withdraw_claim(db: DbSession, user: CurrentUser, actor: ActorDep, inspection: OfficerInspection,
+                   claim_id: int) -> Response:
     claims.delete_own_claim(session=db, actor=actor, inspection=inspection, user=user, claim_id=claim_id)
     return RedirectResponse(f"/portal/{inspection.id}/claims", status_code=303)
 
@@ -197,7 +203,8 @@ UNUSABLE = {
 }
 
 
-def _invitation_page(request: Request, db, token: str, *, errors=None, name: str = "", status_code=200):
+def _invitation_page(request: Request, db: Session, token: str, *, errors: dict[str, str] | None = None,
+                     name: str = "", status_code: int = 200) -> Response:
     invitation = invitations.by_token(session=db, token=token)
     state = invitations.state_of(invitation)
     if state != "pending":
@@ -210,13 +217,13 @@ def _invitation_page(request: Request, db, token: str, *, errors=None, name: str
 
 
 @router.get("/invitations/{invitation_token}")
-def invitation_page(request: Request, db: DbSession, invitation_token: str):
+def invitation_page(request: Request, db: DbSession, invitation_token: str) -> Response:
     return _invitation_page(request, db, invitation_token)
 
 
 @router.post("/invitations/{invitation_token}")
 def accept_invitation(request: Request, db: DbSession, settings: SettingsDep, invitation_token: str,
-                      data: PostedData):
+                      data: PostedData) -> Response:
     token = invitation_token
     name = str(data.get("name", ""))
     try:

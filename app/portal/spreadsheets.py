@@ -10,6 +10,7 @@ import io
 import time
 import zipfile
 from pathlib import Path
+from typing import Any, TypeVar
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -59,7 +60,7 @@ def _refused(message: str) -> ValidationFailed:
 
 
 class _Budget:
-    def __init__(self):
+    def __init__(self) -> None:
         self.ends = time.thread_time() + MAX_READ_SECONDS
 
     def check(self) -> None:
@@ -71,16 +72,19 @@ class _TimedFile(io.FileIO):
     """The staged file, the time checked at every read: the ZIP reader comes back here for each piece of
     compressed data, so openpyxl stops within a piece of the limit wherever it is."""
 
-    def __init__(self, path: Path, budget: _Budget):
+    def __init__(self, path: Path, budget: _Budget) -> None:
         super().__init__(path, "rb")
         self.budget = budget
 
-    def read(self, size: int = -1) -> bytes:
+    def read(self, size: int | None = -1) -> bytes:
         self.budget.check()
         return super().read(size)
 
 
-def _checked(number: int, values: list) -> list:
+Cell = TypeVar("Cell")
+
+
+def _checked(number: int, values: list[Cell]) -> list[Cell]:
     if number > MAX_SHEET_ROWS:
         raise _refused(too_many_rows("this one goes further down"))
     if len(values) > MAX_SHEET_COLUMNS:
@@ -151,7 +155,7 @@ def _check_unpacked_size(archive: zipfile.ZipFile, budget: _Budget) -> None:
                 budget.check()
 
 
-def _rows_of_sheet(sheet, budget: _Budget) -> list[list[object]]:
+def _rows_of_sheet(sheet: Any, budget: _Budget) -> list[list[object]]:  # openpyxl's sheet (untyped)
     # The size the sheet declares, checked before any row is read...
     if (sheet.max_row or 0) > MAX_SHEET_ROWS:
         raise _refused(too_many_rows(f"this one goes down to row {sheet.max_row:,}"))
@@ -167,7 +171,7 @@ def _rows_of_sheet(sheet, budget: _Budget) -> list[list[object]]:
     return rows
 
 
-def _cell_value(cell) -> object:
+def _cell_value(cell: Any) -> object:
     value = getattr(cell, "value", None)
     # A cell formatted as a percentage holds 0.615 for 61.5%.
     if isinstance(value, (int, float)) and "%" in (getattr(cell, "number_format", "") or ""):

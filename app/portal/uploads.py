@@ -10,6 +10,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import filetype
 from fastapi import Request
@@ -60,13 +61,14 @@ class _Staging(BaseTarget):
         self.size = 0
         self.digest = hashlib.sha256()
         self.head = bytearray()
-        self._file = None
+        self._file: IO[bytes] | None = None
 
     def on_start(self) -> None:
         if self.path is not None:  # a second file part: one file per upload, or the checks would see another file
             raise UploadRefused("more than one file")
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._file = tempfile.NamedTemporaryFile(dir=self.directory, prefix="upload-", delete=False)
+        # Open across the parser's calls (closed when the part ends or is dropped), so not in a with block.
+        self._file = tempfile.NamedTemporaryFile(dir=self.directory, prefix="upload-", delete=False)  # noqa: SIM115
         self.path = Path(self._file.name)
 
     def on_data_received(self, chunk: bytes) -> None:
@@ -76,6 +78,8 @@ class _Staging(BaseTarget):
             if self.size > DRAIN_LIMIT:
                 raise UploadRefused("far too large")
             return
+        if self._file is None:  # a part's data always follows its start
+            raise UploadRefused("file data before the file part began")
         self._file.write(chunk)
         self.digest.update(chunk)
         if len(self.head) < HEAD_BYTES:
@@ -107,6 +111,13 @@ class Upload:
     @property
     def chosen(self) -> bool:
         return bool(self.filename) or self.size > 0
+
+    @property
+    def staged(self) -> Path:
+        """The staged file, asked for once the upload's checks found one (see documents.checked_type)."""
+        if self.path is None:
+            raise UploadRefused("no file was staged")
+        return self.path
 
     def discard(self) -> None:
         if self.path is not None:
@@ -174,8 +185,9 @@ def _office_package(path: Path) -> tuple[str | None, str]:
     refuse any other ZIP (a renamed archive)."""
     try:
         with path.open("rb") as f:
-            end = zipfile._EndRecData(f)  # the ZIP's last record, by the standard library's own reader
-        if end is None or end[zipfile._ECD_SIZE] > MAX_PACKAGE_DIRECTORY_BYTES:
+            # The ZIP's last record, by the standard library's own reader (private, so not in its type stubs).
+            end = zipfile._EndRecData(f)  # type: ignore[attr-defined]
+        if end is None or end[zipfile._ECD_SIZE] > MAX_PACKAGE_DIRECTORY_BYTES:  # type: ignore[attr-defined]
             return None, "a damaged or incomplete file"  # measured before the directory is read
         with zipfile.ZipFile(path) as package:
             entries = package.infolist()

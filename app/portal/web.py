@@ -1,7 +1,7 @@
 """What the portal's routes share: the upload intake around a service call, and sending a stored file back."""
 
-from collections.abc import Callable
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, TypeVar
 from urllib.parse import quote
 
 from fastapi import Depends, Request
@@ -43,7 +43,10 @@ async def receive(request: Request, db: Session, storage: Storage,
     return upload
 
 
-async def run(work: Callable[[], object], upload: uploads.Upload) -> object:
+Result = TypeVar("Result")
+
+
+async def run(work: Callable[[], Result], upload: uploads.Upload) -> Result:
     """The service call (synchronous database work) off the event loop; the staged file goes whatever happens
     (the store has moved it away if the call kept it)."""
     try:
@@ -63,9 +66,9 @@ def file_response(storage: Storage, version: AreaDocumentVersion) -> StreamingRe
     try:
         handle = storage.open(version.storage_key)
     except FileNotFoundError:
-        raise NotFound()
+        raise NotFound() from None
 
-    def chunks():
+    def chunks() -> Iterator[bytes]:
         with handle:
             while chunk := handle.read(256 * 1024):
                 yield chunk

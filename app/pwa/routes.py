@@ -3,6 +3,7 @@ the app shell, so a new release is a new worker with a new cache, and the old ca
 
 import hashlib
 import json
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -21,8 +22,8 @@ from app.web.templating import render, templates
 router = APIRouter(include_in_schema=False)
 
 SHELL = ["vendor/govuk-frontend/govuk-frontend.min.css", "css/app.css", "js/boot.js", "js/app.js", "js/outbox.js",
-         "js/outbox-core.js", "vendor/idb/idb.js", "vendor/htmx/htmx.min.js", "vendor/govuk-frontend/govuk-frontend.min.js",
-         "vendor/govuk-frontend/assets/images/favicon.svg"]
+         "js/outbox-core.js", "vendor/idb/idb.js", "vendor/htmx/htmx.min.js",
+         "vendor/govuk-frontend/govuk-frontend.min.js", "vendor/govuk-frontend/assets/images/favicon.svg"]
 # What the modules import by plain path (app.js: govuk-frontend; outbox.js: its pure half and idb): precached too.
 IMPORTED = ["vendor/govuk-frontend/govuk-frontend.min.js", "js/outbox-core.js", "vendor/idb/idb.js"]
 
@@ -32,7 +33,7 @@ def shell_urls() -> list[str]:
 
 
 @router.get("/sw.js")
-def service_worker(request: Request):
+def service_worker(request: Request) -> Response:
     urls = shell_urls()
     version = hashlib.sha256(json.dumps([get_settings().release, *urls]).encode()).hexdigest()[:12]
     # "shell" is the app shell's URLs for the template, not a subprocess option (bandit B604 misreads it).
@@ -42,7 +43,7 @@ def service_worker(request: Request):
 
 
 @router.get("/manifest.webmanifest")
-def manifest():
+def manifest() -> JSONResponse:
     return JSONResponse({
         "name": "SEND Fieldwork", "short_name": "Fieldwork", "start_url": "/inspections", "scope": "/",
         "display": "standalone", "background_color": "#ffffff", "theme_color": "#1d70b8",
@@ -56,12 +57,12 @@ def manifest():
 
 
 @router.get("/offline")
-def offline_page(request: Request):
+def offline_page(request: Request) -> Response:
     return render(request, "pwa/offline.html")
 
 
-@router.get("/inspections/{inspection_id}/offline-pages")
-def offline_pages(inspection: CurrentInspection, db: DbSession):
+@router.get("/inspections/{inspection_id}/offline-pages", response_model=None)
+def offline_pages(inspection: CurrentInspection, db: DbSession) -> dict[str, list[str]]:
     """What a tablet saves to work on this inspection offline: every page of it an inspector may need."""
     base = f"/inspections/{inspection.id}"
     schedule = inspections.schedule_of(inspection)
@@ -75,8 +76,8 @@ def offline_pages(inspection: CurrentInspection, db: DbSession):
     return {"pages": pages}
 
 
-@router.get("/inspections/{inspection_id}/form-contract.json")
-def form_contract(inspection: CurrentInspection, db: DbSession):
+@router.get("/inspections/{inspection_id}/form-contract.json", response_model=None)
+def form_contract(inspection: CurrentInspection, db: DbSession) -> dict[str, dict[str, Any]]:
     """Every capture form of this inspection as the pages embed it: fields in the form's words, choices and rules,
     by which the tablet checks a capture before keeping it offline."""
     profile = inspections.profile_of(inspection)

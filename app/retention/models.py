@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
@@ -13,5 +14,5 @@ class RetentionPurge(SQLModel, table=True):
 
     inspection_id: int = Field(primary_key=True, foreign_key="inspections.id", ondelete="CASCADE")
     purged_at: datetime = Field(default_factory=utcnow)
-    removed: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    kept_counts: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    removed: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    kept_counts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

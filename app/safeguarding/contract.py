@@ -13,7 +13,8 @@ def concern_contract(categories: tuple[Choice, ...] = ()) -> Contract:
               required="Select what kind of concern this is", anchor="category"),
         # Whether the setting is in the register only the server knows.
         Field("setting_id", "Where you met it", anchor="setting_id"),
-        Field("setting_name", "Or name the place", limit=200, too_long=too_long("The place", 200), anchor="setting_name"),
+        Field("setting_name", "Or name the place", limit=200, too_long=too_long("The place", 200),
+              anchor="setting_name"),
         Field("what_happened", "What you saw or heard", required="Enter what you saw or heard", limit=TEXT_LIMIT,
               too_long=too_long("What you saw or heard", TEXT_LIMIT), anchor="what_happened"),
         Field("reported_to", "Who it was reported to", limit=300, too_long=too_long("Who it was reported to", 300),

@@ -2,22 +2,26 @@
 and, for the lead, mark it actioned. Anyone who may not see a concern gets 404 for it."""
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from app.errors import ValidationFailed
 from app.fieldwork import service as fieldwork
 from app.inspections.deps import CurrentInspection
-from app.shell.page import page_context
+from app.inspections.models import Inspection
 from app.safeguarding import service
+from app.safeguarding.models import SafeguardingConcern
+from app.shell.page import page_context
 from app.users.deps import ActorDep, CurrentUser
+from app.users.models import User
 from app.web.deps import DbSession
-from app.web.forms import PostedData, build_form, date_from
+from app.web.forms import FormData, PostedData, build_form, date_from
 from app.web.templating import render
 
 router = APIRouter(prefix="/inspections/{inspection_id}/concerns")
 
 
-def _form(data: dict) -> service.ConcernForm:
+def _form(data: FormData) -> service.ConcernForm:
     """The posted form; the GOV.UK date boxes become one ISO date ('invalid' when they are not a date)."""
     form = build_form(service.ConcernForm, data)
     if any(f"reported_on-{part}" in data for part in ("day", "month", "year")):
@@ -25,15 +29,19 @@ def _form(data: dict) -> service.ConcernForm:
     return form
 
 
-def _new_page(request, db, user, inspection, *, form=None, errors=None, status_code=200):
+def _new_page(request: Request, db: Session, user: User, inspection: Inspection, *,
+              form: service.ConcernForm | None = None, errors: dict[str, str] | None = None,
+              status_code: int = 200) -> Response:
     return render(request, "safeguarding/new.html", page_context(
         db, user, inspection, "concerns", form=form or service.ConcernForm(), errors=errors or {},
-        categories=service.categories(), contract=service.contract(), settings=fieldwork.list_settings(session=db, inspection=inspection),
+        categories=service.categories(), contract=service.contract(),
+        settings=fieldwork.list_settings(session=db, inspection=inspection),
         error_anchors={"category": "category", "reported_on": "reported_on-day"}), status_code=status_code)
 
 
 @router.get("")
-def concerns_page(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection):
+def concerns_page(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep,
+                  inspection: CurrentInspection) -> Response:
     concerns = service.visible_concerns(session=db, actor=actor, user=user, inspection=inspection)
     return render(request, "safeguarding/list.html", page_context(
         db, user, inspection, "concerns", concerns=concerns, categories=service.categories(),
@@ -41,13 +49,13 @@ def concerns_page(request: Request, db: DbSession, user: CurrentUser, actor: Act
 
 
 @router.get("/new")
-def new_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection):
+def new_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection) -> Response:
     return _new_page(request, db, user, inspection)
 
 
 @router.post("/new")
 def record(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
-           data: PostedData):
+           data: PostedData) -> Response:
     form = _form(data)
     try:
         concern = service.record_concern(session=db, actor=actor, inspection=inspection, form=form)
@@ -56,7 +64,9 @@ def record(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, 
     return RedirectResponse(f"/inspections/{inspection.id}/concerns/{concern.id}?recorded=1", status_code=303)
 
 
-def _concern_page(request, db, user, inspection, concern, *, errors=None, form=None, status_code=200):
+def _concern_page(request: Request, db: Session, user: User, inspection: Inspection, concern: SafeguardingConcern, *,
+                  errors: dict[str, str] | None = None, form: service.ConcernForm | None = None,
+                  status_code: int = 200) -> Response:
     return render(request, "safeguarding/concern.html", page_context(
         db, user, inspection, "concerns", concern=concern, category=service.categories()[concern.category],
         setting=fieldwork.get_setting(session=db, inspection=inspection, setting_id=concern.setting_id)
@@ -69,14 +79,14 @@ def _concern_page(request, db, user, inspection, concern, *, errors=None, form=N
 
 @router.get("/{concern_id}")
 def concern_page(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
-                 concern_id: str):
+                 concern_id: str) -> Response:
     concern = service.get_concern(session=db, actor=actor, user=user, inspection=inspection, concern_id=concern_id)
     return _concern_page(request, db, user, inspection, concern)
 
 
 @router.post("/{concern_id}/referral")
 def record_referral(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep,
-                    inspection: CurrentInspection, concern_id: str, data: PostedData):
+                    inspection: CurrentInspection, concern_id: str, data: PostedData) -> Response:
     concern = service.get_concern(session=db, actor=actor, user=user, inspection=inspection, concern_id=concern_id)
     form = _form(data)
     try:
@@ -90,7 +100,7 @@ def record_referral(request: Request, db: DbSession, user: CurrentUser, actor: A
 
 @router.post("/{concern_id}/actioned")
 def mark_actioned(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
-                  concern_id: str, data: PostedData):
+                  concern_id: str, data: PostedData) -> Response:
     concern = service.get_concern(session=db, actor=actor, user=user, inspection=inspection, concern_id=concern_id)
     try:
         service.mark_actioned(session=db, actor=actor, user=user, inspection=inspection, concern=concern,

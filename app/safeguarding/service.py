@@ -6,22 +6,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
+from app import forms_contract
 from app.audit.service import Actor, record
 from app.clock import LONDON
 from app.errors import Forbidden, NotFound, ValidationFailed
-from app import forms_contract
 from app.fieldwork import service as fieldwork
-from app.forms_contract import Choice, Contract
-from app.safeguarding.contract import TEXT_LIMIT, concern_contract
 from app.forms_common import new_id, text_problem
+from app.forms_contract import Choice, Contract
 from app.frameworks import working_days
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.models_base import utcnow
+from app.safeguarding.contract import TEXT_LIMIT, concern_contract
 from app.safeguarding.models import SafeguardingConcern
 from app.users.models import User
 from app.web import text
@@ -80,8 +81,9 @@ def _reported_at(form: ConcernForm, errors: dict[str, str]) -> datetime | None:
     if not form.reported_on and not form.reported_time:
         return None
     try:
-        day = datetime.strptime(form.reported_on.strip(), "%Y-%m-%d").date()
-        hour = datetime.strptime(form.reported_time.strip() or "00:00", "%H:%M").time()
+        # Only the day and the time of day are read here; they are placed in England's zone below.
+        day = datetime.strptime(form.reported_on.strip(), "%Y-%m-%d").date()  # noqa: DTZ007
+        hour = datetime.strptime(form.reported_time.strip() or "00:00", "%H:%M").time()  # noqa: DTZ007
     except ValueError:
         errors["reported_on"] = "Enter the date and time it was reported, like 9 March 2027 at 14:30"
         return None
@@ -98,7 +100,7 @@ def _met_at(form: ConcernForm, errors: dict[str, str]) -> datetime:
     if not form.met_at:
         return utcnow()
     try:
-        when = datetime.fromisoformat(form.met_at.replace("Z", "+00:00"))
+        when = datetime.fromisoformat(form.met_at)  # a "Z" ending too
     except ValueError:
         errors["met_at"] = "met_at must be an ISO date and time"
         return utcnow()
@@ -114,7 +116,7 @@ def contract() -> Contract:
     return concern_contract(tuple(Choice(c.code, c.label) for c in categories().values()))
 
 
-def _checked(session: Session, inspection: Inspection, form: ConcernForm) -> dict:
+def _checked(session: Session, inspection: Inspection, form: ConcernForm) -> dict[str, Any]:
     """The form's contract (the rules the tablet applies too), then what only the server knows."""
     errors = forms_contract.check(contract(), form.model_dump())
     category = categories().get(form.category)
@@ -139,7 +141,8 @@ def record_concern(*, session: Session, actor: Actor, inspection: Inspection, fo
     clean = _checked(session, inspection, form)
     concern = SafeguardingConcern(
         id=new_id(concern_id), inspection_id=inspection.id, author_id=actor.user_id, category=form.category,
-        setting_id=clean["setting_id"], setting_name=form.setting_name.strip(), what_happened=form.what_happened.strip(),
+        setting_id=clean["setting_id"], setting_name=form.setting_name.strip(),
+        what_happened=form.what_happened.strip(),
         reported_to=form.reported_to.strip(), reported_at=clean["reported_at"],
         referral_reference=form.referral_reference.strip(), met_at=clean["met_at"],
         due_by=due_by(clean["category"], clean["met_at"]))
@@ -208,13 +211,14 @@ def get_concern(*, session: Session, actor: Actor, user: User, inspection: Inspe
     return concern
 
 
-def visible_concerns(*, session: Session, actor: Actor, user: User, inspection: Inspection) -> list[SafeguardingConcern]:
+def visible_concerns(*, session: Session, actor: Actor, user: User,
+                     inspection: Inspection) -> list[SafeguardingConcern]:
     """All of them for the lead and administrators; one's own for anyone else. The listing is audited."""
     query = select(SafeguardingConcern).where(SafeguardingConcern.inspection_id == inspection.id)
     if not inspections.can_manage(session=session, user=user, inspection=inspection):
         query = query.where(SafeguardingConcern.author_id == user.id)
     found = list(session.exec(query.order_by(col(SafeguardingConcern.actioned_at).is_not(None),
-                                             SafeguardingConcern.due_by)).all())
+                                             col(SafeguardingConcern.due_by))).all())
     record(session=session, actor=actor, action="safeguarding.concerns_listed", object_type="inspection",
            object_id=str(inspection.id), inspection_id=inspection.id, detail={"shown": len(found)})
     return found

@@ -2,13 +2,18 @@
 the lead's banner of safeguarding concerns not yet actioned, the records in conflict, and whether it was purged.
 The shell reads several domains for that; only routes use it."""
 
+from typing import Any
+
+from sqlmodel import Session
+
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.safeguarding import service as concerns
 from app.sync import service as sync
+from app.users.models import User
 
 
-def page_context(db, user, inspection: Inspection, section: str, **extra) -> dict:
+def page_context(db: Session, user: User, inspection: Inspection, section: str, **extra: Any) -> dict[str, Any]:
     can_manage = inspections.can_manage(session=db, user=user, inspection=inspection)
     return {
         "inspection": inspection,

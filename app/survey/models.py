@@ -12,7 +12,7 @@ class SurveyLink(SQLModel, table=True):
     __tablename__ = "survey_links"
     __table_args__ = (UniqueConstraint("inspection_id", "audience"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
     audience: str = Field(max_length=20)  # parent_carer | young_person
     token: str = Field(max_length=40, unique=True)
@@ -26,11 +26,12 @@ class SurveyResponse(SQLModel, table=True):
     __tablename__ = "survey_responses"
     __table_args__ = (Index("ix_survey_responses_inspection_audience", "inspection_id", "audience"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
     audience: str = Field(max_length=20)
     respondent_type: str = Field(max_length=30)
-    answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # question code -> option code
+    # Question code -> option code.
+    answers: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     support: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     comment: str = Field(default="")
     personal_data: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))

@@ -1,37 +1,41 @@
 """The public questionnaires (no sign-in, at /s/<token>) and the results inspectors read."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 import segno
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
+from app import personal_data
+from app.audit.service import record
 from app.errors import NotFound, ValidationFailed
 from app.evidence.models import Judgement
 from app.inspections.deps import CurrentInspection
+from app.inspections.models import Inspection
 from app.shell.page import page_context
-from app import personal_data
-from app.audit.service import record
 from app.survey import service
 from app.survey.content import AUDIENCES, questionnaires
+from app.survey.models import SurveyLink
 from app.users.deps import ActorDep, CurrentUser, RecentlySignedIn
+from app.users.models import User
 from app.web.deps import DbSession, client_ip
-from app.web.forms import PostedData
+from app.web.forms import FormData, PostedData
 from app.web.templating import render
 
 router = APIRouter()
 SENT_COOKIE = "sfw_survey_sent"  # "this browser has just answered": the once-a-minute guard, kept only by the browser
 
 
-def _public_context(request: Request, link, inspection, **extra) -> dict:
+def _public_context(request: Request, link: SurveyLink, inspection: Inspection, **extra: Any) -> dict[str, Any]:
     q = questionnaires()[link.audience]
     return {"q": q, "link": link, "area": inspection.local_area, "window": service.window_of(inspection),
             "today": service.today_on_site(), "comment_limit": service.COMMENT_LIMIT,
             "intro": q.intro.format(area=inspection.local_area), **extra}
 
 
-def _answer_form(data: dict) -> service.AnswerForm:
+def _answer_form(data: FormData) -> service.AnswerForm:
     support = data.get("support", [])
     return service.AnswerForm(
         respondent_type=str(data.get("respondent_type", "")),
@@ -41,20 +45,20 @@ def _answer_form(data: dict) -> service.AnswerForm:
         website=str(data.get("website", "")))
 
 
-def _link_or_page(request: Request, db, token: str):
+def _link_or_page(request: Request, db: Session, token: str) -> tuple[SurveyLink, Inspection] | Response:
     """The link and its inspection, or the page a parent or young person should see for a link that is wrong:
     in their words, not the team's (they have no lead inspector to ask)."""
     try:
-        return service.link_by_token(session=db, token=token), None
+        return service.link_by_token(session=db, token=token)
     except NotFound:
-        return None, render(request, "survey/no_such_link.html", {}, status_code=404)
+        return render(request, "survey/no_such_link.html", {}, status_code=404)
 
 
 @router.get("/s/{token}")
-def questionnaire_page(request: Request, token: str, db: DbSession):
-    found, wrong = _link_or_page(request, db, token)
-    if wrong:
-        return wrong
+def questionnaire_page(request: Request, token: str, db: DbSession) -> Response:
+    found = _link_or_page(request, db, token)
+    if isinstance(found, Response):
+        return found
     link, inspection = found
     if not service.window_of(inspection).is_open(service.today_on_site()):
         return render(request, "survey/closed.html", _public_context(request, link, inspection))
@@ -63,10 +67,10 @@ def questionnaire_page(request: Request, token: str, db: DbSession):
 
 
 @router.post("/s/{token}")
-def questionnaire_submit(request: Request, token: str, db: DbSession, data: PostedData):
-    found, wrong = _link_or_page(request, db, token)
-    if wrong:
-        return wrong
+def questionnaire_submit(request: Request, token: str, db: DbSession, data: PostedData) -> Response:
+    found = _link_or_page(request, db, token)
+    if isinstance(found, Response):
+        return found
     link, inspection = found
     if not service.window_of(inspection).is_open(service.today_on_site()):
         return render(request, "survey/closed.html", _public_context(request, link, inspection))
@@ -96,7 +100,7 @@ SURVEY_GUARD = ("Your comment may include a name or contact details ({found}). I
                 "your answers are anonymous. Take them out, or choose one of the buttons below")
 
 
-def _guard_comment(form: service.AnswerForm, data: dict) -> None:
+def _guard_comment(form: service.AnswerForm, data: FormData) -> None:
     """A parent's comment naming their child is pointed out before it is sent (the answers are anonymous)."""
     if len(form.comment) > service.COMMENT_LIMIT:
         return  # refused as too long by the service; not searched first (a public form: keep its work bounded)
@@ -104,14 +108,14 @@ def _guard_comment(form: service.AnswerForm, data: dict) -> None:
         form.comment = personal_data.guard({"comment": form.comment}, str(data.get("personal_data", "")))["comment"]
     except ValidationFailed:
         found = ", ".join(personal_data.LABELS[k].lower() for k in personal_data.kinds(form.comment))
-        raise ValidationFailed({"comment": SURVEY_GUARD.format(found=found)})
+        raise ValidationFailed({"comment": SURVEY_GUARD.format(found=found)}) from None
 
 
 @router.get("/s/{token}/thanks")
-def thanks_page(request: Request, token: str, db: DbSession):
-    found, wrong = _link_or_page(request, db, token)
-    if wrong:
-        return wrong
+def thanks_page(request: Request, token: str, db: DbSession) -> Response:
+    found = _link_or_page(request, db, token)
+    if isinstance(found, Response):
+        return found
     link, inspection = found
     return render(request, "survey/thanks.html", _public_context(request, link, inspection))
 
@@ -130,11 +134,12 @@ def _filters(audience: str = "", respondent: str = "", support: str = "", q: str
         support=support if support in {c.code for c in qs["parent_carer"].support} else "", search=q[:100])
 
 
-def _public_url(request: Request, link) -> str:
+def _public_url(request: Request, link: SurveyLink) -> str:
     return f"{str(request.base_url).rstrip('/')}/s/{link.token}"
 
 
-def _results_context(request: Request, db, user, inspection, filters: service.Filters, **extra) -> dict:
+def _results_context(request: Request, db: Session, user: User, inspection: Inspection, filters: service.Filters,
+                     **extra: Any) -> dict[str, Any]:
     links = service.links_for(session=db, inspection=inspection)
     return page_context(
         db, user, inspection, "survey", filters=filters, links=links, qs=questionnaires(),
@@ -146,14 +151,15 @@ def _results_context(request: Request, db, user, inspection, filters: service.Fi
 
 @router.get("/inspections/{inspection_id}/survey")
 def results_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection,
-                 filters: Annotated[service.Filters, Depends(_filters)], added: str = "", shown: int = COMMENTS_SHOWN):
+                 filters: Annotated[service.Filters, Depends(_filters)], added: str = "",
+                 shown: int = COMMENTS_SHOWN) -> Response:
     return render(request, "survey/results.html", _results_context(
         request, db, user, inspection, filters, added=added, shown=max(COMMENTS_SHOWN, min(shown, 100_000))),
         block="results")
 
 
 @router.get("/inspections/{inspection_id}/survey/print")
-def print_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection):
+def print_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection) -> Response:
     links = service.links_for(session=db, inspection=inspection)
     return render(request, "survey/print.html", page_context(
         db, user, inspection, "survey", links=links, qs=questionnaires(),
@@ -161,7 +167,7 @@ def print_page(request: Request, db: DbSession, user: CurrentUser, inspection: C
 
 
 @router.get("/inspections/{inspection_id}/survey/qr/{audience}.svg")
-def qr_code(request: Request, audience: str, db: DbSession, inspection: CurrentInspection):
+def qr_code(request: Request, audience: str, db: DbSession, inspection: CurrentInspection) -> Response:
     links = service.links_for(session=db, inspection=inspection)
     if audience not in links:
         raise NotFound()
@@ -171,7 +177,7 @@ def qr_code(request: Request, audience: str, db: DbSession, inspection: CurrentI
 
 @router.get("/inspections/{inspection_id}/survey/responses.csv")
 def responses_csv(db: DbSession, actor: ActorDep, inspection: CurrentInspection,
-                  _confirmed: RecentlySignedIn):
+                  _confirmed: RecentlySignedIn) -> Response:
     record(session=db, actor=actor, action="survey.exported", object_type="inspection", object_id=str(inspection.id),
            inspection_id=inspection.id)
     return Response(service.export_csv(session=db, inspection=inspection), media_type="text/csv; charset=utf-8",
@@ -181,7 +187,7 @@ def responses_csv(db: DbSession, actor: ActorDep, inspection: CurrentInspection,
 
 @router.post("/inspections/{inspection_id}/survey/evidence")
 def add_evidence(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
-                 data: PostedData):
+                 data: PostedData) -> Response:
     form = service.SurveyEvidenceForm(**{k: v for k, v in data.items() if k in service.SurveyEvidenceForm.model_fields
                                          and isinstance(v, str)})
     try:
@@ -193,6 +199,6 @@ def add_evidence(request: Request, db: DbSession, user: CurrentUser, actor: Acto
 
 
 @router.post("/inspections/{inspection_id}/survey/comments/{response_id}/pseudonymise")
-def pseudonymise_comment(db: DbSession, actor: ActorDep, inspection: CurrentInspection, response_id: int):
+def pseudonymise_comment(db: DbSession, actor: ActorDep, inspection: CurrentInspection, response_id: int) -> Response:
     service.remove_personal_data(session=db, actor=actor, inspection=inspection, response_id=response_id)
     return RedirectResponse(f"/inspections/{inspection.id}/survey", status_code=303)

@@ -6,6 +6,7 @@ import io
 import secrets
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -13,18 +14,18 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app import ratelimit
+from app import personal_data, ratelimit
 from app.audit.service import Actor, record
+from app.clock import LONDON
 from app.config import get_settings
 from app.errors import NotFound, ValidationFailed
 from app.evidence import service as evidence
+from app.evidence.contract import TEXT_LIMIT
 from app.evidence.models import EvidenceItem, SourceType
 from app.forms_common import text_problem
-from app import personal_data
-from app.clock import LONDON
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
-from app.survey.content import AUDIENCES, Questionnaire, questionnaires
+from app.survey.content import AUDIENCES, Choice, Questionnaire, questionnaires
 from app.survey.models import SurveyLink, SurveyResponse
 from app.web import text
 
@@ -65,7 +66,7 @@ def link_by_token(*, session: Session, token: str) -> tuple[SurveyLink, Inspecti
     link = session.exec(select(SurveyLink).where(SurveyLink.token == token)).first() if token else None
     if link is None:
         raise NotFound()
-    return link, session.get(Inspection, link.inspection_id)
+    return link, inspections.get_inspection(session=session, inspection_id=link.inspection_id)
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,8 @@ def submit(*, session: Session, inspection: Inspection, link: SurveyLink, form: 
     response = SurveyResponse(
         inspection_id=inspection.id, audience=link.audience, respondent_type=form.respondent_type,
         answers={question.code: form.answers[question.code] for question in q.questions},
-        support=sorted(set(form.support)), comment=form.comment.strip(), personal_data=personal_data.kinds(form.comment), submitted_on=today, submitted_hour=hour,
+        support=sorted(set(form.support)), comment=form.comment.strip(),
+        personal_data=personal_data.kinds(form.comment), submitted_on=today, submitted_hour=hour,
         submission_id=form.submission_id)
     savepoint = session.begin_nested()
     try:
@@ -202,7 +204,7 @@ def _percent(count: int, total: int) -> int:
     return round(100 * count / total) if total else 0
 
 
-def _bars(choices, counts: Counter, total: int) -> list[Bar]:
+def _bars(choices: Iterable[Choice], counts: Counter[str], total: int) -> list[Bar]:
     return [Bar(c.code, c.text, counts[c.code], _percent(counts[c.code], total)) for c in choices]
 
 
@@ -228,7 +230,7 @@ def results(*, session: Session, inspection: Inspection, filters: Filters = Filt
             continue
         mine = [r for r in rows if r.audience == audience]
         for question in qs[audience].questions:
-            counts = Counter(r.answers.get(question.code) for r in mine)
+            counts = Counter(r.answers[question.code] for r in mine if question.code in r.answers)
             total = sum(counts[o.code] for o in question.options)
             distributions.append(Distribution(audience, question.code, question.text, total,
                                               _bars(question.options, counts, total)))
@@ -239,7 +241,8 @@ def results(*, session: Session, inspection: Inspection, filters: Filters = Filt
     comments = [r for r in rows if r.comment and (not search or search in r.comment.lower())]
     return Results(
         total=len(rows), by_audience={a: sum(1 for r in rows if r.audience == a) for a in AUDIENCES},
-        by_day=[Bar(day.isoformat(), f"{day:%a %-d %b}", n, _percent(n, len(rows))) for day, n in sorted(by_day.items())],
+        by_day=[Bar(day.isoformat(), f"{day:%a %-d %b}", n, _percent(n, len(rows)))
+                for day, n in sorted(by_day.items())],
         distributions=distributions,
         support=_bars(parent.support, support_counts, len(rows)),
         respondent_types=_bars(parent.respondent_types, type_counts, len(rows)),
@@ -283,7 +286,8 @@ def evidence_text(*, session: Session, inspection: Inspection, form: SurveyEvide
         if row is None or row.inspection_id != inspection.id or not row.comment:
             raise NotFound()
         who = qs[row.audience].respondent_label(row.respondent_type).lower()
-        return f"Survey comment ({who}): \u201c{row.comment}\u201d", f"Online survey: {qs[row.audience].short_title.lower()}"
+        return (f"Survey comment ({who}): \u201c{row.comment}\u201d",
+                f"Online survey: {qs[row.audience].short_title.lower()}")
     if form.kind == "figure" and form.audience in qs:
         q = qs[form.audience]
         question = next((x for x in q.questions if x.code == form.question), None)
@@ -292,8 +296,8 @@ def evidence_text(*, session: Session, inspection: Inspection, form: SurveyEvide
         dist = next(d for d in results(session=session, inspection=inspection, filters=Filters(audience=form.audience)
                                        ).distributions if d.code == question.code)
         bar = next(b for b in dist.bars if b.code == form.option)
-        return (f"{q.short_title}, online survey: {bar.count} of {dist.total} ({bar.percent}%) answered "
-                f"\u201c{bar.label}\u201d to \u201c{question.text}\u201d",
+        return ((f"{q.short_title}, online survey: {bar.count} of {dist.total} ({bar.percent}%) answered "
+                 f"\u201c{bar.label}\u201d to \u201c{question.text}\u201d"),
                 f"Online survey: {q.short_title.lower()}")
     raise ValidationFailed({"kind": "Choose a comment or a figure from the results to add as evidence"})
 
@@ -303,7 +307,7 @@ def add_as_evidence(*, session: Session, actor: Actor, inspection: Inspection,
     """A Proposal 4 evidence item citing the survey (aspect: online questionnaires)."""
     text, label = evidence_text(session=session, inspection=inspection, form=form)
     item = evidence.capture(session=session, actor=actor, inspection=inspection, form=evidence.EvidenceForm(
-        text=text[:evidence.TEXT_LIMIT], proposal="4", aspect="online_survey", judgement=form.judgement,
+        text=text[:TEXT_LIMIT], proposal="4", aspect="online_survey", judgement=form.judgement,
         strands=["education", "health", "social_care"], source_type=SourceType.survey.value, source_label=label))
     record(session=session, actor=actor, action="survey.evidence_added", object_type="evidence_item",
            object_id=item.id, inspection_id=inspection.id, detail={"kind": form.kind})

@@ -9,8 +9,8 @@ from pydantic import AfterValidator, BaseModel, Field
 from app.db import run_retrying
 from app.inspections.deps import CurrentInspection
 from app.sync import service
-from app.web import text
 from app.users.deps import CurrentUser
+from app.web import text
 from app.web.deps import DbSession, client_ip
 
 router = APIRouter(prefix="/api/v1", tags=["sync"])
@@ -44,7 +44,7 @@ class Change(BaseModel):
     id: str
     version: int
     deleted: bool = Field(description="A tombstone: the record was deleted.")
-    data: dict | None
+    data: dict[str, Any] | None
     seq: int = Field(description="Where this change sits in the team's change log. Pages carry the position they "
                                  "were drawn at (data-cursor), so a device can show what arrived after a saved page.")
 
@@ -55,8 +55,8 @@ class ChangesOut(BaseModel):
     more: bool
 
 
-@router.post("/sync", max_body_size=16 * 1024 * 1024, response_model=SyncOut, responses={401: {"description": "Not signed in"},
-                                                         403: {"description": "Missing CSRF token"}})
+@router.post("/sync", max_body_size=16 * 1024 * 1024, response_model=SyncOut,
+             responses={401: {"description": "Not signed in"}, 403: {"description": "Missing CSRF token"}})
 def sync(body: SyncIn, request: Request, db: DbSession, user: CurrentUser) -> SyncOut:
     """Apply a device's queued operations. Idempotent by op_id: a replay returns `duplicate` with the first
     result and changes nothing. A stale base_version, or a create for an id that exists with other content, is a
@@ -65,18 +65,19 @@ def sync(body: SyncIn, request: Request, db: DbSession, user: CurrentUser) -> Sy
     # Two devices editing the same records in opposite orders can deadlock in PostgreSQL; the loser runs again.
     results = run_retrying(db, lambda: service.apply_batch(session=db, user=user, device_id=body.device_id,
                                                            ops=body.ops, ip_address=client_ip(request)))
-    return SyncOut(results=results, cursor=service.current_cursor(session=db))
+    return SyncOut(results=[OpResult.model_validate(r) for r in results], cursor=service.current_cursor(session=db))
 
 
 @router.get("/inspections/{inspection_id}/changes", response_model=ChangesOut,
             responses={404: {"description": "Not found"}, 422: {"description": "Bad cursor"}})
-def changes(inspection: CurrentInspection, db: DbSession, since: str = Query("", description="Cursor from the last pull"),
-            limit: int = Query(service.CHANGES_PAGE, ge=1, le=service.CHANGES_PAGE)):
+def changes(inspection: CurrentInspection, db: DbSession,
+            since: str = Query("", description="Cursor from the last pull"),
+            limit: int = Query(service.CHANGES_PAGE, ge=1, le=service.CHANGES_PAGE)) -> ChangesOut | JSONResponse:
     """Every change the team made since the cursor, each record once as it is now (tombstones for deletions),
     paged: pull again with the returned cursor while `more` is true."""
     try:
         found, cursor, more = service.changes_since(session=db, inspection=inspection, cursor=since, limit=limit)
     except service.CursorInvalid:
-        return JSONResponse({"detail": "The cursor is not valid", "errors": {"since": "Use a cursor this API returned"}},
-                            status_code=422)
-    return ChangesOut(changes=found, cursor=cursor, more=more)
+        return JSONResponse({"detail": "The cursor is not valid",
+                             "errors": {"since": "Use a cursor this API returned"}}, status_code=422)
+    return ChangesOut(changes=[Change.model_validate(c) for c in found], cursor=cursor, more=more)

@@ -1,21 +1,25 @@
 """How each synced record travels: its `data` in the sync API, and the domain service calls behind
 create, update and delete. The sync service knows records only through these adapters."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from datetime import date
+from typing import Any, NoReturn
+
+from sqlmodel import Session
 
 from app import forms_contract
 from app.errors import NotFound, ValidationFailed
 from app.evidence import service as evidence
 from app.evidence.contract import evidence_shape
-from app.fieldwork.contract import activity_contract, file_review_contract
-from app.safeguarding.contract import concern_contract
 from app.evidence.models import EvidenceItem
-from app.fieldwork.models import Activity, FileReview
 from app.fieldwork import service as fieldwork
+from app.fieldwork.contract import activity_contract, file_review_contract
+from app.fieldwork.models import Activity, FileReview
+from app.inspections.models import Inspection
 from app.safeguarding import service as concerns
+from app.safeguarding.contract import concern_contract
 from app.safeguarding.models import SafeguardingConcern
-
 
 # Each form's fields and their types, from its contract: what an op's data may hold. The rules are the
 # services' to apply, with the inspection's own choices.
@@ -24,8 +28,11 @@ ACTIVITY_SHAPE = activity_contract()
 FILE_REVIEW_SHAPE = file_review_contract()
 CONCERN_SHAPE = concern_contract()
 
+Record = EvidenceItem | Activity | FileReview | SafeguardingConcern  # what a device may send
+OpData = dict[str, Any]  # an op's data: JSON, as the device sent it
 
-def _evidence_form(data: dict) -> evidence.EvidenceForm:
+
+def _evidence_form(data: OpData) -> evidence.EvidenceForm:
     values = forms_contract.op_values(EVIDENCE_SHAPE, data, extra=("source_type",))
     source_type = values["source_type"] or ("" if values["source_id"] else "none")
     if values["source_label"]:
@@ -34,13 +41,13 @@ def _evidence_form(data: dict) -> evidence.EvidenceForm:
     return evidence.EvidenceForm.model_construct(**{**values, "source_type": source_type})
 
 
-def _evidence_data(item) -> dict:
+def _evidence_data(item: EvidenceItem) -> OpData:
     return {"text": item.text, "proposal": item.proposal, "aspect": item.aspect, "judgement": item.judgement,
             "strands": item.strands, "source_type": item.source_type, "source_id": item.source_id,
             "source_label": item.source_label, "captured_on": item.captured_on.isoformat(), "author_id": item.author_id}
 
 
-def _activity_form(data: dict) -> fieldwork.ActivityForm:
+def _activity_form(data: OpData) -> fieldwork.ActivityForm:
     values = forms_contract.op_values(ACTIVITY_SHAPE, data)
     attendees = data.get("attendees") or []
     if not isinstance(attendees, list) or not all(isinstance(a, dict) for a in attendees):
@@ -49,55 +56,60 @@ def _activity_form(data: dict) -> fieldwork.ActivityForm:
                                   attendee_organisations=[str(a.get("organisation") or "") for a in attendees])
 
 
-def _activity_data(activity) -> dict:
+def _activity_data(activity: Activity) -> OpData:
     return {"kind": activity.kind, "meeting_with": activity.meeting_with, "setting_id": activity.setting_id,
             "title": activity.title, "day": activity.day.isoformat(), "start_time": activity.start_time,
             "inspector_ids": activity.inspector_ids, "attendees": activity.attendees, "notes": activity.notes}
 
 
-def _file_review_form(data: dict) -> fieldwork.FileReviewForm:
+def _file_review_form(data: OpData) -> fieldwork.FileReviewForm:
     values = forms_contract.op_values(FILE_REVIEW_SHAPE, data)
     ratings = values.pop("ratings")
     return fieldwork.FileReviewForm(**values, ratings={k: str(v.get("rating") or "") for k, v in ratings.items()},
                                     comments={k: str(v.get("comment") or "") for k, v in ratings.items()})
 
 
-def _file_review_data(review) -> dict:
-    iso = lambda d: d.isoformat() if d else None  # noqa: E731
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _file_review_data(review: FileReview) -> OpData:
     return {"case_reference": review.case_reference, "age_band": review.age_band, "setting_type": review.setting_type,
             "sen_status": review.sen_status, "primary_need": review.primary_need,
-            "concern_raised_on": iso(review.concern_raised_on), "assessment_requested_on": iso(review.assessment_requested_on),
-            "plan_issued_on": iso(review.plan_issued_on), "attendance_percent": review.attendance_percent,
+            "concern_raised_on": _iso(review.concern_raised_on),
+            "assessment_requested_on": _iso(review.assessment_requested_on),
+            "plan_issued_on": _iso(review.plan_issued_on), "attendance_percent": review.attendance_percent,
             "health_contributed": review.health_contributed, "social_care_contributed": review.social_care_contributed,
             "ratings": review.ratings, "notes": review.notes, "activity_id": review.activity_id}
 
 
-def _concern_form(data: dict) -> concerns.ConcernForm:
+def _concern_form(data: OpData) -> concerns.ConcernForm:
     return concerns.ConcernForm(**forms_contract.op_values(CONCERN_SHAPE, data, extra=("met_at",)))
 
 
-def _concern_data(concern) -> dict:
+def _concern_data(concern: SafeguardingConcern) -> OpData:
     return {"category": concern.category}  # a receipt says what kind; the text stays in its restricted record
 
 
-def _concern(session, inspection, concern_id: str):
+def _concern(session: Session, inspection: Inspection, concern_id: str) -> SafeguardingConcern:
     concern = session.get(SafeguardingConcern, concern_id)
     if concern is None or concern.inspection_id != inspection.id:
         raise NotFound()
     return concern
 
 
-def _online_only(*_args, **_kwargs):
+def _online_only(*_args: object, **_kwargs: object) -> NoReturn:
     raise ValidationFailed({"action": "a safeguarding concern is only recorded from a device; change it online"})
 
 
 @dataclass(frozen=True)
 class Entity:
     name: str
-    model: type
+    model: type[Record]
     text_field: str  # the free text a person may merge when resolving a conflict
-    to_form: Callable[[dict], Any]
-    to_data: Callable[[Any], dict]
+    # The adapters below each take and give their own entity's form and record (hence Any here).
+    to_form: Callable[[OpData], Any]
+    to_data: Callable[[Any], OpData]
     get: Callable[..., Any]
     create: Callable[..., Any]
     update: Callable[..., Any]
@@ -133,7 +145,7 @@ ENTITIES: dict[str, Entity] = {
         delete=lambda s, a, i, obj: fieldwork.delete_file_review(session=s, actor=a, inspection=i, review=obj)),
     "safeguarding_concern": Entity(
         "safeguarding_concern", SafeguardingConcern, "what_happened", _concern_form, _concern_data,
-        get=lambda s, i, id_: _concern(s, i, id_),
+        get=_concern,
         create=lambda s, a, i, form, id_, day: concerns.record_concern(session=s, actor=a, inspection=i, form=form,
                                                                        concern_id=id_),
         update=_online_only, delete=_online_only, create_only=True),

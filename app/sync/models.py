@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, Index, Integer
 from sqlmodel import Field, SQLModel
@@ -20,7 +21,7 @@ class SyncOperation(SQLModel, table=True):
     action: str = Field(max_length=10)
     entity_id: str | None = Field(default=None, max_length=36)
     status: str = Field(max_length=12)
-    result: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     received_at: datetime = Field(default_factory=utcnow)
 
 
@@ -46,15 +47,15 @@ class SyncConflict(SQLModel, table=True):
 
     __tablename__ = "sync_conflicts"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
     entity: str = Field(max_length=30)
     entity_id: str = Field(max_length=36, index=True)
     action: str = Field(max_length=10)
     base_version: int | None = None
     current_version: int | None = None
-    incoming: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    current: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    incoming: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    current: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     op_id: str = Field(max_length=36)
     author_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)

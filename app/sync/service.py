@@ -1,23 +1,25 @@
 """Applying operations from devices exactly once, the change feed, and conflicts kept for a person to resolve."""
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Annotated, Literal
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, ValidationError, WithJsonSchema, field_validator
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, func, select
 
-from app.db import bulk_insert
 from app.audit.service import Actor, record
+from app.clock import today_in_england
+from app.db import bulk_insert
 from app.errors import NotFound, Purged, ValidationFailed
 from app.evidence import service as evidence
 from app.evidence.models import EvidenceItem
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
-from app.models_base import utcnow
+from app.models_base import table_of, utcnow
 from app.sync import feed
 from app.sync.entities import ENTITIES, Entity
 from app.sync.models import SyncChange, SyncConflict, SyncOperation
@@ -41,7 +43,7 @@ class Op(BaseModel):
     id: UuidText
     inspection_id: int = Field(ge=1, le=text.INT_MAX)
     base_version: int | None = Field(None, ge=0, le=text.INT_MAX)
-    data: dict = Field(default_factory=dict)
+    data: dict[str, Any] = Field(default_factory=dict)
     client_time: datetime
 
     @field_validator("client_time")
@@ -65,7 +67,7 @@ class Outcome:
     version: int | None = None
     errors: list[str] | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"op_id": self.op_id, "status": self.status, "id": self.id, "version": self.version,
                 "errors": self.errors or []}
 
@@ -74,7 +76,8 @@ def _field_errors(errors: dict[str, str]) -> list[str]:
     return [f"{field}: {message}" for field, message in errors.items()]
 
 
-def _parse(raw) -> tuple[Op | None, Outcome | None]:
+def _parse(raw: object) -> Op | Outcome:
+    """The op, or the outcome that rejects it."""
     if not isinstance(raw, Op):  # an op that matched the schema was validated with the request body
         op_id = raw.get("op_id") if isinstance(raw, dict) and isinstance(raw.get("op_id"), str) else None
         if op_id is not None and text.fault(op_id):
@@ -84,35 +87,39 @@ def _parse(raw) -> tuple[Op | None, Outcome | None]:
         except ValidationError as error:
             messages = [f"{'.'.join(str(p) for p in e['loc']) or 'op'}: {e['msg'].removeprefix('Value error, ')}"
                         for e in error.errors()]
-            return None, Outcome(op_id, "rejected", errors=messages)
+            return Outcome(op_id, "rejected", errors=messages)
     # Text the database cannot store is refused by its field, so the device shows where to act.
     if faults := text.walk_faults(raw.data):
-        return None, Outcome(str(raw.op_id), "rejected", str(raw.id), errors=_field_errors(faults))
+        return Outcome(str(raw.op_id), "rejected", str(raw.id), errors=_field_errors(faults))
     raw.data = text.normalise_json(raw.data)
-    return raw, None
+    return raw
 
 
 def _team_inspection(session: Session, user: User, inspection_id: int) -> Inspection | None:
     inspection = session.get(Inspection, inspection_id)
-    if inspection is None or inspections.membership(session=session, inspection_id=inspection_id, user_id=user.id) is None:
+    if inspection is None:
+        return None
+    if inspections.membership(session=session, inspection_id=inspection_id, user_id=user.id) is None:
         return None
     return inspection
 
 
-def apply_batch(*, session: Session, user: User, device_id: str, ops: list, ip_address: str | None) -> list[dict]:
+def apply_batch(*, session: Session, user: User, device_id: str, ops: list[object],
+                ip_address: str | None) -> list[dict[str, Any]]:
     """Apply ops in order. New evidence items (most of a day's captures) go in bulk, a few statements for a run
     of them; everything else, and any bulk run that meets a surprise, goes one op at a time."""
     actor = Actor(user.id, user.email, ip_address)
     parsed = [_parse(raw) for raw in ops]
-    op_ids = [str(op.op_id) for op, _ in parsed if op]
+    valid = [op for op in parsed if isinstance(op, Op)]
+    op_ids = [str(op.op_id) for op in valid]
     already = {row.op_id: row for row in session.exec(
         select(SyncOperation).where(col(SyncOperation.op_id).in_(op_ids)))} if op_ids else {}
     mine = inspections.inspection_ids_of(session=session, user_id=user.id)
     closed = inspections.purged_among(session=session, inspection_ids=mine)  # the one check for every op below
-    _lock_in_order(session, [op for op, _ in parsed if op and op.action != "create" and op.inspection_id in mine])
+    _lock_in_order(session, [op for op in valid if op.action != "create" and op.inspection_id in mine])
     results: list[Outcome | None] = [None] * len(ops)
     run: list[tuple[int, Op]] = []
-    in_run: set = set()  # ids and op_ids in the current run: a second op on either waits for the run to land
+    in_run: set[str] = set()  # ids and op_ids in the current run: a second op on either waits for the run to land
 
     def flush_run() -> None:
         for index, outcome in _bulk_create(session, actor, user, device_id, run).items():
@@ -121,11 +128,11 @@ def apply_batch(*, session: Session, user: User, device_id: str, ops: list, ip_a
         in_run.clear()
 
     # Safeguarding concerns first: if anything later in the batch fails, the concern has already landed.
-    order = sorted(range(len(parsed)), key=lambda i: not (parsed[i][0] and parsed[i][0].entity == "safeguarding_concern"))
+    order = sorted(range(len(parsed)), key=lambda i: not _is_concern(parsed[i]))
     for index in order:
-        op, rejected = parsed[index]
-        if rejected:
-            results[index] = rejected
+        op = parsed[index]
+        if isinstance(op, Outcome):
+            results[index] = op
         elif op.inspection_id not in mine:
             results[index] = Outcome(str(op.op_id), "rejected", str(op.id), errors=[NOT_YOURS])
         elif str(op.op_id) in already:
@@ -136,14 +143,24 @@ def apply_batch(*, session: Session, user: User, device_id: str, ops: list, ip_a
         elif op.inspection_id in closed:
             results[index] = Outcome(str(op.op_id), "rejected", str(op.id),
                                      errors=[f"inspection_id: {Purged(closed[op.inspection_id])}"])
-        elif op.entity == "evidence_item" and op.action == "create" and not {op.id, op.op_id} & in_run:
+        elif op.entity == "evidence_item" and op.action == "create" and not {str(op.id), str(op.op_id)} & in_run:
             run.append((index, op))
-            in_run.update((op.id, op.op_id))
+            in_run.update((str(op.id), str(op.op_id)))
         else:
             flush_run()
             results[index] = apply_op(session=session, user=user, actor=actor, device_id=device_id, raw=op)
     flush_run()
-    return [outcome.as_dict() for outcome in results]
+    return [_settled(outcome).as_dict() for outcome in results]
+
+
+def _is_concern(parsed: Op | Outcome) -> bool:
+    return isinstance(parsed, Op) and parsed.entity == "safeguarding_concern"
+
+
+def _settled(outcome: Outcome | None) -> Outcome:
+    if outcome is None:  # every op of a batch is given its outcome
+        raise RuntimeError("an op of the batch was left without an outcome")
+    return outcome
 
 
 NOT_YOURS = "inspection_id: no inspection of yours has this id"
@@ -156,15 +173,16 @@ def _lock_in_order(session: Session, edits: list[Op]) -> None:
     for name, entity in ENTITIES.items():
         ids = sorted({str(op.id) for op in edits if op.entity == name})
         for start in range(0, len(ids), 500):
-            session.exec(select(entity.model.id).where(col(entity.model.id).in_(ids[start:start + 500]))
-                         .order_by(entity.model.id).with_for_update()).all()
+            column = col(entity.model.id)
+            session.exec(select(column).where(column.in_(ids[start:start + 500])).order_by(column)
+                         .with_for_update()).all()
 
 
-def _insert_receipts(session: Session, rows: list[dict]) -> None:
+def _insert_receipts(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert op rows. One whose op_id is stored meanwhile (a copy of the batch racing in another process:
     PostgreSQL makes this insert wait for that transaction) fails on the primary key, and the caller takes the
     run again one op at a time, where each such op is a duplicate."""
-    bulk_insert(session, SyncOperation.__table__, rows)
+    bulk_insert(session, table_of(SyncOperation), rows)
 
 
 def _bulk_create(session: Session, actor: Actor, user: User, device_id: str,
@@ -176,20 +194,21 @@ def _bulk_create(session: Session, actor: Actor, user: User, device_id: str,
     outcomes: dict[int, Outcome] = {}
     savepoint = session.begin_nested()
     try:
-        prepared: list[tuple[int, Op, dict]] = []
+        prepared: list[tuple[int, Op, dict[str, Any]]] = []
         by_inspection: dict[int, list[tuple[int, Op]]] = {}
         for index, op in run:
             if str(op.id) in existing:
                 continue  # an id already in use: the one-at-a-time path decides duplicate or conflict
             by_inspection.setdefault(op.inspection_id, []).append((index, op))
         for inspection_id, entries in by_inspection.items():
-            inspection = session.get(Inspection, inspection_id)
-            forms = []
+            inspection = inspections.get_inspection(session=session, inspection_id=inspection_id)
+            forms: list[tuple[int, Op, evidence.EvidenceForm]] = []
             for index, op in entries:
                 try:
                     forms.append((index, op, entity.to_form(op.data)))
                 except ValidationFailed as failure:
-                    outcomes[index] = Outcome(str(op.op_id), "rejected", str(op.id), errors=_field_errors(failure.errors))
+                    outcomes[index] = Outcome(str(op.op_id), "rejected", str(op.id),
+                                              errors=_field_errors(failure.errors))
             rows = evidence.prepare_many(session=session, actor=actor, inspection=inspection,
                                          entries=[(str(op.id), form, op.client_time.date()) for _, op, form in forms])
             for (index, op, _), row in zip(forms, rows, strict=True):
@@ -199,12 +218,14 @@ def _bulk_create(session: Session, actor: Actor, user: User, device_id: str,
                     prepared.append((index, op, row))
         now = utcnow()
         _insert_receipts(session, [
-            {"op_id": str(op.op_id), "user_id": user.id, "device_id": device_id[:100], "inspection_id": op.inspection_id,
-             "entity": op.entity, "action": op.action, "entity_id": str(op.id), "status": "applied",
+            {"op_id": str(op.op_id), "user_id": user.id, "device_id": device_id[:100],
+             "inspection_id": op.inspection_id, "entity": op.entity, "action": op.action,
+             "entity_id": str(op.id), "status": "applied",
              "result": Outcome(str(op.op_id), "applied", str(op.id), 1).as_dict(), "received_at": now}
             for _, op, _ in prepared])
         for inspection_id in {op.inspection_id for _, op, _ in prepared}:
-            evidence.insert_prepared(session=session, actor=actor, inspection=session.get(Inspection, inspection_id),
+            inspection = inspections.get_inspection(session=session, inspection_id=inspection_id)
+            evidence.insert_prepared(session=session, actor=actor, inspection=inspection,
                                      rows=[row for _, op, row in prepared if op.inspection_id == inspection_id])
         feed.append(session, [{"inspection_id": op.inspection_id, "entity": "evidence_item", "entity_id": str(op.id),
                                "version": 1, "deleted": False, "at": now} for _, op, _ in prepared])
@@ -222,10 +243,11 @@ def _bulk_create(session: Session, actor: Actor, user: User, device_id: str,
     return outcomes
 
 
-def apply_op(*, session: Session, user: User, actor: Actor, device_id: str, raw, retried: bool = False) -> Outcome:
-    op, rejected = _parse(raw)
-    if rejected:
-        return rejected
+def apply_op(*, session: Session, user: User, actor: Actor, device_id: str, raw: object,
+             retried: bool = False) -> Outcome:
+    op = _parse(raw)
+    if isinstance(op, Outcome):
+        return op
     op_id, entity_id = str(op.op_id), str(op.id)
     inspection = _team_inspection(session, user, op.inspection_id)
     if inspection is None:
@@ -247,6 +269,8 @@ def apply_op(*, session: Session, user: User, actor: Actor, device_id: str, raw,
         session.flush()
         outcome = _apply(session, actor, inspection, entity, op)
         stored = session.get(SyncOperation, op_id)
+        if stored is None:  # (added above, in this savepoint)
+            raise RuntimeError("the op's receipt went missing")
         stored.status, stored.result = outcome.status, outcome.as_dict()
         session.flush()
         savepoint.commit()
@@ -276,7 +300,8 @@ def apply_op(*, session: Session, user: User, actor: Actor, device_id: str, raw,
 
 
 def _receipt_for(session: Session, user: User, first: SyncOperation, op: Op) -> Outcome:
-    if first.inspection_id == op.inspection_id or _team_inspection(session, user, first.inspection_id):
+    if first.inspection_id == op.inspection_id or (
+            first.inspection_id is not None and _team_inspection(session, user, first.inspection_id)):
         return _duplicate(first)
     return Outcome(str(op.op_id), "rejected", str(op.id), errors=[NOT_YOURS])
 
@@ -291,7 +316,8 @@ def _duplicate(first: SyncOperation) -> Outcome:
     return Outcome(first.op_id, "duplicate", result.get("id"), result.get("version"), result.get("errors"))
 
 
-def _find(session: Session, entity: Entity, inspection: Inspection, entity_id: str):
+def _find(session: Session, entity: Entity, inspection: Inspection, entity_id: str) -> Any:
+    """The entity's record (of its own type), or None."""
     try:
         return entity.get(session, inspection, entity_id)
     except NotFound:
@@ -328,7 +354,7 @@ def _apply(session: Session, actor: Actor, inspection: Inspection, entity: Entit
     return Outcome(op_id, "applied", obj.id, obj.version)
 
 
-def _preview(session: Session, actor: Actor, inspection: Inspection, entity: Entity, op: Op) -> dict:
+def _preview(session: Session, actor: Actor, inspection: Inspection, entity: Entity, op: Op) -> dict[str, Any]:
     """What the incoming create would store, validated like a real one but rolled back."""
     savepoint = session.begin_nested()
     try:
@@ -339,18 +365,19 @@ def _preview(session: Session, actor: Actor, inspection: Inspection, entity: Ent
         savepoint.rollback()
 
 
-def _same(current: dict, incoming: dict) -> bool:
+def _same(current: dict[str, Any], incoming: dict[str, Any]) -> bool:
     ignore = {"captured_on", "author_id"}
-    return {k: v for k, v in current.items() if k not in ignore} == {k: v for k, v in incoming.items() if k not in ignore}
+    return ({k: v for k, v in current.items() if k not in ignore}
+            == {k: v for k, v in incoming.items() if k not in ignore})
 
 
 def _was_deleted(session: Session, inspection: Inspection, entity: str, entity_id: str) -> bool:
-    return session.exec(select(SyncChange.seq).where(SyncChange.inspection_id == inspection.id, SyncChange.entity == entity,
-                                                     SyncChange.entity_id == entity_id, col(SyncChange.deleted).is_(True))
-                        ).first() is not None
+    return session.exec(select(SyncChange.seq).where(
+        SyncChange.inspection_id == inspection.id, SyncChange.entity == entity, SyncChange.entity_id == entity_id,
+        col(SyncChange.deleted).is_(True))).first() is not None
 
 
-def _conflict(session: Session, actor: Actor, inspection: Inspection, entity: Entity, op: Op, current,
+def _conflict(session: Session, actor: Actor, inspection: Inspection, entity: Entity, op: Op, current: Any,
               why: str) -> Outcome:
     # Validate the incoming data first: a conflict must hold something that could be applied.
     if op.action != "delete":
@@ -379,27 +406,28 @@ class CursorInvalid(ValueError):
 
 
 def changes_since(*, session: Session, inspection: Inspection, cursor: str | None,
-                  limit: int = CHANGES_PAGE) -> tuple[list[dict], str, bool]:
+                  limit: int = CHANGES_PAGE) -> tuple[list[dict[str, Any]], str, bool]:
     try:
         since = int(cursor or 0)
     except ValueError:
         raise CursorInvalid() from None
-    rows = session.exec(select(SyncChange).where(SyncChange.inspection_id == inspection.id, SyncChange.seq > since)
-                        .order_by(SyncChange.seq).limit(limit + 1)).all()
+    rows = session.exec(select(SyncChange).where(SyncChange.inspection_id == inspection.id, col(SyncChange.seq) > since)
+                        .order_by(col(SyncChange.seq)).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     latest: dict[tuple[str, str], SyncChange] = {}
     for row in rows:  # a record changed twice in this page is sent once, as it is now
         latest.pop((row.entity, row.entity_id), None)
         latest[(row.entity, row.entity_id)] = row
-    current: dict[tuple[str, str], object] = {}
+    current: dict[tuple[str, str], Any] = {}  # each kind's own record
     for name, entity in ENTITIES.items():  # one query per kind of record, not one per change
         ids = [entity_id for (kind, entity_id) in latest if kind == name]
         if ids:
             model = entity.model
-            current.update({(name, obj.id): obj for obj in session.exec(
-                select(model).where(model.inspection_id == inspection.id, col(model.id).in_(ids)))})
-    changes = []
+            found: Sequence[Any] = session.exec(
+                select(model).where(col(model.inspection_id) == inspection.id, col(model.id).in_(ids))).all()
+            current.update({(name, obj.id): obj for obj in found})
+    changes: list[dict[str, Any]] = []
     for (name, entity_id), row in latest.items():
         entity = ENTITIES[name]
         obj = current.get((name, entity_id))
@@ -419,7 +447,7 @@ def changes_since(*, session: Session, inspection: Inspection, cursor: str | Non
 def open_conflicts(*, session: Session, inspection: Inspection) -> list[SyncConflict]:
     return list(session.exec(select(SyncConflict).where(SyncConflict.inspection_id == inspection.id,
                                                         col(SyncConflict.resolved_at).is_(None))
-                             .order_by(SyncConflict.created_at)).all())
+                             .order_by(col(SyncConflict.created_at))).all())
 
 
 def conflicted_ids(*, session: Session, inspection: Inspection) -> set[str]:
@@ -457,7 +485,7 @@ def resolve(*, session: Session, actor: Actor, inspection: Inspection, conflict:
                 data[entity.text_field] = merged_text
             form = entity.to_form(data)
             if current is None:
-                entity.create(session, actor, inspection, form, conflict.entity_id, date.today())
+                entity.create(session, actor, inspection, form, conflict.entity_id, today_in_england())
             else:
                 entity.update(session, actor, inspection, current, form)
     conflict.resolved_at, conflict.resolved_by_id, conflict.resolution = utcnow(), actor.user_id, choice

@@ -18,4 +18,6 @@ class SessionOut(BaseModel):
 
 @router.get("/session", response_model=SessionOut, responses={401: {"description": "Not signed in"}})
 def current_session(user: CurrentUser, auth: Auth) -> SessionOut:
-    return SessionOut(email=user.email, name=user.name, role=user.role, csrf_token=csrf.mask(auth.csrf_token))
+    # A signed-in user's session always has its token (the session row is made with it).
+    return SessionOut(email=user.email, name=user.name, role=user.role,
+                      csrf_token=csrf.mask(auth.signed_in_session.csrf_token))

@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 
 from app.audit.service import Actor
 from app.errors import NotFound
-from app.users import service as users, two_factor
+from app.users import service as users
+from app.users import two_factor
 from app.users.models import Role, User, UserSession
 from app.web import csrf
 from app.web.deps import DbSession, SettingsDep, client_ip
@@ -39,6 +40,13 @@ class RequestAuth:
     csrf_token: str | None = None
     # Password given, code not yet: only the two-factor page is open to this session.
     awaiting_code: User | None = None
+
+    @property
+    def signed_in_session(self) -> UserSession:
+        """The session of a request signed in (or awaiting its code), for the routes only such a request reaches."""
+        if self.user_session is None:
+            raise NotAuthenticated()
+        return self.user_session
 
 
 class NotAuthenticated(Exception):

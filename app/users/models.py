@@ -35,7 +35,7 @@ class InspectorKind(StrEnum):
 class User(SQLModel, table=True):
     __tablename__ = "users"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     email: str = Field(max_length=254, unique=True)  # stored lower-case
     name: str = Field(max_length=200)
     role: str = Field(max_length=20)
@@ -58,13 +58,20 @@ class User(SQLModel, table=True):
     def kind_label(self) -> str:
         return InspectorKind(self.inspector_kind).label if self.inspector_kind else ""
 
+    @property
+    def kind(self) -> InspectorKind:
+        """An inspector's kind: every inspector has one (the account form requires it), no one else has."""
+        if self.inspector_kind is None:
+            raise ValueError(f"user {self.id} is not an inspector")
+        return InspectorKind(self.inspector_kind)
+
 
 class UserSession(SQLModel, table=True):
     """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored."""
 
     __tablename__ = "user_sessions"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     token_hash: str = Field(max_length=64, unique=True)
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     csrf_token: str = Field(max_length=64)

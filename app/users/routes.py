@@ -1,10 +1,10 @@
 """Sign in, sign out, change password, and the administrator's user pages."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from app.audit.service import Actor
@@ -25,7 +25,7 @@ def _see_other(url: str) -> RedirectResponse:
 
 
 @router.get("/login")
-def login_page(request: Request, auth: Auth, next: str = ""):
+def login_page(request: Request, auth: Auth, next: str = "") -> Response:
     if auth.user is not None:
         return _see_other(safe_next(next))
     return render(request, "users/login.html", {"next": next, "email": ""})
@@ -39,7 +39,7 @@ def login(
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
-):
+) -> Response:
     errors = {}
     if not email.strip():
         errors["email"] = "Enter your email address"
@@ -75,7 +75,7 @@ def signed_in(request: Request, db: Session, settings: Settings, user: User, nex
 
 
 @router.get("/login/two-factor")
-def second_factor_page(request: Request, auth: Auth, next: str = ""):
+def second_factor_page(request: Request, auth: Auth, next: str = "") -> Response:
     if auth.awaiting_code is None:
         return _see_other(safe_next(next) if auth.user else "/login")
     return render(request, "users/two_factor_code.html", {"next": next})
@@ -83,14 +83,14 @@ def second_factor_page(request: Request, auth: Auth, next: str = ""):
 
 @router.post("/login/two-factor")
 def second_factor(request: Request, db: DbSession, settings: SettingsDep, auth: Auth, actor: ActorDep,
-                  code: Annotated[str, Form()] = "", next: Annotated[str, Form()] = ""):
+                  code: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "") -> Response:
     user = auth.awaiting_code
     if user is None:
         return _see_other("/login")
     try:
         passed = two_factor.pass_second_factor(session=db, settings=settings,
                                                actor=Actor(user.id, user.email, client_ip(request)),
-                                               user=user, user_session=auth.user_session, code=code)
+                                               user=user, user_session=auth.signed_in_session, code=code)
     except ValidationFailed as e:
         return render(request, "users/two_factor_code.html", {"next": next, "errors": e.errors}, status_code=422)
     if not passed:
@@ -101,8 +101,9 @@ def second_factor(request: Request, db: DbSession, settings: SettingsDep, auth: 
 
 
 @router.get("/account/two-factor")
-def two_factor_page(request: Request, db: DbSession, auth: Auth, user: Annotated[User, Depends(signed_in_user)]):
-    secret = None if user.totp_secret else two_factor.start_enrolment(session=db, user_session=auth.user_session)
+def two_factor_page(request: Request, db: DbSession, auth: Auth, user: Annotated[User,
+                    Depends(signed_in_user)]) -> Response:
+    secret = None if user.totp_secret else two_factor.start_enrolment(session=db, user_session=auth.signed_in_session)
     return render(request, "users/two_factor_setup.html", {
         "user": user, "secret": secret, "qr": two_factor.qr_svg(user, secret) if secret else "",
         "required": two_factor.required_for(user), "enrolled": request.query_params.get("enrolled")})
@@ -110,11 +111,11 @@ def two_factor_page(request: Request, db: DbSession, auth: Auth, user: Annotated
 
 @router.post("/account/two-factor")
 def enrol_two_factor(request: Request, db: DbSession, auth: Auth, actor: ActorDep,
-                     user: Annotated[User, Depends(signed_in_user)], code: Annotated[str, Form()] = ""):
+                     user: Annotated[User, Depends(signed_in_user)], code: Annotated[str, Form()] = "") -> Response:
     try:
-        two_factor.confirm_enrolment(session=db, actor=actor, user=user, user_session=auth.user_session, code=code)
+        two_factor.confirm_enrolment(session=db, actor=actor, user=user, user_session=auth.signed_in_session, code=code)
     except ValidationFailed as e:
-        secret = auth.user_session.pending_totp_secret
+        secret = auth.signed_in_session.pending_totp_secret
         return render(request, "users/two_factor_setup.html", {
             "user": user, "secret": secret, "qr": two_factor.qr_svg(user, secret) if secret else "",
             "required": two_factor.required_for(user), "errors": e.errors}, status_code=422)
@@ -122,17 +123,17 @@ def enrol_two_factor(request: Request, db: DbSession, auth: Auth, actor: ActorDe
 
 
 @router.get("/account/confirm")
-def confirm_page(request: Request, user: CurrentUser, next: str = ""):
+def confirm_page(request: Request, user: CurrentUser, next: str = "") -> Response:
     return render(request, "users/confirm.html", {"next": next, "has_code": bool(user.totp_secret)})
 
 
 @router.post("/account/confirm")
 def confirm(request: Request, db: DbSession, settings: SettingsDep, auth: Auth, actor: ActorDep, user: CurrentUser,
             password: Annotated[str, Form()] = "", code: Annotated[str, Form()] = "",
-            next: Annotated[str, Form()] = ""):
+            next: Annotated[str, Form()] = "") -> Response:
     try:
         two_factor.reauthenticate(session=db, settings=settings, actor=actor, user=user,
-                                  user_session=auth.user_session, password=password, code=code)
+                                  user_session=auth.signed_in_session, password=password, code=code)
     except two_factor.SessionEnded:
         response = _see_other("/login?code_attempts=1")
         response.delete_cookie(SESSION_COOKIE)
@@ -154,7 +155,7 @@ DOWNLOADS = {".docx": ("the outcome letter as Word (DOCX)", "letter"),
              "/responses.csv": ("the anonymised survey responses (CSV)", "")}
 
 
-def _download_of(target: str) -> dict | None:
+def _download_of(target: str) -> dict[str, str] | None:
     path = target.split("?", 1)[0]
     for ending, (what, back_page) in DOWNLOADS.items():
         if path.endswith(ending):
@@ -164,16 +165,16 @@ def _download_of(target: str) -> dict | None:
 
 
 @router.post("/logout")
-def logout(request: Request, db: DbSession, auth: Auth, actor: ActorDep):
+def logout(request: Request, db: DbSession, auth: Auth, actor: ActorDep) -> Response:
     if auth.user_session is not None:
-        service.end_session(session=db, user_session=auth.user_session, actor=actor)
+        service.end_session(session=db, user_session=auth.signed_in_session, actor=actor)
     response = _see_other("/login?signed_out=1")
     response.delete_cookie(SESSION_COOKIE)
     return response
 
 
 @router.get("/account/password")
-def password_page(request: Request, user: Annotated[User, Depends(signed_in_user)]):
+def password_page(request: Request, user: Annotated[User, Depends(signed_in_user)]) -> Response:
     return render(request, "users/password.html", {"user": user})
 
 
@@ -188,10 +189,11 @@ def change_password(
     current_password: Annotated[str, Form()] = "",
     new_password: Annotated[str, Form()] = "",
     confirm_password: Annotated[str, Form()] = "",
-):
+) -> Response:
     try:
-        service.change_password(session=db, settings=settings, actor=actor, user=user, user_session=auth.user_session,
-                                current=current_password, new=new_password, confirm=confirm_password)
+        service.change_password(session=db, settings=settings, actor=actor, user=user,
+                                user_session=auth.signed_in_session, current=current_password, new=new_password,
+                                confirm=confirm_password)
     except service.SessionEnded:
         response = _see_other("/login?password_attempts=1")
         response.delete_cookie(SESSION_COOKIE)
@@ -204,17 +206,17 @@ def change_password(
 # --- Administrator ---------------------------------------------------------------------------------------
 
 
-def _user_form_context(**extra):
+def _user_form_context(**extra: Any) -> dict[str, Any]:
     return {"roles": list(Role), "kinds": list(InspectorKind), **extra}
 
 
 @router.get("/admin/users")
-def users_page(request: Request, db: DbSession, admin: AdminUser):
+def users_page(request: Request, db: DbSession, admin: AdminUser) -> Response:
     return render(request, "users/list.html", {"users": service.list_users(session=db)})
 
 
 @router.get("/admin/users/new")
-def new_user_page(request: Request, admin: AdminUser):
+def new_user_page(request: Request, admin: AdminUser) -> Response:
     return render(request, "users/form.html", _user_form_context(form=service.UserForm(), user=None))
 
 
@@ -226,7 +228,7 @@ def create_user(
     actor: ActorDep,
     form: Annotated[service.UserForm, Form()],
     password: Annotated[str, Form()] = "",
-):
+) -> Response:
     try:
         user = service.create_user(session=db, actor=actor, form=form, password=password)
     except ValidationFailed as e:
@@ -236,7 +238,7 @@ def create_user(
 
 
 @router.get("/admin/users/{user_id}")
-def user_page(request: Request, db: DbSession, admin: AdminUser, user_id: int):
+def user_page(request: Request, db: DbSession, admin: AdminUser, user_id: int) -> Response:
     user = service.get_user(session=db, user_id=user_id)
     form = service.UserForm(email=user.email, name=user.name, role=user.role,
                             inspector_kind=user.inspector_kind or "", home_area=user.home_area or "")
@@ -252,7 +254,7 @@ def update_user(
     actor: ActorDep,
     user_id: int,
     form: Annotated[service.UserForm, Form()],
-):
+) -> Response:
     user = service.get_user(session=db, user_id=user_id)
     try:
         service.update_user(session=db, actor=actor, user=user, form=form)
@@ -271,7 +273,7 @@ def set_active(
     actor: ActorDep,
     user_id: int,
     active: Annotated[str, Form()] = "",
-):
+) -> Response:
     user = service.get_user(session=db, user_id=user_id)
     try:
         service.set_active(session=db, actor=actor, user=user, active=active == "true")
@@ -282,7 +284,8 @@ def set_active(
 
 
 @router.post("/admin/users/{user_id}/reset-password")
-def reset_password(request: Request, db: DbSession, auth: Auth, admin: AdminUser, actor: ActorDep, user_id: int):
+def reset_password(request: Request, db: DbSession, auth: Auth, admin: AdminUser, actor: ActorDep,
+                   user_id: int) -> Response:
     user = service.get_user(session=db, user_id=user_id)
     temporary = service.reset_password(session=db, actor=actor, user=user, keep=auth.user_session)
     # Shown once, on this response only; the user must change it at next sign-in.

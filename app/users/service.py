@@ -1,14 +1,15 @@
 """Accounts, sign-in with throttling, and server-side sessions."""
 
 import hashlib
-from collections.abc import Callable
 import re
 import secrets
-
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, delete, select
 
 from app.audit.service import Actor, record
@@ -229,7 +230,7 @@ def authenticate(*, session: Session, settings: Settings, email: str, password: 
     actor = Actor(user_id=None, email=email or None, ip_address=ip_address)
     throttle = session.get(LoginThrottle, email) if email else None
     if throttle and throttle.locked_until and throttle.locked_until > utcnow():
-        _refuse_locked(session, actor, throttle)
+        _refuse_locked(session, actor, throttle.locked_until)
     user = get_user_by_email(session=session, email=email) if email else None
     stored_hash = user.password_hash if user else None
     if between is not None:
@@ -241,7 +242,8 @@ def authenticate(*, session: Session, settings: Settings, email: str, password: 
         throttle = session.get(LoginThrottle, email, with_for_update=True)
         user = get_user_by_email(session=session, email=email)
         if throttle and throttle.locked_until and throttle.locked_until > now:
-            _refuse_locked(session, actor, throttle)  # locked by attempts that finished first: refused, even if right
+            # Locked by attempts that finished first: refused, even if right.
+            _refuse_locked(session, actor, throttle.locked_until)
 
     if not (valid and user and user.active):
         if email:
@@ -276,6 +278,8 @@ def register_failure(*, session: Session, settings: Settings, email: str, now: d
                 session.flush()
         except IntegrityError:
             throttle = session.get(LoginThrottle, email, with_for_update=True, populate_existing=True)
+            if throttle is None:  # the row that won the race was cleared again at once (by a sign-in)
+                raise StaleDataError("the sign-in count changed at the same moment") from None
     if throttle.locked_until and throttle.locked_until <= now:
         throttle.failures, throttle.locked_until = 0, None
     throttle.failures += 1
@@ -295,10 +299,10 @@ def is_locked(*, session: Session, email: str) -> bool:
     return bool(throttle and throttle.locked_until and throttle.locked_until > utcnow())
 
 
-def _refuse_locked(session: Session, actor: Actor, throttle: LoginThrottle) -> None:
-    minutes = max(1, -(-int((throttle.locked_until - utcnow()).total_seconds()) // 60))
+def _refuse_locked(session: Session, actor: Actor, locked_until: datetime) -> NoReturn:
+    minutes = max(1, -(-int((locked_until - utcnow()).total_seconds()) // 60))
     record(session=session, actor=actor, action="login.refused_throttled", object_type="user",
-           detail={"locked_until": throttle.locked_until.isoformat()})
+           detail={"locked_until": locked_until.isoformat()})
     raise LoginThrottled(minutes)
 
 

@@ -9,10 +9,11 @@ import segno
 from sqlmodel import Session
 
 from app.audit.service import Actor, record
+from app.config import Settings
 from app.errors import ValidationFailed
 from app.models_base import utcnow
-from app.config import Settings
-from app.users import passwords, service as users
+from app.users import passwords
+from app.users import service as users
 from app.users.models import Role, User, UserSession
 
 ISSUER = "SEND Fieldwork"

@@ -11,6 +11,8 @@ import binascii
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import Request
 from starlette.responses import Response
@@ -83,16 +85,19 @@ async def sent_token(request: Request) -> str | None:
     return None
 
 
-def checks_token_itself(endpoint):
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+_CHECK_THEIR_OWN_TOKEN: set[Callable[..., Any]] = set()
+
+
+def checks_token_itself(endpoint: Endpoint) -> Endpoint:
     """Mark a route that streams its own multipart body (an upload): reading the form here first would parse
     the whole file before the route could refuse it. The route must call verify_streamed_form()."""
-    endpoint.checks_csrf_token_itself = True
+    _CHECK_THEIR_OWN_TOKEN.add(endpoint)
     return endpoint
 
 
 def defers_to_route(request: Request) -> bool:
-    return (getattr(request.scope.get("endpoint"), "checks_csrf_token_itself", False)
-            and not request.headers.get("X-CSRF-Token"))
+    return request.scope.get("endpoint") in _CHECK_THEIR_OWN_TOKEN and not request.headers.get("X-CSRF-Token")
 
 
 def verify_streamed_form(request: Request, sent: str | None) -> None:

@@ -1,10 +1,16 @@
-"""Jinja filters: dates in GOV.UK style, and our objects shaped as govuk-frontend-jinja macro params."""
+"""Jinja filters: dates in GOV.UK style, and our objects shaped as govuk-frontend-jinja macro params.
+
+Jinja calls them with the page's objects, which belong to the domains above this layer (web/ imports none of
+them): those parameters are Any, and what comes back is typed."""
 
 from datetime import date, datetime
+from typing import Any
 
 from app.clock import LONDON
 from app.personal_data import LABELS
 from app.web.forms import split_date
+
+Item = dict[str, Any]  # a govuk-frontend-jinja macro's item: value, text, checked or selected, hint
 
 
 def govuk_date(value: date | None, fmt: str = "%-d %B %Y") -> str:
@@ -25,36 +31,37 @@ def error_link(item: tuple[str, str], anchors: dict[str, str]) -> dict[str, str]
 # --- Radios and checkboxes: {"value", "text", "checked"} ----------------------------------------------------
 
 
-def radio_item(choice, selected: str) -> dict:
+def radio_item(choice: Any, selected: str) -> Item:
     """An enum member with a `label` (or a (value, text) pair) as a GOV.UK radio item."""
     value, text = (choice.value, choice.label) if hasattr(choice, "label") else choice
     return {"value": value, "text": text, "checked": value == selected}
 
 
-def check_item(choice, chosen: list[str]) -> dict:
+def check_item(choice: Any, chosen: list[str]) -> Item:
     return {"value": choice.value, "text": choice.label, "checked": choice.value in chosen}
 
 
-def choice_item(choice, selected) -> dict:
+def choice_item(choice: Any, selected: Any) -> Item:
     """A questionnaire's choice (code, text) as a radio item (selected: a code) or checkbox item (a list)."""
     checked = choice.code in selected if isinstance(selected, list) else choice.code == selected
     return {"value": choice.code, "text": choice.text, "checked": checked}
 
 
-def choice_option(choice, selected: str) -> dict:
+def choice_option(choice: Any, selected: str) -> Item:
     return {"value": choice.code, "text": choice.text, "selected": choice.code == selected}
 
 
-def survey_audience_item(audience: str, qs: dict, selected: str) -> dict:
+def survey_audience_item(audience: str, qs: dict[str, Any], selected: str) -> Item:
     return {"value": audience, "text": qs[audience].short_title, "selected": audience == selected}
 
 
-def bar_option(bar) -> dict:
+def bar_option(bar: Any) -> Item:
     return {"value": bar.code, "text": f"{bar.label}: {bar.count} ({bar.percent}%)"}
 
 
-def outcome_item(outcome, selected: str) -> dict:
-    return {"value": outcome.code, "text": outcome.label, "hint": {"text": outcome.wording}, "checked": outcome.code == selected}
+def outcome_item(outcome: Any, selected: str) -> Item:
+    return {"value": outcome.code, "text": outcome.label, "hint": {"text": outcome.wording},
+            "checked": outcome.code == selected}
 
 
 def personal_data_label(kind: str) -> str:
@@ -62,21 +69,21 @@ def personal_data_label(kind: str) -> str:
 
 
 
-def proposal_item(proposal, selected: str) -> dict:
+def proposal_item(proposal: Any, selected: str) -> Item:
     return {"value": str(proposal.number), "text": f"{proposal.number}. {proposal.title}",
             "checked": str(proposal.number) == str(selected)}
 
 
-def aspect_item(aspect, selected: str) -> dict:
+def aspect_item(aspect: Any, selected: str) -> Item:
     return {"value": aspect.code, "text": aspect.text, "checked": aspect.code == selected}
 
 
-def day_item(numbered_day: tuple[int, date], selected: str) -> dict:
+def day_item(numbered_day: tuple[int, date], selected: str) -> Item:
     number, day = numbered_day
     return {"value": day.isoformat(), "text": f"Day {number}: {day:%A %-d %B}", "checked": day.isoformat() == selected}
 
 
-def inspector_item(team_row, chosen: list[str]) -> dict:
+def inspector_item(team_row: Any, chosen: list[str]) -> Item:
     _member, user = team_row
     return {"value": str(user.id), "text": user.name, "checked": str(user.id) in {str(c) for c in chosen}}
 
@@ -84,23 +91,24 @@ def inspector_item(team_row, chosen: list[str]) -> dict:
 # --- Select options: {"value", "text", "selected"} and filter pairs ---------------------------------------
 
 
-def setting_option(setting, selected: str) -> dict:
+def setting_option(setting: Any, selected: str) -> Item:
     return {"value": str(setting.id), "text": setting.name, "selected": str(setting.id) == str(selected)}
 
 
-def activity_option(activity, selected: str) -> dict:
-    return {"value": activity.id, "text": f"{activity.day:%a %-d %b}: {activity.title}", "selected": activity.id == selected}
+def activity_option(activity: Any, selected: str) -> Item:
+    return {"value": activity.id, "text": f"{activity.day:%a %-d %b}: {activity.title}",
+            "selected": activity.id == selected}
 
 
-def review_option(review, selected: str) -> dict:
+def review_option(review: Any, selected: str) -> Item:
     return {"value": review.id, "text": f"Case file {review.case_reference}", "selected": review.id == selected}
 
 
-def choice_pair(choice) -> tuple[str, str]:
+def choice_pair(choice: Any) -> tuple[str, str]:
     return choice.value, choice.label
 
 
-def member_pair(team_row) -> tuple[str, str]:
+def member_pair(team_row: Any) -> tuple[str, str]:
     return str(team_row[1].id), team_row[1].name
 
 
@@ -112,11 +120,11 @@ def day_pair(numbered_day: tuple[int, date]) -> tuple[str, str]:
 # --- Small lookups ----------------------------------------------------------------------------------------
 
 
-def attendee(entry: dict) -> str:
+def attendee(entry: dict[str, str]) -> str:
     return ", ".join(part for part in (entry.get("role"), entry.get("organisation")) if part)
 
 
-def extract(key, mapping: dict):
+def extract(key: Any, mapping: dict[Any, Any]) -> Any:
     """`ids | map('extract', names)`: look each key up in a mapping."""
     return mapping.get(key)
 
@@ -129,7 +137,7 @@ def file_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def requested_item(requested, selected: str) -> dict:
+def requested_item(requested: Any, selected: str) -> Item:
     """One of the things the area is asked for, as a radio item with its hint."""
     return {"value": requested.key, "text": requested.title, "hint": {"text": requested.hint},
             "checked": requested.key == selected}
@@ -143,7 +151,7 @@ def indicator_value(value: float | None, unit: str) -> str:
     return {"percent": f"{text}%", "weeks": f"{text} weeks"}.get(unit, text)
 
 
-def date_parts(value) -> dict[str, str]:
+def date_parts(value: date | str | None) -> dict[str, str]:
     """An ISO date as a GOV.UK date input's day, month and year boxes."""
     return split_date(value)
 
@@ -156,10 +164,10 @@ def london_datetime(value: datetime | None) -> str:
     return local.strftime("%A %-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm")
 
 
-def concern_category_item(category, selected: str) -> dict:
+def concern_category_item(category: Any, selected: str) -> Item:
     return {"value": category.code, "text": category.label,
             "hint": {"text": f"{category.deadline_words}. {category.hint}"}, "checked": category.code == selected}
 
 
-FILTERS = {name: obj for name, obj in globals().items()
+FILTERS: dict[str, Any] = {name: obj for name, obj in globals().items()
            if callable(obj) and not name.startswith("_") and name not in {"date", "datetime", "split_date"}}

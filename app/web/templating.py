@@ -35,7 +35,7 @@ _env.tests["startswith_guard"] = lambda message: isinstance(message, str) and me
 templates = Jinja2Blocks(env=_env)
 
 
-def add_filters(filters: dict) -> None:
+def add_filters(filters: dict[str, Any]) -> None:
     """A domain's own filters (they know its words), registered by create_app: the ground knows no domain."""
     _env.filters.update(filters)
 
@@ -60,8 +60,8 @@ def render(
         "errors": {},
         **(context or {}),
     }
-    kwargs = {"block_name": block} if block and is_htmx(request) else {}
-    response = templates.TemplateResponse(request, template, ctx, status_code=status_code, **kwargs)
+    block_name = block if block and is_htmx(request) else None
+    response = templates.TemplateResponse(request, template, ctx, status_code=status_code, block_name=block_name)
     response.headers["Vary"] = "HX-Request, Cookie"
     csrf.set_anonymous_cookie(request, response)
     return response

@@ -12,7 +12,7 @@ integer column cannot exist, and a date outside 1990-2100 is never a date of an 
 import re
 import unicodedata
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import HTTPException, Request
 from pydantic import AfterValidator
@@ -52,7 +52,7 @@ def checked(value: str) -> str:
     return unicodedata.normalize("NFC", value) if not value.isascii() else value
 
 
-def walk_faults(value, path: str = "") -> dict[str, str]:
+def walk_faults(value: object, path: str = "") -> dict[str, str]:
     """Every string inside a JSON value that cannot be stored, by its dotted path (keys included)."""
     faults: dict[str, str] = {}
     if isinstance(value, str):
@@ -73,8 +73,8 @@ def walk_faults(value, path: str = "") -> dict[str, str]:
     return faults
 
 
-def normalise_json(value):
-    """NFC for every string inside a JSON value that has no fault (see walk_faults)."""
+def normalise_json(value: Any) -> Any:
+    """NFC for every string inside a JSON value (any shape: hence Any) that has no fault (see walk_faults)."""
     if isinstance(value, str):
         return value if value.isascii() else unicodedata.normalize("NFC", value)
     if isinstance(value, dict):
@@ -116,7 +116,7 @@ def check_address(request: Request) -> None:
             raise HTTPException(400, f"The number in '{shown}' in the address is too large: check the link")
 
 
-def as_id(value) -> int | None:
+def as_id(value: object) -> int | None:
     """A row id from text, or None when it could not be one (so a lookup finds nothing, never overflows)."""
     value = str(value if value is not None else "").strip()
     return int(value) if id_fits(value) else None
