@@ -53,8 +53,8 @@ def test_each_questionnaire_is_open_from_the_notice_date_to_the_last_day_on_site
         for token in (survey["parent"], survey["young"]):
             page = client.get(f"/s/{token}")
             heading = soup(page).h1.get_text(strip=True)
-            assert (heading not in ("This questionnaire is closed", f"This questionnaire opens on "
-                                    f"{window.opens:%A %-d %B %Y}")) is is_open, (day, heading)
+            closed = ("This questionnaire is closed", f"This questionnaire opens on {window.opens:%A %-d %B %Y}")
+            assert (heading not in closed) is is_open, (day, heading)
     # Before the notice date it says when it opens, not that it is closed.
     monkeypatch.setattr(service, "today_on_site", lambda: window.opens - timedelta(days=1))
     early = soup(client.get(f"/s/{survey['parent']}"))

@@ -10,7 +10,7 @@ from app.audit.models import AuditEvent
 from app.models_base import utcnow
 from app.users.models import UserSession
 from tests.conftest import csrf_from
-from tests.integration.conftest import PASSWORD, csrf_of, error_summary, login, soup
+from tests.integration.conftest import PASSWORD, error_summary, login, soup
 
 
 def code_for(secret: str, steps_ahead: int = 0) -> str:
@@ -49,7 +49,8 @@ def test_signing_in_with_a_code_and_a_code_works_only_once(client, make_client, 
     page = client.get(first.headers["location"])
     wrong = client.post("/login/two-factor", data={"csrf_token": csrf_from(page.text), "code": "123456",
                                                    "next": "/admin/users"})
-    assert wrong.status_code == 422 and error_summary(wrong) == ["Enter the 6-digit code your authenticator app shows now"]
+    assert wrong.status_code == 422
+    assert error_summary(wrong) == ["Enter the 6-digit code your authenticator app shows now"]
     code = code_for(admin.totp_secret)
     right = client.post("/login/two-factor", data={"csrf_token": csrf_from(page.text), "code": code,
                                                    "next": "/admin/users"})
@@ -74,7 +75,7 @@ def test_five_wrong_codes_end_the_half_signed_in_session(client, db, make_user):
     assert last.status_code == 303 and last.headers["location"] == "/login?code_attempts=1"
     assert db.exec(select(UserSession).where(UserSession.user_id == admin.id)).first() is None
     assert client.get("/inspections").headers["location"].startswith("/login")
-    failures = [e for e in db.exec(select(AuditEvent).where(AuditEvent.action == "login.second_factor_failed")).all()]
+    failures = list(db.exec(select(AuditEvent).where(AuditEvent.action == "login.second_factor_failed")).all())
     assert len(failures) == 5
 
 

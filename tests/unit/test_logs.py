@@ -1,4 +1,5 @@
-"""The access log as a person reads it in a terminal (LOG_FORMAT=text): each line says what was asked and how it went."""
+"""The access log as a person reads it in a terminal (LOG_FORMAT=text): each line says what was asked and how it
+went."""
 
 import logging
 import re
