@@ -1,10 +1,13 @@
 """Capturing and editing evidence, the evidence board per proposal, and the end-of-day team summary."""
 
-from datetime import date
+from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
+from app import personal_data
+from app.clock import today_in_england
 from app.errors import ValidationFailed
 from app.evidence import contract, service
 from app.evidence.models import EvidenceItem, Judgement, SourceType, Strand
@@ -12,19 +15,20 @@ from app.fieldwork import service as fieldwork
 from app.forms_common import offered_id, parse_iso_date
 from app.inspections import service as inspections
 from app.inspections.deps import CurrentInspection
+from app.inspections.models import Inspection
 from app.shell.page import page_context
-from app import personal_data
 from app.sync import service as sync
 from app.users.deps import ActorDep, CurrentUser
-from app.web.deps import DbSession
-from app.web.forms import PostedData, build_form, safe_next
-from app.web.templating import is_htmx, render
+from app.users.models import User
 from app.web import text
+from app.web.deps import DbSession
+from app.web.forms import FormData, PostedData, build_form, safe_next
+from app.web.templating import is_htmx, render
 
 router = APIRouter(prefix="/inspections/{inspection_id}")
 
 
-def _form_from(data: dict) -> service.EvidenceForm:
+def _form_from(data: FormData) -> service.EvidenceForm:
     """The page's 'where did this come from' radios map onto the source fields of the evidence form."""
     form = build_form(service.EvidenceForm, data)
     kind = str(data.get("source_kind", ""))
@@ -34,7 +38,7 @@ def _form_from(data: dict) -> service.EvidenceForm:
     return form
 
 
-def _guard(form: service.EvidenceForm, data: dict) -> None:
+def _guard(form: service.EvidenceForm, data: FormData) -> None:
     """Before saving, text that may identify a child or family is pointed out; the inspector replaces it with
     pseudonyms or keeps it on purpose (then it stays flagged and holds up the letter until reworded)."""
     form.text = personal_data.guard({"text": form.text}, str(data.get("personal_data", "")))["text"]
@@ -51,7 +55,9 @@ def _source_kind(form: service.EvidenceForm) -> str:
     return "activity" if form.source_id else ""
 
 
-def _capture_context(db, user, inspection, form, *, item=None, errors=None, return_to="", fixed_source=None):
+def _capture_context(db: Session, user: User, inspection: Inspection, form: service.EvidenceForm, *,
+                     item: EvidenceItem | None = None, errors: dict[str, str] | None = None, return_to: str = "",
+                     fixed_source: dict[str, str] | None = None) -> dict[str, Any]:
     return page_context(
         db, user, inspection, "board", form=form, item=item, errors=errors or {}, return_to=return_to,
         source_kind=_source_kind(form), fixed_source=fixed_source, judgements=list(Judgement), strands=list(Strand),
@@ -61,7 +67,7 @@ def _capture_context(db, user, inspection, form, *, item=None, errors=None, retu
         error_anchors={"aspect": f"aspect-{form.proposal or 1}"})
 
 
-def _fixed_source(db, inspection, source_type: str, source_id: str):
+def _fixed_source(db: Session, inspection: Inspection, source_type: str, source_id: str) -> dict[str, str] | None:
     """When capture starts from an activity or case file, the source is set and shown, not asked."""
     if not source_id:
         return None
@@ -72,7 +78,7 @@ def _fixed_source(db, inspection, source_type: str, source_id: str):
     return {"type": activity.kind, "id": activity.id, "label": activity.title}
 
 
-def inline_capture(db, inspection, source_type: str, source_id: str) -> dict:
+def inline_capture(db: Session, inspection: Inspection, source_type: str, source_id: str) -> dict[str, Any]:
     """What the activity and case-file pages need to show their evidence and capture more in place."""
     form = service.EvidenceForm(source_type=source_type, source_id=source_id)
     return {"form": form, "fixed_source": _fixed_source(db, inspection, source_type, source_id),
@@ -83,7 +89,7 @@ def inline_capture(db, inspection, source_type: str, source_id: str) -> dict:
 
 @router.get("/evidence/new")
 def capture_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection,
-                 source_type: str = "", source_id: str = "", proposal: str = "", return_to: str = ""):
+                 source_type: str = "", source_id: str = "", proposal: str = "", return_to: str = "") -> Response:
     form = service.EvidenceForm(source_type=source_type, source_id=source_id, proposal=proposal,
                                 strands=[])
     return render(request, "evidence/capture.html", _capture_context(
@@ -93,7 +99,7 @@ def capture_page(request: Request, db: DbSession, user: CurrentUser, inspection:
 
 @router.post("/evidence/new")
 def capture(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
-            data: PostedData):
+            data: PostedData) -> Response:
     form = _form_from(data)
     return_to = safe_next(str(data.get("return_to", "")), "")
     fixed = data.get("fixed_source") == "yes"
@@ -103,7 +109,8 @@ def capture(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep,
                                item_id=offered_id(data.get("id"), lambda i: db.get(EvidenceItem, i) is not None))
     except ValidationFailed as e:
         fixed_source = _fixed_source(db, inspection, form.source_type, form.source_id) if fixed else None
-        ctx = _capture_context(db, user, inspection, form, errors=e.errors, return_to=return_to, fixed_source=fixed_source)
+        ctx = _capture_context(db, user, inspection, form, errors=e.errors, return_to=return_to,
+                               fixed_source=fixed_source)
         if is_htmx(request):
             return render(request, "evidence/_capture_form.html", ctx, status_code=422)
         return render(request, "evidence/capture.html", ctx, status_code=422)
@@ -123,17 +130,18 @@ def capture(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep,
 
 
 @router.get("/evidence/{item_id}/edit")
-def edit_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection, item_id: str):
+def edit_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection,
+              item_id: str) -> Response:
     item = service.get_item(session=db, inspection=inspection, item_id=item_id)
-    form = service.EvidenceForm(text=item.text, proposal=str(item.proposal), aspect=item.aspect, judgement=item.judgement,
-                                strands=item.strands, source_type=item.source_type, source_id=item.source_id or "",
-                                source_label=item.source_label or "")
+    form = service.EvidenceForm(text=item.text, proposal=str(item.proposal), aspect=item.aspect,
+                                judgement=item.judgement, strands=item.strands, source_type=item.source_type,
+                                source_id=item.source_id or "", source_label=item.source_label or "")
     return render(request, "evidence/capture.html", _capture_context(db, user, inspection, form, item=item))
 
 
 @router.post("/evidence/{item_id}/edit")
 def edit(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
-         item_id: str, data: PostedData):
+         item_id: str, data: PostedData) -> Response:
     item = service.get_item(session=db, inspection=inspection, item_id=item_id)
     form = _form_from(data)
     try:
@@ -149,7 +157,7 @@ def edit(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, in
 
 @router.post("/evidence/{item_id}/delete")
 def delete(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
-           item_id: str):
+           item_id: str) -> Response:
     item = service.get_item(session=db, inspection=inspection, item_id=item_id)
     proposal = item.proposal
     service.delete(session=db, actor=actor, inspection=inspection, item=item)
@@ -159,7 +167,7 @@ def delete(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, 
 @router.get("/board")
 def board_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection, proposal: int = 1,
                judgement: str = "", strand: str = "", inspector: str = "", day: str = "", source_type: str = "",
-               aspect: str = ""):
+               aspect: str = "") -> Response:
     profile = inspections.profile_of(inspection)
     if proposal not in {p.number for p in profile.proposals}:
         proposal = 1
@@ -187,9 +195,11 @@ def board_page(request: Request, db: DbSession, user: CurrentUser, inspection: C
 
 
 @router.get("/summary")
-def day_summary_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection, day: str = ""):
+def day_summary_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection,
+                     day: str = "") -> Response:
     days = inspections.schedule_of(inspection).on_site_days
-    chosen = parse_iso_date(day) or (date.today() if date.today() in days else days[0])
+    today = today_in_england()
+    chosen = parse_iso_date(day) or (today if today in days else days[0])
     team = inspections.team_of(session=db, inspection=inspection)
     return render(request, "evidence/summary.html", page_context(
         db, user, inspection, "summary", summary=service.day_summary(session=db, inspection=inspection, day=chosen),

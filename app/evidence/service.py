@@ -1,26 +1,29 @@
 """Capturing evidence against the proposals, the evidence board with triangulation, the day's summary."""
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import String, and_, bindparam, case, cast, exists, literal, union_all
+from sqlalchemy import ColumnElement, String, and_, bindparam, case, cast, exists, literal, union_all
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session, col, func, select
 
-from app.db import bulk_insert
-from app import personal_data
+from app import forms_contract, personal_data
 from app.audit.service import Actor, record, record_many
+from app.clock import today_in_england
+from app.db import bulk_insert
 from app.errors import NotFound, ValidationFailed
-from app import forms_contract
-from app.evidence.contract import TEXT_LIMIT, evidence_contract  # noqa: F401 (TEXT_LIMIT: the survey cuts to it)
+from app.evidence.contract import evidence_contract
 from app.evidence.models import EvidenceItem, Judgement, SourceType
 from app.fieldwork import service as fieldwork
 from app.forms_common import new_id
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
-from app.models_base import utcnow
+from app.models_base import table_of, utcnow
+
 
 class EvidenceForm(BaseModel):
     text: str = ""
@@ -34,7 +37,7 @@ class EvidenceForm(BaseModel):
 
 
 def _errors(session: Session, inspection: Inspection, form: EvidenceForm,
-            source_kinds: dict[str, str] | None = None) -> tuple[dict[str, str], dict]:
+            source_kinds: dict[str, str] | None = None) -> tuple[dict[str, str], dict[str, Any]]:
     """Errors and cleaned values: the form's contract first (the rules the tablet applies too), then what only
     the database knows. `source_kinds` (id -> activity kind or "file_review") saves a query per item when many
     are checked at once."""
@@ -45,12 +48,10 @@ def _errors(session: Session, inspection: Inspection, form: EvidenceForm,
     if proposal.isdigit():
         values["proposal"] = str(int(proposal))
     elif not proposal:  # a device may send the aspect alone: its proposal is the aspect's
-        try:
+        with contextlib.suppress(KeyError):
             values["proposal"] = str(profile.aspect(form.aspect)[0].number)
-        except KeyError:
-            pass
     errors = forms_contract.check(contract, values)
-    clean: dict = {"proposal": None if "proposal" in errors else int(values["proposal"]),
+    clean: dict[str, Any] = {"proposal": None if "proposal" in errors else int(values["proposal"]),
                    "strands": sorted(set(form.strands))}
     clean["source_type"], clean["source_id"], clean["source_label"] = SourceType.none.value, None, None
     if form.source_id.strip():
@@ -70,7 +71,7 @@ def _errors(session: Session, inspection: Inspection, form: EvidenceForm,
     return errors, clean
 
 
-def _content(form: EvidenceForm, clean: dict) -> dict:
+def _content(form: EvidenceForm, clean: dict[str, Any]) -> dict[str, Any]:
     """What a capture says: the columns an edit changes too."""
     text = form.text.strip()
     return {"text": text, "personal_data": personal_data.kinds(text), "proposal": clean["proposal"],
@@ -78,8 +79,8 @@ def _content(form: EvidenceForm, clean: dict) -> dict:
             "source_type": clean["source_type"], "source_id": clean["source_id"], "source_label": clean["source_label"]}
 
 
-def _row(*, actor: Actor, inspection: Inspection, form: EvidenceForm, clean: dict, item_id: str, captured_on: date,
-         now: datetime) -> dict:
+def _row(*, actor: Actor, inspection: Inspection, form: EvidenceForm, clean: dict[str, Any], item_id: str,
+         captured_on: date, now: datetime) -> dict[str, Any]:
     """A new item's stored columns: the one place an evidence row is built, for one capture (through the ORM)
     and for a device's batch (one bulk insert) alike."""
     return {"id": item_id, "inspection_id": inspection.id, "author_id": actor.user_id, **_content(form, clean),
@@ -87,16 +88,15 @@ def _row(*, actor: Actor, inspection: Inspection, form: EvidenceForm, clean: dic
             "updated_by_id": actor.user_id}
 
 
-def _apply(item: EvidenceItem, form: EvidenceForm, clean: dict) -> None:
+def _apply(item: EvidenceItem, form: EvidenceForm, clean: dict[str, Any]) -> None:
     for name, value in _content(form, clean).items():
         setattr(item, name, value)
 
 
-def _created(session: Session, actor: Actor, inspection: Inspection, rows: list[dict]) -> None:
+def _created(session: Session, actor: Actor, inspection: Inspection, rows: list[dict[str, Any]]) -> None:
     record_many(session=session, actor=actor, action="evidence.created", object_type="evidence_item",
                 inspection_id=inspection.id,
-                objects=[(row["id"], {"proposal": row["proposal"], "aspect": row["aspect"], "judgement": row["judgement"]})
-                         for row in rows])
+                objects=[(row["id"], {key: row[key] for key in ("proposal", "aspect", "judgement")}) for row in rows])
 
 
 def capture(*, session: Session, actor: Actor, inspection: Inspection, form: EvidenceForm,
@@ -105,7 +105,7 @@ def capture(*, session: Session, actor: Actor, inspection: Inspection, form: Evi
     if errors:
         raise ValidationFailed(errors)
     row = _row(actor=actor, inspection=inspection, form=form, clean=clean, item_id=new_id(item_id),
-               captured_on=captured_on or date.today(), now=utcnow())
+               captured_on=captured_on or today_in_england(), now=utcnow())
     item = EvidenceItem(**row)
     session.add(item)
     session.flush()
@@ -114,12 +114,12 @@ def capture(*, session: Session, actor: Actor, inspection: Inspection, form: Evi
 
 
 def prepare_many(*, session: Session, actor: Actor, inspection: Inspection,
-                 entries: list[tuple[str, EvidenceForm, date]]) -> list[dict | ValidationFailed]:
+                 entries: list[tuple[str, EvidenceForm, date]]) -> list[dict[str, Any] | ValidationFailed]:
     """Validate many captures at once (a device's sync batch): a row ready to insert, or why not, for each."""
     source_ids = [form.source_id.strip() for _, form, _ in entries if form.source_id.strip()]
     kinds = fieldwork.source_kinds(session=session, inspection=inspection, ids=source_ids) if source_ids else {}
     now = utcnow()
-    out: list[dict | ValidationFailed] = []
+    out: list[dict[str, Any] | ValidationFailed] = []
     for item_id, form, day in entries:
         errors, clean = _errors(session, inspection, form, kinds)
         out.append(ValidationFailed(errors) if errors else
@@ -128,16 +128,17 @@ def prepare_many(*, session: Session, actor: Actor, inspection: Inspection,
     return out
 
 
-def insert_prepared(*, session: Session, actor: Actor, inspection: Inspection, rows: list[dict]) -> None:
+def insert_prepared(*, session: Session, actor: Actor, inspection: Inspection, rows: list[dict[str, Any]]) -> None:
     """Insert rows from prepare_many in one statement, each with its audit event. The caller writes the
     sync change log, which the ORM's flush would otherwise have written."""
     if not rows:
         return
-    bulk_insert(session, EvidenceItem.__table__, rows)  # Core: no ORM bookkeeping per row
+    bulk_insert(session, table_of(EvidenceItem), rows)  # Core: no ORM bookkeeping per row
     _created(session, actor, inspection, rows)
 
 
-def edit(*, session: Session, actor: Actor, inspection: Inspection, item: EvidenceItem, form: EvidenceForm) -> EvidenceItem:
+def edit(*, session: Session, actor: Actor, inspection: Inspection, item: EvidenceItem,
+         form: EvidenceForm) -> EvidenceItem:
     errors, clean = _errors(session, inspection, form)
     if errors:
         raise ValidationFailed(errors)
@@ -181,7 +182,7 @@ def known_ids(*, session: Session, inspection: Inspection, ids: list[str]) -> se
 def items_from_source(*, session: Session, inspection: Inspection, source_id: str) -> list[EvidenceItem]:
     return list(session.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id,
                                                          EvidenceItem.source_id == source_id)
-                             .order_by(EvidenceItem.created_at)).all())
+                             .order_by(col(EvidenceItem.created_at))).all())
 
 
 # --- The board -------------------------------------------------------------------------------------------
@@ -201,13 +202,14 @@ class BoardFilters:
         return {name: getattr(self, name) for name in _FILTERED if getattr(self, name) not in ("", None)}
 
 
-_FILTERED = {"judgement": EvidenceItem.judgement, "strand": EvidenceItem.strands, "inspector": EvidenceItem.author_id,
-             "day": EvidenceItem.captured_on, "source_type": EvidenceItem.source_type}
+_FILTERED: dict[str, Any] = {
+    "judgement": EvidenceItem.judgement, "strand": EvidenceItem.strands, "inspector": EvidenceItem.author_id,
+    "day": EvidenceItem.captured_on, "source_type": EvidenceItem.source_type}
 
 
-def _conditions(names: tuple[str, ...], dialect: str) -> list:
+def _conditions(names: tuple[str, ...], dialect: str) -> list[ColumnElement[bool]]:
     """SQL conditions for these filters, their values bound by the filters' names."""
-    out = []
+    out: list[ColumnElement[bool]] = []
     for name in names:
         if name != "strand":
             out.append(_FILTERED[name] == bindparam(name))
@@ -226,17 +228,19 @@ ITEMS_PER_ASPECT = 8
 
 # What the board shows of an item (evidence/_items.html), read as plain rows: a board's few dozen items as
 # model instances cost more than the queries that find them.
-SHOWN_COLUMNS = (EvidenceItem.id, EvidenceItem.aspect, EvidenceItem.text, EvidenceItem.judgement, EvidenceItem.strands,
-                 EvidenceItem.author_id, EvidenceItem.captured_on, EvidenceItem.version, EvidenceItem.updated_at,
-                 EvidenceItem.source_type, EvidenceItem.source_id, EvidenceItem.source_label,
-                 EvidenceItem.personal_data, EvidenceItem.created_at)
+# (Typed as Any, as the statements built from them below: SQLModel types select() for four columns at most.)
+SHOWN_COLUMNS: tuple[Any, ...] = (
+    EvidenceItem.id, EvidenceItem.aspect, EvidenceItem.text, EvidenceItem.judgement, EvidenceItem.strands,
+    EvidenceItem.author_id, EvidenceItem.captured_on, EvidenceItem.version, EvidenceItem.updated_at,
+    EvidenceItem.source_type, EvidenceItem.source_id, EvidenceItem.source_label, EvidenceItem.personal_data,
+    EvidenceItem.created_at)
 
 
 @dataclass
 class AspectColumn:
     code: str
     text: str
-    items: list = field(default_factory=list)  # rows of SHOWN_COLUMNS, newest first
+    items: list[Any] = field(default_factory=list)  # rows of SHOWN_COLUMNS, newest first
     matched: int = 0  # items that match the filters
     counts: dict[str, int] = field(default_factory=dict)  # judgement -> items that match the filters
     strength_sources: set[str] = field(default_factory=set)
@@ -273,12 +277,12 @@ class Board:
 # other values: building and keying them cost more than running them.
 _OF_PROPOSAL = (EvidenceItem.inspection_id == bindparam("inspection_id"),
                 EvidenceItem.proposal == bindparam("proposal"))
-_BY_KIND = (EvidenceItem.aspect, EvidenceItem.judgement, EvidenceItem.source_type)
+_BY_KIND: tuple[Any, ...] = (EvidenceItem.aspect, EvidenceItem.judgement, EvidenceItem.source_type)
 _NEWEST_FIRST = (col(EvidenceItem.created_at).desc(), col(EvidenceItem.id))
 
 
 @lru_cache(maxsize=16)
-def _tabs_statement(proposals: int):
+def _tabs_statement(proposals: int) -> Any:
     """Items in each proposal (bound as tab_0, tab_1 ...), each counted along the board index."""
     return select(*(select(func.count()).where(EvidenceItem.inspection_id == bindparam("inspection_id"),
                                                EvidenceItem.proposal == bindparam(f"tab_{n}")).scalar_subquery()
@@ -286,14 +290,15 @@ def _tabs_statement(proposals: int):
 
 
 @lru_cache(maxsize=64)
-def _kinds_statement(filtered: tuple[str, ...], dialect: str):
+def _kinds_statement(filtered: tuple[str, ...], dialect: str) -> Any:
     """Items by aspect, judgement and kind of source, and how many of them match the filters."""
     matched = func.count(case((and_(*_conditions(filtered, dialect)), 1))) if filtered else func.count()
-    return select(*_BY_KIND, func.count(), matched).where(*_OF_PROPOSAL).group_by(*_BY_KIND)
+    # Five columns: past the four SQLModel's select() is typed for (the call is SQLAlchemy's, which takes any).
+    return select(*_BY_KIND, func.count(), matched).where(*_OF_PROPOSAL).group_by(*_BY_KIND)  # type: ignore[call-overload]
 
 
 @lru_cache(maxsize=256)
-def _shown_statement(filtered: tuple[str, ...], dialect: str, aspects: int | None):
+def _shown_statement(filtered: tuple[str, ...], dialect: str, aspects: int | None) -> Any:
     """The items shown: the newest few of each of `aspects` aspects (bound as aspect_0, aspect_1 ...), each a short
     walk down the board index, or all of one aspect (bound as aspect) when `aspects` is None."""
     matching = (*_OF_PROPOSAL, *_conditions(filtered, dialect))
@@ -370,7 +375,7 @@ class DaySummary:
 def day_summary(*, session: Session, inspection: Inspection, day: date) -> DaySummary:
     items = session.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id,
                                                     EvidenceItem.captured_on == day)
-                         .order_by(EvidenceItem.aspect, EvidenceItem.created_at)).all()
+                         .order_by(col(EvidenceItem.aspect), col(EvidenceItem.created_at))).all()
     out = []
     for proposal in inspections.profile_of(inspection).proposals:
         mine = [i for i in items if i.proposal == proposal.number]
@@ -398,7 +403,7 @@ def kept_figures(*, session: Session, inspection_id: int) -> dict[str, int]:
     """What stays after the purge: items per proposal and judgement (what the letter's statements counted)."""
     rows = session.exec(select(EvidenceItem.proposal, EvidenceItem.judgement, func.count())
                         .where(EvidenceItem.inspection_id == inspection_id)
-                        .group_by(EvidenceItem.proposal, EvidenceItem.judgement)).all()
+                        .group_by(col(EvidenceItem.proposal), col(EvidenceItem.judgement))).all()
     return dict(sorted((f"proposal_{p}_{j}", n) for p, j, n in rows))
 
 
@@ -408,13 +413,14 @@ def kept_figures(*, session: Session, inspection_id: int) -> dict[str, int]:
 def all_items(*, session: Session, inspection: Inspection) -> list[EvidenceItem]:
     """Every item of the inspection, oldest first (the letter drafts from them)."""
     return list(session.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id)
-                             .order_by(EvidenceItem.created_at)).all())
+                             .order_by(col(EvidenceItem.created_at))).all())
 
 
-def document_sources(*, session: Session, inspection: Inspection) -> list[tuple[str, str]]:
+def document_sources(*, session: Session, inspection: Inspection) -> list[tuple[str, str | None]]:
     """(item id, title) of each item citing a document or data set the team read."""
-    return [(item_id, label) for item_id, label in session.exec(select(EvidenceItem.id, EvidenceItem.source_label).where(
-        EvidenceItem.inspection_id == inspection.id, EvidenceItem.source_type == SourceType.document)).all()]
+    rows = session.exec(select(EvidenceItem.id, EvidenceItem.source_label).where(
+        EvidenceItem.inspection_id == inspection.id, EvidenceItem.source_type == SourceType.document)).all()
+    return [(item_id, label) for item_id, label in rows]
 
 
 def source_kinds_by_proposal(*, session: Session, inspection: Inspection) -> dict[int, set[str]]:

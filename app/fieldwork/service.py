@@ -3,25 +3,33 @@
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import literal, union_all
+from sqlalchemy import bindparam, literal, union_all
 from sqlmodel import Session, col, func, select
 
+from app import forms_contract, personal_data
 from app.audit.service import Actor, record
 from app.errors import NotFound, ValidationFailed
-from app import forms_contract
 from app.fieldwork import rules
 from app.fieldwork.contract import DATES, NOTES_LIMIT, activity_contract, file_review_contract
-from app.fieldwork.models import (Activity, ActivityKind, FileReview, IdentifierKind, MeetingWith,
-                                  Rating, SenStatus, Setting, SettingType)
-from app import personal_data
+from app.fieldwork.models import (
+    Activity,
+    ActivityKind,
+    FileReview,
+    IdentifierKind,
+    MeetingWith,
+    Rating,
+    SenStatus,
+    Setting,
+    SettingType,
+)
 from app.forms_common import choice_problem, new_id, parse_iso_date, text_problem
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.models_base import utcnow
 from app.web import text
-
 
 # --- Settings register -----------------------------------------------------------------------------------
 
@@ -78,7 +86,8 @@ def update_setting(*, session: Session, actor: Actor, setting: Setting, form: Se
 
 
 def list_settings(*, session: Session, inspection: Inspection) -> list[Setting]:
-    return list(session.exec(select(Setting).where(Setting.inspection_id == inspection.id).order_by(Setting.name)).all())
+    return list(session.exec(
+        select(Setting).where(Setting.inspection_id == inspection.id).order_by(col(Setting.name))).all())
 
 
 def get_setting(*, session: Session, inspection: Inspection, setting_id: int | str | None) -> Setting:
@@ -104,7 +113,8 @@ class ActivityForm(BaseModel):
     notes: str = ""
 
 
-def _activity_errors(session: Session, inspection: Inspection, form: ActivityForm) -> tuple[dict[str, str], dict]:
+def _activity_errors(session: Session, inspection: Inspection,
+                     form: ActivityForm) -> tuple[dict[str, str], dict[str, Any]]:
     """Errors, and the cleaned values to store: the form's contract (the rules the tablet applies too), then what
     only the database knows."""
     team = inspections.team_of(session=session, inspection=inspection)
@@ -116,7 +126,7 @@ def _activity_errors(session: Session, inspection: Inspection, form: ActivityFor
     values["inspector_ids"] = [str(int(i)) if i.strip().isdigit() else i
                                for i in (str(i) for i in form.inspector_ids) if i.strip()]
     errors = forms_contract.check(contract, values)
-    clean: dict = {"day": day, "inspector_ids": [] if "inspector_ids" in errors else
+    clean: dict[str, Any] = {"day": day, "inspector_ids": [] if "inspector_ids" in errors else
                    sorted({int(i) for i in values["inspector_ids"]})}
     clean["setting_id"] = None
     if form.setting_id.strip():
@@ -128,7 +138,8 @@ def _activity_errors(session: Session, inspection: Inspection, form: ActivityFor
     for role, organisation in zip(form.attendee_roles, form.attendee_organisations, strict=False):
         if role.strip() or organisation.strip():
             if len(role) > 120 or len(organisation) > 200:
-                errors["attendees"] = "Each attendee's role and organisation must be shorter than 120 and 200 characters"
+                errors["attendees"] = ("Each attendee's role and organisation must be shorter than 120 and 200 "
+                                       "characters")
             attendees.append({"role": role.strip(), "organisation": organisation.strip()})
     if len(attendees) > 50:
         errors["attendees"] = "Record at most 50 attendees"
@@ -145,11 +156,13 @@ def _default_title(session: Session, inspection: Inspection, form: ActivityForm,
     if form.kind == ActivityKind.setting_visit and setting_id:
         return f"Visit to {get_setting(session=session, inspection=inspection, setting_id=setting_id).name}"
     if form.kind == ActivityKind.meeting and form.meeting_with in MeetingWith.__members__:
-        return f"Meeting with {MeetingWith(form.meeting_with).label[0].lower()}{MeetingWith(form.meeting_with).label[1:]}"
+        label = MeetingWith(form.meeting_with).label
+        return f"Meeting with {label[0].lower()}{label[1:]}"
     return ActivityKind(form.kind).label if form.kind in ActivityKind.__members__ else "Activity"
 
 
-def _apply_activity(session, inspection, activity: Activity, form: ActivityForm, clean: dict) -> None:
+def _apply_activity(session: Session, inspection: Inspection, activity: Activity, form: ActivityForm,
+                    clean: dict[str, Any]) -> None:
     activity.kind = form.kind
     activity.meeting_with = form.meeting_with if form.kind == ActivityKind.meeting else None
     activity.setting_id = clean["setting_id"]
@@ -204,7 +217,7 @@ def save_activity_notes(*, session: Session, actor: Actor, activity: Activity, n
     return activity
 
 
-def _bump(row) -> None:
+def _bump(row: Activity | FileReview) -> None:
     row.version += 1
     row.updated_at = utcnow()
 
@@ -221,8 +234,8 @@ def list_activities(*, session: Session, inspection: Inspection, day: date | Non
     query = select(Activity).where(Activity.inspection_id == inspection.id)
     if day:
         query = query.where(Activity.day == day)
-    rows = session.exec(query.order_by(Activity.day, col(Activity.start_time).is_(None), Activity.start_time,
-                                       Activity.title)).all()
+    rows = session.exec(query.order_by(col(Activity.day), col(Activity.start_time).is_(None), col(Activity.start_time),
+                                       col(Activity.title))).all()
     return [a for a in rows if inspector_id is None or inspector_id in a.inspector_ids]
 
 
@@ -231,8 +244,8 @@ def source_kinds(*, session: Session, inspection: Inspection, ids: list[str]) ->
     wanted = sorted(set(ids))
     kinds = dict(session.exec(select(Activity.id, Activity.kind).where(
         Activity.inspection_id == inspection.id, col(Activity.id).in_(wanted))).all())
-    kinds.update({i: "file_review" for i in session.exec(select(FileReview.id).where(
-        FileReview.inspection_id == inspection.id, col(FileReview.id).in_(wanted))).all()})
+    kinds.update(dict.fromkeys(session.exec(select(FileReview.id).where(
+        FileReview.inspection_id == inspection.id, col(FileReview.id).in_(wanted))).all(), "file_review"))
     return kinds
 
 
@@ -257,14 +270,15 @@ class FileReviewForm(BaseModel):
     activity_id: str = ""
 
 
-def _file_review_errors(session: Session, inspection: Inspection, form: FileReviewForm) -> tuple[dict[str, str], dict]:
+def _file_review_errors(session: Session, inspection: Inspection,
+                        form: FileReviewForm) -> tuple[dict[str, str], dict[str, Any]]:
     """Errors and cleaned values: the form's contract (the rules the tablet applies too), then what only the
     database knows."""
     values = form.model_dump()
     values["ratings"] = {code: {"rating": rating, "comment": form.comments.get(code) or ""}
                          for code, rating in form.ratings.items()}
     errors = forms_contract.check(file_review_contract(inspections.profile_of(inspection)), values)
-    clean: dict = {name: None if name in errors else parse_iso_date(getattr(form, name).strip() or None)
+    clean: dict[str, Any] = {name: None if name in errors else parse_iso_date(getattr(form, name).strip() or None)
                    for name, _, _ in DATES}
     percent = forms_contract.parse_number(form.attendance_percent) if form.attendance_percent.strip() else None
     clean["attendance_percent"] = None if percent is None or "attendance_percent" in errors else round(percent, 1)
@@ -279,7 +293,7 @@ def _file_review_errors(session: Session, inspection: Inspection, form: FileRevi
     return errors, clean
 
 
-def _apply_file_review(review: FileReview, form: FileReviewForm, clean: dict) -> None:
+def _apply_file_review(review: FileReview, form: FileReviewForm, clean: dict[str, Any]) -> None:
     review.case_reference = form.case_reference.strip()
     review.age_band = form.age_band
     review.setting_type = form.setting_type
@@ -294,7 +308,8 @@ def _apply_file_review(review: FileReview, form: FileReviewForm, clean: dict) ->
     review.ratings = clean["ratings"]
     review.notes = form.notes.strip()
     review.activity_id = clean["activity_id"]
-    review.personal_data = personal_data.kinds_in(review.notes, *(r.get("comment", "") for r in review.ratings.values()))
+    review.personal_data = personal_data.kinds_in(review.notes,
+                                                  *(r.get("comment", "") for r in review.ratings.values()))
 
 
 def create_file_review(*, session: Session, actor: Actor, inspection: Inspection, form: FileReviewForm,
@@ -438,17 +453,28 @@ def day_plan(*, session: Session, inspection: Inspection, inspector_id: int | No
     return [(n, d, by_day.get(d, [])) for n, d in enumerate(days, start=1)]
 
 
+def _titles(*, of_ids: bool):
+    """Activity titles and case references of an inspection (bound as inspection_id); of `ids` only, if asked."""
+    activities = select(Activity.id, Activity.title, literal(False)).where(
+        Activity.inspection_id == bindparam("inspection_id"))
+    reviews = select(FileReview.id, FileReview.case_reference, literal(True)).where(
+        FileReview.inspection_id == bindparam("inspection_id"))
+    if of_ids:
+        activities = activities.where(col(Activity.id).in_(bindparam("ids", expanding=True)))
+        reviews = reviews.where(col(FileReview.id).in_(bindparam("ids", expanding=True)))
+    return union_all(activities, reviews)
+
+
+# Built once: a page's list of evidence reads them on every request.
+_ALL_TITLES, _TITLES_OF = _titles(of_ids=False), _titles(of_ids=True)
+
+
 def source_titles(*, session: Session, inspection: Inspection, ids: list[str] | None = None) -> dict[str, str]:
     """What evidence links to, by id: activity titles and case references (titles only, for long lists); only
-    those of `ids` when given (the few items a page shows). One statement for both kinds."""
-    activities = select(Activity.id, Activity.title, literal(False)).where(Activity.inspection_id == inspection.id)
-    reviews = select(FileReview.id, FileReview.case_reference, literal(True)).where(
-        FileReview.inspection_id == inspection.id)
-    if ids is not None:
-        activities = activities.where(col(Activity.id).in_(ids))
-        reviews = reviews.where(col(FileReview.id).in_(ids))
-    return {source_id: f"Case file {title}" if case_file else title
-            for source_id, title, case_file in session.exec(union_all(activities, reviews)).all()}
+    those of `ids` when given (the few items a page shows)."""
+    statement, keys = (_ALL_TITLES, {}) if ids is None else (_TITLES_OF, {"ids": ids})
+    return {source_id: f"Case file {title}" if case_file else title for source_id, title, case_file
+            in session.exec(statement, params={"inspection_id": inspection.id, **keys}).all()}
 
 
 def delete_activity(*, session: Session, actor: Actor, inspection: Inspection, activity: Activity) -> None:
@@ -488,7 +514,7 @@ def purge(*, session: Session, inspection_id: int, dry_run: bool = False) -> dic
     return {"case_files": len(reviews), "activity_notes": len(noted)}
 
 
-def kept_figures(*, session: Session, inspection_id: int) -> dict:
+def kept_figures(*, session: Session, inspection_id: int) -> dict[str, Any]:
     kinds = session.exec(select(Activity.kind, func.count()).where(Activity.inspection_id == inspection_id)
                          .group_by(Activity.kind)).all()
     case_files = session.exec(select(func.count()).select_from(FileReview)
