@@ -453,7 +453,7 @@ def day_plan(*, session: Session, inspection: Inspection, inspector_id: int | No
     return [(n, d, by_day.get(d, [])) for n, d in enumerate(days, start=1)]
 
 
-def _titles(*, of_ids: bool):
+def _titles(*, of_ids: bool) -> Any:  # a Core union: SQLModel types select() and exec for its own selects only
     """Activity titles and case references of an inspection (bound as inspection_id); of `ids` only, if asked."""
     activities = select(Activity.id, Activity.title, literal(False)).where(
         Activity.inspection_id == bindparam("inspection_id"))
