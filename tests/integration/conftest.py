@@ -11,14 +11,14 @@ from sqlmodel import Session
 
 from app.audit.service import Actor
 from app.db import get_db, get_engine
+from app.flows import setup
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.main import create_app
 from app.portal.storage import LocalStorage, get_storage
 from app.users import service as users
-from app.users.models import User
 from app.users.deps import SESSION_COOKIE
-from app.flows import setup
+from app.users.models import User
 from tests.conftest import csrf_from
 
 SYSTEM = Actor.system("test")
@@ -149,19 +149,22 @@ def make_fieldwork(db: Session):
         day = inspections.schedule_of(inspection).on_site_days[0].isoformat()
         setting = fieldwork.create_setting(session=db, actor=actor, inspection=inspection, form=fieldwork.SettingForm(
             name="Pretend School (fictional)", setting_type="mainstream_school"))
-        activity = fieldwork.create_activity(session=db, actor=actor, inspection=inspection, form=fieldwork.ActivityForm(
-            kind="setting_visit", setting_id=str(setting.id), day=day, inspector_ids=[str(author.id)]))
-        review = fieldwork.create_file_review(session=db, actor=actor, inspection=inspection, form=fieldwork.FileReviewForm(
+        activity_form = fieldwork.ActivityForm(
+            kind="setting_visit", setting_id=str(setting.id), day=day, inspector_ids=[str(author.id)])
+        activity = fieldwork.create_activity(session=db, actor=actor, inspection=inspection, form=activity_form)
+        review_form = fieldwork.FileReviewForm(
             case_reference="P1-01", age_band="5-10", setting_type="mainstream_school", sen_status="plan_in_place",
-            primary_need="ASD"))
+            primary_need="ASD")
+        review = fieldwork.create_file_review(session=db, actor=actor, inspection=inspection, form=review_form)
         item = evidence.capture(session=db, actor=actor, inspection=inspection, form=evidence.EvidenceForm(
             text="A fictional observation.", proposal="1", aspect="timeliness", judgement="strength",
             strands=["education"], source_id=activity.id))
         from app.sync.models import SyncConflict
 
+        incoming = {**item.model_dump(include={"proposal", "aspect", "judgement", "strands"}),
+                    "text": "Another fictional version."}
         conflict = SyncConflict(inspection_id=inspection.id, entity="evidence_item", entity_id=item.id, action="update",
-                                base_version=0, current_version=1, incoming={**item.model_dump(include={
-                                    "proposal", "aspect", "judgement", "strands"}), "text": "Another fictional version."},
+                                base_version=0, current_version=1, incoming=incoming,
                                 current={"text": item.text}, op_id="00000000-0000-4000-8000-000000000000",
                                 author_id=author.id)
         db.add(conflict)
