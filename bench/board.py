@@ -22,14 +22,15 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import date
 import warnings
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from _server import machine_heading, record  # noqa: E402
+
 os.environ.setdefault("ENVIRONMENT", "test")
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
@@ -39,10 +40,10 @@ def build(url: str, items_count: int = 5000):
 
     from app import migrate
     from app.audit.service import Actor
-    from app.flows import setup
     from app.db import make_engine
     from app.evidence.models import EvidenceItem
     from app.fieldwork.models import Activity, FileReview
+    from app.flows import setup
     from app.inspections import service as inspections
     from app.users import service as users
 
@@ -54,22 +55,27 @@ def build(url: str, items_count: int = 5000):
         people = [users.create_user(session=session, actor=system, password="bench-password-123",
                                     form=users.UserForm(email=f"{k}@example.org", name=f"Bench {k}", role="inspector",
                                                         inspector_kind=k)) for k in ("hmi", "cqc", "ofsted_inspector")]
-        inspection = setup.set_up_inspection(session=session, actor=system, creator=people[0], form=inspections.InspectionForm(
-            local_area="Benchmark Vale (fictional)", la_code="999", framework="send-2016", start_date="2027-03-08"))
-        inspections.add_team_member(session=session, actor=system, inspection=inspection, email=people[1].email, team_role="cqc_inspector")
-        inspections.add_team_member(session=session, actor=system, inspection=inspection, email=people[2].email, team_role="ofsted_inspector")
+        form = inspections.InspectionForm(local_area="Benchmark Vale (fictional)", la_code="999", framework="send-2016",
+                                          start_date="2027-03-08")
+        inspection = setup.set_up_inspection(session=session, actor=system, creator=people[0], form=form)
+        for person, role in ((people[1], "cqc_inspector"), (people[2], "ofsted_inspector")):
+            inspections.add_team_member(session=session, actor=system, inspection=inspection, email=person.email,
+                                        team_role=role)
         profile = inspections.profile_of(inspection)
         days = inspections.schedule_of(inspection).on_site_days
-        activities = [Activity(id=str(uuid.uuid4()), inspection_id=inspection.id, kind=rng.choice(["setting_visit", "meeting", "document_review"]),
-                               title=f"Activity {n}", day=rng.choice(days), inspector_ids=[rng.choice(people).id]) for n in range(150)]
+        activities = [Activity(id=str(uuid.uuid4()), inspection_id=inspection.id,
+                               kind=rng.choice(["setting_visit", "meeting", "document_review"]),
+                               title=f"Activity {n}", day=rng.choice(days), inspector_ids=[rng.choice(people).id])
+                      for n in range(150)]
         session.add_all(activities)
         rated = [a.code for _, a in profile.file_review_aspects()]
-        reviews = [FileReview(id=str(uuid.uuid4()), inspection_id=inspection.id, case_reference=f"B-{n:03d}", age_band="5-10",
-                              setting_type="mainstream_school", sen_status="plan_in_place", primary_need="ASD",
-                              assessment_requested_on=date(2026, 1, 5), plan_issued_on=date(2026, 5, rng.randint(1, 31)),
-                              attendance_percent=rng.uniform(30, 100),
-                              ratings={c: {"rating": rng.choice(["strong", "adequate", "weak", "not_evidenced"]), "comment": ""}
-                                       for c in rated}) for n in range(300)]
+        ratings = ["strong", "adequate", "weak", "not_evidenced"]
+        reviews = [FileReview(id=str(uuid.uuid4()), inspection_id=inspection.id, case_reference=f"B-{n:03d}",
+                              age_band="5-10", setting_type="mainstream_school", sen_status="plan_in_place",
+                              primary_need="ASD", assessment_requested_on=date(2026, 1, 5),
+                              plan_issued_on=date(2026, 5, rng.randint(1, 31)), attendance_percent=rng.uniform(30, 100),
+                              ratings={c: {"rating": rng.choice(ratings), "comment": ""} for c in rated})
+                   for n in range(300)]
         session.add_all(reviews)
         session.flush()
         aspects = [(p.number, a.code) for p in profile.proposals for a in p.aspects]
@@ -135,8 +141,10 @@ def main() -> None:
         results = {
             "bare route": timings(client, "/bench/bare", args.runs),
             "board, proposal 1 (1,250 items)": timings(client, f"{base}/board?proposal=1", args.runs),
-            "board, proposal 1, one inspector": timings(client, f"{base}/board?proposal=1&inspector={lead_id}", args.runs),
-            "board, one aspect in full (~140 items)": timings(client, f"{base}/board?proposal=1&aspect=timeliness", args.runs),
+            "board, proposal 1, one inspector": timings(client, f"{base}/board?proposal=1&inspector={lead_id}",
+                                                        args.runs),
+            "board, one aspect in full (~140 items)": timings(client, f"{base}/board?proposal=1&aspect=timeliness",
+                                                              args.runs),
             "board, htmx filter fragment": timings(client, f"{base}/board?proposal=1&judgement=strength", args.runs),
             "file-sample summary (300 files)": timings(client, f"{base}/files/summary", args.runs),
         }
@@ -150,8 +158,8 @@ def main() -> None:
         *[f"| {name} | {statistics.median(v):.1f} | {p95(v):.1f} | {statistics.median(v) / bare:.0f}x |"
           for name, v in results.items()],
         "",
-        f"Board page for proposal 1: {size:,} bytes of HTML. Target: board p95 under 150 ms "
-        f"({'met' if p95(results['board, proposal 1 (1,250 items)']) < 150 else 'NOT met'}).",
+        (f"Board page for proposal 1: {size:,} bytes of HTML. Target: board p95 under 150 ms "
+         f"({'met' if p95(results['board, proposal 1 (1,250 items)']) < 150 else 'NOT met'})."),
         "",
     ]
     report = "\n".join(lines)
