@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from app.db import make_engine, run_retrying
 from app.demo import DEMO_AREA
+from app.web import csrf
 from tests.conftest import new_postgres_database
 from tests.servers import AppServer, run_cli
 
@@ -52,7 +53,11 @@ def lead(processes):
     clients[1].cookies = clients[0].cookies
     sessions = [client.get("/api/v1/session") for client in clients]
     assert [s.status_code for s in sessions] == [200, 200]
-    assert sessions[0].json() == sessions[1].json()  # one session, stored in the database, seen by both
+    # One session, stored in the database, seen by both: the same person and the same token (masked afresh in
+    # each answer, so compared unmasked).
+    seen = [s.json() for s in sessions]
+    assert [csrf.unmask(one.pop("csrf_token")) for one in seen] == [csrf.unmask(sessions[0].json()["csrf_token"])] * 2
+    assert seen[0] == seen[1]
     with engine.connect() as conn:
         inspection_id, start = conn.execute(text("SELECT id, start_date FROM inspections WHERE local_area = :area"),
                                             {"area": DEMO_AREA}).one()
