@@ -182,8 +182,7 @@ def board_page(request: Request, db: DbSession, user: CurrentUser, inspection: C
     # Read first: anything committed after it shows as newer on the device.
     cursor = None if fragment else sync.current_cursor(session=db)
     board = service.board(session=db, inspection=inspection, proposal=proposal, filters=filters)
-    results = {"board": board, "filters": filters, "names": {u.id: u.name for _, u in team},
-               "sources": fieldwork.source_titles(session=db, inspection=inspection, ids=board.source_ids)}
+    results = {"board": board, "filters": filters, "names": {u.id: u.name for _, u in team}, "sources": board.sources}
     if fragment:
         return render(request, "evidence/board.html", {
             **results, "inspection": inspection, "conflicted": sync.conflicted_ids(session=db, inspection=inspection)},

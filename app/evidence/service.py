@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, String, and_, bindparam, case, cast, exists, literal, union_all
+from sqlalchemy import ColumnElement, String, and_, bindparam, case, cast, exists, literal, true, union_all
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session, col, func, select
 
@@ -268,9 +268,10 @@ class Board:
     per_proposal: dict[int, int]  # all items per proposal, for the tabs
 
     @property
-    def source_ids(self) -> list[str]:
-        """The activities and case files the shown items link to."""
-        return sorted({item.source_id for column in self.aspects for item in column.items if item.source_id})
+    def sources(self) -> dict[str, str]:
+        """The titles of the activities and case files the shown items link to, by id (as source_titles gives)."""
+        return {item.source_id: item.source_title for column in self.aspects for item in column.items
+                if item.source_title is not None}
 
 
 # The board's statements are built once for each shape (which filters, how many aspects) and then only run with
@@ -281,31 +282,32 @@ _BY_KIND: tuple[Any, ...] = (EvidenceItem.aspect, EvidenceItem.judgement, Eviden
 _NEWEST_FIRST = (col(EvidenceItem.created_at).desc(), col(EvidenceItem.id))
 
 
-@lru_cache(maxsize=16)
-def _tabs_statement(proposals: int) -> Any:
-    """Items in each proposal (bound as tab_0, tab_1 ...), each counted along the board index."""
-    return select(*(select(func.count()).where(EvidenceItem.inspection_id == bindparam("inspection_id"),
-                                               EvidenceItem.proposal == bindparam(f"tab_{n}")).scalar_subquery()
-                    for n in range(proposals)))
-
-
 @lru_cache(maxsize=64)
-def _kinds_statement(filtered: tuple[str, ...], dialect: str) -> Any:
-    """Items by aspect, judgement and kind of source, and how many of them match the filters."""
+def _counts_statement(proposals: int, filtered: tuple[str, ...], dialect: str) -> Any:
+    """In one statement, each proposal's items (bound as tab_0, tab_1 ..., each counted along the board index)
+    beside the chosen proposal's items by aspect, judgement and kind of source, with how many of them match the
+    filters: a row for each kind, or one row of the tabs alone when the proposal has no items."""
+    tabs = select(*(select(func.count()).where(EvidenceItem.inspection_id == bindparam("inspection_id"),
+                                               EvidenceItem.proposal == bindparam(f"tab_{n}"))
+                    .scalar_subquery().label(f"tab_{n}") for n in range(proposals))).subquery()
     matched = func.count(case((and_(*_conditions(filtered, dialect)), 1))) if filtered else func.count()
     # Five columns: past the four SQLModel's select() is typed for (the call is SQLAlchemy's, which takes any).
-    return select(*_BY_KIND, func.count(), matched).where(*_OF_PROPOSAL).group_by(*_BY_KIND)  # type: ignore[call-overload]
+    kinds = (select(*_BY_KIND, func.count().label("items"), matched.label("matched"))  # type: ignore[call-overload]
+             .where(*_OF_PROPOSAL).group_by(*_BY_KIND).subquery())
+    return select(*tabs.c, *kinds.c).select_from(tabs.outerjoin(kinds, true()))
 
 
 @lru_cache(maxsize=256)
 def _shown_statement(filtered: tuple[str, ...], dialect: str, aspects: int | None) -> Any:
-    """The items shown: the newest few of each of `aspects` aspects (bound as aspect_0, aspect_1 ...), each a short
-    walk down the board index, or all of one aspect (bound as aspect) when `aspects` is None."""
+    """The items shown, each with its source's title: the newest few of each of `aspects` aspects (bound as aspect_0,
+    aspect_1 ...), each a short walk down the board index, or all of one aspect (bound as aspect) when `aspects` is
+    None."""
     matching = (*_OF_PROPOSAL, *_conditions(filtered, dialect))
+    shown = (*SHOWN_COLUMNS, fieldwork.source_title(EvidenceItem.source_id, EvidenceItem.inspection_id)
+             .label("source_title"))
     if aspects is None:
-        return (select(*SHOWN_COLUMNS).where(*matching, EvidenceItem.aspect == bindparam("aspect"))
-                .order_by(*_NEWEST_FIRST))
-    newest = union_all(*(select(*SHOWN_COLUMNS).where(*matching, EvidenceItem.aspect == bindparam(f"aspect_{n}"))
+        return select(*shown).where(*matching, EvidenceItem.aspect == bindparam("aspect")).order_by(*_NEWEST_FIRST)
+    newest = union_all(*(select(*shown).where(*matching, EvidenceItem.aspect == bindparam(f"aspect_{n}"))
                          .order_by(*_NEWEST_FIRST).limit(ITEMS_PER_ASPECT).subquery().select()
                          for n in range(aspects))).subquery()
     return select(*newest.c).order_by(newest.c.created_at.desc(), newest.c.id)
@@ -322,12 +324,12 @@ def board(*, session: Session, inspection: Inspection, proposal: int, filters: B
     filtered = tuple(values)
     keys = {"inspection_id": inspection.id, "proposal": proposal, **values}
     numbers = [p.number for p in profile.proposals]
-    tabs = session.exec(_tabs_statement(len(numbers)), params={
-        "inspection_id": inspection.id, **{f"tab_{n}": number for n, number in enumerate(numbers)}}).one()
-    per_proposal = dict(zip(numbers, tabs, strict=True))
     # Triangulation looks at every item of the aspect whatever the filters show: the items that match the filters
     # are counted alongside, in the same pass over the proposal.
-    kinds = session.exec(_kinds_statement(filtered, dialect), params=keys).all()
+    rows = session.exec(_counts_statement(len(numbers), filtered, dialect), params={
+        **keys, **{f"tab_{n}": number for n, number in enumerate(numbers)}}).all()
+    per_proposal = dict(zip(numbers, rows[0][:len(numbers)], strict=True))
+    kinds = [row[len(numbers):] for row in rows if row[len(numbers)] is not None]
     empty = {j.value: 0 for j in Judgement}
     columns = {a.code: AspectColumn(a.code, a.text, counts=dict(empty)) for a in chosen.aspects}
     # An aspect the profile no longer has stays visible rather than lost, after the profile's, latest first.

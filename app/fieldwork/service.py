@@ -453,28 +453,27 @@ def day_plan(*, session: Session, inspection: Inspection, inspector_id: int | No
     return [(n, d, by_day.get(d, [])) for n, d in enumerate(days, start=1)]
 
 
-def _titles(*, of_ids: bool) -> Any:  # a Core union: SQLModel types select() and exec for its own selects only
-    """Activity titles and case references of an inspection (bound as inspection_id); of `ids` only, if asked."""
-    activities = select(Activity.id, Activity.title, literal(False)).where(
-        Activity.inspection_id == bindparam("inspection_id"))
-    reviews = select(FileReview.id, FileReview.case_reference, literal(True)).where(
-        FileReview.inspection_id == bindparam("inspection_id"))
-    if of_ids:
-        activities = activities.where(col(Activity.id).in_(bindparam("ids", expanding=True)))
-        reviews = reviews.where(col(FileReview.id).in_(bindparam("ids", expanding=True)))
-    return union_all(activities, reviews)
+# What evidence links to: activity titles and case references of an inspection (bound as inspection_id), in one
+# statement built once (a page's list of evidence reads them on every request).
+_TITLES: Any = union_all(  # a Core union: SQLModel types select() and exec for its own selects only
+    select(Activity.id, Activity.title, literal(False)).where(Activity.inspection_id == bindparam("inspection_id")),
+    select(FileReview.id, FileReview.case_reference, literal(True)).where(
+        FileReview.inspection_id == bindparam("inspection_id")))
 
 
-# Built once: a page's list of evidence reads them on every request.
-_ALL_TITLES, _TITLES_OF = _titles(of_ids=False), _titles(of_ids=True)
-
-
-def source_titles(*, session: Session, inspection: Inspection, ids: list[str] | None = None) -> dict[str, str]:
-    """What evidence links to, by id: activity titles and case references (titles only, for long lists); only
-    those of `ids` when given (the few items a page shows)."""
-    statement, keys = (_ALL_TITLES, {}) if ids is None else (_TITLES_OF, {"ids": ids})
+def source_titles(*, session: Session, inspection: Inspection) -> dict[str, str]:
+    """What evidence links to, by id: activity titles and case references (titles only, for long lists)."""
     return {source_id: f"Case file {title}" if case_file else title for source_id, title, case_file
-            in session.exec(statement, params={"inspection_id": inspection.id, **keys}).all()}
+            in session.exec(_TITLES, params={"inspection_id": inspection.id}).all()}
+
+
+def source_title(source_id: Any, inspection_id: Any) -> Any:
+    """The title source_titles gives, as SQL for one evidence item's source (its source_id and inspection_id
+    columns): a list of a few items reads their sources' titles with them, rather than the inspection's all."""
+    activity = select(Activity.title).where(Activity.id == source_id, Activity.inspection_id == inspection_id)
+    review = select(literal("Case file ") + FileReview.case_reference).where(
+        FileReview.id == source_id, FileReview.inspection_id == inspection_id)
+    return func.coalesce(activity.scalar_subquery(), review.scalar_subquery())
 
 
 def delete_activity(*, session: Session, actor: Actor, inspection: Inspection, activity: Activity) -> None:
