@@ -51,9 +51,11 @@ _EVIDENCE_VERSION = version_column()
 
 class EvidenceItem(SQLModel, table=True):
     __tablename__ = "evidence_items"
-    # The board: a proposal's items counted from the index alone, and each aspect's newest few found by a short walk.
-    __table_args__ = (Index("ix_evidence_items_board", "inspection_id", "proposal", "aspect", "created_at", "id",
-                            "judgement", "source_type"),)
+    # The board: each aspect's newest few found by a short walk, and a proposal's items counted by aspect,
+    # judgement and kind of source from an index alone.
+    __table_args__ = (Index("ix_evidence_items_newest", "inspection_id", "proposal", "aspect", "created_at", "id"),
+                      Index("ix_evidence_items_kinds", "inspection_id", "proposal", "aspect", "judgement",
+                            "source_type"))
     __mapper_args__ = versioned(_EVIDENCE_VERSION)
 
     id: str = Field(primary_key=True, max_length=36)  # a UUID, which a tablet may make offline

@@ -233,14 +233,14 @@ SHOWN_COLUMNS: tuple[Any, ...] = (
     EvidenceItem.id, EvidenceItem.aspect, EvidenceItem.text, EvidenceItem.judgement, EvidenceItem.strands,
     EvidenceItem.author_id, EvidenceItem.captured_on, EvidenceItem.version, EvidenceItem.updated_at,
     EvidenceItem.source_type, EvidenceItem.source_id, EvidenceItem.source_label, EvidenceItem.personal_data,
-    EvidenceItem.created_at)
+    EvidenceItem.created_at, EvidenceItem.inspection_id)
 
 
 @dataclass
 class AspectColumn:
     code: str
     text: str
-    items: list[Any] = field(default_factory=list)  # rows of SHOWN_COLUMNS, newest first
+    items: list[Any] = field(default_factory=list)  # rows of SHOWN_COLUMNS and source_title, newest first
     matched: int = 0  # items that match the filters
     counts: dict[str, int] = field(default_factory=dict)  # judgement -> items that match the filters
     strength_sources: set[str] = field(default_factory=set)
@@ -284,9 +284,9 @@ _NEWEST_FIRST = (col(EvidenceItem.created_at).desc(), col(EvidenceItem.id))
 
 @lru_cache(maxsize=64)
 def _counts_statement(proposals: int, filtered: tuple[str, ...], dialect: str) -> Any:
-    """In one statement, each proposal's items (bound as tab_0, tab_1 ..., each counted along the board index)
-    beside the chosen proposal's items by aspect, judgement and kind of source, with how many of them match the
-    filters: a row for each kind, or one row of the tabs alone when the proposal has no items."""
+    """In one statement, each proposal's items (bound as tab_0, tab_1 ...) beside the chosen proposal's items by
+    aspect, judgement and kind of source, with how many of them match the filters, all counted along
+    ix_evidence_items_kinds: a row for each kind, or one row of the tabs alone when the proposal has no items."""
     tabs = select(*(select(func.count()).where(EvidenceItem.inspection_id == bindparam("inspection_id"),
                                                EvidenceItem.proposal == bindparam(f"tab_{n}"))
                     .scalar_subquery().label(f"tab_{n}") for n in range(proposals))).subquery()
@@ -300,17 +300,19 @@ def _counts_statement(proposals: int, filtered: tuple[str, ...], dialect: str) -
 @lru_cache(maxsize=256)
 def _shown_statement(filtered: tuple[str, ...], dialect: str, aspects: int | None) -> Any:
     """The items shown, each with its source's title: the newest few of each of `aspects` aspects (bound as aspect_0,
-    aspect_1 ...), each a short walk down the board index, or all of one aspect (bound as aspect) when `aspects` is
-    None."""
+    aspect_1 ...), each a short walk down ix_evidence_items_newest, or all of one aspect (bound as aspect) when
+    `aspects` is None."""
     matching = (*_OF_PROPOSAL, *_conditions(filtered, dialect))
-    shown = (*SHOWN_COLUMNS, fieldwork.source_title(EvidenceItem.source_id, EvidenceItem.inspection_id)
-             .label("source_title"))
     if aspects is None:
-        return select(*shown).where(*matching, EvidenceItem.aspect == bindparam("aspect")).order_by(*_NEWEST_FIRST)
-    newest = union_all(*(select(*shown).where(*matching, EvidenceItem.aspect == bindparam(f"aspect_{n}"))
-                         .order_by(*_NEWEST_FIRST).limit(ITEMS_PER_ASPECT).subquery().select()
-                         for n in range(aspects))).subquery()
-    return select(*newest.c).order_by(newest.c.created_at.desc(), newest.c.id)
+        items = select(*SHOWN_COLUMNS).where(*matching, EvidenceItem.aspect == bindparam("aspect")).subquery()
+    else:
+        items = union_all(*(select(*SHOWN_COLUMNS).where(*matching, EvidenceItem.aspect == bindparam(f"aspect_{n}"))
+                            .order_by(*_NEWEST_FIRST).limit(ITEMS_PER_ASPECT).subquery().select()
+                            for n in range(aspects))).subquery()
+    title, joined = fieldwork.titled_sources(items)
+    # A subquery's columns and one more: past what SQLModel's select() is typed for (SQLAlchemy's takes any).
+    return (select(*items.c, title.label("source_title"))  # type: ignore[call-overload]
+            .select_from(joined).order_by(items.c.created_at.desc(), items.c.id))
 
 
 def board(*, session: Session, inspection: Inspection, proposal: int, filters: BoardFilters) -> Board:

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam, literal, union_all
+from sqlalchemy import and_, bindparam, literal, union_all
 from sqlmodel import Session, col, func, select
 
 from app import forms_contract, personal_data
@@ -467,13 +467,14 @@ def source_titles(*, session: Session, inspection: Inspection) -> dict[str, str]
             in session.exec(_TITLES, params={"inspection_id": inspection.id}).all()}
 
 
-def source_title(source_id: Any, inspection_id: Any) -> Any:
-    """The title source_titles gives, as SQL for one evidence item's source (its source_id and inspection_id
-    columns): a list of a few items reads their sources' titles with them, rather than the inspection's all."""
-    activity = select(Activity.title).where(Activity.id == source_id, Activity.inspection_id == inspection_id)
-    review = select(literal("Case file ") + FileReview.case_reference).where(
-        FileReview.id == source_id, FileReview.inspection_id == inspection_id)
-    return func.coalesce(activity.scalar_subquery(), review.scalar_subquery())
+def titled_sources(items: Any) -> tuple[Any, Any]:
+    """For another domain's statement that lists evidence items (`items`, a subquery with their source_id and
+    inspection_id): the title source_titles gives each item's source, and what to select it from (the items joined
+    to the activities and case files they link to). A list of a few items reads its sources' titles with them."""
+    activity = and_(Activity.id == items.c.source_id, Activity.inspection_id == items.c.inspection_id)
+    review = and_(FileReview.id == items.c.source_id, FileReview.inspection_id == items.c.inspection_id)
+    title = func.coalesce(Activity.title, literal("Case file ") + FileReview.case_reference)
+    return title, items.outerjoin(Activity, activity).outerjoin(FileReview, review)
 
 
 def delete_activity(*, session: Session, actor: Actor, inspection: Inspection, activity: Activity) -> None:
