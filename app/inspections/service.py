@@ -209,11 +209,14 @@ def can_see(*, session: Session, user: User, inspection: Inspection) -> bool:
     return membership(session=session, inspection_id=inspection.id, user_id=user.id) is not None
 
 
-def can_manage(*, session: Session, user: User, inspection: Inspection) -> bool:
-    """Admins and the inspection's lead edit it and its team."""
+def can_manage(*, session: Session, user: User, inspection: Inspection,
+               team: list[tuple[TeamMember, User]] | None = None) -> bool:
+    """Admins and the inspection's lead edit it and its team. A caller that has read the team (team_of) may pass
+    it, rather than have the user's membership read again."""
     if user.role == Role.admin:
         return True
-    member = membership(session=session, inspection_id=inspection.id, user_id=user.id)
+    member = (next((m for m, _ in team if m.user_id == user.id), None) if team is not None
+              else membership(session=session, inspection_id=inspection.id, user_id=user.id))
     return member is not None and member.team_role == TeamRole.lead
 
 

@@ -7,14 +7,18 @@ from typing import Any
 from sqlmodel import Session
 
 from app.inspections import service as inspections
-from app.inspections.models import Inspection
+from app.inspections.models import Inspection, TeamMember
 from app.safeguarding import service as concerns
 from app.sync import service as sync
 from app.users.models import User
 
 
-def page_context(db: Session, user: User, inspection: Inspection, section: str, **extra: Any) -> dict[str, Any]:
-    can_manage = inspections.can_manage(session=db, user=user, inspection=inspection)
+def page_context(db: Session, user: User, inspection: Inspection, section: str,
+                 team: list[tuple[TeamMember, User]] | None = None, **extra: Any) -> dict[str, Any]:
+    """`team`, when the page has read it (team_of), is in the context too, and answers whether the user leads."""
+    can_manage = inspections.can_manage(session=db, user=user, inspection=inspection, team=team)
+    if team is not None:
+        extra["team"] = team
     return {
         "inspection": inspection,
         "profile": inspections.profile_of(inspection),
