@@ -73,6 +73,9 @@ class Profile:
     outcomes: tuple[Outcome, ...] = field(default=())
     after_fieldwork: tuple[Milestone, ...] = field(default=())
     letter: LetterWording | None = None
+    # The whole TOML as read, so that a domain can parse the section it owns (app/frameworks/<section>.py)
+    # without every feature growing this class; left out of equality and hashing.
+    data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def aspect(self, code: str) -> tuple[Proposal, Aspect]:
         for proposal in self.proposals:
@@ -118,6 +121,7 @@ def _parse(data: dict[str, Any]) -> Profile:
         outcomes=tuple(Outcome(**o) for o in data.get("outcomes", [])),
         after_fieldwork=tuple(Milestone(**m) for m in data.get("after_fieldwork", [])),
         letter=_letter(data["letter"]) if "letter" in data else None,
+        data=data,
     )
 
 
