@@ -6,7 +6,7 @@ from app.audit.models import AuditEvent
 from app.evidence.models import EvidenceItem
 from app.fieldwork.models import Activity, FileReview, Setting
 from app.inspections.models import Inspection, TeamMember
-from app.letters.models import LetterComment, LetterDecision, LetterVersion, LetterWorkflow
+from app.letters.models import LetterComment, LetterDecision, LetterPublication, LetterVersion, LetterWorkflow
 from app.portal.models import (
     AreaDocument,
     AreaDocumentVersion,
@@ -27,7 +27,8 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "Activity", "AreaDocument", "AreaDocumentVersion", "AreaIndicatorValue", "AreaOfficer", "AuditEvent",
-    "EvidenceItem", "FileReview", "Inspection", "LetterComment", "LetterDecision", "LetterVersion", "LetterWorkflow",
+    "EvidenceItem", "FileReview", "Inspection", "LetterComment", "LetterDecision", "LetterPublication",
+    "LetterVersion", "LetterWorkflow",
     "LoginThrottle", "PortalInvitation", "RateLimitWindow", "RetentionPurge", "SafeguardingConcern", "SefClaim",
     "SefClaimEvidence", "Setting", "SurveyLink", "SurveyResponse", "SyncChange", "SyncConflict", "SyncOperation",
     "TeamMember", "User", "UserSession", "metadata",

@@ -78,7 +78,7 @@ def get_version(*, session: Session, inspection: Inspection, number: int) -> Let
 def in_words(note: str, headings: dict[str, str]) -> str:
     """A version's note as the team reads it: "Edited: Main findings", never the section's internal key."""
     prefix, _, key = note.partition(": ")
-    return f"{prefix}: {headings[key]}" if prefix == "Edited" and key in headings else note
+    return f"{prefix}: {headings[key]}" if key in headings else note
 
 
 def _new_version(session: Session, actor: Actor, inspection: Inspection, sections: dict[str, str],
@@ -92,6 +92,14 @@ def _new_version(session: Session, actor: Actor, inspection: Inspection, section
     record(session=session, actor=actor, action="letter.version_saved", object_type="letter_version",
            object_id=str(version.number), inspection_id=inspection.id, detail={"note": note})
     return version
+
+
+def add_version(*, session: Session, actor: Actor, inspection: Inspection, sections: dict[str, str],
+                note: str) -> LetterVersion:
+    """A version made by a step of the letter's way rather than by typing (an accepted factual accuracy comment,
+    a correction after publication); it keeps the draft the text was based on."""
+    latest = current(session=session, inspection=inspection, lock=True)
+    return _new_version(session, actor, inspection, sections, dict(latest.generated) if latest else {}, note)
 
 
 def start(*, session: Session, actor: Actor, inspection: Inspection, draft: Draft) -> LetterVersion:

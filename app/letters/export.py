@@ -1,8 +1,15 @@
 """The letter as Word (python-docx: real heading styles, bullet and numbered lists, the sign-off table) and as PDF
 (WeasyPrint, from an HTML template), both from one layout of the team's current text (or the draft, before anyone
-edits it). Neither carries citations or internal ids."""
+edits it). Neither carries citations or internal ids.
+
+Everything a download needs beyond the text is its Frame (title, addressees, date, sections, outcome, signatures):
+a published letter keeps its frame, so a correction is rendered from the letter as published, never from the
+evidence, the team or the profile as they are now."""
 
 import io
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from typing import Any
 
 from docx import Document
 from docx.shared import Mm, Pt
@@ -13,26 +20,75 @@ from app.web import text
 from app.web.templating import templates
 
 
-def layout(draft: Draft, texts: dict[str, str] | None = None) -> list[Block]:
+@dataclass(frozen=True)
+class Frame:
+    """The letter around its sections' text, as it stands (a draft) or as it was published."""
+
+    title: str
+    addressees: tuple[str, ...]
+    dated: date
+    sections: tuple[tuple[str, str], ...]  # (key, heading) in the letter's order
+    outcome_wording: str | None
+    sign_off: str
+    signatures: tuple[tuple[str, str], ...]  # (organisation, "name, role")
+    corrections: tuple[tuple[date, str], ...] = field(default=())  # (when, what was corrected), after publication
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["dated"] = self.dated.isoformat()
+        data["corrections"] = [[when.isoformat(), what] for when, what in self.corrections]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Frame":
+        return cls(title=data["title"], addressees=tuple(data["addressees"]), dated=date.fromisoformat(data["dated"]),
+                   sections=tuple((k, h) for k, h in data["sections"]), outcome_wording=data["outcome_wording"],
+                   sign_off=data["sign_off"], signatures=tuple((o, s) for o, s in data["signatures"]),
+                   corrections=tuple((date.fromisoformat(w), t) for w, t in data.get("corrections", [])))
+
+    def corrected(self, when: date, what: str) -> "Frame":
+        return replace(self, corrections=(*self.corrections, (when, what)))
+
+
+def frame_of(draft: Draft) -> Frame:
+    return Frame(title=draft.title, addressees=tuple(draft.addressees), dated=draft.dated,
+                 sections=tuple((info.key, info.heading) for info in sections_of(draft)),
+                 outcome_wording=draft.outcome_wording, sign_off=draft.sign_off,
+                 signatures=tuple(draft.signatures))
+
+
+def _frame(letter: Draft | Frame) -> Frame:
+    return letter if isinstance(letter, Frame) else frame_of(letter)
+
+
+def layout(letter: Draft | Frame, texts: dict[str, str] | None = None) -> list[Block]:
     """The whole letter as blocks: ("p"|"h1"|"h2"|"h3", text), ("bullets"|"numbers", [text])."""
+    if texts is None:
+        if not isinstance(letter, Draft):
+            raise ValueError("a published letter's frame needs its text")
+        texts = generated_text(letter)
+    frame = _frame(letter)
     # Cleaned before the lines are split: a vertical tab or a file separator would otherwise start a new line.
-    texts = {key: text.clean(value) for key, value in (texts or generated_text(draft)).items()}
-    out: list[Block] = [("p", long_date(draft.dated)), *(("p", a) for a in draft.addressees),
-                        ("p", "Dear Sir or Madam"), ("h1", draft.title)]
-    for info in sections_of(draft):
-        if info.key == "main_findings" and draft.outcome_wording:
-            out += [("h2", "Inspection outcome"), ("p", draft.outcome_wording)]
-        if info.key != "opening":
-            out.append(("h2", info.heading))
-        out += [("h3" if kind == "h" else kind, value) for kind, value in blocks(texts.get(info.key, ""))]
-    out.append(("p", draft.sign_off))
+    texts = {key: text.clean(value) for key, value in texts.items()}
+    out: list[Block] = [("p", long_date(frame.dated)), *(("p", a) for a in frame.addressees),
+                        ("p", "Dear Sir or Madam"), ("h1", frame.title)]
+    for key, heading in frame.sections:
+        if key == "main_findings" and frame.outcome_wording:
+            out += [("h2", "Inspection outcome"), ("p", frame.outcome_wording)]
+        if key != "opening":
+            out.append(("h2", heading))
+        out += [("h3" if kind == "h" else kind, value) for kind, value in blocks(texts.get(key, ""))]
+    out.append(("p", frame.sign_off))
+    # A correction after publication is said in the letter itself: a public record says when it changed.
+    out += [("p", f"Corrected on {long_date(when)}: {what}") for when, what in frame.corrections]
     # Exports clean on output as well as on input: no stored text, however old, can break a download (Word
     # refuses a control character anywhere in the document).
     return [(kind, [text.clean(v) for v in value] if isinstance(value, list) else text.clean(value))
             for kind, value in out]
 
 
-def to_docx(draft: Draft, texts: dict[str, str] | None = None) -> bytes:
+def to_docx(letter: Draft | Frame, texts: dict[str, str] | None = None) -> bytes:
+    draft = _frame(letter)
     document = Document()
     # python-docx's blank document is US Letter with "python-docx" as its author: an English letter is on A4,
     # from the inspectorates, titled as the letter is.
@@ -45,7 +101,7 @@ def to_docx(draft: Draft, texts: dict[str, str] | None = None) -> bytes:
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(11)
     levels = {"h1": 1, "h2": 2, "h3": 3}
-    for kind, value in layout(draft, texts):
+    for kind, value in layout(letter, texts):
         if isinstance(value, list):  # bullets or numbers
             for item in value:
                 document.add_paragraph(item, style="List Bullet" if kind == "bullets" else "List Number")
@@ -63,10 +119,10 @@ def to_docx(draft: Draft, texts: dict[str, str] | None = None) -> bytes:
     return out.getvalue()
 
 
-def to_pdf(draft: Draft, texts: dict[str, str] | None = None) -> bytes:
+def to_pdf(letter: Draft | Frame, texts: dict[str, str] | None = None) -> bytes:
     from weasyprint import HTML  # imported here: its system libraries load only when a PDF is asked for
 
     html = templates.env.get_template("letters/letter_pdf.html").render(
-        draft=draft, blocks=layout(draft, texts))
+        draft=_frame(letter), blocks=layout(letter, texts))
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf

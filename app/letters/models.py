@@ -1,6 +1,7 @@
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.letters.states import LetterStatus
@@ -66,3 +67,31 @@ class LetterComment(SQLModel, table=True):
     text: str
     author_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class LetterPublication(SQLModel, table=True):
+    """The letter as published: a public record, never edited. Number 1 is the publication; each correction after
+    it is a further number, dated and with its reason. The text, the frame around it (title, addressees, the date
+    the letter bears, headings, outcome, signatures), the team as it stood and the Word and PDF files as sent are
+    all kept here, so every later download serves these bytes, whatever changes in the evidence, the team or the
+    framework profile. The files are in the database (they are tens of kilobytes): they commit or roll back with
+    the publication itself, are backed up with it, and no storage sweep or purge can orphan or remove them."""
+
+    __tablename__ = "letter_publications"
+    __table_args__ = (UniqueConstraint("inspection_id", "number"),)
+
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
+    inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
+    number: int
+    dated: date  # the date the letter bears
+    sections: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # key -> text
+    frame: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # export.Frame
+    team: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    letter_version: int | None = None  # the letter_versions number it was published from
+    note: str = Field(default="", max_length=500)  # "Published", or what a correction changed and why
+    docx: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    docx_sha256: str = Field(max_length=64)
+    pdf: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    pdf_sha256: str = Field(max_length=64)
+    published_at: datetime = Field(default_factory=utcnow)
+    published_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")

@@ -1,5 +1,6 @@
 """The outcome letter: the draft with its citations for the team, the team's decision, and the exports."""
 
+import base64
 from collections.abc import Callable
 
 from fastapi import APIRouter, Request
@@ -7,10 +8,12 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from app.audit.service import Actor, record
-from app.errors import ValidationFailed
+from app.clock import LONDON
+from app.errors import NotFound, ValidationFailed
 from app.inspections.deps import CurrentInspection
 from app.inspections.models import Inspection
-from app.letters import editing, export, service, workflow
+from app.letters import editing, export, publication, service, workflow
+from app.letters.models import LetterPublication
 from app.shell.page import page_context
 from app.users.deps import ActorDep, CurrentUser, RecentlySignedIn
 from app.users.models import User
@@ -23,12 +26,13 @@ router = APIRouter(prefix="/inspections/{inspection_id}")
 
 def _page(request: Request, db: Session, user: User, inspection: Inspection, *,
           form: service.DecisionForm | None = None, errors: dict[str, str] | None = None,
-          status_code: int = 200) -> Response:
+          status_code: int = 200, correction: dict[str, str] | None = None) -> Response:
     decision = service.decision_of(session=db, inspection=inspection)
     form = form or service.DecisionForm(
         wsoa_required="yes" if decision.wsoa_required else ("no" if decision.updated_by_id else ""),
         significant_weaknesses="\n".join(decision.significant_weaknesses), outcome=decision.outcome or "")
     draft = service.draft(session=db, inspection=inspection)
+    published = publication.publications(session=db, inspection=inspection)
     return render(request, "letters/draft.html", page_context(
         db, user, inspection, "letter", draft=draft, form=form, errors=errors or {},
         version=editing.current(session=db, inspection=inspection), sections=editing.sections_of(draft),
@@ -37,7 +41,10 @@ def _page(request: Request, db: Session, user: User, inspection: Inspection, *,
         status=service.status_of(session=db, inspection=inspection),
         steps=workflow.offered(session=db, user=user, inspection=inspection),
         checks=workflow.readiness(session=db, inspection=inspection),
-        comments=workflow.comments(session=db, inspection=inspection)), status_code=status_code)
+        comments=workflow.comments(session=db, inspection=inspection),
+        publications=published, correction=correction or {},
+        published_sections=export.Frame.from_json(published[0].frame).sections if published else ()),
+        status_code=status_code)
 
 
 def _texts(db: Session, inspection: Inspection) -> dict[str, str] | None:
@@ -137,25 +144,63 @@ def decision(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep
 
 
 def _download(db: Session, actor: Actor, inspection: Inspection, kind: str, content: bytes,
-              media_type: str) -> Response:
+              published: LetterPublication | None = None) -> Response:
+    digest = publication.sha256(content)
     record(session=db, actor=actor, action=f"letter.exported_{kind}", object_type="inspection",
-           object_id=str(inspection.id), inspection_id=inspection.id)
-    name = f"outcome-letter-{inspection.id}.{kind}"
-    return Response(content, media_type=media_type, headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
+           object_id=str(inspection.id), inspection_id=inspection.id,
+           detail={"publication": published.number, "sha256": digest} if published else {})
+    name = f"outcome-letter-{inspection.id}" + (f"-{published.number}" if published and published.number > 1 else "")
+    # Repr-Digest (RFC 9530): the SHA-256 of the file, which for a published letter is the one recorded at publication.
+    return Response(content, media_type=publication.KINDS[kind], headers={
+        "Content-Disposition": f'attachment; filename="{name}.{kind}"', "Cache-Control": "private, no-store",
+        "Repr-Digest": f"sha-256=:{base64.b64encode(bytes.fromhex(digest)).decode()}:"})
+
+
+def _letter_file(db: Session, actor: Actor, inspection: Inspection, kind: str) -> Response:
+    """A published letter is served as published, byte for byte (its latest correction, if any); a letter not yet
+    published is rendered from the team's current text, dated today."""
+    if published := publication.latest(session=db, inspection=inspection):
+        return _download(db, actor, inspection, kind, publication.file_of(published, kind)[0], published)
+    draft = service.draft(session=db, inspection=inspection)
+    flow = service.workflow_of(session=db, inspection=inspection)
+    if flow.published_at is not None:
+        # Published before letters were frozen (migration 0020): at least it bears the day it was published.
+        draft = service.draft(session=db, inspection=inspection, today=flow.published_at.astimezone(LONDON).date())
+    render_file = export.to_docx if kind == "docx" else export.to_pdf
+    return _download(db, actor, inspection, kind, render_file(draft, _texts(db, inspection)))
 
 
 @router.get("/letter.docx")
 def letter_docx(db: DbSession, actor: ActorDep, inspection: CurrentInspection,
                 _confirmed: RecentlySignedIn) -> Response:
-    draft = service.draft(session=db, inspection=inspection)
-    return _download(db, actor, inspection, "docx", export.to_docx(draft, _texts(db, inspection)),
-                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    return _letter_file(db, actor, inspection, "docx")
 
 
 @router.get("/letter.pdf")
 def letter_pdf(db: DbSession, actor: ActorDep, inspection: CurrentInspection,
                _confirmed: RecentlySignedIn) -> Response:
-    draft = service.draft(session=db, inspection=inspection)
-    return _download(db, actor, inspection, "pdf", export.to_pdf(draft, _texts(db, inspection)),
-                     "application/pdf")
+    return _letter_file(db, actor, inspection, "pdf")
+
+
+@router.get("/letter/publications/{number}/{kind}")
+def published_file(number: int, kind: str, db: DbSession, actor: ActorDep, inspection: CurrentInspection,
+                   _confirmed: RecentlySignedIn) -> Response:
+    """One publication's file as it was published: the first, or a correction."""
+    if kind not in publication.KINDS:
+        raise NotFound()
+    row = publication.get(session=db, inspection=inspection, number=number)
+    return _download(db, actor, inspection, kind, publication.file_of(row, kind)[0], row)
+
+
+@router.post("/letter/corrections")
+def correct(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
+            data: PostedData) -> Response:
+    """A correction after publication: a new publication, never an edit of the one before."""
+    section, text, reason = (str(data.get(k, "")) for k in ("section", "text", "reason"))
+    try:
+        publication.correct(session=db, actor=actor, user=user, inspection=inspection, section=section, text=text,
+                            reason=reason)
+    except ValidationFailed as failure:
+        return _page(request, db, user, inspection, errors=failure.errors, status_code=422,
+                     correction={"section": section, "text": text, "reason": reason})
+    return RedirectResponse(f"/inspections/{inspection.id}/letter#publications", status_code=303)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pydantic import BaseModel
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.audit.service import Actor, record
 from app.clock import today_in_england
@@ -21,7 +21,7 @@ from app.frameworks.service import LetterWording, Profile
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.letters import states
-from app.letters.models import LetterDecision, LetterWorkflow
+from app.letters.models import LetterDecision, LetterPublication, LetterWorkflow
 from app.letters.states import LetterStatus
 from app.models_base import utcnow
 from app.portal import claims as sef_claims
@@ -120,6 +120,13 @@ def workflow_of(*, session: Session, inspection: Inspection) -> LetterWorkflow:
 
 def status_of(*, session: Session, inspection: Inspection) -> LetterStatus:
     return LetterStatus(workflow_of(session=session, inspection=inspection).status)
+
+
+def publication_date(*, session: Session, inspection: Inspection) -> date | None:
+    """The date the published letter bears (its first publication; a later correction keeps it), or None while
+    it is unpublished. Deadlines that run from publication count from this day."""
+    return session.exec(select(col(LetterPublication.dated)).where(LetterPublication.inspection_id == inspection.id,
+                                                              LetterPublication.number == 1)).first()
 
 
 def require_editable(*, session: Session, inspection: Inspection) -> None:

@@ -16,7 +16,7 @@ from app.fieldwork import service as fieldwork
 from app.forms_common import text_problem
 from app.inspections import service as inspections
 from app.inspections.models import Inspection, TeamRole
-from app.letters import editing, states
+from app.letters import editing, publication, states
 from app.letters.models import LetterComment, LetterWorkflow
 from app.letters.service import status_of, workflow_of
 from app.letters.states import StepRule
@@ -125,6 +125,7 @@ def move(*, session: Session, actor: Actor, user: User, inspection: Inspection, 
         if not (flow.lead_signed_at and flow.cqc_signed_at):
             raise ValidationFailed({"workflow": rule.refused})
         flow.published_at = utcnow()
+        publication.publish(session=session, actor=actor, inspection=inspection)
     if rule.reaches == states.LetterStatus.draft:  # back to draft: the text may change, so the signatures go
         flow.lead_signed_by_id, flow.lead_signed_at = None, None
         flow.cqc_signed_by_id, flow.cqc_signed_at = None, None

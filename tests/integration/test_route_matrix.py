@@ -109,6 +109,9 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/inspections/{inspection_id}/letter/comments"): (303, 422, 422, 422, 404, 404),
     ("GET", "/inspections/{inspection_id}/letter.docx"): (303, 200, 200, 200, 404, 404),
     ("GET", "/inspections/{inspection_id}/letter.pdf"): (303, 200, 200, 200, 404, 404),
+    # The letter as published (none here yet) and its corrections: the lead's, after publication.
+    ("GET", "/inspections/{inspection_id}/letter/publications/{number}/{kind}"): (303, 404, 404, 404, 404, 404),
+    ("POST", "/inspections/{inspection_id}/letter/corrections"): (303, 422, 422, 403, 404, 404),
     # The local area: the team reads what the area sent and tests its claims; the officer (bound to this
     # inspection) sees only the portal, and every inspector page above answers them 404.
     ("GET", "/inspections/{inspection_id}/area"):                        (303, 200, 200, 200, 404, 404),
@@ -212,7 +215,7 @@ def world(client, db, make_user, make_inspection, make_fieldwork, make_officer, 
     links = survey.links_for(session=db, inspection=inspection)
     ids = {"inspection_id": inspection.id, "member_id": member.id, "user_id": people["outsider"].id, **fieldwork,
            "token": links["parent_carer"].token, "audience": "parent_carer", "key": "opening", "number": 1,
-           "action": "to_quality_assurance", "document_id": document.document_id, "claim_id": claim.id,
+           "kind": "docx", "action": "to_quality_assurance", "document_id": document.document_id, "claim_id": claim.id,
            "invitation_id": pending.id, "invitation_token": invitation_token,
            "concern_id": concern.id, "response_id": response.id}
 
