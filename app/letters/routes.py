@@ -164,7 +164,7 @@ def _letter_file(db: Session, actor: Actor, inspection: Inspection, kind: str) -
     draft = service.draft(session=db, inspection=inspection)
     flow = service.workflow_of(session=db, inspection=inspection)
     if flow.published_at is not None:
-        # Published before letters were frozen (migration 0020): at least it bears the day it was published.
+        # Published before letters were frozen (migration 0018): at least it bears the day it was published.
         draft = service.draft(session=db, inspection=inspection, today=flow.published_at.astimezone(LONDON).date())
     render_file = export.to_docx if kind == "docx" else export.to_pdf
     return _download(db, actor, inspection, kind, render_file(draft, _texts(db, inspection)))
