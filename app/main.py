@@ -25,6 +25,7 @@ from app.evidence.routes import router as evidence_router
 from app.fieldwork.routes import router as fieldwork_router
 from app.inspections.api import router as inspections_api
 from app.inspections.routes import router as inspections_router
+from app.letters.api import router as letters_api
 from app.letters.routes import router as letters_router
 from app.logs import RequestLogMiddleware
 from app.migrate import readiness
@@ -97,8 +98,8 @@ def create_app() -> FastAPI:
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")  # gzipped by PageCompression
 
     for router in (users_router, users_api, inspections_router, inspections_api, fieldwork_router, evidence_router,
-                   sync_api, sync_router, survey_router, letters_router, portal_router, portal_review_router,
-                   concerns_router, audit_router, pwa_router):
+                   sync_api, sync_router, survey_router, letters_router, letters_api, portal_router,
+                   portal_review_router, concerns_router, audit_router, pwa_router):
         app.include_router(router)
     app.add_route("/api/docs", api_docs, include_in_schema=False)
 

@@ -118,7 +118,8 @@ def _parse(data: dict[str, Any]) -> Profile:
             )
             for p in data["proposals"]
         ),
-        outcomes=tuple(Outcome(**o) for o in data.get("outcomes", [])),
+        # An outcome's other keys (what it obliges) are read by app/frameworks/decisions.py.
+        outcomes=tuple(Outcome(o["code"], o["label"], o["wording"]) for o in data.get("outcomes", [])),
         after_fieldwork=tuple(Milestone(**m) for m in data.get("after_fieldwork", [])),
         letter=_letter(data["letter"]) if "letter" in data else None,
         data=data,

@@ -10,7 +10,8 @@ from app.models_base import utcnow
 
 class LetterDecision(SQLModel, table=True):
     """What the team decided that the letter must say beyond the evidence: whether a written statement of action
-    is required and for which significant weaknesses (2016), or the inspection outcome (2023)."""
+    is required and for which significant weaknesses (2016), or the inspection outcome with its areas for priority
+    action and areas for improvement (2023)."""
 
     __tablename__ = "letter_decisions"
 
@@ -18,6 +19,9 @@ class LetterDecision(SQLModel, table=True):
     wsoa_required: bool = False
     significant_weaknesses: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     outcome: str | None = Field(default=None, max_length=30)
+    # 2023: [{"text": ..., "responsible_bodies": ["local_authority", "icb"]}], as app/letters/decisions.py checks
+    priority_actions: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    areas_for_improvement: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
 

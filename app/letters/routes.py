@@ -2,6 +2,7 @@
 
 import base64
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -10,31 +11,40 @@ from sqlmodel import Session
 from app.audit.service import Actor, record
 from app.clock import LONDON
 from app.errors import NotFound, ValidationFailed
+from app.frameworks.decisions import rules_of
+from app.inspections import service as inspections
 from app.inspections.deps import CurrentInspection
 from app.inspections.models import Inspection
-from app.letters import editing, export, publication, service, workflow
+from app.letters import decisions, editing, export, publication, service, workflow
 from app.letters.models import LetterPublication
 from app.shell.page import page_context
 from app.users.deps import ActorDep, CurrentUser, RecentlySignedIn
 from app.users.models import User
 from app.web.deps import DbSession
-from app.web.forms import PostedData, build_form
+from app.web.forms import PostedData
 from app.web.templating import render
 
 router = APIRouter(prefix="/inspections/{inspection_id}")
 
 
 def _page(request: Request, db: Session, user: User, inspection: Inspection, *,
-          form: service.DecisionForm | None = None, errors: dict[str, str] | None = None,
+          form: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
           status_code: int = 200, correction: dict[str, str] | None = None) -> Response:
     decision = service.decision_of(session=db, inspection=inspection)
-    form = form or service.DecisionForm(
-        wsoa_required="yes" if decision.wsoa_required else ("no" if decision.updated_by_id else ""),
-        significant_weaknesses="\n".join(decision.significant_weaknesses), outcome=decision.outcome or "")
+    profile = inspections.profile_of(inspection)
+    stored = decisions.as_contract(profile, decision)
+    shown = form if form is not None else stored
+    required = shown.get("wsoa_required")
+    form_values = {"wsoa_required": "yes" if required is True else "no" if required is False and (
+                       form is not None or decision.updated_by_id) else "",
+                   "significant_weaknesses": "\n".join(shown.get("significant_weaknesses") or []),
+                   "outcome": shown.get("outcome") or "",
+                   **decisions.form_rows(profile, decision, form)}
     draft = service.draft(session=db, inspection=inspection)
     published = publication.publications(session=db, inspection=inspection)
     return render(request, "letters/draft.html", page_context(
-        db, user, inspection, "letter", draft=draft, form=form, errors=errors or {},
+        db, user, inspection, "letter", draft=draft, form=form_values, errors=errors or {},
+        decision_rules=rules_of(profile),
         version=editing.current(session=db, inspection=inspection), sections=editing.sections_of(draft),
         changes=editing.redraft_changes(session=db, inspection=inspection, draft=draft),
         flow=service.workflow_of(session=db, inspection=inspection),
@@ -94,7 +104,7 @@ def versions_page(request: Request, db: DbSession, user: CurrentUser, inspection
 
 
 def _then_letter(request: Request, db: Session, user: User, inspection: Inspection, work: Callable[[], object],
-                 anchor: str = "", form: service.DecisionForm | None = None) -> Response:
+                 anchor: str = "", form: dict[str, Any] | None = None) -> Response:
     """Do one step on the letter; back to the letter page, or the page again with the reason it was refused."""
     try:
         work()
@@ -138,9 +148,9 @@ def add_comment(request: Request, db: DbSession, user: CurrentUser, actor: Actor
 @router.post("/letter/decision")
 def decision(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
              data: PostedData) -> Response:
-    form = build_form(service.DecisionForm, data)
-    return _then_letter(request, db, user, inspection, lambda: service.record_decision(
-        session=db, actor=actor, user=user, inspection=inspection, form=form), form=form)
+    raw = decisions.from_form(inspections.profile_of(inspection), data)
+    return _then_letter(request, db, user, inspection, lambda: decisions.record_decision(
+        session=db, actor=actor, user=user, inspection=inspection, raw=raw), form=raw, anchor="#decision")
 
 
 def _download(db: Session, actor: Actor, inspection: Inspection, kind: str, content: bytes,

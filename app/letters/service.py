@@ -6,28 +6,22 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from app.audit.service import Actor, record
 from app.clock import today_in_england
-from app.errors import Forbidden, ValidationFailed
 from app.evidence import service as evidence
 from app.evidence.models import EvidenceItem, SourceType
 from app.fieldwork import service as fieldwork
 from app.fieldwork.models import ActivityKind, MeetingWith, SettingType
-from app.forms_common import text_problem
 from app.frameworks.service import LetterWording, Profile
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.letters import states
 from app.letters.models import LetterDecision, LetterPublication, LetterWorkflow
 from app.letters.states import LetterStatus
-from app.models_base import utcnow
 from app.portal import claims as sef_claims
 from app.portal import documents as area_docs
 from app.survey import service as survey
-from app.users.models import User
 
 # How the letter names the other members of the team: (one, several).
 TEAM_WORDS = {"cqc_inspector": ("a children's services inspector from the CQC",
@@ -132,48 +126,6 @@ def publication_date(*, session: Session, inspection: Inspection) -> date | None
 def require_editable(*, session: Session, inspection: Inspection) -> None:
     """Refuses any change to the text, the versions or the decision once the letter is final or published."""
     states.require_editable(status_of(session=session, inspection=inspection))
-
-
-class DecisionForm(BaseModel):
-    wsoa_required: str = ""  # "yes" | "no"
-    significant_weaknesses: str = ""  # one per line
-    outcome: str = ""
-
-
-def record_decision(*, session: Session, actor: Actor, user: User, inspection: Inspection,
-                    form: DecisionForm) -> LetterDecision:
-    """The lead records the team's decision; only the lead (or an administrator) may."""
-    if not inspections.can_manage(session=session, user=user, inspection=inspection):
-        raise Forbidden()
-    require_editable(session=session, inspection=inspection)
-    profile = inspections.profile_of(inspection)
-    errors: dict[str, str] = {}
-    weaknesses = [line.strip() for line in form.significant_weaknesses.splitlines() if line.strip()]
-    if profile.written_statement_of_action:
-        if form.wsoa_required not in {"yes", "no"}:
-            errors["wsoa_required"] = "Select whether a written statement of action is required"
-        if form.wsoa_required == "yes" and not weaknesses:
-            errors["significant_weaknesses"] = "List the significant weaknesses, one per line"
-        for line in weaknesses:
-            if problem := text_problem(line, required=None, limit=500, what="Each weakness"):
-                errors["significant_weaknesses"] = problem
-    if profile.outcomes and form.outcome not in {o.code for o in profile.outcomes}:
-        errors["outcome"] = "Select the inspection outcome"
-    if errors:
-        raise ValidationFailed(errors)  # before anything is changed: the stored decision stays as it was
-    decision = decision_of(session=session, inspection=inspection)
-    if profile.written_statement_of_action:
-        decision.wsoa_required = form.wsoa_required == "yes"
-        decision.significant_weaknesses = weaknesses if decision.wsoa_required else []
-    if profile.outcomes:
-        decision.outcome = form.outcome
-    decision.updated_at, decision.updated_by_id = utcnow(), actor.user_id
-    session.add(decision)
-    session.flush()
-    record(session=session, actor=actor, action="letter.decision_recorded", object_type="inspection",
-           object_id=str(inspection.id), inspection_id=inspection.id,
-           detail={"wsoa_required": decision.wsoa_required, "outcome": decision.outcome})
-    return decision
 
 
 def _opening(session: Session, inspection: Inspection, profile: Profile,

@@ -147,7 +147,11 @@ def test_the_written_statement_of_action_appears_only_when_the_team_decides_it(c
     draft = service.draft(session=db, inspection=letter["inspection"])
     assert draft.wsoa_intro.startswith("As a result of the findings of this inspection")
     assert draft.weaknesses == ["Late plans (fictional)", "Weak joint commissioning (fictional)"]
-    client.post(f"{url}/decision", data={"csrf_token": token, "wsoa_required": "no", "significant_weaknesses": "x"})
+    kept = client.post(f"{url}/decision", data={"csrf_token": token, "wsoa_required": "no",
+                                                "significant_weaknesses": "x"})
+    assert error_summary(kept) == [("Significant weaknesses are listed only when a written statement of action is "
+                                    "required: remove them or select yes")]
+    client.post(f"{url}/decision", data={"csrf_token": token, "wsoa_required": "no", "significant_weaknesses": ""})
     draft = service.draft(session=db, inspection=letter["inspection"])
     assert (draft.wsoa_intro, draft.weaknesses) == (None, [])
     pdf = client.get(f"{url}.pdf")

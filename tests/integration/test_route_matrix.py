@@ -45,6 +45,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/api/v1/inspections"):                  (401, 422, 422, 403, 422, 403),
     ("GET", "/api/v1/inspections/{inspection_id}"):   (401, 200, 200, 200, 404, 404),
     ("POST", "/api/v1/inspections/{inspection_id}/team"): (401, 422, 422, 403, 404, 404),
+    ("GET", "/api/v1/inspections/{inspection_id}/decision"): (401, 200, 200, 200, 404, 404),
+    ("PUT", "/api/v1/inspections/{inspection_id}/decision"): (401, 422, 422, 403, 404, 404),
     # Fieldwork: every team member reads and writes; nobody else learns it exists.
     ("GET", "/inspections/{inspection_id}/settings"):                    (303, 200, 200, 200, 404, 404),
     ("POST", "/inspections/{inspection_id}/settings"):                   (303, 422, 422, 422, 404, 404),
@@ -237,6 +239,8 @@ def test_each_role_gets_the_expected_status_on_every_route(role, client, db, wor
         url = path.format(**ids)
         if method == "GET":
             response = client.get(url)
+        elif method == "PUT":
+            response = client.put(url, json={}, headers={"X-CSRF-Token": token})
         elif path.startswith("/api/"):
             response = client.post(url, json={}, headers={"X-CSRF-Token": token})
         else:
