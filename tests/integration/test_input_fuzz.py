@@ -166,7 +166,7 @@ def test_no_input_reaches_a_server_error_and_a_refusal_stores_nothing(app, db, w
                 response = c.get(target + "?" + urlencode({k: raw(v) for k, v in query.items()}))
             elif is_api:
                 body = api_body(path, ids, value, which)
-                response = c.post(target, content=json.dumps(body).encode(), headers={
+                response = c.request(method, target, content=json.dumps(body).encode(), headers={
                     "X-CSRF-Token": token, "Content-Type": "application/json"})
             else:
                 posted = dict(fields)
@@ -209,5 +209,9 @@ def api_body(path: str, ids: dict, value: str, which: int) -> dict:
         return {"device_id": "fuzz", "ops": [op, concern]}
     if path.endswith("/team"):
         return {"email": hostile, "team_role": "cqc_inspector" if which % 2 else hostile}
+    if path.endswith("/decision"):  # the 2016 shape and the 2023 one, hostile throughout
+        return {"wsoa_required": hostile if which % 2 else True, "significant_weaknesses": [hostile],
+                "outcome": hostile, "priority_actions": [{"text": hostile, "responsible_bodies": [hostile]}],
+                "areas_for_improvement": hostile}
     return {"local_area": hostile, "la_code": "999", "framework": "send-2016",
             "start_date": hostile if which % 2 else "2027-03-08"}
