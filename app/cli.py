@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     user_p = sub.add_parser("create-user", help="create a user; the password is read from standard input")
     user_p.add_argument("--email", required=True)
     user_p.add_argument("--name", required=True)
-    user_p.add_argument("--role", required=True, choices=["admin", "inspector", "la_officer"])
+    user_p.add_argument("--role", required=True, choices=["admin", "inspector", "la_officer", "planner"])
     user_p.add_argument("--inspector-kind", choices=["hmi", "ofsted_inspector", "cqc", "la_peer"])
     user_p.add_argument("--home-area")
     user_p.set_defaults(func=cmd_create_user)

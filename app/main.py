@@ -29,6 +29,8 @@ from app.letters.api import router as letters_api
 from app.letters.routes import router as letters_router
 from app.logs import RequestLogMiddleware
 from app.migrate import readiness
+from app.obligations.api import router as obligations_api
+from app.obligations.routes import router as obligations_router
 from app.portal.review_routes import router as portal_review_router
 from app.portal.routes import router as portal_router
 from app.pwa.routes import router as pwa_router
@@ -99,7 +101,8 @@ def create_app() -> FastAPI:
 
     for router in (users_router, users_api, inspections_router, inspections_api, fieldwork_router, evidence_router,
                    sync_api, sync_router, survey_router, letters_router, letters_api, portal_router,
-                   portal_review_router, concerns_router, audit_router, pwa_router):
+                   portal_review_router, concerns_router, audit_router, pwa_router, obligations_router,
+                   obligations_api):
         app.include_router(router)
     app.add_route("/api/docs", api_docs, include_in_schema=False)
 

@@ -5,8 +5,9 @@ from sqlmodel import SQLModel
 from app.audit.models import AuditEvent
 from app.evidence.models import EvidenceItem
 from app.fieldwork.models import Activity, FileReview, Setting
-from app.inspections.models import Inspection, TeamMember
+from app.inspections.models import Area, Inspection, TeamMember
 from app.letters.models import LetterComment, LetterDecision, LetterPublication, LetterVersion, LetterWorkflow
+from app.obligations.models import Obligation
 from app.portal.models import (
     AreaDocument,
     AreaDocumentVersion,
@@ -26,10 +27,10 @@ from app.users.models import LoginThrottle, User, UserSession
 metadata = SQLModel.metadata
 
 __all__ = [
-    "Activity", "AreaDocument", "AreaDocumentVersion", "AreaIndicatorValue", "AreaOfficer", "AuditEvent",
+    "Activity", "Area", "AreaDocument", "AreaDocumentVersion", "AreaIndicatorValue", "AreaOfficer", "AuditEvent",
     "EvidenceItem", "FileReview", "Inspection", "LetterComment", "LetterDecision", "LetterPublication",
-    "LetterVersion", "LetterWorkflow",
-    "LoginThrottle", "PortalInvitation", "RateLimitWindow", "RetentionPurge", "SafeguardingConcern", "SefClaim",
-    "SefClaimEvidence", "Setting", "SurveyLink", "SurveyResponse", "SyncChange", "SyncConflict", "SyncOperation",
-    "TeamMember", "User", "UserSession", "metadata",
+    "LetterVersion", "LetterWorkflow", "LoginThrottle", "Obligation", "PortalInvitation", "RateLimitWindow",
+    "RetentionPurge", "SafeguardingConcern", "SefClaim", "SefClaimEvidence", "Setting", "SurveyLink",
+    "SurveyResponse", "SyncChange", "SyncConflict", "SyncOperation", "TeamMember", "User", "UserSession",
+    "metadata",
 ]

@@ -38,12 +38,27 @@ class TeamRole(StrEnum):
         }[self.value]
 
 
+class Area(SQLModel, table=True):
+    """A local area: the local authority's footprint, with its integrated care board. Its inspections (full,
+    revisit, monitoring) link to it, so its history reads across frameworks and years."""
+
+    __tablename__ = "areas"
+
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
+    name: str = Field(max_length=200)
+    la_code: str = Field(max_length=12, unique=True)  # the code an inspection is set up with: the area's identity
+    integrated_care_board: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class Inspection(SQLModel, table=True):
     __tablename__ = "inspections"
 
     id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     local_area: str = Field(max_length=200)
     la_code: str = Field(max_length=12)
+    # The area as a record of its own; local_area and la_code stay as the inspection was set up (its letter's words).
+    area_id: int | None = Field(default=None, foreign_key="areas.id", index=True, ondelete="SET NULL")
     framework: str = Field(max_length=40)
     start_date: date
     # Derived from start_date and the profile when saved, kept for listing and sorting.

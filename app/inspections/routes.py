@@ -12,6 +12,7 @@ from app.errors import Forbidden, NotFound, ValidationFailed
 from app.flows import setup
 from app.inspections import service
 from app.inspections.models import Inspection, TeamRole
+from app.obligations import service as obligations
 from app.shell.page import page_context
 from app.users.deps import ActorDep, CurrentUser
 from app.users.models import InspectorKind, Role, User
@@ -34,6 +35,8 @@ def _form_context(form: service.InspectionForm, **extra: Any) -> dict[str, Any]:
 def my_inspections(request: Request, db: DbSession, user: CurrentUser) -> Response:
     if user.role == Role.la_officer:
         return RedirectResponse("/portal", status_code=303)  # an officer's one page is the area's portal
+    if user.role == Role.planner:
+        return RedirectResponse("/areas", status_code=303)  # a planner reads the national view only
     inspections = service.list_for(session=db, user=user)
     return render(request, "inspections/list.html", {
         "inspections": inspections,
@@ -102,6 +105,10 @@ def _overview_context(db: Session, user: User, inspection: Inspection, **extra: 
         "today": today_in_england(),
         "status_label": service.status_label(inspection),
         "add": {"email": "", "team_role": ""},
+        # The lead's reminders of what the area owes after publication, as its deadlines near.
+        "reminders": obligations.reminders(obligations.obligations_of(session=db, inspection=inspection))
+        if context["can_manage"] else [],
+        "reminders_href": f"/inspections/{inspection.id}/obligations",
         **extra,
     }
 

@@ -14,6 +14,7 @@ from app.clock import today_in_england
 from app.errors import NotFound, Purged, ValidationFailed
 from app.frameworks import working_days
 from app.frameworks.service import Profile, UnknownFramework, all_profiles, get_profile
+from app.inspections import areas
 from app.inspections.models import Inspection, InspectionStatus, TeamMember, TeamRole
 from app.users import service as users
 from app.users.models import InspectorKind, Role, User
@@ -147,7 +148,7 @@ def create_inspection(*, session: Session, actor: Actor, form: InspectionForm, c
         last_on_site_date=schedule.on_site_days[-1],
         created_by_id=creator.id,
     )
-    session.add(inspection)
+    areas.link(session=session, inspection=inspection)
     session.flush()
     record(session=session, actor=actor, action="inspection.created", object_type="inspection",
            object_id=inspection.id, inspection_id=inspection.id,
@@ -177,7 +178,7 @@ def update_inspection(*, session: Session, actor: Actor, inspection: Inspection,
     inspection.start_date = start
     inspection.notification_date = schedule.notification_date
     inspection.last_on_site_date = schedule.on_site_days[-1]
-    session.add(inspection)
+    areas.link(session=session, inspection=inspection)
     after = {"local_area": inspection.local_area, "la_code": inspection.la_code,
              "framework": inspection.framework, "start_date": inspection.start_date.isoformat()}
     record(session=session, actor=actor, action="inspection.updated", object_type="inspection",

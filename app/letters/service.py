@@ -269,3 +269,31 @@ def draft(*, session: Session, inspection: Inspection, today: date | None = None
         outcome_wording=outcome, sign_off=wording.sign_off,
         signatures=[("Ofsted", f"{lead}, HMI, Lead inspector"), ("Care Quality Commission", f"{cqc}, CQC inspector")],
         counts=counts)
+
+
+@dataclass(frozen=True)
+class Published:
+    """What follows from a published letter: the day it was published (England's) and the team's decision."""
+
+    inspection_id: int
+    published_on: date
+    wsoa_required: bool
+    outcome: str | None
+    significant_weaknesses: tuple[str, ...]
+
+
+def published(*, session: Session, inspection_ids: list[int]) -> dict[int, Published]:
+    """The published letters among these inspections (the date each bears, as publication_date) with the team's
+    decision, in two statements whatever their number."""
+    if not inspection_ids:
+        return {}
+    dated = dict(session.exec(select(LetterPublication.inspection_id, LetterPublication.dated).where(
+        col(LetterPublication.inspection_id).in_(inspection_ids), LetterPublication.number == 1)).all())
+    decisions = {d.inspection_id: d for d in session.exec(
+        select(LetterDecision).where(col(LetterDecision.inspection_id).in_(list(dated)))).all()} if dated else {}
+    found = {}
+    for inspection_id, day in dated.items():
+        decision = decisions.get(inspection_id) or LetterDecision(inspection_id=inspection_id)
+        found[inspection_id] = Published(inspection_id, day, decision.wsoa_required, decision.outcome,
+                                         tuple(decision.significant_weaknesses or ()))
+    return found

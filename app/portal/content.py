@@ -41,6 +41,8 @@ def requested() -> tuple[Requested, ...]:
 def requested_title(key: str) -> str:
     if key == "area_data":
         return "Area data (key indicators)"
+    if key == "after_inspection":  # sent for an obligation after publication (app/obligations)
+        return "After the inspection: a statement or plan the area owes"
     return next((r.title for r in requested() if r.key == key), key)
 
 

@@ -11,6 +11,7 @@ from app.errors import NotFound, ValidationFailed
 from app.inspections import service as inspections
 from app.inspections.deps import READING
 from app.inspections.models import Inspection
+from app.obligations import service as obligations
 from app.portal import area_data, claims, content, documents, invitations
 from app.portal.area_data import CellProblem
 from app.portal.uploads import FILE_TYPES, MAX_UPLOAD_BYTES
@@ -42,7 +43,13 @@ OfficerInspection = Annotated[Inspection, Depends(officer_inspection)]
 def _context(db: Session, inspection: Inspection, section: str, **extra: Any) -> dict[str, Any]:
     return {"inspection": inspection, "schedule": inspections.schedule_of(inspection), "section": section,
             "profile": inspections.profile_of(inspection),
-            "purged_at": inspection.purged_at, **extra}
+            "purged_at": inspection.purged_at, **reminders_of(db, inspection), **extra}
+
+
+def reminders_of(db: Session, inspection: Inspection) -> dict[str, Any]:
+    """The officer's reminders of what the area owes after publication, on every portal page."""
+    views = obligations.obligations_of(session=db, inspection=inspection)
+    return {"reminders": obligations.reminders(views), "reminders_href": f"/portal/{inspection.id}/obligations"}
 
 
 @router.get("/portal")
@@ -57,7 +64,8 @@ def portal_home(request: Request, db: DbSession, user: CurrentUser) -> Response:
 
 def _documents_page(request: Request, db: Session, inspection: Inspection, *, errors: dict[str, str] | None = None,
                     form: dict[str, object] | None = None, status_code: int = 200) -> Response:
-    rows = documents.documents_of(session=db, inspection=inspection, include_area_data=False)
+    rows = [row for row in documents.documents_of(session=db, inspection=inspection, include_area_data=False)
+            if row.document.requested != "after_inspection"]  # sent for an obligation: on its own page
     return render(request, "portal/home.html", _context(
         db, inspection, "documents", rows=rows, requested=content.requested(),
         received={row.document.requested for row in rows}, uploaded=request.query_params.get("uploaded"),

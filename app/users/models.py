@@ -10,10 +10,12 @@ class Role(StrEnum):
     admin = "admin"
     inspector = "inspector"
     la_officer = "la_officer"
+    planner = "planner"  # reads the national view of every local area, and nothing else
 
     @property
     def label(self) -> str:
-        return {"admin": "Administrator", "inspector": "Inspector", "la_officer": "Local area officer"}[self.value]
+        return {"admin": "Administrator", "inspector": "Inspector", "la_officer": "Local area officer",
+                "planner": "Planner (national view, read-only)"}[self.value]
 
 
 class InspectorKind(StrEnum):

@@ -1,7 +1,7 @@
 """The app on the test database, a client per user, and people and inspections to test with."""
 
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pyotp
 import pytest
@@ -9,11 +9,13 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app import clock
 from app.audit.service import Actor
 from app.db import get_db, get_engine
 from app.flows import setup
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
+from app.letters.models import LetterDecision, LetterPublication, LetterWorkflow
 from app.main import create_app
 from app.portal.storage import LocalStorage, get_storage
 from app.users import service as users
@@ -221,3 +223,24 @@ def make_document(db: Session, storage: LocalStorage):
                                          requested=requested)
 
     return make
+
+
+def publish(db, inspection, on: date, *, wsoa_required: bool = False, outcome: str | None = None,
+            weaknesses: tuple[str, ...] = ()) -> None:
+    """The letter published bearing this day, with the team's decision (publication's own steps and files have
+    their tests in test_letters and test_publication)."""
+    db.add(LetterDecision(inspection_id=inspection.id, wsoa_required=wsoa_required, outcome=outcome,
+                          significant_weaknesses=list(weaknesses)))
+    at = datetime(on.year, on.month, on.day, 12, tzinfo=UTC)
+    db.add(LetterWorkflow(inspection_id=inspection.id, status="published", published_at=at))
+    db.add(LetterPublication(inspection_id=inspection.id, number=1, dated=on, note="Published", docx=b"fictional",
+                             docx_sha256="0" * 64, pdf=b"fictional", pdf_sha256="0" * 64, published_at=at))
+    db.flush()
+
+
+@pytest.fixture
+def today_is(monkeypatch):
+    """Move England's clock to a given day (for what reads it through app.clock)."""
+    def move(day: date) -> None:
+        monkeypatch.setattr(clock, "today_in_england", lambda: day)
+    return move

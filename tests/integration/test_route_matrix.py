@@ -138,6 +138,19 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/portal/{inspection_id}/claims"):                           (303, 404, 404, 404, 404, 200),
     ("POST", "/portal/{inspection_id}/claims"):                          (303, 404, 404, 404, 404, 422),
     ("POST", "/portal/{inspection_id}/claims/{claim_id}/withdraw"):      (303, 404, 404, 404, 404, 303),
+    # After publication: the team reads what the area owes, the lead records the inspectorates' decisions (none
+    # here: this letter is not published, so there is no obligation to decide on); the officer sends each one.
+    ("GET", "/inspections/{inspection_id}/obligations"):                 (303, 200, 200, 200, 404, 404),
+    ("POST", "/inspections/{inspection_id}/obligations/{code}/decision"): (303, 404, 404, 403, 404, 404),
+    ("GET", "/api/v1/inspections/{inspection_id}/obligations"):          (401, 200, 200, 200, 404, 200),
+    ("GET", "/portal/{inspection_id}/obligations"):                      (303, 404, 404, 404, 404, 200),
+    ("POST", "/portal/{inspection_id}/obligations/{code}"):              (303, 404, 404, 404, 404, 400),
+    # The national view: administrators (and planners, in test_areas) only.
+    ("GET", "/areas"):                                                   (303, 200, 404, 404, 404, 404),
+    ("GET", "/areas.csv"):                                               (303, 200, 404, 404, 404, 404),
+    ("GET", "/areas/{area_id}"):                                         (303, 200, 404, 404, 404, 404),
+    ("POST", "/areas/{area_id}"):                                        (303, 422, 404, 404, 404, 404),
+    ("GET", "/api/v1/areas"):                                            (401, 200, 404, 404, 404, 404),
     ("GET", "/invitations/{invitation_token}"):                          (200, 200, 200, 200, 200, 200),
     ("POST", "/invitations/{invitation_token}"):                         (422, 422, 422, 422, 422, 422),
     ("POST", "/inspections/{inspection_id}/area/invitations/{invitation_id}/withdraw"): (303, 303, 303, 403, 404, 404),
@@ -219,7 +232,8 @@ def world(client, db, make_user, make_inspection, make_fieldwork, make_officer, 
            "token": links["parent_carer"].token, "audience": "parent_carer", "key": "opening", "number": 1,
            "kind": "docx", "action": "to_quality_assurance", "document_id": document.document_id, "claim_id": claim.id,
            "invitation_id": pending.id, "invitation_token": invitation_token,
-           "concern_id": concern.id, "response_id": response.id}
+           "concern_id": concern.id, "response_id": response.id, "code": "written_statement_of_action",
+           "area_id": inspection.area_id}
 
     return people, ids
 
