@@ -287,7 +287,7 @@ def published(*, session: Session, inspection_ids: list[int]) -> dict[int, Publi
     decision, in two statements whatever their number."""
     if not inspection_ids:
         return {}
-    dated = dict(session.exec(select(LetterPublication.inspection_id, LetterPublication.dated).where(
+    dated = dict(session.exec(select(col(LetterPublication.inspection_id), col(LetterPublication.dated)).where(
         col(LetterPublication.inspection_id).in_(inspection_ids), LetterPublication.number == 1)).all())
     decisions = {d.inspection_id: d for d in session.exec(
         select(LetterDecision).where(col(LetterDecision.inspection_id).in_(list(dated)))).all()} if dated else {}
