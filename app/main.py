@@ -17,6 +17,7 @@ from starlette.types import Scope
 from app import logs
 from app import models as _all_tables  # noqa: F401  (every table)
 from app.audit.routes import router as audit_router
+from app.casetracking.routes import router as casetracking_router
 from app.config import get_settings
 from app.db import get_engine
 from app.errors import Forbidden, NotFound, Purged
@@ -100,6 +101,7 @@ def create_app() -> FastAPI:
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")  # gzipped by PageCompression
 
     for router in (users_router, users_api, inspections_router, inspections_api, fieldwork_router, evidence_router,
+                   casetracking_router,
                    sync_api, sync_router, survey_router, letters_router, letters_api, portal_router,
                    portal_review_router, concerns_router, audit_router, pwa_router, obligations_router,
                    obligations_api):

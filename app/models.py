@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from app.audit.models import AuditEvent
+from app.casetracking.models import CaseDocumentRequest, CaseSelection, PersonLevelChild, PersonLevelList, TrackedCase
 from app.evidence.models import EvidenceItem
 from app.fieldwork.models import Activity, FileReview, Setting
 from app.inspections.models import Area, Inspection, TeamMember
@@ -28,9 +29,9 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "Activity", "Area", "AreaDocument", "AreaDocumentVersion", "AreaIndicatorValue", "AreaOfficer", "AuditEvent",
-    "EvidenceItem", "FileReview", "Inspection", "LetterComment", "LetterDecision", "LetterPublication",
-    "LetterVersion", "LetterWorkflow", "LoginThrottle", "Obligation", "PortalInvitation", "RateLimitWindow",
-    "RetentionPurge", "SafeguardingConcern", "SefClaim", "SefClaimEvidence", "Setting", "SurveyLink",
-    "SurveyResponse", "SyncChange", "SyncConflict", "SyncOperation", "TeamMember", "User", "UserSession",
-    "metadata",
+    "CaseDocumentRequest", "CaseSelection", "EvidenceItem", "FileReview", "Inspection", "LetterComment",
+    "LetterDecision", "LetterPublication", "LetterVersion", "LetterWorkflow", "LoginThrottle", "Obligation",
+    "PersonLevelChild", "PersonLevelList", "PortalInvitation", "RateLimitWindow", "RetentionPurge",
+    "SafeguardingConcern", "SefClaim", "SefClaimEvidence", "Setting", "SurveyLink", "SurveyResponse", "SyncChange",
+    "SyncConflict", "SyncOperation", "TeamMember", "TrackedCase", "User", "UserSession", "metadata",
 ]

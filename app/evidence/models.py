@@ -37,12 +37,14 @@ class SourceType(StrEnum):
     file_review = "file_review"
     document = "document"
     survey = "survey"  # the inspection's online questionnaire: a comment or a figure from its results
+    tracked_case = "tracked_case"  # a child's case selected for tracking or sampling (2023 framework)
     none = "none"
 
     @property
     def label(self) -> str:
         return {"setting_visit": "Setting visit", "meeting": "Meeting", "document_review": "Data or document review",
                 "file_review": "Case file review", "document": "Document", "survey": "Online survey",
+                "tracked_case": "Case tracking or sampling",
                 "none": "No source recorded"}[self.value]
 
 

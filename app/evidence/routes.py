@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from app import personal_data
+from app.casetracking import service as casetracking
 from app.clock import today_in_england
 from app.errors import ValidationFailed
 from app.evidence import contract, service
@@ -48,8 +49,8 @@ GUARD_MESSAGE = personal_data.GUARD_MESSAGE
 
 
 def _source_kind(form: service.EvidenceForm) -> str:
-    if form.source_type == SourceType.file_review:
-        return "file_review"
+    if form.source_type in (SourceType.file_review, SourceType.tracked_case):
+        return form.source_type
     if form.source_type in (SourceType.document, SourceType.none):
         return form.source_type
     return "activity" if form.source_id else ""
@@ -74,6 +75,9 @@ def _fixed_source(db: Session, inspection: Inspection, source_type: str, source_
     if source_type == SourceType.file_review:
         review = fieldwork.get_file_review(session=db, inspection=inspection, review_id=source_id)
         return {"type": "file_review", "id": review.id, "label": f"Case file {review.case_reference}"}
+    if source_type == SourceType.tracked_case:
+        case = casetracking.get_case(session=db, inspection=inspection, case_id=source_id)
+        return {"type": "tracked_case", "id": case.id, "label": casetracking.case_title(case)}
     activity = fieldwork.get_activity(session=db, inspection=inspection, activity_id=source_id)
     return {"type": activity.kind, "id": activity.id, "label": activity.title}
 

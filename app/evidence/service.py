@@ -13,6 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from app import forms_contract, personal_data
 from app.audit.service import Actor, record, record_many
+from app.casetracking import service as casetracking
 from app.clock import today_in_england
 from app.db import bulk_insert
 from app.errors import NotFound, ValidationFailed
@@ -57,10 +58,11 @@ def _errors(session: Session, inspection: Inspection, form: EvidenceForm,
     if form.source_id.strip():
         source_id = form.source_id.strip()
         if source_kinds is None:
-            source_kinds = fieldwork.source_kinds(session=session, inspection=inspection, ids=[source_id])
+            source_kinds = _source_kinds(session, inspection, [source_id])
         kind = source_kinds.get(source_id)
-        # A source is a case file only when the form says so; otherwise it must be an activity.
-        if kind is None or (kind == SourceType.file_review) != (form.source_type == SourceType.file_review):
+        # A source is a case file or a tracked case only when the form says so; otherwise it must be an activity.
+        named = kind in NAMED_SOURCES or form.source_type in NAMED_SOURCES
+        if kind is None or (named and kind != form.source_type):
             errors["source_id"] = "The source must be an activity or case file of this inspection"
         else:
             clean["source_type"], clean["source_id"] = kind, source_id
@@ -69,6 +71,15 @@ def _errors(session: Session, inspection: Inspection, form: EvidenceForm,
     elif form.source_type and form.source_type not in (SourceType.none, SourceType.document, SourceType.survey):
         errors.setdefault("source_id", contract.field("source_id").required or "")
     return errors, clean
+
+
+# Sources whose kind the form states (an activity's kind is found from its id).
+NAMED_SOURCES = (SourceType.file_review.value, SourceType.tracked_case.value)
+
+
+def _source_kinds(session: Session, inspection: Inspection, ids: list[str]) -> dict[str, str]:
+    return {**fieldwork.source_kinds(session=session, inspection=inspection, ids=ids),
+            **casetracking.source_kinds(session=session, inspection=inspection, ids=ids)}
 
 
 def _content(form: EvidenceForm, clean: dict[str, Any]) -> dict[str, Any]:
@@ -117,7 +128,7 @@ def prepare_many(*, session: Session, actor: Actor, inspection: Inspection,
                  entries: list[tuple[str, EvidenceForm, date]]) -> list[dict[str, Any] | ValidationFailed]:
     """Validate many captures at once (a device's sync batch): a row ready to insert, or why not, for each."""
     source_ids = [form.source_id.strip() for _, form, _ in entries if form.source_id.strip()]
-    kinds = fieldwork.source_kinds(session=session, inspection=inspection, ids=source_ids) if source_ids else {}
+    kinds = _source_kinds(session, inspection, source_ids) if source_ids else {}
     now = utcnow()
     out: list[dict[str, Any] | ValidationFailed] = []
     for item_id, form, day in entries:

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from app.audit import service as audit
 from app.audit.service import Actor, record
+from app.casetracking import service as casetracking
 from app.evidence import service as evidence
 from app.fieldwork import service as fieldwork
 from app.inspections import service as inspections
@@ -31,6 +32,8 @@ WHAT = {  # what goes, in the words the dry run prints
     "evidence_items": "evidence items",
     "case_files": "case files",
     "activity_notes": "activity notes",
+    "person_level_children": "children on the person-level list",
+    "tracked_cases": "tracked and sampled cases",
     "survey_comments": "survey comments",
     "uploaded_files": "uploaded files (every version)",
     "safeguarding_concerns": "safeguarding concerns",
@@ -56,7 +59,7 @@ class PurgePlan:
 def _each_domain(session: Session, storage: Storage | None, inspection_id: int, dry_run: bool) -> dict[str, int]:
     """Every domain's own purge, in the order of WHAT; a dry run only counts."""
     removes: dict[str, int] = {}
-    for purge_domain in (evidence.purge, fieldwork.purge, survey.purge):
+    for purge_domain in (evidence.purge, fieldwork.purge, casetracking.purge, survey.purge):
         removes |= purge_domain(session=session, inspection_id=inspection_id, dry_run=dry_run)
     removes |= documents.purge(session=session, storage=storage, inspection_id=inspection_id, dry_run=dry_run)
     for purge_domain in (concerns.purge, letters.purge, sync.purge):

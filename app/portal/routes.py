@@ -7,12 +7,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from app.casetracking import service as casetracking
 from app.errors import NotFound, ValidationFailed
 from app.inspections import service as inspections
 from app.inspections.deps import READING
 from app.inspections.models import Inspection
 from app.obligations import service as obligations
-from app.portal import area_data, claims, content, documents, invitations
+from app.portal import area_data, claims, content, documents, invitations, person_level
 from app.portal.area_data import CellProblem
 from app.portal.uploads import FILE_TYPES, MAX_UPLOAD_BYTES
 from app.portal.web import StorageDep, done, file_response, receive, run
@@ -165,6 +166,51 @@ async def import_data(request: Request, db: DbSession, actor: ActorDep, inspecti
                            f"nothing was saved. {first.where}: {first.message}"}
         return _data_page(request, db, inspection, errors=summary, problems=invalid.problems, status_code=422)
     return done(request, f"/portal/{inspection.id}/area-data?imported={count}")
+
+
+def _person_level_page(request: Request, db: Session, inspection: Inspection, *,
+                       errors: dict[str, str] | None = None, problems: list[casetracking.RowProblem] | None = None,
+                       status_code: int = 200) -> Response:
+    spec = casetracking.tracking_of(inspection)  # 404 under a framework without case tracking
+    return render(request, "portal/person_level.html", _context(
+        db, inspection, "person_level", spec=spec.person_level, listed=casetracking.list_of(session=db,
+                                                                                            inspection=inspection),
+        problems=(problems or [])[:casetracking.MAX_PROBLEMS_SHOWN], problem_count=len(problems or []),
+        errors=errors or {}, saved=request.query_params.get("saved") == "1"), status_code=status_code)
+
+
+@router.get("/portal/{inspection_id}/person-level")
+def person_level_page(request: Request, db: DbSession, inspection: OfficerInspection) -> Response:
+    return _person_level_page(request, db, inspection)
+
+
+@router.get("/portal/{inspection_id}/person-level/template.csv")
+def person_level_template(inspection: OfficerInspection) -> Response:
+    return Response(person_level.template_csv(inspection), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="person-level-template.csv"'})
+
+
+@router.post("/portal/{inspection_id}/person-level", max_body_size=UPLOAD_BODY_LIMIT)
+@csrf.checks_token_itself
+async def import_person_level(request: Request, db: DbSession, actor: ActorDep, inspection: OfficerInspection,
+                              storage: StorageDep) -> Response:
+    casetracking.tracking_of(inspection)
+    upload = await receive(request, db, storage)
+    if isinstance(upload, Response):
+        return upload
+    try:
+        await run(lambda: person_level.import_person_level(session=db, actor=actor, inspection=inspection,
+                                                           upload=upload), upload)
+    except ValidationFailed as failure:
+        return _person_level_page(request, db, inspection, errors=failure.errors, status_code=422)
+    except casetracking.ListInvalid as invalid:
+        first = invalid.problems[0]
+        count = len(invalid.problems)
+        summary = {"file": f"The list has {count:,} problem{'s' if count != 1 else ''}: nothing was saved. "
+                           f"{first.where}: {first.message}"}
+        return _person_level_page(request, db, inspection, errors=summary, problems=invalid.problems,
+                                  status_code=422)
+    return done(request, f"/portal/{inspection.id}/person-level?saved=1")
 
 
 def _claims_page(request: Request, db: Session, user: User, inspection: Inspection, *,

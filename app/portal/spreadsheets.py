@@ -9,6 +9,7 @@ import csv
 import io
 import time
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -43,15 +44,36 @@ TOO_SLOW = (f"The selected file must take less than {MAX_READ_SECONDS:g} second 
             f"takes a hundredth of that): {USE_THE_TEMPLATE}")
 
 
-def too_many_rows(detail: str) -> str:
-    return (f"The selected file must use no more than {MAX_SHEET_ROWS:,} rows ({detail}): delete every row below "
+@dataclass(frozen=True)
+class Limits:
+    """The limits of one kind of upload: the area data's are the module's constants (read when a file is read);
+    a larger template (the person-level list of every child with SEND) passes its own."""
+
+    unpacked_bytes: int
+    rows: int
+    columns: int
+    seconds: float
+    too_big: str
+    csv_too_big: str
+    too_slow: str
+
+
+def area_data_limits() -> Limits:
+    return Limits(MAX_UNPACKED_BYTES, MAX_SHEET_ROWS, MAX_SHEET_COLUMNS, MAX_READ_SECONDS, TOO_BIG, CSV_TOO_BIG,
+                  TOO_SLOW)
+
+
+def too_many_rows(detail: str, limits: Limits | None = None) -> str:
+    rows = (limits or area_data_limits()).rows
+    return (f"The selected file must use no more than {rows:,} rows ({detail}): delete every row below "
             f"your figures, even empty ones, or {USE_THE_TEMPLATE}")
 
 
-def too_many_columns(count: int) -> str:
+def too_many_columns(count: int, limits: Limits | None = None) -> str:
+    columns = (limits or area_data_limits()).columns
     last = get_column_letter(min(count, 16_384))  # XFD, Excel's last column; a larger count is a made-up file
-    return (f"The selected file must use no more than {MAX_SHEET_COLUMNS} columns, A to "
-            f"{get_column_letter(MAX_SHEET_COLUMNS)} (this one goes across to column {last}): delete every column "
+    return (f"The selected file must use no more than {columns} columns, A to "
+            f"{get_column_letter(columns)} (this one goes across to column {last}): delete every column "
             f"to the right of your figures, even empty ones, or {USE_THE_TEMPLATE}")
 
 
@@ -60,12 +82,13 @@ def _refused(message: str) -> ValidationFailed:
 
 
 class _Budget:
-    def __init__(self) -> None:
-        self.ends = time.thread_time() + MAX_READ_SECONDS
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.ends = time.thread_time() + limits.seconds
 
     def check(self) -> None:
         if time.thread_time() > self.ends:
-            raise _refused(TOO_SLOW)
+            raise _refused(self.limits.too_slow)
 
 
 class _TimedFile(io.FileIO):
@@ -84,11 +107,11 @@ class _TimedFile(io.FileIO):
 Cell = TypeVar("Cell")
 
 
-def _checked(number: int, values: list[Cell]) -> list[Cell]:
-    if number > MAX_SHEET_ROWS:
-        raise _refused(too_many_rows("this one goes further down"))
-    if len(values) > MAX_SHEET_COLUMNS:
-        raise _refused(too_many_columns(len(values)))
+def _checked(number: int, values: list[Cell], limits: Limits) -> list[Cell]:
+    if number > limits.rows:
+        raise _refused(too_many_rows("this one goes further down", limits))
+    if len(values) > limits.columns:
+        raise _refused(too_many_columns(len(values), limits))
     for index, value in enumerate(values, start=1):
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
             raise _refused(f"Row {number}, column {get_column_letter(index)} must be {MAX_CELL_CHARS:,} characters "
@@ -98,12 +121,13 @@ def _checked(number: int, values: list[Cell]) -> list[Cell]:
 
 # --- CSV -----------------------------------------------------------------------------------------------------
 
-def rows_of_csv(path: Path) -> list[list[str]]:
+def rows_of_csv(path: Path, limits: Limits | None = None) -> list[list[str]]:
     """Every row, empty ones too, as lists of text. ValidationFailed past a limit; csv.Error (or another
     error) for a file whose layout cannot be found."""
-    budget = _Budget()
-    if path.stat().st_size > MAX_UNPACKED_BYTES:
-        raise _refused(CSV_TOO_BIG)
+    limits = limits or area_data_limits()
+    budget = _Budget(limits)
+    if path.stat().st_size > limits.unpacked_bytes:
+        raise _refused(limits.csv_too_big)
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -113,16 +137,16 @@ def rows_of_csv(path: Path) -> list[list[str]]:
     rows = []
     for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
         budget.check()
-        rows.append(_checked(number, row))
+        rows.append(_checked(number, row, limits))
     return rows
 
 
 # --- XLSX ----------------------------------------------------------------------------------------------------
 
-def rows_of_xlsx(path: Path) -> list[list[object]]:
+def rows_of_xlsx(path: Path, limits: Limits | None = None) -> list[list[object]]:
     """Every row of the first sheet, empty ones too, as lists of values (a percentage as Excel shows it).
     ValidationFailed past a limit; openpyxl's or zipfile's error for a file that cannot be read."""
-    budget = _Budget()
+    budget = _Budget(limits or area_data_limits())
     with _TimedFile(path, budget) as staged:
         with zipfile.ZipFile(staged) as archive:
             _check_unpacked_size(archive, budget)
@@ -138,36 +162,38 @@ def _check_unpacked_size(archive: zipfile.ZipFile, budget: _Budget) -> None:
     """The sizes the ZIP's directory declares, before anything is unpacked; then the parts unpacked, counting
     what really comes out, in case the directory under-declares. (The intake has refused any compression but
     Deflate, whose reader unpacks a piece at a time.)"""
+    most = budget.limits.unpacked_bytes
     parts = archive.infolist()
-    if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
-        raise _refused(TOO_BIG)
+    if sum(part.file_size for part in parts) > most:
+        raise _refused(budget.limits.too_big)
     unpacked = 0
     for part in parts:
         # The reader stops at the size it is given: given more than the whole allowance, it stops only at the
         # part's real end or at our count.
         counted = copy.copy(part)
-        counted.file_size = MAX_UNPACKED_BYTES + CHUNK + 1
+        counted.file_size = most + CHUNK + 1
         with archive.open(counted) as stream:
             while chunk := stream.read(CHUNK):
                 unpacked += len(chunk)
-                if unpacked > MAX_UNPACKED_BYTES:
-                    raise _refused(TOO_BIG)
+                if unpacked > most:
+                    raise _refused(budget.limits.too_big)
                 budget.check()
 
 
 def _rows_of_sheet(sheet: Any, budget: _Budget) -> list[list[object]]:  # openpyxl's sheet (untyped)
+    limits = budget.limits
     # The size the sheet declares, checked before any row is read...
-    if (sheet.max_row or 0) > MAX_SHEET_ROWS:
-        raise _refused(too_many_rows(f"this one goes down to row {sheet.max_row:,}"))
-    if (sheet.max_column or 0) > MAX_SHEET_COLUMNS:
-        raise _refused(too_many_columns(sheet.max_column))
+    if (sheet.max_row or 0) > limits.rows:
+        raise _refused(too_many_rows(f"this one goes down to row {sheet.max_row:,}", limits))
+    if (sheet.max_column or 0) > limits.columns:
+        raise _refused(too_many_columns(sheet.max_column, limits))
     # ...and not trusted: without it each row is as wide as the cells it really has (openpyxl would fill every
     # row out to a declared width), and reading stops one row past the limit.
     sheet.reset_dimensions()
     rows = []
-    for number, row in enumerate(sheet.iter_rows(max_row=MAX_SHEET_ROWS + 1), start=1):
+    for number, row in enumerate(sheet.iter_rows(max_row=limits.rows + 1), start=1):
         budget.check()
-        rows.append(_checked(number, [_cell_value(cell) for cell in row]))
+        rows.append(_checked(number, [_cell_value(cell) for cell in row], limits))
     return rows
 
 

@@ -63,7 +63,8 @@ def test_purge_removes_the_working_material_and_keeps_the_letter_and_counts(db, 
     found = retention.plans(session=db, now=utcnow(), retention_days=180)
     assert [p.inspection.id for p in found] == [old.id]
     plan = found[0]
-    assert plan.removes == {"evidence_items": 1, "case_files": 1, "activity_notes": 0, "survey_comments": 1,
+    assert plan.removes == {"evidence_items": 1, "case_files": 1, "activity_notes": 0, "person_level_children": 0,
+                            "tracked_cases": 0, "survey_comments": 1,
                             "uploaded_files": 1, "safeguarding_concerns": 1, "draft_letter_versions": 1,
                             "letter_comments": 0, "sync_conflicts": 1}
     assert plan.files == old_files

@@ -79,6 +79,20 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     # Sync: who may touch which inspection is decided per op, inside the batch (see test_sync_api).
     ("POST", "/api/v1/sync"):                                            (401, 422, 422, 422, 422, 422),
     ("GET", "/api/v1/inspections/{inspection_id}/changes"):              (401, 200, 200, 200, 404, 404),
+    # Case tracking: the world's inspection is a 2016 one, which has none (every page 404); who sees a 2023
+    # inspection's is in test_case_tracking.
+    ("GET", "/inspections/{inspection_id}/cases"):                       (303, 404, 404, 404, 404, 404),
+    ("POST", "/inspections/{inspection_id}/cases/selections"):           (303, 404, 404, 404, 404, 404),
+    ("GET", "/inspections/{inspection_id}/cases/{case_id}"):             (303, 404, 404, 404, 404, 404),
+    ("POST", "/inspections/{inspection_id}/cases/{case_id}/consent"):    (303, 404, 404, 404, 404, 404),
+    ("POST", "/inspections/{inspection_id}/cases/{case_id}/documents"):  (303, 404, 404, 404, 404, 404),
+    ("POST", "/inspections/{inspection_id}/cases/{case_id}/documents/{request_id}/received"):
+                                                                         (303, 404, 404, 404, 404, 404),
+    ("POST", "/inspections/{inspection_id}/cases/{case_id}/conversation"): (303, 404, 404, 404, 404, 404),
+    ("POST", "/inspections/{inspection_id}/cases/{case_id}/meeting"):    (303, 404, 404, 404, 404, 404),
+    ("GET", "/portal/{inspection_id}/person-level"):                     (303, 404, 404, 404, 404, 404),
+    ("GET", "/portal/{inspection_id}/person-level/template.csv"):        (303, 404, 404, 404, 404, 404),
+    ("POST", "/portal/{inspection_id}/person-level"):                    (303, 404, 404, 404, 404, 404),
     ("GET", "/admin/users"):                          (303, 200, 404, 404, 404, 404),
     ("GET", "/admin/users/new"):                      (303, 200, 404, 404, 404, 404),
     ("POST", "/admin/users/new"):                     (303, 422, 404, 404, 404, 404),
@@ -233,7 +247,8 @@ def world(client, db, make_user, make_inspection, make_fieldwork, make_officer, 
            "kind": "docx", "action": "to_quality_assurance", "document_id": document.document_id, "claim_id": claim.id,
            "invitation_id": pending.id, "invitation_token": invitation_token,
            "concern_id": concern.id, "response_id": response.id, "code": "written_statement_of_action",
-           "area_id": inspection.area_id}
+           "area_id": inspection.area_id,
+           "case_id": "00000000-0000-4000-8000-00000000000c", "request_id": 1}
 
     return people, ids
 

@@ -1,0 +1,283 @@
+"""Case tracking (2023 framework): the person-level list through the portal (a column of names refused with the
+reason and nothing stored; only the needed columns kept), random selection that re-runs from its recorded seed
+and respects the criteria, documents due in working days, consent before the conversation, and evidence from a
+tracked case on the board. The 2016 framework keeps its case-file review and has none of this."""
+
+import random
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from app.casetracking.models import CaseDocumentRequest, CaseSelection, PersonLevelChild, PersonLevelList, TrackedCase
+from app.evidence.models import EvidenceItem
+from tests.integration.conftest import csrf_of, error_summary, sign_in, soup
+
+HEADINGS = "Child ID,Age,Primary need,SEN status,Setting,Out of area"
+
+
+def fictional_list(count: int = 120) -> bytes:
+    """A made-up list: identifiers TS-0001 on, ages, needs and statuses cycling so every criterion has children."""
+    needs = ["ASD", "SEMH", "SLCN", "MLD", "PD"]
+    rows = [HEADINGS, *(f"TS-{n:04d},{n % 26},{needs[n % 5]},{'E' if n % 3 == 0 else 'K'},"
+                        f"{'Special school' if n % 4 == 0 else 'Mainstream school'},{'yes' if n % 7 == 0 else 'no'}"
+                        for n in range(1, count + 1))]
+    return ("\r\n".join(rows) + "\r\n").encode()
+
+
+@pytest.fixture
+def area(client, db, make_user, make_inspection, make_officer, make_client):
+    """A 2023 inspection; `client` is its officer in the portal, `team` its lead."""
+    lead = make_user(name="Lead HMI (fictional)")
+    inspection = make_inspection(lead, framework="send-2023")
+    sign_in(client, db, make_officer(inspection))
+    team = sign_in(make_client(), db, lead)
+    return client, team, inspection
+
+
+def upload(client, inspection, content: bytes, filename: str = "list.csv"):
+    return client.post(f"/portal/{inspection.id}/person-level",
+                       data={"csrf_token": csrf_of(client, f"/portal/{inspection.id}/person-level")},
+                       files={"file": (filename, content, "text/csv")})
+
+
+def stored(db) -> tuple[int, int]:
+    return (len(db.exec(select(PersonLevelChild)).all()), len(db.exec(select(PersonLevelList)).all()))
+
+
+def select_cases(team, inspection, **fields):
+    data = {"purpose": "tracking", "size": "6", **fields,
+            "csrf_token": csrf_of(team, f"/inspections/{inspection.id}/cases")}
+    return team.post(f"/inspections/{inspection.id}/cases/selections", data=data)
+
+
+def test_a_column_of_names_refuses_the_file_with_the_reason_and_nothing_is_stored(db, storage, area):
+    client, _, inspection = area
+    page = upload(client, inspection, b"Child ID,Age,SEN status,Surname\r\nTS-0001,9,E,Testerson\r\n")
+    assert page.status_code == 422
+    [message] = error_summary(page)
+    assert "Column D (‘Surname’) would identify a child directly" in message
+    assert "Nothing was saved" in message
+    assert stored(db) == (0, 0)
+    assert storage.keys() == []  # the file is not kept either
+
+
+def test_names_under_an_innocent_heading_are_found_in_the_cells(db, area):
+    client, _, inspection = area
+    page = upload(client, inspection, b"Child ID,Age,SEN status,Pupil\r\nTS-0001,9,E,Mr Fictional Testerson\r\n")
+    assert page.status_code == 422
+    assert "Column D (‘Pupil’) holds what looks like a name in row 2" in error_summary(page)[0]
+    assert stored(db) == (0, 0)
+
+
+def test_only_the_columns_the_inspection_needs_are_kept(db, area):
+    client, _, inspection = area
+    body = (b"Child ID,Age,SEN status,Ethnicity,School name,Out of area\r\n"
+            b"TS-0001,9,E,WBRI,Oakfield Academy,no\r\n"
+            b"TS-0002,15,SEN support,MWBC,Riverside College,yes\r\n")
+    done = upload(client, inspection, body)
+    assert done.status_code == 303
+    children = {c.identifier: (c.age, c.details) for c in db.exec(select(PersonLevelChild)).all()}
+    assert children == {"TS-0001": (9, {"sen_status": "ehc_plan", "out_of_area": False}),
+                        "TS-0002": (15, {"sen_status": "sen_support", "out_of_area": True})}
+    listed = db.exec(select(PersonLevelList)).one()
+    assert listed.dropped_columns == ["Ethnicity", "School name"]
+    page = soup(client.get(done.headers["location"]))
+    assert "Your person-level list has been saved: 2 children" in page.get_text()
+    summary = {dt.get_text(strip=True): dd.get_text(strip=True) for dt, dd in
+               zip(page.select("#list-summary dt"), page.select("#list-summary dd"), strict=True)}
+    assert summary["Columns kept"] == "Pseudonymous identifier, Age, SEN status, Educated out of area"
+    assert summary["Columns left out"] == "Ethnicity, School name"
+
+
+def test_every_cell_problem_is_listed_and_nothing_is_saved(db, area):
+    client, _, inspection = area
+    body = (HEADINGS + "\r\nTS-0001,31,ASD,E,,no\r\nTS-0002,9,XYZ,K,,maybe\r\nTS-0001,9,ASD,K,,no\r\n").encode()
+    page = upload(client, inspection, body)
+    assert page.status_code == 422
+    rows = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in soup(page).select("#problems tbody tr")]
+    assert rows == [["2", "B (Age)", "Enter an age in whole years from 0 to 25"],
+                    ["3", "C (Primary need)", rows[1][2]],
+                    ["3", "F (Educated out of area)", "Enter yes or no"],
+                    ["4", "A (Child ID)", "‘TS-0001’ is also in row 2: give each child once"]]
+    assert rows[1][2].startswith("‘XYZ’ is not a primary need of the template")
+    assert stored(db) == (0, 0)
+
+
+def test_a_selection_re_runs_from_its_seed_and_respects_the_criteria(db, area):
+    client, team, inspection = area
+    assert upload(client, inspection, fictional_list()).status_code == 303
+    done = select_cases(team, inspection, age_from="5", age_to="10", sen_status="ehc_plan", out_of_area="no",
+                        seed="20270308")
+    assert done.status_code == 303
+    selection = db.exec(select(CaseSelection)).one()
+    children = db.exec(select(PersonLevelChild)).all()
+    eligible = sorted(c.identifier for c in children if 5 <= c.age <= 10 and c.details["sen_status"] == "ehc_plan"
+                      and not c.details["out_of_area"])
+    assert selection.eligible == eligible
+    assert selection.seed == "20270308"
+    assert selection.criteria == {"age": [5, 10], "sen_status": ["ehc_plan"], "out_of_area": False}
+    assert selection.selected == random.Random(20270308).sample(eligible, 6)
+    cases = db.exec(select(TrackedCase)).all()
+    assert sorted(c.identifier for c in cases) == sorted(selection.selected)
+    assert all(5 <= c.details["age"] <= 10 and c.details["sen_status"] == "ehc_plan" for c in cases)
+    page = soup(team.get(done.headers["location"]))
+    shown = page.select_one(f"#selection-{selection.id}")
+    assert shown.select_one("[data-seed]").get_text() == "20270308"
+    assert shown.select_one("[data-criteria]").get_text() == (
+        "Aged 5 to 10; SEN status: EHC plan; Educated out of area: no")
+    assert "Re-runs to the same cases" in shown.select_one("[data-check]").get_text()
+    assert "Every child meeting the criteria was in the draw" in shown.select_one("[data-check]").get_text()
+    # The same seed and criteria draw the same children again.
+    select_cases(team, inspection, age_from="5", age_to="10", sen_status="ehc_plan", out_of_area="no",
+                 seed="20270308")
+    first, second = db.exec(select(CaseSelection).order_by(CaseSelection.id)).all()
+    assert second.selected == first.selected
+
+
+def test_a_drawn_seed_is_recorded_and_too_few_children_is_refused(db, area):
+    client, team, inspection = area
+    upload(client, inspection, fictional_list(30))
+    assert select_cases(team, inspection).status_code == 303
+    selection = db.exec(select(CaseSelection)).one()
+    assert selection.seed.isdigit() and selection.selected == random.Random(int(selection.seed)).sample(
+        selection.eligible, 6)
+    page = select_cases(team, inspection, age_from="20", age_to="25", primary_need="PD", size="6")
+    assert page.status_code == 422
+    assert error_summary(page) == [("Only 1 child on the list meets these criteria: select fewer cases or "
+                                    "widen the criteria")]
+    assert len(db.exec(select(CaseSelection)).all()) == 1
+
+
+def case_of(db) -> TrackedCase:
+    return db.exec(select(TrackedCase).order_by(TrackedCase.identifier)).first()
+
+
+def post_case(team, inspection, case, what: str, **fields):
+    url = f"/inspections/{inspection.id}/cases/{case.id}"
+    return team.post(f"{url}/{what}", data={**fields, "csrf_token": csrf_of(team, url)})
+
+
+def test_documents_are_due_two_working_days_later_across_a_bank_holiday(db, area):
+    client, team, inspection = area
+    upload(client, inspection, fictional_list(30))
+    select_cases(team, inspection, size="1")
+    case = case_of(db)
+    # Asked for on Thursday 25 March 2027: Good Friday and Easter Monday do not count.
+    done = post_case(team, inspection, case, "documents", documents=["ehc_plan", "annual_review"],
+                     **{"requested_on-day": "25", "requested_on-month": "3", "requested_on-year": "2027"})
+    assert done.status_code == 303
+    requests = db.exec(select(CaseDocumentRequest)).all()
+    assert {(r.document, r.due_on) for r in requests} == {("ehc_plan", date(2027, 3, 31)),
+                                                          ("annual_review", date(2027, 3, 31))}
+    page = soup(team.get(f"/inspections/{inspection.id}/cases/{case.id}"))
+    due = [td.get_text(" ", strip=True) for td in page.select("[data-due]")]
+    assert [text.startswith("31 March 2027") for text in due] == [True, True]
+    refused = post_case(team, inspection, case, "documents")
+    assert refused.status_code == 422
+    assert error_summary(refused) == ["Select the documents asked for", "Enter the date they were asked for"]
+
+
+def test_consent_comes_before_the_conversation_then_the_tracking_meeting(db, area):
+    client, team, inspection = area
+    upload(client, inspection, fictional_list(30))
+    select_cases(team, inspection, size="1")
+    case = case_of(db)
+    day = {"conversation_on-day": "9", "conversation_on-month": "3", "conversation_on-year": "2027"}
+    early = post_case(team, inspection, case, "conversation", conversation_with="parent_or_carer",
+                      conversation_way="By phone", **day)
+    assert early.status_code == 422
+    assert error_summary(early) == ["Record the family's consent before the conversation"]
+    assert post_case(team, inspection, case, "consent", consent="given", consent_from="parent_or_carer",
+                     **{"consent_recorded_on-day": "4", "consent_recorded_on-month": "3",
+                        "consent_recorded_on-year": "2027"}).status_code == 303
+    assert post_case(team, inspection, case, "conversation", conversation_with="parent_or_carer",
+                     conversation_way="By phone", **day).status_code == 303
+    assert post_case(team, inspection, case, "meeting", meeting_services=["education", "health"],
+                     **{"meeting_on-day": "10", "meeting_on-month": "3", "meeting_on-year": "2027"}).status_code == 303
+    db.refresh(case)
+    assert (case.consent, case.consent_recorded_on, case.conversation_on, case.meeting_services) == (
+        "given", date(2027, 3, 4), date(2027, 3, 9), ["education", "health"])
+    page = soup(team.get(f"/inspections/{inspection.id}/cases/{case.id}"))
+    assert page.select_one("[data-consent]").get_text() == "Given"
+    assert page.select_one("[data-conversation]").get_text(strip=True) == (
+        "Held 9 March 2027 with their parent or carer, by phone.")
+    assert page.select_one("[data-meeting]").get_text(strip=True) == (
+        "Held 10 March 2027 with practitioners from education, health.")
+
+
+def test_evidence_from_a_tracked_case_counts_as_its_own_kind_of_source(db, area):
+    client, team, inspection = area
+    upload(client, inspection, fictional_list(30))
+    select_cases(team, inspection, size="1")
+    case = case_of(db)
+    url = f"/inspections/{inspection.id}/evidence/new"
+    done = team.post(url, data={
+        "csrf_token": csrf_of(team, url), "fixed_source": "yes", "source_type": "tracked_case", "source_id": case.id,
+        "text": "The family said the plan was reviewed on time.", "proposal": "2", "aspect": "parent_satisfaction",
+        "judgement": "strength", "strands": ["education"]})
+    assert done.status_code == 303
+    item = db.exec(select(EvidenceItem)).one()
+    assert (item.source_type, item.source_id) == ("tracked_case", case.id)
+    board = soup(team.get(f"/inspections/{inspection.id}/board?proposal=2"))
+    aspect = board.select_one("#aspect-parent_satisfaction")
+    assert "Case tracking or sampling" in aspect.select_one("[data-triangulation]").get_text()
+    assert aspect.select_one("[data-tracked-case]")["href"] == f"/inspections/{inspection.id}/cases/{case.id}"
+    # A tracked case is named as one: an id that is not this inspection's case is refused.
+    wrong = team.post(url, data={"csrf_token": csrf_of(team, url), "source_type": "tracked_case",
+                                 "source_id": "00000000-0000-4000-8000-000000000009", "text": "x", "proposal": "2",
+                                 "aspect": "parent_satisfaction", "judgement": "strength", "strands": ["education"]})
+    assert wrong.status_code == 422
+
+
+def test_who_sees_case_tracking(db, area, make_user, make_client):
+    client, team, inspection = area
+    upload(client, inspection, fictional_list(30))
+    select_cases(team, inspection, size="1")
+    case = case_of(db)
+    outsider = sign_in(make_client(), db, make_user(name="Outsider HMI (fictional)"))
+    for path in ("/cases", f"/cases/{case.id}"):
+        assert team.get(f"/inspections/{inspection.id}{path}").status_code == 200
+        assert outsider.get(f"/inspections/{inspection.id}{path}").status_code == 404
+        assert client.get(f"/inspections/{inspection.id}{path}").status_code == 404  # the area's officer
+    assert team.get(f"/portal/{inspection.id}/person-level").status_code == 404
+    assert client.get(f"/portal/{inspection.id}/person-level/template.csv").text.startswith(
+        "Pseudonymous identifier,Age,Primary need,SEN status,Setting")
+
+
+def test_the_2016_framework_keeps_its_case_files_and_has_no_case_tracking(client, db, make_user, make_inspection,
+                                                                          make_officer, make_client):
+    lead = make_user()
+    inspection = make_inspection(lead)  # send-2016
+    team = sign_in(make_client(), db, lead)
+    nav = [a.get_text() for a in soup(team.get(f"/inspections/{inspection.id}")).select(".app-subnav__link")]
+    assert "Case files" in nav and "Case tracking" not in nav
+    assert team.get(f"/inspections/{inspection.id}/cases").status_code == 404
+    sign_in(client, db, make_officer(inspection))
+    portal = [a.get_text() for a in soup(client.get(f"/portal/{inspection.id}")).select(".app-subnav__link")]
+    assert "Person-level list" not in portal
+    assert client.get(f"/portal/{inspection.id}/person-level").status_code == 404
+
+
+JUNK = ["", "x" * 5000, "-1", "99999999999999999999999", "2027-02-30", "\u202e", "0", "yes"]
+
+
+def test_no_junk_reaches_a_server_error_and_nothing_changes(db, area):
+    client, team, inspection = area
+    upload(client, inspection, fictional_list(30))
+    select_cases(team, inspection, size="1", seed="7")
+    case = case_of(db)
+    before = (case.consent, case.conversation_on, case.meeting_on)
+    names = ["purpose", "theme", "size", "seed", "age_from", "age_to", "primary_need", "sen_status", "out_of_area",
+             "consent", "consent_from", "consent_recorded_on-day", "documents", "requested_on-year",
+             "conversation_with", "conversation_way", "conversation_on-month", "meeting_services", "meeting_on-day"]
+    token = csrf_of(team, f"/inspections/{inspection.id}/cases")
+    base = f"/inspections/{inspection.id}/cases"
+    for path in ("/selections", f"/{case.id}/consent", f"/{case.id}/documents", f"/{case.id}/documents/1/received",
+                 f"/{case.id}/conversation", f"/{case.id}/meeting"):
+        for junk in JUNK[1:]:
+            response = team.post(base + path, data={"csrf_token": token, **{name: [junk, junk] for name in names}})
+            assert response.status_code in (404, 422), (path, junk, response.status_code)
+    db.refresh(case)
+    assert (case.consent, case.conversation_on, case.meeting_on) == before
+    assert len(db.exec(select(CaseSelection)).all()) == 1
