@@ -7,7 +7,15 @@ from app.casetracking.models import CaseDocumentRequest, CaseSelection, PersonLe
 from app.evidence.models import EvidenceItem
 from app.fieldwork.models import Activity, FileReview, Setting
 from app.inspections.models import Area, Inspection, TeamMember
-from app.letters.models import LetterComment, LetterDecision, LetterPublication, LetterVersion, LetterWorkflow
+from app.letters.models import (
+    AccuracyCheck,
+    AccuracyComment,
+    LetterComment,
+    LetterDecision,
+    LetterPublication,
+    LetterVersion,
+    LetterWorkflow,
+)
 from app.obligations.models import Obligation
 from app.portal.models import (
     AreaDocument,
@@ -28,7 +36,8 @@ from app.users.models import LoginThrottle, User, UserSession
 metadata = SQLModel.metadata
 
 __all__ = [
-    "Activity", "Area", "AreaDocument", "AreaDocumentVersion", "AreaIndicatorValue", "AreaOfficer", "AuditEvent",
+    "AccuracyCheck", "AccuracyComment", "Activity", "Area", "AreaDocument", "AreaDocumentVersion", "AreaIndicatorValue",
+    "AreaOfficer", "AuditEvent",
     "CaseDocumentRequest", "CaseSelection", "EvidenceItem", "FileReview", "Inspection", "LetterComment",
     "LetterDecision", "LetterPublication", "LetterVersion", "LetterWorkflow", "LoginThrottle", "Obligation",
     "PersonLevelChild", "PersonLevelList", "PortalInvitation", "RateLimitWindow", "RetentionPurge",

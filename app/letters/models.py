@@ -99,3 +99,45 @@ class LetterPublication(SQLModel, table=True):
     pdf_sha256: str = Field(max_length=64)
     published_at: datetime = Field(default_factory=utcnow)
     published_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+
+
+class AccuracyCheck(SQLModel, table=True):
+    """The draft sent to the area for a factual accuracy check: when, the last day for comments (working days from
+    the profile), the sections as they were headed, and when the check closed (the letter made final or sent back
+    to draft). A letter sent again after going back to draft has a new check."""
+
+    __tablename__ = "factual_accuracy_checks"
+
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
+    inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
+    sent_at: datetime = Field(default_factory=utcnow)
+    sent_on: date  # in England
+    deadline: date  # comments are taken until the end of this day, in England
+    letter_version: int | None = None  # the letter_versions number sent
+    sections: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # [key, heading]
+    sent_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    closed_at: datetime | None = None
+
+
+class AccuracyComment(SQLModel, table=True):
+    """The area's comment on one section of the draft: the words quoted, the correction proposed, the evidence
+    offered (and a file, kept with the area's documents), then the team's answer with its reason. An accepted
+    comment changes the text as a new letter version that cites it."""
+
+    __tablename__ = "factual_accuracy_comments"
+
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
+    check_id: int = Field(foreign_key="factual_accuracy_checks.id", index=True, ondelete="CASCADE")
+    inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
+    section: str = Field(max_length=30)
+    quote: str
+    correction: str
+    evidence: str = ""
+    document_id: int | None = Field(default=None, foreign_key="area_documents.id", ondelete="SET NULL")
+    author_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+    answer: str | None = Field(default=None, max_length=10)  # accepted | declined
+    reason: str = ""
+    answered_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    answered_at: datetime | None = None
+    letter_version: int | None = None  # the version an accepted comment made

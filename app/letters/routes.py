@@ -15,7 +15,7 @@ from app.frameworks.decisions import rules_of
 from app.inspections import service as inspections
 from app.inspections.deps import CurrentInspection
 from app.inspections.models import Inspection
-from app.letters import decisions, editing, export, publication, service, workflow
+from app.letters import accuracy, decisions, editing, export, publication, service, workflow
 from app.letters.models import LetterPublication
 from app.shell.page import page_context
 from app.users.deps import ActorDep, CurrentUser, RecentlySignedIn
@@ -52,6 +52,8 @@ def _page(request: Request, db: Session, user: User, inspection: Inspection, *,
         steps=workflow.offered(session=db, user=user, inspection=inspection),
         checks=workflow.readiness(session=db, inspection=inspection),
         comments=workflow.comments(session=db, inspection=inspection),
+        accuracy_window=accuracy.window(session=db, inspection=inspection),
+        accuracy_unanswered=accuracy.unanswered(session=db, inspection=inspection),
         publications=published, correction=correction or {},
         published_sections=export.Frame.from_json(published[0].frame).sections if published else ()),
         status_code=status_code)
@@ -143,6 +145,38 @@ def add_comment(request: Request, db: DbSession, user: CurrentUser, actor: Actor
     return _then_letter(request, db, user, inspection, lambda: workflow.comment(
         session=db, actor=actor, inspection=inspection, section=section, text=str(data.get("comment", ""))),
         anchor=f"#section-{section}")
+
+
+def _accuracy_page(request: Request, db: Session, user: User, inspection: Inspection, *,
+                   errors: dict[str, str] | None = None, answering: dict[str, str] | None = None,
+                   status_code: int = 200) -> Response:
+    version = editing.current(session=db, inspection=inspection)
+    one = (answering or {}).get("comment_id", "")  # the comment whose answer was refused: its fields are linked
+    return render(request, "letters/accuracy.html", page_context(
+        db, user, inspection, "letter", window=accuracy.window(session=db, inspection=inspection),
+        rules=accuracy.rules(inspection), comments=accuracy.comments_of(session=db, inspection=inspection),
+        status=service.status_of(session=db, inspection=inspection), texts=version.sections if version else {},
+        answering=answering or {}, errors=errors or {},
+        error_anchors={field: f"{field}-{one}" for field in ("answer", "reason", "text")}), status_code=status_code)
+
+
+@router.get("/letter/accuracy")
+def accuracy_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection) -> Response:
+    """The area's factual accuracy comments, for the team to accept or decline each with a reason."""
+    return _accuracy_page(request, db, user, inspection)
+
+
+@router.post("/letter/accuracy/{comment_id}")
+def answer_comment(request: Request, comment_id: int, db: DbSession, user: CurrentUser, actor: ActorDep,
+                   inspection: CurrentInspection, data: PostedData) -> Response:
+    answering = {k: str(data.get(k, "")) for k in ("answer", "reason", "text")}
+    try:
+        accuracy.answer(session=db, actor=actor, inspection=inspection, comment_id=comment_id,
+                        decision=answering["answer"], reason=answering["reason"], text=answering["text"])
+    except ValidationFailed as failure:
+        return _accuracy_page(request, db, user, inspection, errors=failure.errors, status_code=422,
+                              answering={**answering, "comment_id": str(comment_id)})
+    return RedirectResponse(f"/inspections/{inspection.id}/letter/accuracy#comment-{comment_id}", status_code=303)
 
 
 @router.post("/letter/decision")

@@ -173,7 +173,9 @@ def _opening(session: Session, inspection: Inspection, profile: Profile,
     if survey_total:
         did.append(Statement(f"They considered {_plural(survey_total, 'response')} to the inspection's online "
                              "survey of parents, carers, children and young people.", [cite(inspection, "survey")]))
-    area_documents = area_docs.documents_of(session=session, inspection=inspection)
+    # Files sent with factual accuracy comments came after the inspection: the letter does not count them.
+    area_documents = [row for row in area_docs.documents_of(session=session, inspection=inspection)
+                      if row.document.requested != "factual_accuracy"]
     if reviews_of_data or document_titles or area_documents:
         n = len(reviews_of_data) + len(document_titles) + len(area_documents)
         sent_sef = any(row.document.requested == "self_evaluation" for row in area_documents)

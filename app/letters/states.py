@@ -14,6 +14,7 @@ class LetterStatus(StrEnum):
 
     draft = "draft"
     quality_assurance = "quality_assurance"
+    factual_accuracy = "factual_accuracy"  # the area checks the draft; the text changes only by answering them
     final = "final"  # the lead and the CQC inspector sign it off
     published = "published"  # read-only
 
@@ -41,6 +42,10 @@ class LetterStatus(StrEnum):
     def shows_signatures(self) -> bool:
         return STATUSES[self].shows_signatures
 
+    @property
+    def area_checks(self) -> bool:
+        return STATUSES[self].area_checks
+
 
 @dataclass(frozen=True)
 class StatusInfo:
@@ -50,11 +55,13 @@ class StatusInfo:
     takes_comments: bool = False  # quality-assurance reviewers comment on sections
     shows_checks: bool = False  # the readiness checks that quality assurance waits for
     shows_signatures: bool = False  # who has signed the final letter off
+    area_checks: bool = False  # the area sees the draft and comments on its factual accuracy
 
 
 STATUSES: dict[LetterStatus, StatusInfo] = {
     LetterStatus.draft: StatusInfo("Draft", "grey", editable=True, shows_checks=True),
     LetterStatus.quality_assurance: StatusInfo("Quality assurance", "blue", editable=True, takes_comments=True),
+    LetterStatus.factual_accuracy: StatusInfo("Factual accuracy check", "purple", editable=False, area_checks=True),
     LetterStatus.final: StatusInfo("Final: awaiting sign-off", "yellow", editable=False, shows_signatures=True),
     LetterStatus.published: StatusInfo("Published", "green", editable=False, shows_signatures=True),
 }
@@ -64,6 +71,7 @@ class Step(StrEnum):
     """A step on the letter's way, as named in its URL (/letter/workflow/<step>) and its audit action."""
 
     to_quality_assurance = "to_quality_assurance"
+    to_factual_accuracy = "to_factual_accuracy"
     finalise = "finalise"
     sign_off = "sign_off"
     publish = "publish"
@@ -93,15 +101,21 @@ class StepRule:
 STEPS: tuple[StepRule, ...] = (
     StepRule(Step.to_quality_assurance, "Send to quality assurance", (LetterStatus.draft,),
              LetterStatus.quality_assurance, Who.lead, "Only a draft can go to quality assurance"),
-    StepRule(Step.finalise, "Make final", (LetterStatus.quality_assurance,), LetterStatus.final, Who.lead,
-             "Only a letter in quality assurance can be made final"),
+    StepRule(Step.to_factual_accuracy, "Send to the area for a factual accuracy check",
+             (LetterStatus.quality_assurance,), LetterStatus.factual_accuracy, Who.lead,
+             "Only a letter in quality assurance can go to the area for a factual accuracy check"),
+    StepRule(Step.finalise, "Make final", (LetterStatus.quality_assurance, LetterStatus.factual_accuracy),
+             LetterStatus.final, Who.lead,
+             "Only a letter in quality assurance or its factual accuracy check can be made final"),
     StepRule(Step.sign_off, "Sign off the final letter", (LetterStatus.final,), None, Who.signatory,
              "Only a final letter can be signed off"),
     StepRule(Step.publish, "Publish", (LetterStatus.final,), LetterStatus.published, Who.lead,
              "Both the lead inspector and the CQC inspector must sign off the final letter before it is published",
              main=True),
-    StepRule(Step.back_to_draft, "Back to draft", (LetterStatus.quality_assurance, LetterStatus.final),
-             LetterStatus.draft, Who.lead, "Only a letter in quality assurance or final can go back to draft"),
+    StepRule(Step.back_to_draft, "Back to draft",
+             (LetterStatus.quality_assurance, LetterStatus.factual_accuracy, LetterStatus.final),
+             LetterStatus.draft, Who.lead,
+             "Only a letter in quality assurance, its factual accuracy check or final can go back to draft"),
 )
 
 
@@ -124,5 +138,8 @@ def offered(status: LetterStatus, *, manages: bool, team_role: str | None) -> li
 
 def require_editable(status: LetterStatus) -> None:
     if not status.editable:
+        if status == LetterStatus.factual_accuracy:
+            raise ValidationFailed({"text": "The area is checking this draft: its text changes only by accepting "
+                                            "their comments, or the lead can return it to draft"})
         raise ValidationFailed({"text": "The letter is final or published and cannot be changed: "
                                         "the lead can return a final letter to draft"})

@@ -16,7 +16,7 @@ from app.fieldwork import service as fieldwork
 from app.forms_common import text_problem
 from app.inspections import service as inspections
 from app.inspections.models import Inspection, TeamRole
-from app.letters import editing, publication, states
+from app.letters import accuracy, editing, publication, states
 from app.letters.models import LetterComment, LetterWorkflow
 from app.letters.service import status_of, workflow_of
 from app.letters.states import StepRule
@@ -121,6 +121,11 @@ def move(*, session: Session, actor: Actor, user: User, inspection: Inspection, 
     if (rule.step == states.Step.to_quality_assurance
             and not is_ready(readiness(session=session, inspection=inspection))):
         raise ValidationFailed({"workflow": "The letter is not ready for quality assurance: see the checks"})
+    if flow.status == states.LetterStatus.factual_accuracy:
+        # Leaving the check closes it: made final only once every comment is answered; back to draft at any time.
+        accuracy.close_check(session=session, inspection=inspection, finalising=rule.step == states.Step.finalise)
+    if rule.step == states.Step.to_factual_accuracy:
+        accuracy.open_check(session=session, actor=actor, inspection=inspection)
     if rule.step == states.Step.publish:
         if not (flow.lead_signed_at and flow.cqc_signed_at):
             raise ValidationFailed({"workflow": rule.refused})

@@ -43,6 +43,8 @@ def requested_title(key: str) -> str:
         return "Area data (key indicators)"
     if key == "after_inspection":  # sent for an obligation after publication (app/obligations)
         return "After the inspection: a statement or plan the area owes"
+    if key == "factual_accuracy":  # a file sent with a comment on the draft letter (app/letters/accuracy.py)
+        return "Evidence for a factual accuracy comment"
     return next((r.title for r in requested() if r.key == key), key)
 
 

@@ -23,6 +23,10 @@ from app.users import service as users
 from app.users.models import Role, User
 
 LIFETIME = timedelta(hours=48)
+# Who an area contact is: the nominated officer, or a further contact the lead adds for one of the responsible
+# bodies (for the factual accuracy check above all). Each is invited the same way and sees the same portal.
+CONTACTS = {"nominated_officer": "Nominated officer", "local_authority": "Local authority",
+            "integrated_care_board": "Integrated care board"}
 
 
 def _hash(token: str) -> str:
@@ -45,13 +49,19 @@ def bound_inspection_id(*, session: Session, user: User) -> int | None:
     return row.inspection_id if row else None
 
 
-def bind(*, session: Session, inspection: Inspection, user: User) -> None:
+def bind(*, session: Session, inspection: Inspection, user: User, contact: str = "nominated_officer") -> None:
     """Make an la_officer account belong to this inspection (the demo's officer; an accepted invitation)."""
     if user.role != Role.la_officer:
         raise ValueError("only a local area officer's account is bound to an inspection")
     if bound_inspection_id(session=session, user=user) is None:
-        session.add(AreaOfficer(inspection_id=inspection.id, user_id=user.id))
+        session.add(AreaOfficer(inspection_id=inspection.id, user_id=user.id, contact=contact))
         session.flush()
+
+
+def contacts_of(*, session: Session, inspection: Inspection) -> dict[int, str]:
+    """Each of the inspection's area officers (user id) and who they are for the area (a key of CONTACTS)."""
+    return dict(session.exec(
+        select(AreaOfficer.user_id, AreaOfficer.contact).where(AreaOfficer.inspection_id == inspection.id)).all())
 
 
 def officers_of(*, session: Session, inspection: Inspection) -> list[User]:
@@ -78,7 +88,7 @@ def _account_problem(session: Session, inspection: Inspection, email: str) -> st
 
 
 def invite(*, session: Session, actor: Actor, inspection: Inspection, email: str, name: str = "",
-           now: datetime | None = None) -> tuple[PortalInvitation, str]:
+           contact: str = "nominated_officer", now: datetime | None = None) -> tuple[PortalInvitation, str]:
     """A new invitation and its token (shown once: only its hash is kept). Earlier pending invitations of the
     same address to this inspection are withdrawn, so only the newest link works."""
     now = now or utcnow()
@@ -92,18 +102,21 @@ def invite(*, session: Session, actor: Actor, inspection: Inspection, email: str
         errors["email"] = problem
     if len(name) > 200:
         errors["name"] = "Name must be 200 characters or fewer"
+    if contact not in CONTACTS:
+        errors["contact"] = "Select who this contact is for the area"
     if errors:
         raise ValidationFailed(errors)
     session.exec(update(PortalInvitation).where(
         col(PortalInvitation.inspection_id) == inspection.id, col(PortalInvitation.email) == email,
         col(PortalInvitation.used_at).is_(None), col(PortalInvitation.withdrawn_at).is_(None)).values(withdrawn_at=now))
     token = secrets.token_urlsafe(32)
-    invitation = PortalInvitation(inspection_id=inspection.id, email=email, name=name, token_hash=_hash(token),
+    invitation = PortalInvitation(inspection_id=inspection.id, email=email, name=name, contact=contact,
+                                  token_hash=_hash(token),
                                   expires_at=now + LIFETIME, created_by_id=actor.user_id, created_at=now)
     session.add(invitation)
     session.flush()
     record(session=session, actor=actor, action="portal.officer_invited", object_type="portal_invitation",
-           object_id=invitation.id, inspection_id=inspection.id, detail={"email": email})
+           object_id=invitation.id, inspection_id=inspection.id, detail={"email": email, "contact": contact})
     return invitation, token
 
 
@@ -193,7 +206,7 @@ def accept(*, session: Session, token: str, name: str, password: str, confirm: s
         except ValidationFailed as failure:
             # Another invitation to this address was accepted at the same instant: undo this one's use.
             raise StaleDataError(str(failure)) from failure
-    bind(session=session, inspection=inspection, user=user)
+    bind(session=session, inspection=inspection, user=user, contact=invitation.contact)
     invitation.user_id, invitation.used_at = user.id, now
     session.add(invitation)
     session.flush()

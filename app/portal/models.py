@@ -16,6 +16,7 @@ class PortalInvitation(SQLModel, table=True):
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
     email: str = Field(max_length=254)
     name: str = Field(default="", max_length=200)
+    contact: str = Field(default="nominated_officer", max_length=30)  # a key of invitations.CONTACTS
     token_hash: str = Field(max_length=64, unique=True)
     expires_at: datetime
     used_at: datetime | None = None
@@ -33,6 +34,7 @@ class AreaOfficer(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="users.id", unique=True, ondelete="CASCADE")
+    contact: str = Field(default="nominated_officer", max_length=30)  # a key of invitations.CONTACTS
     added_at: datetime = Field(default_factory=utcnow)
 
 

@@ -28,6 +28,7 @@ def _area_page(request: Request, db: Session, user: User, inspection: Inspection
                status_code: int = 200) -> Response:
     return render(request, "portal/review/area.html", page_context(
         db, user, inspection, "area", officers=invitations.officers_of(session=db, inspection=inspection),
+        contacts=invitations.contacts_of(session=db, inspection=inspection), contact_labels=invitations.CONTACTS,
         invitations=invitations.invitations_of(session=db, inspection=inspection), state_of=invitations.state_of,
         rows=documents.documents_of(session=db, inspection=inspection), new_link=new_link, form=form or {},
         errors=errors or {}, error_anchors={"invitation": ""}), status_code=status_code)
@@ -47,10 +48,11 @@ def _lead_only(db: Session, user: User, inspection: Inspection) -> None:
 def invite_officer(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
                    data: PostedData) -> Response:
     _lead_only(db, user, inspection)
-    form = {"email": str(data.get("email", "")), "name": str(data.get("name", ""))}
+    form = {"email": str(data.get("email", "")), "name": str(data.get("name", "")),
+            "contact": str(data.get("contact", "nominated_officer"))}
     try:
         _, token = invitations.invite(session=db, actor=actor, inspection=inspection, email=form["email"],
-                                      name=form["name"])
+                                      name=form["name"], contact=form["contact"])
     except ValidationFailed as failure:
         return _area_page(request, db, user, inspection, errors=failure.errors, form=form, status_code=422)
     # The link is shown once, here: only its hash is stored.

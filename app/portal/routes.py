@@ -12,6 +12,7 @@ from app.errors import NotFound, ValidationFailed
 from app.inspections import service as inspections
 from app.inspections.deps import READING
 from app.inspections.models import Inspection
+from app.letters import accuracy
 from app.obligations import service as obligations
 from app.portal import area_data, claims, content, documents, invitations, person_level
 from app.portal.area_data import CellProblem
@@ -244,6 +245,43 @@ def withdraw_claim(db: DbSession, user: CurrentUser, actor: ActorDep, inspection
                    claim_id: int) -> Response:
     claims.delete_own_claim(session=db, actor=actor, inspection=inspection, user=user, claim_id=claim_id)
     return RedirectResponse(f"/portal/{inspection.id}/claims", status_code=303)
+
+
+# --- The factual accuracy check of the draft letter -------------------------------------------------------------
+
+def _accuracy_page(request: Request, db: Session, inspection: Inspection, *, errors: dict[str, str] | None = None,
+                   form: accuracy.CommentForm | None = None, status_code: int = 200) -> Response:
+    window = accuracy.window(session=db, inspection=inspection)
+    # The draft itself only while the check is open: before it is sent and after the last day, the area sees
+    # its own comments and the team's answers, never the text.
+    return render(request, "portal/accuracy.html", _context(
+        db, inspection, "accuracy", window=window, rules=accuracy.rules(inspection),
+        draft=accuracy.draft_for_area(session=db, inspection=inspection) if window.open else [],
+        comments=accuracy.comments_of(session=db, inspection=inspection),
+        form=form or accuracy.CommentForm(section=text.clean(request.query_params.get("section", ""))[:30]),
+        errors=errors or {}, error_anchors={"comment": ""}, sent=request.query_params.get("sent")),
+        status_code=status_code)
+
+
+@router.get("/portal/{inspection_id}/accuracy")
+def accuracy_page(request: Request, db: DbSession, inspection: OfficerInspection) -> Response:
+    return _accuracy_page(request, db, inspection)
+
+
+@router.post("/portal/{inspection_id}/accuracy", max_body_size=UPLOAD_BODY_LIMIT)
+@csrf.checks_token_itself
+async def accuracy_comment(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep,
+                           inspection: OfficerInspection, storage: StorageDep) -> Response:
+    upload = await receive(request, db, storage, fields=("section", "quote", "correction", "evidence"))
+    if isinstance(upload, Response):
+        return upload
+    form = accuracy.CommentForm(**{k: upload.fields.get(k, "") for k in ("section", "quote", "correction", "evidence")})
+    try:
+        await run(lambda: accuracy.comment(session=db, actor=actor, user=user, inspection=inspection, form=form,
+                                           storage=storage, upload=upload), upload)
+    except ValidationFailed as failure:
+        return _accuracy_page(request, db, inspection, errors=failure.errors, form=form, status_code=422)
+    return done(request, f"/portal/{inspection.id}/accuracy?sent=1#comments")
 
 
 # --- The invitation link ---------------------------------------------------------------------------------------

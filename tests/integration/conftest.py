@@ -203,9 +203,9 @@ def make_officer(db: Session):
 
     counter = iter(range(1, 1000))
 
-    def make(inspection: Inspection, email: str = "") -> User:
+    def make(inspection: Inspection, email: str = "", contact: str = "nominated_officer") -> User:
         email = email or f"officer{next(counter)}@area.example.org"
-        _, token = invitations.invite(session=db, actor=SYSTEM, inspection=inspection, email=email)
+        _, token = invitations.invite(session=db, actor=SYSTEM, inspection=inspection, email=email, contact=contact)
         return invitations.accept(session=db, token=token, name="Olu Officer (fictional)", password=PASSWORD,
                                   confirm=PASSWORD, ip_address=None).user
 

@@ -11,7 +11,8 @@ from tests.integration.conftest import SYSTEM, sign_in, soup
 
 # Written out by hand, so that a change to the table must be made here too, on purpose.
 LEAD_STEPS = {LetterStatus.draft: [Step.to_quality_assurance],
-              LetterStatus.quality_assurance: [Step.finalise, Step.back_to_draft],
+              LetterStatus.quality_assurance: [Step.to_factual_accuracy, Step.finalise, Step.back_to_draft],
+              LetterStatus.factual_accuracy: [Step.finalise, Step.back_to_draft],
               LetterStatus.final: [Step.sign_off, Step.publish, Step.back_to_draft],
               LetterStatus.published: []}
 

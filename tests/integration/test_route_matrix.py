@@ -128,6 +128,11 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     # The letter as published (none here yet) and its corrections: the lead's, after publication.
     ("GET", "/inspections/{inspection_id}/letter/publications/{number}/{kind}"): (303, 404, 404, 404, 404, 404),
     ("POST", "/inspections/{inspection_id}/letter/corrections"): (303, 422, 422, 403, 404, 404),
+    # The factual accuracy check: the team answers the area's comments (none here); the officer comments.
+    ("GET", "/inspections/{inspection_id}/letter/accuracy"): (303, 200, 200, 200, 404, 404),
+    ("POST", "/inspections/{inspection_id}/letter/accuracy/{comment_id}"): (303, 404, 404, 404, 404, 404),
+    ("GET", "/portal/{inspection_id}/accuracy"):                         (303, 404, 404, 404, 404, 200),
+    ("POST", "/portal/{inspection_id}/accuracy"):                        (303, 404, 404, 404, 404, 400),
     # The local area: the team reads what the area sent and tests its claims; the officer (bound to this
     # inspection) sees only the portal, and every inspector page above answers them 404.
     ("GET", "/inspections/{inspection_id}/area"):                        (303, 200, 200, 200, 404, 404),
@@ -244,7 +249,8 @@ def world(client, db, make_user, make_inspection, make_fieldwork, make_officer, 
     links = survey.links_for(session=db, inspection=inspection)
     ids = {"inspection_id": inspection.id, "member_id": member.id, "user_id": people["outsider"].id, **fieldwork,
            "token": links["parent_carer"].token, "audience": "parent_carer", "key": "opening", "number": 1,
-           "kind": "docx", "action": "to_quality_assurance", "document_id": document.document_id, "claim_id": claim.id,
+           "kind": "docx", "comment_id": 999_999,
+           "action": "to_quality_assurance", "document_id": document.document_id, "claim_id": claim.id,
            "invitation_id": pending.id, "invitation_token": invitation_token,
            "concern_id": concern.id, "response_id": response.id, "code": "written_statement_of_action",
            "area_id": inspection.area_id,
