@@ -12,8 +12,13 @@ from app.evidence import service as evidence
 from app.fieldwork import service as fieldwork
 from app.flows import setup
 from app.frameworks import working_days
+from app.inspections import areas as area_records
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
+from app.letters import decisions, editing, workflow
+from app.letters import service as letters
+from app.letters.states import LetterStatus
+from app.obligations import service as obligations
 from app.portal import claims, invitations
 from app.survey import service as survey
 from app.survey.content import questionnaires
@@ -33,7 +38,15 @@ DEMO_USERS = [
     ("oi@example.org", "Otto Other (demo Ofsted Inspector)", "inspector", "ofsted_inspector", "",
      "demo-other-password"),
     ("officer@example.org", "Nia Nominated (demo LA officer)", "la_officer", "", DEMO_AREA, "demo-officer-password"),
+    ("officer2@example.org", "Pat Partnership (demo LA officer)", "la_officer", "", "Pretendshire (demo)",
+     "demo-officer2-password"),
+    ("planner@example.org", "Pia Planner (demo planner)", "planner", "", "", "demo-planner-password"),
 ]
+
+# A second made-up area whose inspection is over: its report is published with "widespread and/or systemic
+# failings", so it owes a priority action plan, and the national view has something to show.
+PUBLISHED_AREA, PUBLISHED_LA_CODE = "Pretendshire (demo)", "998"
+PUBLISHED_ICB = "NHS Pretendshire Integrated Care Board (demo)"
 
 # Administrators must use two-factor sign-in; the demo's key is printed so a person can add it to an
 # authenticator app (a demo only: a real key is made at enrolment and shown once).
@@ -77,7 +90,50 @@ def seed(*, session: Session, today: date | None = None) -> list[tuple[str, str,
         _seed_fieldwork(session=session, inspection=inspection, people=created)
         _seed_survey(session=session, inspection=inspection)
         _seed_portal(session=session, inspection=inspection, officer=created["officer@example.org"])
+    if not any(i.local_area == PUBLISHED_AREA
+               for i in inspections.list_for(session=session, user=created["admin@example.org"])):
+        _seed_published(session=session, people=created, today=today or today_in_england())
     return [(email, password, name) for email, name, _r, _k, _h, password in DEMO_USERS]
+
+
+def _seed_published(*, session: Session, people: dict[str, User], today: date) -> None:
+    """An inspection nine weeks past, its decision, its letter taken through the workflow and published today (so
+    the files are real and frozen), and its officer: the area then owes a priority action plan."""
+    lead, cqc = people["lead@example.org"], people["cqc@example.org"]
+    as_lead, as_cqc = Actor(lead.id, lead.email), Actor(cqc.id, cqc.email)
+    inspection = setup.set_up_inspection(
+        session=session, actor=as_lead, creator=lead,
+        form=inspections.InspectionForm(local_area=PUBLISHED_AREA, la_code=PUBLISHED_LA_CODE, framework="send-2023",
+                                        start_date=working_days.add_working_days(today, -45).isoformat()))
+    inspections.add_team_member(session=session, actor=as_lead, inspection=inspection, email=cqc.email,
+                                team_role="cqc_inspector")
+    area = area_records.get_area(session=session, area_id=inspection.area_id)
+    area_records.update_area(session=session, actor=as_lead, area=area, form=area_records.AreaForm(
+        name=PUBLISHED_AREA, integrated_care_board=PUBLISHED_ICB))
+    bodies = ["local_authority", "icb"]
+    decisions.record_decision(session=session, actor=as_lead, user=lead, inspection=inspection, raw={
+        "outcome": "widespread_failings",
+        "priority_actions": [
+            {"text": "Leaders should urgently make sure that EHC plans are issued within 20 weeks (demo).",
+             "responsible_bodies": bodies},
+            {"text": "Leaders should cut the waits for speech and language therapy (demo).",
+             "responsible_bodies": ["icb"]}],
+        "areas_for_improvement": [
+            {"text": "Leaders should keep the local offer up to date (demo).", "responsible_bodies": bodies}]})
+    editing.start(session=session, actor=as_lead, inspection=inspection,
+                  draft=letters.draft(session=session, inspection=inspection, today=today))
+    # Straight to quality assurance: the demo's fieldwork is too thin for the readiness checks; every later step
+    # is the workflow's own.
+    flow = letters.workflow_of(session=session, inspection=inspection)
+    flow.status = LetterStatus.quality_assurance.value
+    session.add(flow)
+    session.flush()
+    workflow.move(session=session, actor=as_lead, user=lead, inspection=inspection, action="finalise")
+    workflow.move(session=session, actor=as_lead, user=lead, inspection=inspection, action="sign_off")
+    workflow.move(session=session, actor=as_cqc, user=cqc, inspection=inspection, action="sign_off")
+    workflow.move(session=session, actor=as_lead, user=lead, inspection=inspection, action="publish")
+    invitations.bind(session=session, inspection=inspection, user=people["officer2@example.org"])
+    obligations.obligations_of(session=session, inspection=inspection, today=today)  # recorded now, not on first look
 
 
 def _seed_portal(*, session: Session, inspection: Inspection, officer: User) -> None:

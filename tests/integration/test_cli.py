@@ -35,7 +35,7 @@ def test_migrate_create_user_and_seed_demo(tmp_path):
         ada = session.exec(select(User).where(User.email == "ada@example.org")).one()
         assert (ada.role, ada.inspector_kind, ada.home_area) == ("inspector", "la_peer", "Elsewhere")
         assert verify_password(ada.password_hash, "a-long-enough-password")
-        assert len(session.exec(select(User)).all()) == 7
+        assert len(session.exec(select(User)).all()) == 9
     engine.dispose()
 
 

@@ -7,10 +7,12 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from app import clock
+from app import clock, demo
 from app.frameworks.after_publication import add_months
+from app.frameworks.working_days import add_working_days
 from app.inspections.models import TeamMember
 from app.obligations.models import Obligation
+from app.users import service as users
 from tests.conftest import csrf_from
 from tests.integration.conftest import PDF_BYTES, csrf_of, error_summary, publish, sign_in, soup
 
@@ -200,3 +202,20 @@ def test_an_upload_for_an_obligation_stays_off_the_officer_s_documents_list(
                           data={"csrf_token": csrf_from(client.get(f"/portal/{inspection.id}").text)},
                           files={"file": ("x.pdf", PDF_BYTES, "application/pdf")})
     assert unknown.status_code == 404
+
+
+def test_the_demo_shows_an_area_with_a_published_report_and_the_plan_it_owes(make_client, db):
+    demo.seed(session=db)  # the report is published today, so the plan is due 30 working days on
+    officer = users.get_user_by_email(session=db, email="officer2@example.org")
+    portal = sign_in(make_client(), db, officer)
+    inspection_id = portal.get("/portal").headers["location"].rsplit("/", 1)[1]
+    page = soup(portal.get(f"/portal/{inspection_id}/obligations"))
+    owed = page.select_one("#priority_action_plan")
+    assert owed.select_one("[data-status]").get_text(strip=True) == "Due"
+    due = add_working_days(clock.today_in_england(), 30)
+    assert f"Due {due:%A} {due.day} {due:%B %Y}" in " ".join(owed.get_text(" ").split())
+    planner = sign_in(make_client(), db, users.get_user_by_email(session=db, email="planner@example.org"))
+    rows = {tr["data-area"]: " ".join(tr.get_text(" ").split()) for tr in soup(planner.get("/areas")).select(
+        "tr[data-area]")}
+    assert "Widespread and/or systemic failings" in rows["998"] and "Priority action plan" in rows["998"]
+    assert "NHS Pretendshire Integrated Care Board (demo)" in rows["998"]
