@@ -6,7 +6,7 @@ from app.audit.models import AuditEvent
 from app.casetracking.models import CaseDocumentRequest, CaseSelection, PersonLevelChild, PersonLevelList, TrackedCase
 from app.evidence.models import EvidenceItem
 from app.fieldwork.models import Activity, FileReview, Setting
-from app.inspections.models import Area, Inspection, TeamMember
+from app.inspections.models import Area, EngagementMeeting, Inspection, TeamMember
 from app.letters.models import (
     AccuracyCheck,
     AccuracyComment,
@@ -38,9 +38,9 @@ metadata = SQLModel.metadata
 __all__ = [
     "AccuracyCheck", "AccuracyComment", "Activity", "Area", "AreaDocument", "AreaDocumentVersion", "AreaIndicatorValue",
     "AreaOfficer", "AuditEvent",
-    "CaseDocumentRequest", "CaseSelection", "EvidenceItem", "FileReview", "Inspection", "LetterComment",
-    "LetterDecision", "LetterPublication", "LetterVersion", "LetterWorkflow", "LoginThrottle", "Obligation",
-    "PersonLevelChild", "PersonLevelList", "PortalInvitation", "RateLimitWindow", "RetentionPurge",
+    "CaseDocumentRequest", "CaseSelection", "EngagementMeeting", "EvidenceItem", "FileReview", "Inspection",
+    "LetterComment", "LetterDecision", "LetterPublication", "LetterVersion", "LetterWorkflow", "LoginThrottle",
+    "Obligation", "PersonLevelChild", "PersonLevelList", "PortalInvitation", "RateLimitWindow", "RetentionPurge",
     "SafeguardingConcern", "SefClaim", "SefClaimEvidence", "Setting", "SurveyLink", "SurveyResponse", "SyncChange",
     "SyncConflict", "SyncOperation", "TeamMember", "TrackedCase", "User", "UserSession", "metadata",
 ]

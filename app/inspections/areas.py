@@ -1,13 +1,15 @@
 """Local areas as records of their own: every inspection belongs to the area of its local authority code, so an
 area's history (its full inspections, revisits and monitoring inspections) reads in one place."""
 
+from datetime import date
+
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from app.audit.service import Actor, record
 from app.errors import NotFound, ValidationFailed
 from app.forms_common import text_problem
-from app.inspections.models import Area, Inspection
+from app.inspections.models import Area, EngagementMeeting, Inspection
 from app.web import text
 
 
@@ -72,3 +74,46 @@ def update_area(*, session: Session, actor: Actor, area: Area, form: AreaForm) -
     record(session=session, actor=actor, action="area.updated", object_type="area", object_id=area.id,
            detail={"changed": {k: [before[k], after[k]] for k in before if before[k] != after[k]}})
     return area
+
+
+# --- Engagement meetings --------------------------------------------------------------------------------------
+
+NOTES_LIMIT = 5000
+
+
+class MeetingForm(BaseModel):
+    held_on: str = ""  # ISO yyyy-mm-dd; the form's day/month/year boxes are joined before this
+    notes: str = ""
+
+
+def meetings_of(*, session: Session, area: Area) -> list[EngagementMeeting]:
+    return list(session.exec(select(EngagementMeeting).where(EngagementMeeting.area_id == area.id)
+                             .order_by(col(EngagementMeeting.held_on).desc(), col(EngagementMeeting.id).desc())).all())
+
+
+def record_meeting(*, session: Session, actor: Actor, area: Area, form: MeetingForm, today: date) -> EngagementMeeting:
+    errors: dict[str, str] = {}
+    held_on = None
+    if not form.held_on.strip():
+        errors["held_on"] = "Enter the date of the meeting"
+    else:
+        try:
+            held_on = date.fromisoformat(form.held_on.strip())
+        except ValueError:
+            errors["held_on"] = "The date of the meeting must be a real date"
+        else:
+            if problem := text.date_problem(held_on, "The date of the meeting"):
+                errors["held_on"] = problem
+            elif held_on > today:
+                errors["held_on"] = "The date of the meeting must be today or in the past"
+    notes = form.notes.strip()
+    if problem := text_problem(notes, required="Enter what was discussed", limit=NOTES_LIMIT, what="The notes"):
+        errors["notes"] = problem
+    if errors or held_on is None:
+        raise ValidationFailed(errors)
+    meeting = EngagementMeeting(area_id=area.id, held_on=held_on, notes=notes, recorded_by_id=actor.user_id)
+    session.add(meeting)
+    session.flush()
+    record(session=session, actor=actor, action="area.engagement_meeting_recorded", object_type="engagement_meeting",
+           object_id=meeting.id, detail={"area": area.la_code, "held_on": held_on.isoformat()})
+    return meeting

@@ -51,6 +51,20 @@ class Area(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class EngagementMeeting(SQLModel, table=True):
+    """A meeting of the inspectorates with the area's partnership between inspections (2023), recorded against the
+    area: what the partnership shares there informs when it is next inspected."""
+
+    __tablename__ = "engagement_meetings"
+
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
+    area_id: int = Field(foreign_key="areas.id", index=True, ondelete="CASCADE")
+    held_on: date
+    notes: str
+    recorded_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class Inspection(SQLModel, table=True):
     __tablename__ = "inspections"
 

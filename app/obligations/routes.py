@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from app import clock
 from app.audit.service import record
 from app.errors import NotFound, ValidationFailed
 from app.frameworks.after_publication import after_publication
@@ -25,7 +26,7 @@ from app.users.deps import ActorDep, CurrentUser, RecentlySignedIn
 from app.users.models import Role, User
 from app.web import csrf
 from app.web.deps import DbSession
-from app.web.forms import PostedData, build_form
+from app.web.forms import PostedData, build_form, join_date_parts, split_date
 from app.web.templating import render
 
 router = APIRouter()
@@ -143,12 +144,16 @@ def areas_csv(db: DbSession, actor: ActorDep, user: NationalUser, _confirmed: Re
 
 
 def _area_page(request: Request, db: Session, user: User, area_id: int, *, errors: dict[str, str] | None = None,
-               form: dict[str, Any] | None = None, status_code: int = 200) -> Response:
+               form: dict[str, Any] | None = None, meeting: dict[str, str] | None = None,
+               held_on: dict[str, str] | None = None, status_code: int = 200) -> Response:
     area = area_records.get_area(session=db, area_id=area_id)
     row = national.area_row(session=db, area=area)
     return render(request, "obligations/area.html", {
         "row": row, "area": area, "can_edit": user.role == Role.admin, "errors": errors or {},
+        "saved": request.query_params.get("saved"),
         "form": form or {"name": area.name, "integrated_care_board": area.integrated_care_board},
+        "meetings": area_records.meetings_of(session=db, area=area), "meeting": meeting or {},
+        "held_on": held_on or split_date(None),
         "profiles": {i.id: inspections.profile_of(i) for i in row.inspections},
         "statuses": {i.id: inspections.status_label(i) for i in row.inspections}}, status_code=status_code)
 
@@ -171,3 +176,20 @@ def update_area(request: Request, db: DbSession, user: NationalUser, actor: Acto
         return _area_page(request, db, user, area_id, errors=failure.errors, form=form.model_dump(),
                           status_code=422)
     return RedirectResponse(f"/areas/{area.id}?saved=1", status_code=303)
+
+
+@router.post("/areas/{area_id}/meetings")
+def record_meeting(request: Request, db: DbSession, user: NationalUser, actor: ActorDep, area_id: int,
+                   data: PostedData) -> Response:
+    if user.role != Role.admin:
+        raise NotFound()  # planners read
+    area = area_records.get_area(session=db, area_id=area_id)
+    typed = {part: str(data.get(f"held_on-{part}", "")) for part in ("day", "month", "year")}
+    form = area_records.MeetingForm(held_on=join_date_parts(typed["day"], typed["month"], typed["year"]),
+                                    notes=str(data.get("notes", "")))
+    try:
+        area_records.record_meeting(session=db, actor=actor, area=area, form=form, today=clock.today_in_england())
+    except ValidationFailed as failure:
+        return _area_page(request, db, user, area_id, errors=failure.errors, meeting={"notes": form.notes},
+                          held_on=typed, status_code=422)
+    return RedirectResponse(f"/areas/{area.id}?saved=meeting#meetings", status_code=303)

@@ -155,3 +155,27 @@ def test_an_administrator_records_the_area_s_integrated_care_board(client, db, m
     page = soup(client.get(url))
     assert [tr["data-inspection"] for tr in page.select("tr[data-inspection]")] == [str(pending.id)]
     assert db.exec(select(Inspection).where(Inspection.area_id == pending.area_id)).one().id == pending.id
+
+
+def test_an_administrator_records_engagement_meetings_against_the_area_and_a_planner_reads_them(
+        make_client, db, make_user, make_inspection, today_is):
+    _, pending, _ = make_areas(db, make_user, make_inspection)
+    today_is(date(2028, 3, 1))
+    admin = sign_in(make_client(), db, make_user(role="admin"))
+    url = f"/areas/{pending.area_id}"
+
+    def post(day: str, month: str, year: str, notes: str):
+        return admin.post(f"{url}/meetings", data={"csrf_token": csrf_of(admin, url), "held_on-day": day,
+                                                   "held_on-month": month, "held_on-year": year, "notes": notes})
+
+    wrong = post("31", "2", "2028", "")
+    assert wrong.status_code == 422
+    assert error_summary(wrong) == ["The date of the meeting must be a real date", "Enter what was discussed"]
+    assert soup(wrong).select_one("#held_on-day")["value"] == "31"  # what was typed is shown again
+    assert post("2", "3", "2028", "Fictional notes.").status_code == 422  # tomorrow
+    assert post("14", "2", "2028", "Fictional: the partnership shared its plan's first results.").status_code == 303
+    planner = sign_in(make_client(), db, make_user(role="planner"))
+    page = soup(planner.get(url))
+    assert [li.get_text(" ", strip=True) for li in page.select(".app-meetings li")] == [
+        "14 February 2028 : Fictional: the partnership shared its plan's first results."]
+    assert planner.post(f"{url}/meetings", data={"csrf_token": csrf_of(planner, url), "notes": "x"}).status_code == 404

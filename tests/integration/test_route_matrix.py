@@ -169,6 +169,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/areas.csv"):                                               (303, 200, 404, 404, 404, 404),
     ("GET", "/areas/{area_id}"):                                         (303, 200, 404, 404, 404, 404),
     ("POST", "/areas/{area_id}"):                                        (303, 422, 404, 404, 404, 404),
+    ("POST", "/areas/{area_id}/meetings"):                               (303, 422, 404, 404, 404, 404),
     ("GET", "/api/v1/areas"):                                            (401, 200, 404, 404, 404, 404),
     ("GET", "/invitations/{invitation_token}"):                          (200, 200, 200, 200, 200, 200),
     ("POST", "/invitations/{invitation_token}"):                         (422, 422, 422, 422, 422, 422),
