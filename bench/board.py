@@ -101,7 +101,8 @@ def build(url: str, items_count: int = 5000):
                 judgement=rng.choice(["strength", "area_for_development", "context"]),
                 strands=rng.sample(["education", "health", "social_care"], rng.randint(1, 2)),
                 source_type=("file_review" if isinstance(source, FileReview) else source.kind) if source else "none",
-                source_id=source.id if source else None, captured_on=rng.choice(days)))
+                source_id=source.id if source else None,
+                **dict.fromkeys(("captured_on", "observed_on"), rng.choice(days))))
         session.add_all(items)
         session.commit()
         inspection_id, lead_id = inspection.id, people[0].id

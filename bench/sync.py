@@ -83,7 +83,8 @@ def time_raw_insert(url: str, inspection_id: int) -> float:
     engine = make_engine(url)
     rows = [{"id": op["id"], "inspection_id": inspection_id, "author_id": None, "text": op["data"]["text"],
              "proposal": op["data"]["proposal"], "aspect": op["data"]["aspect"], "judgement": "strength",
-             "strands": ["education"], "source_type": "none", "captured_on": today_in_england(), "version": 1,
+             "strands": ["education"], "source_type": "none", "captured_on": today_in_england(),
+             "observed_on": today_in_england(), "version": 1,
              "created_at": datetime.now(UTC), "updated_at": datetime.now(UTC)} for op in ops(inspection_id)]
     start = time.perf_counter()
     with engine.begin() as connection:

@@ -1,6 +1,8 @@
 """The evidence form described once (see app/forms_contract.py): the capture page, the sync entity and the
 tablet read it. Proposals and aspects come from the inspection's framework profile."""
 
+from collections.abc import Iterable
+from datetime import date
 from functools import cache
 
 from app.evidence.models import Judgement, SourceType, Strand
@@ -27,21 +29,37 @@ def source_fields(kind: str, activity: str, file: str) -> tuple[str, str]:
     return "", ""
 
 
-def evidence_contract(profile: Profile) -> Contract:
-    return _contract(profile.code)
+# The day observed: one of the days on site, or the day the source activity happened (even when the inspection's
+# dates have moved since), or the day an item already has. Left empty, the service fills it (see evidence/service.py
+# default_day).
+DAY_OBSERVED_INVALID = "Select the day you saw or heard this, one of the days on site"
 
 
-@cache  # by code: a sync batch asks once per op
-def _contract(code: str) -> Contract:
-    return _build(get_profile(code).proposals)
+def evidence_contract(profile: Profile, on_site: Iterable[date] = (), also: Iterable[date] = ()) -> Contract:
+    """The form for an inspection: its profile's proposals, and the days evidence may be observed on (its days on
+    site, and `also` these: the source activity's day, the day an item being edited has)."""
+    on_site = tuple(on_site)
+    return _contract(profile.code, on_site, tuple(sorted(set(also) - set(on_site))))
+
+
+@cache  # by code and days: a sync batch asks once per op
+def _contract(code: str, on_site: tuple[date, ...], also: tuple[date, ...]) -> Contract:
+    return _build(get_profile(code).proposals, on_site, also)
 
 
 def evidence_shape() -> Contract:
     """The fields and their types without a profile's proposals: what a sync op's data may hold."""
-    return _build(())
+    return _build((), (), ())
 
 
-def _build(proposals: tuple[Proposal, ...]) -> Contract:
+def day_choices(on_site: tuple[date, ...], also: tuple[date, ...]) -> tuple[Choice, ...]:
+    """Days on site by number ("Day 4: Thursday 12 March"), any other day allowed by its date alone, in order."""
+    numbered = {day: f"Day {n}: {day:%A %-d %B}" for n, day in enumerate(on_site, start=1)}
+    return tuple(Choice(day.isoformat(), numbered.get(day) or f"{day:%A %-d %B %Y}")
+                 for day in sorted({*on_site, *also}))
+
+
+def _build(proposals: tuple[Proposal, ...], on_site: tuple[date, ...], also: tuple[date, ...]) -> Contract:
     numbers = [p.number for p in proposals] or [1]
     return Contract("evidence_item", "Capture evidence", (
         Field("text", "What did you see or hear?", required="Enter what you saw or heard", limit=TEXT_LIMIT,
@@ -67,4 +85,7 @@ def _build(proposals: tuple[Proposal, ...]) -> Contract:
               when={"source_type": (SourceType.document.value, SourceType.survey.value), "source_id": ("",)},
               limit=SOURCE_LABEL_LIMIT, too_long=too_long("Document title", SOURCE_LABEL_LIMIT),
               anchor="source_label"),
+        # Optional: left empty, it is the source's day, otherwise today's day on site.
+        Field("observed_on", "Day observed", "choice", invalid=DAY_OBSERVED_INVALID, anchor="observed_on",
+              choices=day_choices(on_site, also) if on_site or also else None),
     ))

@@ -71,7 +71,10 @@ class EvidenceItem(SQLModel, table=True):
     source_type: str = Field(default=SourceType.none.value, max_length=30)
     source_id: str | None = Field(default=None, max_length=36)  # an activity or file review
     source_label: str | None = Field(default=None, max_length=200)  # a document's title
-    captured_on: date  # the day it was captured, for the board's day filter and the evening summary
+    captured_on: date  # the day it reached the board (the device's day for a capture made offline)
+    # The day of the inspection it was seen or heard: by default its source activity's day, otherwise the day on
+    # site it was captured. The board's day filter and the evening summary go by it.
+    observed_on: date
     # What the personal-data guard still finds in the text (kinds, e.g. "nhs_number"): shown on the board and
     # blocking the letter's quality assurance until someone rewords it.
     personal_data: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))

@@ -56,37 +56,64 @@ def _source_kind(form: service.EvidenceForm) -> str:
     return "activity" if form.source_id else ""
 
 
+def _days(inspection: Inspection, form: service.EvidenceForm, item: EvidenceItem | None,
+          fixed_source: dict[str, Any] | None) -> dict[str, Any]:
+    """The form's contract for this inspection's days, and the "Day observed" options. A new capture starts on
+    "the default" (empty), which the server turns into its source's day or today's day on site when it is saved,
+    so a page kept on a tablet since Monday still files Thursday's capture under Thursday. An edit shows the day
+    the item has."""
+    on_site = inspections.schedule_of(inspection).on_site_days
+    source_day = fixed_source.get("day") if fixed_source else None
+    also = {day for day in (source_day, item.observed_on if item else None) if day is not None}
+    form_contract = contract.evidence_contract(inspections.profile_of(inspection), on_site, also)
+    options = [{"value": c.value, "text": c.label, "selected": c.value == form.observed_on}
+               for c in form_contract.field("observed_on").choices or ()]
+    if item is None:
+        by_value = {c["value"]: c["text"] for c in options}
+        if source_day is not None and fixed_source:
+            what = "case file" if fixed_source["type"] == SourceType.file_review else "activity"
+            default = f"{by_value[source_day.isoformat()]} (the day of this {what})"
+        elif fixed_source:
+            default = "Today's day on site"
+        else:
+            default = "The day of its activity or case file, otherwise today's day on site"
+        options.insert(0, {"value": "", "text": default, "selected": not form.observed_on})
+    return {"contract": form_contract, "day_options": options}
+
+
 def _capture_context(db: Session, user: User, inspection: Inspection, form: service.EvidenceForm, *,
                      item: EvidenceItem | None = None, errors: dict[str, str] | None = None, return_to: str = "",
-                     fixed_source: dict[str, str] | None = None) -> dict[str, Any]:
+                     fixed_source: dict[str, Any] | None = None) -> dict[str, Any]:
     return page_context(
         db, user, inspection, "board", form=form, item=item, errors=errors or {}, return_to=return_to,
         source_kind=_source_kind(form), fixed_source=fixed_source, judgements=list(Judgement), strands=list(Strand),
         activities=fieldwork.list_activities(session=db, inspection=inspection),
         reviews=fieldwork.list_file_reviews(session=db, inspection=inspection),
-        contract=contract.evidence_contract(inspections.profile_of(inspection)), source_kinds=contract.SOURCE_KINDS,
-        error_anchors={"aspect": f"aspect-{form.proposal or 1}"})
+        source_kinds=contract.SOURCE_KINDS, error_anchors={"aspect": f"aspect-{form.proposal or 1}"},
+        **_days(inspection, form, item, fixed_source))
 
 
-def _fixed_source(db: Session, inspection: Inspection, source_type: str, source_id: str) -> dict[str, str] | None:
-    """When capture starts from an activity or case file, the source is set and shown, not asked."""
+def _fixed_source(db: Session, inspection: Inspection, source_type: str, source_id: str) -> dict[str, Any] | None:
+    """When capture starts from an activity or case file, the source is set and shown, not asked (with the day it
+    happened, when it has one)."""
     if not source_id:
         return None
+    day = fieldwork.source_days(session=db, inspection=inspection, ids=[source_id]).get(source_id)
     if source_type == SourceType.file_review:
         review = fieldwork.get_file_review(session=db, inspection=inspection, review_id=source_id)
-        return {"type": "file_review", "id": review.id, "label": f"Case file {review.case_reference}"}
+        return {"type": "file_review", "id": review.id, "label": f"Case file {review.case_reference}", "day": day}
     if source_type == SourceType.tracked_case:
         case = casetracking.get_case(session=db, inspection=inspection, case_id=source_id)
-        return {"type": "tracked_case", "id": case.id, "label": casetracking.case_title(case)}
+        return {"type": "tracked_case", "id": case.id, "label": casetracking.case_title(case), "day": None}
     activity = fieldwork.get_activity(session=db, inspection=inspection, activity_id=source_id)
-    return {"type": activity.kind, "id": activity.id, "label": activity.title}
+    return {"type": activity.kind, "id": activity.id, "label": activity.title, "day": day}
 
 
 def inline_capture(db: Session, inspection: Inspection, source_type: str, source_id: str) -> dict[str, Any]:
     """What the activity and case-file pages need to show their evidence and capture more in place."""
     form = service.EvidenceForm(source_type=source_type, source_id=source_id)
-    return {"form": form, "fixed_source": _fixed_source(db, inspection, source_type, source_id),
-            "contract": contract.evidence_contract(inspections.profile_of(inspection)),
+    fixed_source = _fixed_source(db, inspection, source_type, source_id)
+    return {"form": form, "fixed_source": fixed_source, **_days(inspection, form, None, fixed_source),
             "judgements": list(Judgement), "strands": list(Strand), "return_to": "",
             "items": service.items_from_source(session=db, inspection=inspection, source_id=source_id)}
 
@@ -139,7 +166,8 @@ def edit_page(request: Request, db: DbSession, user: CurrentUser, inspection: Cu
     item = service.get_item(session=db, inspection=inspection, item_id=item_id)
     form = service.EvidenceForm(text=item.text, proposal=str(item.proposal), aspect=item.aspect,
                                 judgement=item.judgement, strands=item.strands, source_type=item.source_type,
-                                source_id=item.source_id or "", source_label=item.source_label or "")
+                                source_id=item.source_id or "", source_label=item.source_label or "",
+                                observed_on=item.observed_on.isoformat())
     return render(request, "evidence/capture.html", _capture_context(db, user, inspection, form, item=item))
 
 

@@ -20,7 +20,7 @@ from app.errors import NotFound, ValidationFailed
 from app.evidence.contract import evidence_contract
 from app.evidence.models import EvidenceItem, Judgement, SourceType
 from app.fieldwork import service as fieldwork
-from app.forms_common import new_id
+from app.forms_common import new_id, parse_iso_date
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.models_base import table_of, utcnow
@@ -35,15 +35,47 @@ class EvidenceForm(BaseModel):
     source_type: str = ""  # derived from source_id when that is an activity or file review
     source_id: str = ""
     source_label: str = ""
+    observed_on: str = ""  # ISO date; empty: the source's day, otherwise today's day on site (default_day)
 
 
-def _errors(session: Session, inspection: Inspection, form: EvidenceForm,
-            source_kinds: dict[str, str] | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+def default_day(on_site: list[date], source_day: date | None, captured_on: date) -> date:
+    """The day evidence was observed when the inspector does not say: the day of the activity it came from (or of
+    the activity its case file was seen during), otherwise the day on site it was captured on. Captured after the
+    week (written up on Monday), it is the last day on site; before it, the first."""
+    if source_day is not None:
+        return source_day
+    return max((day for day in on_site if day <= captured_on), default=on_site[0] if on_site else captured_on)
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """What the database knows of some sources, read once for many items: id -> activity kind, "file_review" or
+    "tracked_case", and id -> the day it happened (a tracked case, met over several days, has none of its own)."""
+
+    kinds: dict[str, str]
+    days: dict[str, date]
+
+    @classmethod
+    def of(cls, session: Session, inspection: Inspection, ids: list[str]) -> "_Sources":
+        if not ids:
+            return cls({}, {})
+        return cls(_source_kinds(session, inspection, ids),
+                   fieldwork.source_days(session=session, inspection=inspection, ids=ids))
+
+
+def _errors(session: Session, inspection: Inspection, form: EvidenceForm, sources: _Sources | None = None,
+            on_site: list[date] | None = None, kept_day: date | None = None) -> tuple[dict[str, str], dict[str, Any]]:
     """Errors and cleaned values: the form's contract first (the rules the tablet applies too), then what only
-    the database knows. `source_kinds` (id -> activity kind or "file_review") saves a query per item when many
-    are checked at once."""
+    the database knows. `sources` and `on_site` save queries when many items are checked at once; `kept_day` is
+    the day an item being edited has, which stays allowed."""
     profile = inspections.profile_of(inspection)
-    contract = evidence_contract(profile)
+    source_id = form.source_id.strip()
+    if sources is None:
+        sources = _Sources.of(session, inspection, [source_id] if source_id else [])
+    if on_site is None:
+        on_site = inspections.schedule_of(inspection).on_site_days
+    source_day = sources.days.get(source_id) if source_id else None
+    contract = evidence_contract(profile, on_site, {day for day in (source_day, kept_day) if day is not None})
     values = form.model_dump()
     proposal = str(form.proposal).strip()
     if proposal.isdigit():
@@ -53,13 +85,12 @@ def _errors(session: Session, inspection: Inspection, form: EvidenceForm,
             values["proposal"] = str(profile.aspect(form.aspect)[0].number)
     errors = forms_contract.check(contract, values)
     clean: dict[str, Any] = {"proposal": None if "proposal" in errors else int(values["proposal"]),
-                   "strands": sorted(set(form.strands))}
+                   "strands": sorted(set(form.strands)), "source_day": source_day,
+                   "observed_on": None if "observed_on" in errors else parse_iso_date(form.observed_on),
+                   "on_site": on_site}
     clean["source_type"], clean["source_id"], clean["source_label"] = SourceType.none.value, None, None
-    if form.source_id.strip():
-        source_id = form.source_id.strip()
-        if source_kinds is None:
-            source_kinds = _source_kinds(session, inspection, [source_id])
-        kind = source_kinds.get(source_id)
+    if source_id:
+        kind = sources.kinds.get(source_id)
         # A source is a case file or a tracked case only when the form says so; otherwise it must be an activity.
         named = kind in NAMED_SOURCES or form.source_type in NAMED_SOURCES
         if kind is None or (named and kind != form.source_type):
@@ -94,14 +125,19 @@ def _row(*, actor: Actor, inspection: Inspection, form: EvidenceForm, clean: dic
          captured_on: date, now: datetime) -> dict[str, Any]:
     """A new item's stored columns: the one place an evidence row is built, for one capture (through the ORM)
     and for a device's batch (one bulk insert) alike."""
+    observed_on = clean["observed_on"] or default_day(clean["on_site"], clean["source_day"], captured_on)
     return {"id": item_id, "inspection_id": inspection.id, "author_id": actor.user_id, **_content(form, clean),
-            "captured_on": captured_on, "version": 1, "created_at": now, "updated_at": now,
-            "updated_by_id": actor.user_id}
+            "captured_on": captured_on, "observed_on": observed_on, "version": 1, "created_at": now,
+            "updated_at": now, "updated_by_id": actor.user_id}
 
 
 def _apply(item: EvidenceItem, form: EvidenceForm, clean: dict[str, Any]) -> None:
     for name, value in _content(form, clean).items():
         setattr(item, name, value)
+    # An edit that leaves the day out (an older device's) keeps the day the item has: evidence never moves day
+    # unless someone moves it.
+    if clean["observed_on"] is not None:
+        item.observed_on = clean["observed_on"]
 
 
 def _created(session: Session, actor: Actor, inspection: Inspection, rows: list[dict[str, Any]]) -> None:
@@ -127,12 +163,13 @@ def capture(*, session: Session, actor: Actor, inspection: Inspection, form: Evi
 def prepare_many(*, session: Session, actor: Actor, inspection: Inspection,
                  entries: list[tuple[str, EvidenceForm, date]]) -> list[dict[str, Any] | ValidationFailed]:
     """Validate many captures at once (a device's sync batch): a row ready to insert, or why not, for each."""
-    source_ids = [form.source_id.strip() for _, form, _ in entries if form.source_id.strip()]
-    kinds = _source_kinds(session, inspection, source_ids) if source_ids else {}
+    sources = _Sources.of(session, inspection, [form.source_id.strip() for _, form, _ in entries
+                                                if form.source_id.strip()])
+    on_site = inspections.schedule_of(inspection).on_site_days
     now = utcnow()
     out: list[dict[str, Any] | ValidationFailed] = []
     for item_id, form, day in entries:
-        errors, clean = _errors(session, inspection, form, kinds)
+        errors, clean = _errors(session, inspection, form, sources, on_site)
         out.append(ValidationFailed(errors) if errors else
                    _row(actor=actor, inspection=inspection, form=form, clean=clean, item_id=item_id, captured_on=day,
                         now=now))
@@ -150,7 +187,7 @@ def insert_prepared(*, session: Session, actor: Actor, inspection: Inspection, r
 
 def edit(*, session: Session, actor: Actor, inspection: Inspection, item: EvidenceItem,
          form: EvidenceForm) -> EvidenceItem:
-    errors, clean = _errors(session, inspection, form)
+    errors, clean = _errors(session, inspection, form, kept_day=item.observed_on)
     if errors:
         raise ValidationFailed(errors)
     _apply(item, form, clean)
@@ -215,7 +252,7 @@ class BoardFilters:
 
 _FILTERED: dict[str, Any] = {
     "judgement": EvidenceItem.judgement, "strand": EvidenceItem.strands, "inspector": EvidenceItem.author_id,
-    "day": EvidenceItem.captured_on, "source_type": EvidenceItem.source_type}
+    "day": EvidenceItem.observed_on, "source_type": EvidenceItem.source_type}
 
 
 def _conditions(names: tuple[str, ...], dialect: str) -> list[ColumnElement[bool]]:
@@ -242,7 +279,8 @@ ITEMS_PER_ASPECT = 8
 # (Typed as Any, as the statements built from them below: SQLModel types select() for four columns at most.)
 SHOWN_COLUMNS: tuple[Any, ...] = (
     EvidenceItem.id, EvidenceItem.aspect, EvidenceItem.text, EvidenceItem.judgement, EvidenceItem.strands,
-    EvidenceItem.author_id, EvidenceItem.captured_on, EvidenceItem.version, EvidenceItem.updated_at,
+    EvidenceItem.author_id, EvidenceItem.captured_on, EvidenceItem.observed_on, EvidenceItem.version,
+    EvidenceItem.updated_at,
     EvidenceItem.source_type, EvidenceItem.source_id, EvidenceItem.source_label, EvidenceItem.personal_data,
     EvidenceItem.created_at, EvidenceItem.inspection_id)
 
@@ -389,7 +427,7 @@ class DaySummary:
 
 def day_summary(*, session: Session, inspection: Inspection, day: date) -> DaySummary:
     items = session.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id,
-                                                    EvidenceItem.captured_on == day)
+                                                    EvidenceItem.observed_on == day)
                          .order_by(col(EvidenceItem.aspect), col(EvidenceItem.created_at))).all()
     out = []
     for proposal in inspections.profile_of(inspection).proposals:

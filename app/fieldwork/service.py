@@ -249,6 +249,20 @@ def source_kinds(*, session: Session, inspection: Inspection, ids: list[str]) ->
     return kinds
 
 
+def source_days(*, session: Session, inspection: Inspection, ids: list[str]) -> dict[str, date]:
+    """For evidence sources: id -> the day it happened, for those ids in this inspection that have one: an
+    activity's day, or the day of the activity a case file was seen during (a case file seen during none has no
+    day of its own)."""
+    wanted = sorted(set(ids))
+    days = dict(session.exec(select(col(Activity.id), col(Activity.day)).where(
+        Activity.inspection_id == inspection.id, col(Activity.id).in_(wanted))).all())
+    seen_during = (select(col(FileReview.id), col(Activity.day))
+                   .join(Activity, col(FileReview.activity_id) == col(Activity.id))
+                   .where(FileReview.inspection_id == inspection.id, col(FileReview.id).in_(wanted)))
+    days.update(session.exec(seen_during).all())
+    return days
+
+
 # --- File reviews (sampled case files) -------------------------------------------------------------------
 
 

@@ -82,6 +82,7 @@ def form_contract(inspection: CurrentInspection, db: DbSession) -> dict[str, dic
     by which the tablet checks a capture before keeping it offline."""
     profile = inspections.profile_of(inspection)
     team = [(user.id, user.name) for _, user in inspections.team_of(session=db, inspection=inspection)]
-    forms = (evidence_contract(profile), activity_contract(inspections.schedule_of(inspection).on_site_days, team),
+    on_site = inspections.schedule_of(inspection).on_site_days
+    forms = (evidence_contract(profile, on_site), activity_contract(on_site, team),
              file_review_contract(profile), concerns.contract())
     return {form.entity: form.as_json() for form in forms}

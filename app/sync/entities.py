@@ -44,7 +44,8 @@ def _evidence_form(data: OpData) -> evidence.EvidenceForm:
 def _evidence_data(item: EvidenceItem) -> OpData:
     return {"text": item.text, "proposal": item.proposal, "aspect": item.aspect, "judgement": item.judgement,
             "strands": item.strands, "source_type": item.source_type, "source_id": item.source_id,
-            "source_label": item.source_label, "captured_on": item.captured_on.isoformat(), "author_id": item.author_id}
+            "source_label": item.source_label, "observed_on": item.observed_on.isoformat(),
+            "captured_on": item.captured_on.isoformat(), "author_id": item.author_id}
 
 
 def _activity_form(data: OpData) -> fieldwork.ActivityForm:

@@ -310,3 +310,133 @@ def test_a_web_form_never_chooses_the_id_of_what_it_creates(client, db, make_use
     assert filed.status_code == 303 and "already" not in filed.text
     assert db.get(FileReview, ids["review_id"]).case_reference == "P1-01"
     assert len(db.exec(select(FileReview).where(FileReview.inspection_id == inspection.id)).all()) == 2
+
+
+# --- The day observed: evidence belongs to the day of the inspection it was seen or heard -------------------------
+
+THURSDAY, FRIDAY = date(2026, 11, 26), date(2026, 11, 27)  # days 4 and 5 of the team's week on site
+DAY_OBSERVED_ERROR = "Select the day you saw or heard this, one of the days on site"
+
+
+def plan(db, team, day):
+    """A meeting on the team's day plan."""
+    from app.audit.service import Actor
+    from app.fieldwork import service as fieldwork
+
+    lead = team["lead"]
+    return fieldwork.create_activity(session=db, actor=Actor(lead.id, lead.email), inspection=team["inspection"],
+                                     form=fieldwork.ActivityForm(kind="meeting", meeting_with="practitioners",
+                                                                 day=day.isoformat(), inspector_ids=[str(lead.id)]))
+
+
+def review_during(db, team, activity):
+    from app.audit.service import Actor
+    from app.fieldwork import service as fieldwork
+
+    lead = team["lead"]
+    return fieldwork.create_file_review(session=db, actor=Actor(lead.id, lead.email), inspection=team["inspection"],
+                                        form=fieldwork.FileReviewForm(
+                                            case_reference="P1-09", age_band="5-10", setting_type="special_school",
+                                            sen_status="plan_in_place", primary_need="SLD", activity_id=activity.id))
+
+
+def test_evidence_is_observed_on_its_sources_day_whenever_it_is_written_up(db, team):
+    lead, meeting = team["lead"], plan(db, team, THURSDAY)
+    from_meeting = add(db, team, lead, source_id=meeting.id, captured_on=FRIDAY)
+    from_file = add(db, team, lead, source_type="file_review", source_id=review_during(db, team, meeting).id,
+                    captured_on=FRIDAY)
+    # A case file seen during no activity, and no source at all: the day on site it was captured.
+    from_lone_file = add(db, team, lead, source_type="file_review", source_id=team["review_id"], captured_on=FRIDAY)
+    unsourced = add(db, team, lead, captured_on=THURSDAY)
+    # Captured after the week (written up on Monday), the last day on site; before it, the first.
+    monday_after = add(db, team, lead, captured_on=date(2026, 11, 30))
+    week_before = add(db, team, lead, captured_on=date(2026, 11, 18))
+    assert [i.observed_on for i in (from_meeting, from_file, from_lone_file, unsourced, monday_after, week_before)] == [
+        THURSDAY, THURSDAY, FRIDAY, THURSDAY, FRIDAY, date(2026, 11, 23)]
+    assert (from_meeting.captured_on, monday_after.captured_on) == (FRIDAY, date(2026, 11, 30))
+
+
+def test_the_forms_day_starts_on_its_sources_day_and_the_item_says_when_it_was_written_up(client, db, team):
+    meeting = plan(db, team, THURSDAY)
+    page = soup(client.get(f"{team['base']}/activities/{meeting.id}"))
+    chosen = page.select_one("#observed_on option[selected]")
+    assert (chosen["value"], chosen.get_text(strip=True)) == (
+        "", "Day 4: Thursday 26 November (the day of this activity)")
+    assert [o["value"] for o in page.select("#observed_on option")][1:] == [
+        f"2026-11-{d}" for d in (23, 24, 25, 26, 27)]
+    general = soup(client.get(f"{team['base']}/evidence/new"))
+    assert general.select_one("#observed_on option[selected]").get_text(strip=True) == (
+        "The day of its activity or case file, otherwise today's day on site")
+    assert capture(client, team, source_kind="activity", source_activity=meeting.id).status_code == 303
+    item = db.exec(select(EvidenceItem).where(EvidenceItem.source_id == meeting.id)).one()
+    assert item.observed_on == THURSDAY
+    shown = words(soup(client.get(f"{team['base']}/board?proposal=1")).select_one(f"#item-{item.id}"))
+    assert f"Ada Lead, Thu 26 Nov (written up {item.captured_on:%a %-d %b})" in shown
+
+
+def test_the_day_observed_can_be_chosen_and_changed_but_only_to_a_day_of_the_inspection(client, db, team):
+    meeting = plan(db, team, THURSDAY)
+    assert capture(client, team, source_kind="activity", source_activity=meeting.id,
+                   observed_on="2026-11-25").status_code == 303
+    item = db.exec(select(EvidenceItem).where(EvidenceItem.source_id == meeting.id)).one()
+    assert item.observed_on == date(2026, 11, 25)  # chosen, not the meeting's day
+    # A Sunday after the week: explained, and nothing saved.
+    before = db.exec(select(func.count()).select_from(EvidenceItem)).one()
+    refused = capture(client, team, observed_on="2026-11-29")
+    assert refused.status_code == 422 and error_summary(refused) == [DAY_OBSERVED_ERROR]
+    assert soup(refused).select_one("#observed_on-error") is not None
+    assert db.exec(select(func.count()).select_from(EvidenceItem)).one() == before
+    edit_path = f"{team['base']}/evidence/{item.id}/edit"
+    edit_page = soup(client.get(edit_path))
+    assert edit_page.select_one("#observed_on option[selected]")["value"] == "2026-11-25"
+    assert edit_page.select_one("#observed_on option[value='']") is None  # an edit shows the day the item has
+    fields = {"csrf_token": csrf_of(client, edit_path), "text": item.text, "proposal": "1", "aspect": "timeliness",
+              "judgement": "strength", "strands": ["education"], "source_kind": "activity",
+              "source_activity": meeting.id}
+    refused = client.post(edit_path, data={**fields, "observed_on": "not a day"})
+    assert refused.status_code == 422 and error_summary(refused) == [DAY_OBSERVED_ERROR]
+    db.refresh(item)
+    assert (item.observed_on, item.version) == (date(2026, 11, 25), 1)
+    assert client.post(edit_path, data={**fields, "observed_on": "2026-11-26"}).status_code == 303
+    db.refresh(item)
+    assert (item.observed_on, item.version) == (THURSDAY, 2)
+
+
+def test_an_activitys_own_day_is_always_allowed_and_moving_it_later_moves_no_evidence(client, db, team):
+    from app.audit.service import Actor
+    from app.fieldwork import service as fieldwork
+
+    meeting = plan(db, team, THURSDAY)
+    item = add(db, team, team["lead"], source_id=meeting.id, captured_on=FRIDAY)
+    lead = team["lead"]
+    fieldwork.update_activity(session=db, actor=Actor(lead.id, lead.email), inspection=team["inspection"],
+                              activity=meeting, form=fieldwork.ActivityForm(
+                                  kind="meeting", meeting_with="practitioners", day="2026-11-24",
+                                  inspector_ids=[str(lead.id)]))
+    db.refresh(item)
+    assert item.observed_on == THURSDAY  # captured already: it stays where the inspector filed it
+    # An initial meeting held in the week before (its day kept from before the dates moved): its evidence may be
+    # filed under that day, which no other evidence may take.
+    meeting.day = date(2026, 11, 18)
+    db.add(meeting)
+    db.flush()
+    assert capture(client, team, source_kind="activity", source_activity=meeting.id, text="Earlier meeting.",
+                   observed_on="2026-11-18").status_code == 303
+    assert db.exec(select(EvidenceItem.observed_on).where(EvidenceItem.text == "Earlier meeting.")).one() == (
+        date(2026, 11, 18))
+    assert error_summary(capture(client, team, observed_on="2026-11-18")) == [DAY_OBSERVED_ERROR]
+
+
+def test_the_day_filter_and_the_evening_summary_go_by_the_day_observed(client, db, team):
+    meeting = plan(db, team, THURSDAY)
+    add(db, team, team["lead"], source_id=meeting.id, text="Thursday's meeting, written up on Friday.",
+        captured_on=FRIDAY)
+    base = f"{team['base']}/board?proposal=1"
+    thursday = soup(client.get(f"{base}&day=2026-11-26"))
+    assert "Showing 1 of 2" in words(thursday.select_one("#board-counts"))
+    assert "Thursday's meeting, written up on Friday." in words(thursday.select_one("#results"))
+    assert "Showing 0 of 2" in words(soup(client.get(f"{base}&day=2026-11-27")).select_one("#board-counts"))
+    summary = soup(client.get(f"{team['base']}/summary?day=2026-11-26"))
+    proposal_1 = words(summary.select_one("#summary-p1").find_parent("section"))
+    assert "Strengths (1)" in proposal_1 and "Thursday's meeting, written up on Friday." in proposal_1
+    assert "Thursday's meeting" not in soup(client.get(f"{team['base']}/summary?day=2026-11-27")).get_text()

@@ -177,7 +177,8 @@ CASES = {
     "evidence_item": [
         {"text": "Seen.", "proposal": 1, "aspect": "timeliness", "judgement": "strength", "strands": ["education"]},
         {"text": " ", "proposal": None, "aspect": "", "judgement": "", "strands": []},
-        {"text": "x" * 10_001, "proposal": 2, "aspect": "timeliness", "judgement": "context", "strands": ["housing"]},
+        {"text": "x" * 10_001, "proposal": 2, "aspect": "timeliness", "judgement": "context", "strands": ["housing"],
+         "observed_on": "2026-11-29"},  # a Sunday after the week on site
         {"text": "Seen.", "proposal": 1, "aspect": "made_up", "judgement": "strength", "strands": ["health"],
          "source_type": "activity", "source_id": ""},
         {"text": "Seen.", "proposal": "1", "aspect": "timeliness", "judgement": "strength", "strands": ["health"],
@@ -239,7 +240,7 @@ def test_the_tablet_finds_the_same_errors_as_the_server_on_the_real_contracts(cl
     inspection = team["inspection"]
     profile = inspections.profile_of(inspection)
     members = [(u.id, u.name) for _, u in inspections.team_of(session=db, inspection=inspection)]
-    contracts = {"evidence_item": evidence_contract(profile),
+    contracts = {"evidence_item": evidence_contract(profile, inspections.schedule_of(inspection).on_site_days),
                  "activity": activity_contract(inspections.schedule_of(inspection).on_site_days, members),
                  "file_review": file_review_contract(profile), "safeguarding_concern": concerns.contract()}
     cases = [(entity, json.loads(json.dumps(data).replace("{lead}", str(team["lead"].id))))

@@ -64,3 +64,60 @@ def test_text_stored_before_the_boundary_is_cleaned_by_migration_0014(database_u
         with new_postgres_database("sendfw_dirty") as url:
             migrate.downgrade(url, "base")
             run(url)
+
+
+def test_migration_0018_files_existing_evidence_under_the_day_of_its_source(database_url, tmp_path):
+    """Evidence from before the day observed existed takes its activity's day, or the day of the activity its case
+    file was seen during, otherwise the day it was captured."""
+    from datetime import date
+
+    from sqlalchemy import text
+
+    from app.db import make_engine
+    from tests.conftest import new_postgres_database
+
+    now = "2026-11-27 18:00:00"
+    rows = {
+        "INSERT INTO inspections (id, local_area, la_code, framework, start_date, notification_date, last_on_site_date,"
+        " status, created_at) VALUES (1, 'Testshire (fictional)', '999', 'send-2016', '2026-11-23', '2026-11-16',"
+        " '2026-11-27', 'on_site', :now)": {},
+        "INSERT INTO activities (id, inspection_id, kind, title, day, inspector_ids, attendees, notes, version,"
+        " created_at, updated_at) VALUES ('a-thursday', 1, 'meeting', 'Fictional meeting', '2026-11-26', '[]', '[]',"
+        " '', 1, :now, :now)": {},
+        "INSERT INTO file_reviews (id, inspection_id, case_reference, age_band, setting_type, sen_status, primary_need,"
+        " health_contributed, social_care_contributed, ratings, notes, activity_id, version, created_at, updated_at)"
+        " VALUES (:id, 1, 'P1-01', '5-10', 'special_school', 'plan_in_place', 'SLD', 'yes', 'no', '{}', '',"
+        " :activity, 1, :now, :now)": [{"id": "f-during", "activity": "a-thursday"},
+                                       {"id": "f-alone", "activity": None}],
+        "INSERT INTO evidence_items (id, inspection_id, text, proposal, aspect, judgement, strands, source_type,"
+        " source_id, captured_on, version, created_at, updated_at) VALUES (:id, 1, 'Fictional.', 1, 'timeliness',"
+        " 'strength', '[]', :kind, :source, '2026-11-27', 1, :now, :now)": [
+            {"id": "from-meeting", "kind": "meeting", "source": "a-thursday"},
+            {"id": "from-file", "kind": "file_review", "source": "f-during"},
+            {"id": "from-lone-file", "kind": "file_review", "source": "f-alone"},
+            {"id": "from-nothing", "kind": "none", "source": None}],
+    }
+
+    def run(url: str) -> None:
+        migrate.upgrade(url, "0017")
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            for statement, params in rows.items():
+                for one in params if isinstance(params, list) else [params]:
+                    conn.execute(text(statement), {"now": now, **one})
+        migrate.upgrade(url, "0018")
+        with engine.connect() as conn:
+            found = dict(conn.execute(text("SELECT id, observed_on FROM evidence_items")).all())
+        assert {key: date.fromisoformat(str(day)) for key, day in found.items()} == {
+            "from-meeting": date(2026, 11, 26), "from-file": date(2026, 11, 26),
+            "from-lone-file": date(2026, 11, 27), "from-nothing": date(2026, 11, 27)}
+        columns = inspect(engine).get_columns("evidence_items")
+        assert [c["nullable"] for c in columns if c["name"] == "observed_on"] == [False]
+        engine.dispose()
+
+    if database_url.startswith("sqlite"):
+        run(f"sqlite:///{tmp_path / 'before_0018.db'}")
+    else:
+        with new_postgres_database("sendfw_observed") as url:
+            migrate.downgrade(url, "base")
+            run(url)

@@ -300,3 +300,24 @@ def test_a_receipt_is_shown_only_to_members_of_its_inspection(client, db, team, 
     assert all(r["version"] is None and r["errors"] == ["inspection_id: no inspection of yours has this id"]
                for r in results)
     assert count(db, EvidenceItem, EvidenceItem.inspection_id == own.id) == 0
+
+
+def test_the_day_observed_travels_and_an_older_device_without_it_is_still_accepted(client, db, team):
+    monday = inspections.schedule_of(team["inspection"]).on_site_days[0]  # the day of the fixture's visit
+    chosen = evidence_op(team, source_id=team["activity_id"], observed_on="2026-11-25")
+    older = evidence_op(team, source_id=team["activity_id"])  # a device from before the field: its source's day
+    unsourced = evidence_op(team)  # no source: the day on site the device captured it (client_time)
+    wrong = evidence_op(team, observed_on="2026-11-29")
+    results = sync(client, team, [chosen, older, unsourced, wrong])["results"]
+    assert [r["status"] for r in results] == ["applied", "applied", "applied", "rejected"]
+    assert results[3]["errors"] == ["observed_on: Select the day you saw or heard this, one of the days on site"]
+    assert [db.get(EvidenceItem, op["id"]).observed_on for op in (chosen, older, unsourced)] == [
+        date(2026, 11, 25), monday, date(2026, 11, 24)]
+    # An edit from an older device leaves the day as it is; a newer one moves it.
+    sync(client, team, [evidence_op(team, "update", chosen["id"], 1, text="Edited on an older device.")])
+    assert db.get(EvidenceItem, chosen["id"]).observed_on == date(2026, 11, 25)
+    sync(client, team, [evidence_op(team, "update", chosen["id"], 2, observed_on="2026-11-27")])
+    assert db.get(EvidenceItem, chosen["id"]).observed_on == date(2026, 11, 27)
+    # The change feed carries it to the team's devices.
+    feed = client.get(f"/api/v1/inspections/{team['inspection'].id}/changes").json()["changes"]
+    assert {c["data"]["observed_on"] for c in feed if c["id"] == chosen["id"]} == {"2026-11-27"}

@@ -140,8 +140,10 @@ group("ops from a form's fields", () => {
       ["strands", "education"], ["strands", "health"]];
     assert.deepEqual(evidenceData(fields([...base, ["source_kind", "activity"], ["source_activity", "a1"]])), {
       text: "Seen", proposal: 2, aspect: "short_breaks", judgement: "strength", strands: ["education", "health"],
-      source_id: "a1", source_type: "",
+      source_id: "a1", source_type: "", observed_on: "",
     });
+    // The day observed travels as chosen; left on the default it is empty, for the server to fill from the source.
+    assert.equal(evidenceData(fields([...base, ["observed_on", "2026-11-26"]])).observed_on, "2026-11-26");
     assert.deepEqual(evidenceData(fields([...base, ["source_kind", "activity"]])).source_type, "activity");
     const document = evidenceData(fields([...base, ["source_kind", "document"], ["source_label", "SEF"]]));
     assert.deepEqual([document.source_type, document.source_label], ["document", "SEF"]);

@@ -18,6 +18,8 @@ export function evidenceData(fields) {
     aspect: text(fields, "aspect"),
     judgement: text(fields, "judgement"),
     strands: fields.getAll("strands"),
+    // Empty: the server files it under its source's day, otherwise the day on site it was captured.
+    observed_on: text(fields, "observed_on"),
   };
   const kind = fields.get("source_kind");
   if (fields.get("fixed_source") === "yes") {

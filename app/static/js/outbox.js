@@ -231,6 +231,7 @@ function putBack(op) {
   set("aspect", op.data.aspect);
   set("judgement", op.data.judgement);
   set("strands", op.data.strands || []);
+  set("observed_on", op.data.observed_on);
   form.querySelector("input[name=proposal]")?.dispatchEvent(new Event("change", { bubbles: true }));
   form.querySelector("[name=text]")?.focus();
   return true;
