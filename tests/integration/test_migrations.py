@@ -66,7 +66,7 @@ def test_text_stored_before_the_boundary_is_cleaned_by_migration_0014(database_u
             run(url)
 
 
-def test_migration_0024_files_existing_evidence_under_the_day_of_its_source(database_url, tmp_path):
+def test_migration_0025_files_existing_evidence_under_the_day_of_its_source(database_url, tmp_path):
     """Evidence from before the day observed existed takes its activity's day, or the day of the activity its case
     file was seen during, otherwise the day it was captured."""
     from datetime import date
@@ -99,13 +99,13 @@ def test_migration_0024_files_existing_evidence_under_the_day_of_its_source(data
     }
 
     def run(url: str) -> None:
-        migrate.upgrade(url, "0023")
+        migrate.upgrade(url, "0024")
         engine = make_engine(url)
         with engine.begin() as conn:
             for statement, params in rows.items():
                 for one in params if isinstance(params, list) else [params]:
                     conn.execute(text(statement), {"now": now, **one})
-        migrate.upgrade(url, "0024")
+        migrate.upgrade(url, "0025")
         with engine.connect() as conn:
             found = dict(conn.execute(text("SELECT id, observed_on FROM evidence_items")).all())
         assert {key: date.fromisoformat(str(day)) for key, day in found.items()} == {
@@ -116,7 +116,7 @@ def test_migration_0024_files_existing_evidence_under_the_day_of_its_source(data
         engine.dispose()
 
     if database_url.startswith("sqlite"):
-        run(f"sqlite:///{tmp_path / 'before_0024.db'}")
+        run(f"sqlite:///{tmp_path / 'before_0025.db'}")
     else:
         with new_postgres_database("sendfw_observed") as url:
             migrate.downgrade(url, "base")

@@ -1,8 +1,8 @@
 """evidence belongs to a day of the inspection: observed_on, filled from the source activity's day, the day of the
 activity a case file was seen during, otherwise the day it was captured
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-05 01:30:00
 """
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0024'
-down_revision: str | None = '0023'
+revision: str = '0025'
+down_revision: str | None = '0024'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
