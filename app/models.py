@@ -16,7 +16,7 @@ from app.letters.models import (
     LetterVersion,
     LetterWorkflow,
 )
-from app.obligations.models import Obligation
+from app.obligations.models import CarriedItem, Obligation
 from app.portal.models import (
     AreaDocument,
     AreaDocumentVersion,
@@ -36,11 +36,11 @@ from app.users.models import LoginThrottle, User, UserSession
 metadata = SQLModel.metadata
 
 __all__ = [
-    "AccuracyCheck", "AccuracyComment", "Activity", "Area", "AreaDocument", "AreaDocumentVersion", "AreaIndicatorValue",
-    "AreaOfficer", "AuditEvent",
-    "CaseDocumentRequest", "CaseSelection", "EngagementMeeting", "EvidenceItem", "FileReview", "Inspection",
-    "LetterComment", "LetterDecision", "LetterPublication", "LetterVersion", "LetterWorkflow", "LoginThrottle",
-    "Obligation", "PersonLevelChild", "PersonLevelList", "PortalInvitation", "RateLimitWindow", "RetentionPurge",
-    "SafeguardingConcern", "SefClaim", "SefClaimEvidence", "Setting", "SurveyLink", "SurveyResponse", "SyncChange",
-    "SyncConflict", "SyncOperation", "TeamMember", "TrackedCase", "User", "UserSession", "metadata",
+    "AccuracyCheck", "AccuracyComment", "Activity", "Area", "AreaDocument", "AreaDocumentVersion",
+    "AreaIndicatorValue", "AreaOfficer", "AuditEvent", "CarriedItem", "CaseDocumentRequest", "CaseSelection",
+    "EngagementMeeting", "EvidenceItem", "FileReview", "Inspection", "LetterComment", "LetterDecision",
+    "LetterPublication", "LetterVersion", "LetterWorkflow", "LoginThrottle", "Obligation", "PersonLevelChild",
+    "PersonLevelList", "PortalInvitation", "RateLimitWindow", "RetentionPurge", "SafeguardingConcern", "SefClaim",
+    "SefClaimEvidence", "Setting", "SurveyLink", "SurveyResponse", "SyncChange", "SyncConflict", "SyncOperation",
+    "TeamMember", "TrackedCase", "User", "UserSession", "metadata",
 ]

@@ -73,6 +73,10 @@ class Inspection(SQLModel, table=True):
     la_code: str = Field(max_length=12)
     # The area as a record of its own; local_area and la_code stay as the inspection was set up (its letter's words).
     area_id: int | None = Field(default=None, foreign_key="areas.id", index=True, ondelete="SET NULL")
+    # A visit that follows an inspection (a revisit, a monitoring inspection: a profiles/visits/*.toml kind) and the
+    # inspection it follows; None for a full inspection.
+    visit_kind: str | None = Field(default=None, max_length=30)
+    follows_id: int | None = Field(default=None, foreign_key="inspections.id", index=True, ondelete="SET NULL")
     framework: str = Field(max_length=40)
     start_date: date
     # Derived from start_date and the profile when saved, kept for listing and sorting.

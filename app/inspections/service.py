@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from app.audit.service import Actor, record
 from app.clock import today_in_england
 from app.errors import NotFound, Purged, ValidationFailed
-from app.frameworks import working_days
+from app.frameworks import visits, working_days
 from app.frameworks.service import Profile, UnknownFramework, all_profiles, get_profile
 from app.inspections import areas
 from app.inspections.models import Inspection, InspectionStatus, TeamMember, TeamRole
@@ -167,8 +167,12 @@ def update_inspection(*, session: Session, actor: Actor, inspection: Inspection,
         clash = [u.name for m, u in team_of(session=session, inspection=inspection) if _same_area(u, form.local_area)]
         if clash:
             errors["local_area"] = f"{', '.join(clash)} on the team comes from this area; remove them first"
+    if inspection.visit_kind and profile is not None and profile.code != inspection.framework:
+        errors["framework"] = "A visit that follows an inspection keeps that inspection's framework"
     if errors or profile is None or start is None:  # (no errors: _validate found both)
         raise ValidationFailed(errors)
+    if inspection.visit_kind:  # its own notice and days on site
+        profile = visits.profile_for(profile.code, inspection.visit_kind)
     schedule = schedule_for(profile, start)
     before = {"local_area": inspection.local_area, "la_code": inspection.la_code,
               "framework": inspection.framework, "start_date": inspection.start_date.isoformat()}
@@ -188,6 +192,10 @@ def update_inspection(*, session: Session, actor: Actor, inspection: Inspection,
 
 
 def profile_of(inspection: Inspection) -> Profile:
+    """The inspection's profile; a visit that follows one (a revisit, a monitoring inspection) runs under the
+    original's with the visit's own titles and timing (app/frameworks/visits.py)."""
+    if inspection.visit_kind:
+        return visits.profile_for(inspection.framework, inspection.visit_kind)
     return get_profile(inspection.framework)
 
 

@@ -282,6 +282,7 @@ class Published:
     wsoa_required: bool
     outcome: str | None
     significant_weaknesses: tuple[str, ...]
+    priority_actions: tuple[str, ...] = ()  # 2023: the areas for priority action's wording
 
 
 def published(*, session: Session, inspection_ids: list[int]) -> dict[int, Published]:
@@ -297,5 +298,6 @@ def published(*, session: Session, inspection_ids: list[int]) -> dict[int, Publi
     for inspection_id, day in dated.items():
         decision = decisions.get(inspection_id) or LetterDecision(inspection_id=inspection_id)
         found[inspection_id] = Published(inspection_id, day, decision.wsoa_required, decision.outcome,
-                                         tuple(decision.significant_weaknesses or ()))
+                                         tuple(decision.significant_weaknesses or ()),
+                                         tuple(str(p.get("text", "")) for p in decision.priority_actions or ()))
     return found

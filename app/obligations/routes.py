@@ -17,7 +17,7 @@ from app.inspections import service as inspections
 from app.inspections.deps import CurrentInspection
 from app.inspections.models import Inspection
 from app.letters import service as letters
-from app.obligations import national, service
+from app.obligations import national, service, visits
 from app.portal import content
 from app.portal.routes import UPLOAD_BODY_LIMIT, OfficerInspection
 from app.portal.web import StorageDep, done, receive, run
@@ -36,12 +36,16 @@ NATIONAL_ROLES = {Role.admin, Role.planner}
 
 def _team_page(request: Request, db: Session, user: User, inspection: Inspection, *,
                errors: dict[str, str] | None = None, form: dict[str, str] | None = None,
-               status_code: int = 200) -> Response:
+               follow_up_start: dict[str, str] | None = None, status_code: int = 200) -> Response:
     views = service.obligations_of(session=db, inspection=inspection)
     published = letters.published(session=db, inspection_ids=[inspection.id]).get(inspection.id)
-    visits = service.next_visits(inspection, published, views) if published else []
+    next_visits = service.next_visits(inspection, published, views) if published else []
     return render(request, "obligations/team.html", page_context(
-        db, user, inspection, "obligations", views=views, visits=visits, published=published,
+        db, user, inspection, "obligations", views=views, visits=next_visits, published=published,
+        due=visits.due_for(session=db, inspection=inspection),
+        follow_up=visits.follow_up_of(session=db, inspection=inspection),
+        follows=db.get(Inspection, inspection.follows_id) if inspection.follows_id else None,
+        follow_up_start=follow_up_start or split_date(None),
         rules=after_publication(inspections.profile_of(inspection)),
         errors=errors or {}, form=form or {}), status_code=status_code)
 
@@ -193,3 +197,47 @@ def record_meeting(request: Request, db: DbSession, user: NationalUser, actor: A
         return _area_page(request, db, user, area_id, errors=failure.errors, meeting={"notes": form.notes},
                           held_on=typed, status_code=422)
     return RedirectResponse(f"/areas/{area.id}?saved=meeting#meetings", status_code=303)
+
+
+# --- The visit that follows -----------------------------------------------------------------------------------
+
+
+@router.post("/inspections/{inspection_id}/follow-up")
+def set_up_follow_up(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep,
+                     inspection: CurrentInspection, data: PostedData) -> Response:
+    typed = {part: str(data.get(f"start_date-{part}", "")) for part in ("day", "month", "year")}
+    form = visits.FollowUpForm(start_date=join_date_parts(typed["day"], typed["month"], typed["year"]))
+    try:
+        visit = visits.set_up(session=db, actor=actor, user=user, original=inspection, form=form)
+    except ValidationFailed as failure:
+        return _team_page(request, db, user, inspection, errors=failure.errors, follow_up_start=typed,
+                          status_code=422)
+    return RedirectResponse(f"/inspections/{visit.id}/progress", status_code=303)
+
+
+def _progress_page(request: Request, db: Session, user: User, inspection: Inspection, *,
+                   errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    visit = visits.visit_of(inspection)
+    items = visits.items_of(session=db, inspection=inspection)
+    return render(request, "obligations/progress.html", page_context(
+        db, user, inspection, "progress", visit=visit, items=items,
+        letter_parts=visits.progress_letter(session=db, inspection=inspection, items=items),
+        follows=db.get(Inspection, inspection.follows_id) if inspection.follows_id else None,
+        errors=errors or {}), status_code=status_code)
+
+
+@router.get("/inspections/{inspection_id}/progress")
+def progress_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection) -> Response:
+    return _progress_page(request, db, user, inspection)
+
+
+@router.post("/inspections/{inspection_id}/progress/{item_id}")
+def judge_progress(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep,
+                   inspection: CurrentInspection, item_id: int, data: PostedData) -> Response:
+    form = build_form(visits.ProgressForm, data)
+    try:
+        visits.judge(session=db, actor=actor, user=user, inspection=inspection, item_id=item_id, form=form)
+    except ValidationFailed as failure:
+        return _progress_page(request, db, user, inspection, status_code=422,
+                              errors={f"{key}-{item_id}": message for key, message in failure.errors.items()})
+    return RedirectResponse(f"/inspections/{inspection.id}/progress#item-{item_id}", status_code=303)

@@ -164,6 +164,11 @@ def london_datetime(value: datetime | None) -> str:
     return local.strftime("%A %-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm")
 
 
+def judgement_item(judgement: Any, selected: str | None) -> Item:
+    """A visit's judgement of progress (profiles/visits/*.toml) as a radio item."""
+    return {"value": judgement.code, "text": judgement.label, "checked": judgement.code == selected}
+
+
 def concern_category_item(category: Any, selected: str) -> Item:
     return {"value": category.code, "text": category.label,
             "hint": {"text": f"{category.deadline_words}. {category.hint}"}, "checked": category.code == selected}

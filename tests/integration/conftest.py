@@ -226,11 +226,13 @@ def make_document(db: Session, storage: LocalStorage):
 
 
 def publish(db, inspection, on: date, *, wsoa_required: bool = False, outcome: str | None = None,
-            weaknesses: tuple[str, ...] = ()) -> None:
+            weaknesses: tuple[str, ...] = (), priority_actions: tuple[str, ...] = ()) -> None:
     """The letter published bearing this day, with the team's decision (publication's own steps and files have
     their tests in test_letters and test_publication)."""
     db.add(LetterDecision(inspection_id=inspection.id, wsoa_required=wsoa_required, outcome=outcome,
-                          significant_weaknesses=list(weaknesses)))
+                          significant_weaknesses=list(weaknesses),
+                          priority_actions=[{"text": text, "responsible_bodies": ["local_authority", "icb"]}
+                                            for text in priority_actions]))
     at = datetime(on.year, on.month, on.day, 12, tzinfo=UTC)
     db.add(LetterWorkflow(inspection_id=inspection.id, status="published", published_at=at))
     db.add(LetterPublication(inspection_id=inspection.id, number=1, dated=on, note="Published", docx=b"fictional",

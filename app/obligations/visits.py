@@ -1,0 +1,162 @@
+"""The visit that follows an inspection, linked to it: a revisit (2016) once the written statement of action is
+accepted, a monitoring inspection (2023) after widespread and/or systemic failings. It is set up from the original,
+in the same area, under its own profile (app/frameworks/visits.py), and carries the original's significant
+weaknesses or areas for priority action; the team judges the progress on each with its evidence, and its letter
+says so in the profile's words."""
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from app.audit.service import Actor, record
+from app.errors import Forbidden, NotFound, ValidationFailed
+from app.forms_common import text_problem
+from app.frameworks.visits import VisitProfile, visit_profile
+from app.inspections import service as inspections
+from app.inspections.models import Inspection
+from app.letters import service as letters
+from app.letters.service import long_date
+from app.models_base import utcnow
+from app.obligations import service
+from app.obligations.models import CarriedItem
+from app.users.models import User
+
+EVIDENCE_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class Due:
+    """The visit the original's outcome brings, when it is due, and whether it can be set up yet."""
+
+    visit: VisitProfile
+    next_visit: service.NextVisit
+    published: letters.Published
+
+    @property
+    def ready(self) -> bool:
+        return self.next_visit.due is not None  # a revisit waits for the statement to be accepted
+
+
+def due_for(*, session: Session, inspection: Inspection) -> Due | None:
+    """The revisit or monitoring inspection this (published, full) inspection leads to, if any."""
+    if inspection.visit_kind:
+        return None
+    published = letters.published(session=session, inspection_ids=[inspection.id]).get(inspection.id)
+    if published is None:
+        return None
+    views = service.obligations_of(session=session, inspection=inspection)
+    for next_visit in service.next_visits(inspection, published, views):
+        visit = visit_profile(inspection.framework, next_visit.rule.code)
+        if visit is not None:
+            return Due(visit, next_visit, published)
+    return None
+
+
+def follow_up_of(*, session: Session, inspection: Inspection) -> Inspection | None:
+    return session.exec(select(Inspection).where(Inspection.follows_id == inspection.id)
+                        .order_by(col(Inspection.id))).first()
+
+
+class FollowUpForm(BaseModel):
+    start_date: str = ""  # ISO; the form's boxes joined
+
+
+def set_up(*, session: Session, actor: Actor, user: User, original: Inspection, form: FollowUpForm) -> Inspection:
+    """The visit, set up from the original by its lead (or an administrator): same area and framework, the visit's
+    timing, the original's list carried forward. The one who sets it up leads it, as for any inspection."""
+    if not inspections.can_manage(session=session, user=user, inspection=original):
+        raise Forbidden()
+    due = due_for(session=session, inspection=original)
+    if due is None:
+        raise ValidationFailed({"start_date": "No revisit or monitoring inspection follows this inspection"})
+    if not due.ready:
+        raise ValidationFailed({"start_date": f"The {due.visit.title.lower()} can be set up once the "
+                                              f"{due.next_visit.wording.split(' after the ', 1)[-1]}"})
+    if follow_up_of(session=session, inspection=original) is not None:
+        raise ValidationFailed({"start_date": f"The {due.visit.short_title} has been set up already"})
+    visit = inspections.create_inspection(session=session, actor=actor, creator=user, form=inspections.InspectionForm(
+        local_area=original.local_area, la_code=original.la_code, framework=original.framework,
+        start_date=form.start_date))
+    visit.visit_kind, visit.follows_id = due.visit.kind, original.id
+    schedule = inspections.schedule_of(visit)  # now with the visit's notice and days on site
+    visit.notification_date, visit.last_on_site_date = schedule.notification_date, schedule.on_site_days[-1]
+    session.add(visit)
+    carried = (due.published.significant_weaknesses if due.visit.carries == "significant_weaknesses"
+               else due.published.priority_actions)
+    for position, text in enumerate(carried, start=1):
+        session.add(CarriedItem(inspection_id=visit.id, position=position, text=text))
+    session.flush()
+    record(session=session, actor=actor, action="inspection.follow_up_set_up", object_type="inspection",
+           object_id=visit.id, inspection_id=visit.id,
+           detail={"follows": original.id, "kind": due.visit.kind, "carried": len(carried)})
+    return visit
+
+
+def items_of(*, session: Session, inspection: Inspection) -> list[CarriedItem]:
+    return list(session.exec(select(CarriedItem).where(CarriedItem.inspection_id == inspection.id)
+                             .order_by(col(CarriedItem.position))).all())
+
+
+def visit_of(inspection: Inspection) -> VisitProfile:
+    visit = visit_profile(inspection.framework, inspection.visit_kind or "")
+    if visit is None:
+        raise NotFound()  # a full inspection has no progress to judge
+    return visit
+
+
+class ProgressForm(BaseModel):
+    progress: str = ""
+    evidence: str = ""
+
+
+def judge(*, session: Session, actor: Actor, user: User, inspection: Inspection, item_id: int,
+          form: ProgressForm) -> CarriedItem:
+    """The team's judgement of the progress on one carried item, with the evidence for it."""
+    visit = visit_of(inspection)
+    item = session.get(CarriedItem, item_id)
+    if item is None or item.inspection_id != inspection.id:
+        raise NotFound()
+    inspections.refuse_changes_if_purged(session=session, inspection_id=inspection.id)
+    errors: dict[str, str] = {}
+    if visit.judgement(form.progress) is None:
+        errors["progress"] = "Select the progress made"
+    evidence = form.evidence.strip()
+    if problem := text_problem(evidence, required="Enter the evidence for the judgement", limit=EVIDENCE_LIMIT,
+                               what="The evidence"):
+        errors["evidence"] = problem
+    if errors:
+        raise ValidationFailed(errors)
+    item.progress, item.evidence, item.judged_at, item.judged_by_id = form.progress, evidence, utcnow(), user.id
+    session.add(item)
+    session.flush()
+    record(session=session, actor=actor, action="inspection.progress_judged", object_type="carried_item",
+           object_id=item.id, inspection_id=inspection.id, detail={"position": item.position,
+                                                                  "progress": item.progress})
+    return item
+
+
+@dataclass(frozen=True)
+class LetterPart:
+    heading: str
+    text: str
+
+
+def progress_letter(*, session: Session, inspection: Inspection, items: list[CarriedItem]) -> list[LetterPart]:
+    """The visit's letter in its profile's words: the opening, then each carried item and the judgement on it."""
+    visit = visit_of(inspection)
+    original = session.get(Inspection, inspection.follows_id) if inspection.follows_id else None
+    published = (letters.published(session=session, inspection_ids=[original.id]).get(original.id)
+                 if original else None)
+    days = inspections.schedule_of(inspection).on_site_days
+    words = {"area": inspection.local_area, "first_day": long_date(days[0]), "last_day": long_date(days[-1]),
+             "original_published": long_date(published.published_on) if published else "(not published)"}
+    parts = [LetterPart(visit.letter.title.format(**words), visit.letter.opening.format(**words))]
+    for item in items:
+        judgement = visit.judgement(item.progress)
+        finding = (visit.letter.finding.format(judgement=judgement.label, evidence=item.evidence) if judgement
+                   else visit.letter.not_judged)
+        parts.append(LetterPart(visit.letter.item.format(label=visit.item_label, n=item.position, item=item.text),
+                                finding))
+    return parts
+

@@ -1,0 +1,84 @@
+"""The visit that follows, linked: a revisit (2016) once the statement is accepted, a monitoring inspection (2023)
+after widespread failings; each set up from the original with its own notice and days on site, carrying the
+original's list forward, judging progress on each with evidence, in its own letter."""
+
+from datetime import date
+
+from sqlmodel import select
+
+from app.frameworks.working_days import add_working_days, working_days_from
+from app.inspections.models import Inspection
+from app.models_base import utcnow
+from app.obligations import service as obligations
+from app.obligations.models import CarriedItem
+from tests.integration.conftest import csrf_of, error_summary, publish, sign_in, soup
+
+WEAKNESSES = ("Fictional weakness one: plans are late.", "Fictional weakness two: the local offer is out of date.")
+
+
+def set_up(client, original, start: date):
+    url = f"/inspections/{original.id}/obligations"
+    return client.post(f"/inspections/{original.id}/follow-up", data={
+        "csrf_token": csrf_of(client, url), "start_date-day": str(start.day), "start_date-month": str(start.month),
+        "start_date-year": str(start.year)})
+
+
+def test_a_revisit_waits_for_the_accepted_statement_then_carries_the_weaknesses_and_judges_progress(
+        client, db, make_user, make_inspection, today_is):
+    lead = make_user(name="Lead HMI (fictional)")
+    original = make_inspection(lead)
+    publish(db, original, date(2027, 3, 18), wsoa_required=True, weaknesses=WEAKNESSES)
+    today_is(date(2027, 7, 1))
+    sign_in(client, db, lead)
+    start = date(2028, 6, 5)
+    early = set_up(client, original, start)
+    assert early.status_code == 422
+    refusal = ("The revisit to a local area required to produce a written statement of action can be set up once "
+               "the written statement of action is accepted")
+    assert error_summary(early) == [refusal]
+    [view] = obligations.obligations_of(session=db, inspection=original)
+    view.obligation.submitted_at, view.obligation.decision, view.obligation.decided_at = utcnow(), "accepted", utcnow()
+    db.add(view.obligation)
+    db.flush()
+
+    made = set_up(client, original, start)
+    visit = db.exec(select(Inspection).where(Inspection.follows_id == original.id)).one()
+    assert made.status_code == 303 and made.headers["location"] == f"/inspections/{visit.id}/progress"
+    assert (visit.visit_kind, visit.area_id, visit.framework) == ("revisit", original.area_id, "send-2016")
+    assert visit.notification_date == add_working_days(start, -10)  # the revisit's notice, not the original's 2
+    assert visit.last_on_site_date == working_days_from(start, 3)[-1]
+    assert [i.text for i in db.exec(select(CarriedItem).order_by(CarriedItem.position)).all()] == list(WEAKNESSES)
+    assert set_up(client, original, start).status_code == 422  # once only
+
+    page = soup(client.get(f"/inspections/{visit.id}/progress"))
+    assert page.select_one(".app-inspection-header__kind").get_text(strip=True) == "SEND 2016 revisit inspection:"
+    items = db.exec(select(CarriedItem).order_by(CarriedItem.position)).all()
+    url = f"/inspections/{visit.id}/progress/{items[0].id}"
+    refused = client.post(url, data={"csrf_token": csrf_of(client, f"/inspections/{visit.id}/progress")})
+    assert refused.status_code == 422
+    assert error_summary(refused) == ["Select the progress made", "Enter the evidence for the judgement"]
+    assert client.post(url, data={"csrf_token": csrf_of(client, f"/inspections/{visit.id}/progress"),
+                                  "progress": "sufficient",
+                                  "evidence": "Fictional: 19 of 20 plans sampled were on time."}).status_code == 303
+    letter = [" ".join(p.get_text(" ").split()) for p in soup(client.get(
+        f"/inspections/{visit.id}/progress")).select(".app-progress-letter p")]
+    assert letter[0].startswith("Between ") and "published on 18 March 2027" in letter[0]
+    assert letter[1:] == ["Sufficient progress. Fictional: 19 of 20 plans sampled were on time.", "Not yet judged."]
+
+
+def test_a_monitoring_inspection_carries_the_areas_for_priority_action(client, db, make_user, make_inspection,
+                                                                      today_is):
+    lead = make_user(name="Lead HMI (fictional)")
+    original = make_inspection(lead, framework="send-2023")
+    publish(db, original, date(2027, 6, 1), outcome="widespread_failings",
+            priority_actions=("Fictional: leaders should issue plans on time.",))
+    today_is(date(2027, 6, 2))
+    sign_in(client, db, lead)
+    start = date(2028, 12, 4)
+    assert set_up(client, original, start).status_code == 303
+    visit = db.exec(select(Inspection).where(Inspection.follows_id == original.id)).one()
+    assert visit.visit_kind == "monitoring_inspection"
+    assert visit.notification_date == add_working_days(start, -5)
+    assert [i.text for i in db.exec(select(CarriedItem)).all()] == ["Fictional: leaders should issue plans on time."]
+    area = soup(sign_in(client, db, make_user(role="admin")).get(f"/areas/{original.area_id}"))
+    assert [tr["data-inspection"] for tr in area.select("tr[data-inspection]")] == [str(visit.id), str(original.id)]
