@@ -49,6 +49,7 @@ class AreaRow:
     published_on: date | None
     obligations: list[ObligationView] = field(default_factory=list)
     visits: list[NextVisit] = field(default_factory=list)
+    followed_by: Inspection | None = None  # the revisit or monitoring inspection, once set up
 
     @property
     def owed(self) -> list[ObligationView]:
@@ -96,11 +97,13 @@ def area_rows(*, session: Session, filters: AreaFilters | None = None, today: da
         last = found[0] if found else None
         row = AreaRow(area, found, last, inspections.status_label(last) if last else "Not inspected here",
                       "", None)
-        latest = next((i for i in found if i.id in published), None)
+        # The outcome and what follows come from the latest published full inspection, not a revisit's letter.
+        latest = next((i for i in found if i.id in published and not i.visit_kind), None)
         if latest is not None:
             facts = published[latest.id]
             row.outcome, row.published_on = _outcome(latest, facts), facts.published_on
             row.visits = service.next_visits(latest, facts, views.get(latest.id, []))
+            row.followed_by = next((i for i in found if i.follows_id == latest.id), None)
         row.obligations = [v for i in found for v in views.get(i.id, [])]
         rows.append(row)
     return [row for row in rows if _kept(row, filters)]
@@ -147,7 +150,8 @@ def export_csv(rows: list[AreaRow]) -> str:
             "; ".join(f"{v.obligation.title} ({v.label.lower()}, due {v.obligation.due_date.isoformat()})"
                       for v in row.owed),
             "; ".join(v.obligation.title for v in row.overdue),
-            f"{follow.rule.title} {follow.wording}" if follow else "",
+            (f"{follow.rule.title} set up for {row.followed_by.start_date.isoformat()}" if follow and row.followed_by
+             else f"{follow.rule.title} {follow.wording}" if follow else ""),
             full.wording if full else "",
         )])
     return out.getvalue()

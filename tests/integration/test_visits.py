@@ -80,5 +80,9 @@ def test_a_monitoring_inspection_carries_the_areas_for_priority_action(client, d
     assert visit.visit_kind == "monitoring_inspection"
     assert visit.notification_date == add_working_days(start, -5)
     assert [i.text for i in db.exec(select(CarriedItem)).all()] == ["Fictional: leaders should issue plans on time."]
-    area = soup(sign_in(client, db, make_user(role="admin")).get(f"/areas/{original.area_id}"))
+    admin = sign_in(client, db, make_user(role="admin"))
+    area = soup(admin.get(f"/areas/{original.area_id}"))
     assert [tr["data-inspection"] for tr in area.select("tr[data-inspection]")] == [str(visit.id), str(original.id)]
+    row = " ".join(soup(admin.get("/areas")).select_one("tr[data-area='999']").get_text(" ").split())
+    assert "Widespread and/or systemic failings" in row  # the original's outcome, not the visit's
+    assert "Monitoring inspection: set up for 4 December 2028" in row
