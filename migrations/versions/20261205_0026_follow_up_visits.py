@@ -1,8 +1,8 @@
 """follow-up visits: an inspection may follow another (a revisit, a monitoring inspection) and carries its
 significant weaknesses or areas for priority action, each with the progress judged on it
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-05 02:00:00
 """
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0025'
-down_revision: str | None = '0024'
+revision: str = '0026'
+down_revision: str | None = '0025'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
