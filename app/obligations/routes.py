@@ -231,13 +231,13 @@ def progress_page(request: Request, db: DbSession, user: CurrentUser, inspection
     return _progress_page(request, db, user, inspection)
 
 
-@router.post("/inspections/{inspection_id}/progress/{item_id}")
+@router.post("/inspections/{inspection_id}/progress/{carried_id}")
 def judge_progress(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep,
-                   inspection: CurrentInspection, item_id: int, data: PostedData) -> Response:
+                   inspection: CurrentInspection, carried_id: int, data: PostedData) -> Response:
     form = build_form(visits.ProgressForm, data)
     try:
-        visits.judge(session=db, actor=actor, user=user, inspection=inspection, item_id=item_id, form=form)
+        visits.judge(session=db, actor=actor, user=user, inspection=inspection, item_id=carried_id, form=form)
     except ValidationFailed as failure:
         return _progress_page(request, db, user, inspection, status_code=422,
-                              errors={f"{key}-{item_id}": message for key, message in failure.errors.items()})
-    return RedirectResponse(f"/inspections/{inspection.id}/progress#item-{item_id}", status_code=303)
+                              errors={f"{key}-{carried_id}": message for key, message in failure.errors.items()})
+    return RedirectResponse(f"/inspections/{inspection.id}/progress#item-{carried_id}", status_code=303)

@@ -165,7 +165,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     # The visit that follows: none for this unpublished, full inspection (test_visits has one).
     ("POST", "/inspections/{inspection_id}/follow-up"):                  (303, 422, 422, 403, 404, 404),
     ("GET", "/inspections/{inspection_id}/progress"):                    (303, 404, 404, 404, 404, 404),
-    ("POST", "/inspections/{inspection_id}/progress/{item_id}"):         (303, 404, 404, 404, 404, 404),
+    ("POST", "/inspections/{inspection_id}/progress/{carried_id}"):         (303, 404, 404, 404, 404, 404),
     ("GET", "/portal/{inspection_id}/obligations"):                      (303, 404, 404, 404, 404, 200),
     ("POST", "/portal/{inspection_id}/obligations/{code}"):              (303, 404, 404, 404, 404, 400),
     # The national view: administrators (and planners, in test_areas) only.
@@ -258,7 +258,7 @@ def world(client, db, make_user, make_inspection, make_fieldwork, make_officer, 
            "action": "to_quality_assurance", "document_id": document.document_id, "claim_id": claim.id,
            "invitation_id": pending.id, "invitation_token": invitation_token,
            "concern_id": concern.id, "response_id": response.id, "code": "written_statement_of_action",
-           "area_id": inspection.area_id, "item_id": 1,
+           "area_id": inspection.area_id, "carried_id": 1,
            "case_id": "00000000-0000-4000-8000-00000000000c", "request_id": 1}
 
     return people, ids
