@@ -39,6 +39,7 @@ WHAT = {  # what goes, in the words the dry run prints
     "safeguarding_concerns": "safeguarding concerns",
     "draft_letter_versions": "draft letter versions",
     "letter_comments": "letter review comments",
+    "factual_accuracy_comments": "the area's factual accuracy comments",
     "sync_conflicts": "sync conflicts",
 }
 

@@ -33,11 +33,9 @@ ANSWERS = {"accepted": "Accepted", "declined": "Declined"}
 EVIDENCE_DOCUMENT = "factual_accuracy"  # what an AreaDocument holding a comment's file answers
 
 
-def rules(inspection: Inspection) -> FactualAccuracyRules:
-    found = rules_of(inspections.profile_of(inspection))
-    if found is None:  # every profile has its check ([factual_accuracy] in its file)
-        raise ValidationFailed({"workflow": "This framework has no factual accuracy check"})
-    return found
+def rules(inspection: Inspection) -> FactualAccuracyRules | None:
+    """The profile's rules for the check, or None where its framework has none (a revisit's, say)."""
+    return rules_of(inspections.profile_of(inspection))
 
 
 def current_check(*, session: Session, inspection: Inspection) -> AccuracyCheck | None:
@@ -69,6 +67,8 @@ def window(*, session: Session, inspection: Inspection, today: date | None = Non
 def open_check(*, session: Session, actor: Actor, inspection: Inspection) -> AccuracyCheck:
     """The draft goes to the area: the deadline is the profile's working days after today, in England."""
     found = rules(inspection)
+    if found is None:
+        raise ValidationFailed({"workflow": "This framework has no factual accuracy check"})
     if not invitations.officers_of(session=session, inspection=inspection):
         raise ValidationFailed({"workflow": "Invite the area's nominated officer before sending the draft for a "
                                             "factual accuracy check: nobody in the area could see it"})

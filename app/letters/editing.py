@@ -15,7 +15,7 @@ from app.audit.service import Actor, record
 from app.errors import NotFound, ValidationFailed
 from app.forms_common import text_problem
 from app.inspections.models import Inspection
-from app.letters.models import LetterComment, LetterVersion
+from app.letters.models import AccuracyComment, LetterComment, LetterVersion
 from app.letters.service import Draft, Statement, require_editable
 from app.models_base import utcnow
 
@@ -287,14 +287,17 @@ def _list_item(out: list[Block], kind: str, item: str) -> None:
 
 
 def purge(*, session: Session, inspection_id: int, dry_run: bool = False) -> dict[str, int]:
-    """Draft versions and review comments go; the latest version (the letter as published) stays."""
+    """Draft versions, review comments and the area's factual accuracy comments (their words; the dates of the
+    check stay) go; the latest version and the publications (the letter as published, byte for byte) stay."""
     latest = session.exec(select(LetterVersion.number).where(LetterVersion.inspection_id == inspection_id)
                           .order_by(col(LetterVersion.number).desc()).limit(1)).first()
     drafts = session.exec(select(LetterVersion).where(LetterVersion.inspection_id == inspection_id,
                                                       LetterVersion.number != (latest or 0))).all()
     comments = session.exec(select(LetterComment).where(LetterComment.inspection_id == inspection_id)).all()
+    accuracy = session.exec(select(AccuracyComment).where(AccuracyComment.inspection_id == inspection_id)).all()
     if not dry_run:
-        for row in [*drafts, *comments]:
+        for row in [*drafts, *comments, *accuracy]:
             session.delete(row)
         session.flush()
-    return {"draft_letter_versions": len(drafts), "letter_comments": len(comments)}
+    return {"draft_letter_versions": len(drafts), "letter_comments": len(comments),
+            "factual_accuracy_comments": len(accuracy)}

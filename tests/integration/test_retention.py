@@ -66,7 +66,7 @@ def test_purge_removes_the_working_material_and_keeps_the_letter_and_counts(db, 
     assert plan.removes == {"evidence_items": 1, "case_files": 1, "activity_notes": 0, "person_level_children": 0,
                             "tracked_cases": 0, "survey_comments": 1,
                             "uploaded_files": 1, "safeguarding_concerns": 1, "draft_letter_versions": 1,
-                            "letter_comments": 0, "sync_conflicts": 1}
+                            "letter_comments": 0, "factual_accuracy_comments": 0, "sync_conflicts": 1}
     assert plan.files == old_files
 
     # A request-like session on the test's connection, so its commit releases the files.
