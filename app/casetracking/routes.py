@@ -67,6 +67,7 @@ def _case_page(request: Request, db: Session, user: User, inspection: Inspection
         requests=service.documents_of(session=db, case=case), today=today_in_england(),
         consent=service.CONSENT, consent_from=service.CONSENT_FROM, conversation_with=service.CONVERSATION_WITH,
         services=service.SERVICES, posted=form or {}, errors=errors or {},
+        error_anchors={"conversation": "case-conversation"},
         **inline_capture(db, inspection, "tracked_case", case.id),
         names={u.id: u.name for _, u in inspections.team_of(session=db, inspection=inspection)}),
         status_code=status_code)
@@ -98,7 +99,7 @@ def _record(request: Request, db: Session, user: User, inspection: Inspection, c
         work(case)
     except ValidationFailed as failure:  # the service checks everything before it changes anything
         return _case_page(request, db, user, inspection, case, form=data, errors=failure.errors, status_code=422)
-    return RedirectResponse(f"/inspections/{inspection.id}/cases/{case.id}#{anchor}", status_code=303)
+    return RedirectResponse(f"/inspections/{inspection.id}/cases/{case.id}#case-{anchor}", status_code=303)
 
 
 @router.post("/cases/{case_id}/consent")

@@ -1,0 +1,139 @@
+"""Case tracking in the system Chromium on a 768px tablet (and a 375px phone): the area's officer uploads the
+person-level list (a file with a names column is refused in place), the lead selects cases at random and sees the
+seed, records consent and documents on a case and captures evidence from it in place; axe-core checks each page."""
+
+import re
+import sqlite3
+from contextlib import closing
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import Session, select
+
+from app.audit.service import Actor
+from app.db import make_engine
+from app.flows import setup
+from app.inspections import service as inspections
+from app.portal import invitations
+from app.users.models import User
+from tests.e2e.conftest import axe_violations, sign_in
+from tests.servers import AppServer
+
+AREA = "Imaginary Dales (fictional, 2023)"
+OFFICER, PASSWORD = "officer2023@area.example.org", "fictional-officer-password"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, demo_database):
+    """The demo plus a 2023 inspection led by the demo lead, with an officer of its own."""
+    workdir = tmp_path_factory.mktemp("tracking")
+    with closing(sqlite3.connect(demo_database)) as source, closing(sqlite3.connect(workdir / "live.db")) as copy:
+        source.backup(copy)
+    engine = make_engine(f"sqlite:///{workdir / 'live.db'}")
+    with Session(engine) as session:
+        actor = Actor.system("e2e")
+        lead = session.exec(select(User).where(User.email == "lead@example.org")).one()
+        inspection = setup.set_up_inspection(session=session, actor=actor, creator=lead, form=inspections.InspectionForm(
+            local_area=AREA, la_code="998", framework="send-2023", start_date=date(2027, 3, 8).isoformat()))
+        _, token = invitations.invite(session=session, actor=actor, inspection=inspection, email=OFFICER)
+        invitations.accept(session=session, token=token, name="Fictional Officer", password=PASSWORD,
+                           confirm=PASSWORD, ip_address=None)
+        session.commit()
+        inspection_id = inspection.id
+    engine.dispose()
+    app = AppServer(workdir, database_url=f"sqlite:///{workdir / 'live.db'}")
+    yield app.url, inspection_id
+    app.stop()
+
+
+def fictional_list(path, count: int = 60) -> str:
+    needs = ["ASD", "SEMH", "SLCN", "MLD", "PD"]
+    rows = ["Child ID,Age,Primary need,SEN status,Setting,Out of area,Ethnicity",
+            *(f"DL-{n:03d},{n % 26},{needs[n % 5]},{'E' if n % 3 == 0 else 'K'},Mainstream school,no,WBRI"
+              for n in range(1, count + 1))]
+    path.write_text("\n".join(rows) + "\n")
+    return str(path)
+
+
+def test_case_tracking_on_a_tablet(server, page_at, tmp_path):
+    base, inspection_id = server
+    officer = page_at(768)
+    sign_in_officer(officer, base)
+    officer.goto(f"{base}/portal/{inspection_id}/person-level")
+    assert axe_violations(officer) == []
+    named = tmp_path / "named.csv"
+    named.write_text("Child ID,Age,SEN status,Full name\nDL-001,9,E,Fictional Person\n")
+    officer.get_by_label("Choose the list").set_input_files(str(named))
+    officer.get_by_role("button", name="Upload the list").click()
+    summary = officer.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Column D (‘Full name’) would identify a child directly")
+    officer.get_by_label("Choose the list").set_input_files(fictional_list(tmp_path / "list.csv"))
+    officer.get_by_role("button", name="Upload the list").click()
+    expect(officer.locator(".govuk-notification-banner--success")).to_contain_text("60 children")
+    expect(officer.locator("#list-summary")).to_contain_text("Ethnicity")  # left out, and said so
+    assert axe_violations(officer) == []
+    assert officer.evaluate("document.documentElement.scrollWidth") <= 768
+
+    page = page_at(768)
+    sign_in(page, base, "lead@example.org", "demo-lead-password")
+    page.goto(f"{base}/inspections/{inspection_id}")
+    page.get_by_role("link", name="Case tracking").click()
+    expect(page.locator("#list-size")).to_contain_text("60 children and young people")
+    page.get_by_role("textbox", name="From").fill("5")
+    page.get_by_role("textbox", name="To", exact=True).fill("15")
+    page.get_by_label("EHC plan").check()
+    page.get_by_label("Seed (optional)").fill("42")
+    page.get_by_role("button", name="Select at random").click()
+    page.wait_for_url(re.compile(r"/cases\?made="))
+    expect(page.locator("[data-seed]")).to_have_text("42")
+    expect(page.locator("[data-check]")).to_contain_text("Re-runs to the same cases")
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+
+    page.locator("#cases a").first.click()
+    page.wait_for_url(re.compile(r"/cases/[0-9a-f-]{36}$"))
+    page.locator("#case-consent").scroll_into_view_if_needed()
+    page.get_by_role("radio", name="Given").check()
+    page.get_by_role("radio", name="Their parent or carer").check()
+    page.get_by_role("button", name="Save consent").click()
+    expect(page.locator("[data-consent]")).to_have_text("Given")
+    page.get_by_label("EHC plan (the current one)").check()
+    page.get_by_role("button", name="Ask for these documents").click()
+    expect(page.locator("#document-requests")).to_contain_text("EHC plan (the current one)")
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+
+    # Evidence captured in place, without leaving the case: its source is the case. (The first of the profile's
+    # headings and aspects, whichever they are.)
+    page.evaluate("window.__marker = 'same page'")
+    text = "Fictional: the tracking meeting showed joined-up planning."
+    form = page.locator("#capture-form")
+    form.get_by_label("What did you see or hear?").fill(text)
+    form.locator("input[name=proposal]").first.check()
+    form.locator("input[name=aspect]:visible").first.check()
+    form.get_by_label("Strength", exact=True).check()
+    form.get_by_label("Education", exact=True).check()
+    form.get_by_role("button", name="Save evidence").click()
+    page.locator("#source-evidence", has_text=text).wait_for()
+    assert page.evaluate("window.__marker") == "same page"
+    expect(page.locator("#source-evidence-heading")).to_have_text("Evidence from this case")
+    assert axe_violations(page) == []
+    assert page.errors == []
+
+
+def sign_in_officer(page, base: str) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("Email address").fill(OFFICER)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/portal/\d+$"))
+
+
+def test_the_case_page_fits_a_phone(server, page_at):
+    base, inspection_id = server
+    page = page_at(375, 812)
+    sign_in(page, base, "lead@example.org", "demo-lead-password")
+    page.goto(f"{base}/inspections/{inspection_id}/cases")
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
