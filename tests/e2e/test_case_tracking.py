@@ -34,8 +34,9 @@ def server(tmp_path_factory, demo_database):
     with Session(engine) as session:
         actor = Actor.system("e2e")
         lead = session.exec(select(User).where(User.email == "lead@example.org")).one()
-        inspection = setup.set_up_inspection(session=session, actor=actor, creator=lead, form=inspections.InspectionForm(
-            local_area=AREA, la_code="998", framework="send-2023", start_date=date(2027, 3, 8).isoformat()))
+        form = inspections.InspectionForm(local_area=AREA, la_code="998", framework="send-2023",
+                                          start_date=date(2027, 3, 8).isoformat())
+        inspection = setup.set_up_inspection(session=session, actor=actor, creator=lead, form=form)
         _, token = invitations.invite(session=session, actor=actor, inspection=inspection, email=OFFICER)
         invitations.accept(session=session, token=token, name="Fictional Officer", password=PASSWORD,
                            confirm=PASSWORD, ip_address=None)
