@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from openpyxl import Workbook
 from sqlmodel import Session, select
 
-from app import models  # noqa: F401  (every table)
+from app import models  # every table, and PersonLevelChild to count
 from app.audit.service import Actor
 from app.casetracking import service
 from app.db import make_engine
