@@ -392,9 +392,10 @@ def select_cases(*, session: Session, actor: Actor, inspection: Inspection, form
         raise ValidationFailed(errors)
     assert listed is not None
     children = session.exec(select(PersonLevelChild).where(PersonLevelChild.inspection_id == inspection.id)).all()
-    eligible = sorted(c.identifier for c in children if meets(criteria, c.age, c.details))
-    already = set(session.exec(select(TrackedCase.identifier).where(
-        TrackedCase.inspection_id == inspection.id, TrackedCase.purpose == form.purpose)).all())
+    # A child already selected for the same purpose is not drawn again: a second draw adds other children.
+    already = _selected_before(session, inspection.id, form.purpose, None)
+    eligible = sorted(c.identifier for c in children
+                      if meets(criteria, c.age, c.details) and c.identifier not in already)
     if len(eligible) < size:
         who = "1 child on the list meets" if len(eligible) == 1 else f"{len(eligible):,} children on the list meet"
         raise ValidationFailed({"size": f"Only {who} these criteria: select fewer cases or widen the criteria"})
@@ -414,7 +415,7 @@ def select_cases(*, session: Session, actor: Actor, inspection: Inspection, form
     record(session=session, actor=actor, action="casetracking.selected", object_type="case_selection",
            object_id=selection.id, inspection_id=inspection.id,
            detail={"purpose": form.purpose, "criteria": criteria, "seed": seed, "eligible": len(eligible),
-                   "selected": selected, "selected_before": sorted(already & set(selected))})
+                   "selected": selected, "left_out_as_selected_before": len(already)})
     return selection
 
 
@@ -428,6 +429,15 @@ class Check:
     criteria_respected: bool | None  # None: the list has been replaced since
 
 
+def _selected_before(session: Session, inspection_id: int, purpose: str, before: int | None) -> set[str]:
+    """The children selected for this purpose by earlier selections (all of them when `before` is None)."""
+    query = select(CaseSelection.selected).where(CaseSelection.inspection_id == inspection_id,
+                                                 CaseSelection.purpose == purpose)
+    if before is not None:
+        query = query.where(col(CaseSelection.id) < before)
+    return {identifier for selected in session.exec(query).all() for identifier in selected}
+
+
 def check_selection(*, session: Session, inspection: Inspection, selection: CaseSelection) -> Check:
     reruns = draw(selection.eligible, len(selection.selected), selection.seed) == selection.selected
     recorded = _hash(selection.eligible) == selection.eligible_hash
@@ -436,8 +446,9 @@ def check_selection(*, session: Session, inspection: Inspection, selection: Case
     if listed is not None and listed.population_hash == selection.population_hash:
         children = session.exec(select(PersonLevelChild.identifier, PersonLevelChild.age, PersonLevelChild.details)
                                 .where(PersonLevelChild.inspection_id == inspection.id)).all()
-        respected = sorted(i for i, age, details in children if meets(selection.criteria, age, details)) \
-            == selection.eligible
+        before = _selected_before(session, inspection.id, selection.purpose, selection.id)
+        respected = sorted(i for i, age, details in children
+                           if meets(selection.criteria, age, details) and i not in before) == selection.eligible
     return Check(reruns, recorded, respected)
 
 

@@ -128,11 +128,14 @@ def test_a_selection_re_runs_from_its_seed_and_respects_the_criteria(db, area):
         "Aged 5 to 10; SEN status: EHC plan; Educated out of area: no")
     assert "Re-runs to the same cases" in shown.select_one("[data-check]").get_text()
     assert "Every child meeting the criteria was in the draw" in shown.select_one("[data-check]").get_text()
-    # The same seed and criteria draw the same children again.
+    # A second draw leaves out the children already tracked, and says its own draw re-runs too.
     select_cases(team, inspection, age_from="5", age_to="10", sen_status="ehc_plan", out_of_area="no",
-                 seed="20270308")
+                 seed="20270308", size="2")
     first, second = db.exec(select(CaseSelection).order_by(CaseSelection.id)).all()
-    assert second.selected == first.selected
+    assert second.eligible == sorted(set(eligible) - set(first.selected))
+    assert second.selected == random.Random(20270308).sample(second.eligible, 2)
+    checks = soup(team.get(f"/inspections/{inspection.id}/cases")).select("[data-check]")
+    assert ["Every child meeting the criteria was in the draw" in c.get_text() for c in checks] == [True, True]
 
 
 def test_a_drawn_seed_is_recorded_and_too_few_children_is_refused(db, area):
@@ -142,7 +145,8 @@ def test_a_drawn_seed_is_recorded_and_too_few_children_is_refused(db, area):
     selection = db.exec(select(CaseSelection)).one()
     assert selection.seed.isdigit() and selection.selected == random.Random(int(selection.seed)).sample(
         selection.eligible, 6)
-    page = select_cases(team, inspection, age_from="20", age_to="25", primary_need="PD", size="6")
+    page = select_cases(team, inspection, purpose="sampling", theme="Physical disability", age_from="20",
+                        age_to="25", primary_need="PD", size="6")
     assert page.status_code == 422
     assert error_summary(page) == [("Only 1 child on the list meets these criteria: select fewer cases or "
                                     "widen the criteria")]
@@ -281,3 +285,19 @@ def test_no_junk_reaches_a_server_error_and_nothing_changes(db, area):
     db.refresh(case)
     assert (case.consent, case.conversation_on, case.meeting_on) == before
     assert len(db.exec(select(CaseSelection)).all()) == 1
+
+
+def test_the_purge_removes_the_list_and_the_cases(db, area):
+    from app.casetracking import service
+
+    client, team, inspection = area
+    upload(client, inspection, fictional_list(30))
+    select_cases(team, inspection, size="2")
+    case = case_of(db)
+    post_case(team, inspection, case, "documents", documents=["ehc_plan"],
+              **{"requested_on-day": "8", "requested_on-month": "3", "requested_on-year": "2027"})
+    assert service.purge(session=db, inspection_id=inspection.id, dry_run=True) == {
+        "person_level_children": 30, "tracked_cases": 2}
+    service.purge(session=db, inspection_id=inspection.id)
+    for table in (PersonLevelChild, PersonLevelList, CaseSelection, TrackedCase, CaseDocumentRequest):
+        assert db.exec(select(table)).all() == [], table.__name__
