@@ -419,6 +419,16 @@ def board(*, session: Session, inspection: Inspection, proposal: int, filters: B
                  per_proposal)
 
 
+def aspects_beyond_the_board(*, session: Session, inspection: Inspection) -> list[tuple[int, str]]:
+    """(proposal, aspect) of every aspect holding more items than the board shows of it: those whose "Show all"
+    opens a page of its own (which a tablet saves to go offline with the week's evidence in full)."""
+    return [(proposal, aspect) for proposal, aspect in session.exec(
+        select(EvidenceItem.proposal, EvidenceItem.aspect).where(EvidenceItem.inspection_id == inspection.id)
+        .group_by(col(EvidenceItem.proposal), col(EvidenceItem.aspect))
+        .having(func.count() > ITEMS_PER_ASPECT)
+        .order_by(col(EvidenceItem.proposal), col(EvidenceItem.aspect))).all()]
+
+
 @dataclass
 class DaySummary:
     day: date

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from app.config import get_settings
+from app.evidence import service as evidence
 from app.evidence.contract import evidence_contract
 from app.fieldwork import service as fieldwork
 from app.fieldwork.contract import activity_contract, file_review_contract
@@ -70,6 +71,9 @@ def offline_pages(inspection: CurrentInspection, db: DbSession) -> dict[str, lis
              f"{base}/evidence/new", f"{base}/activities/new", f"{base}/files/new", f"{base}/conflicts",
              f"{base}/concerns/new"]
     pages += [f"{base}/board?proposal={p.number}" for p in inspections.profile_of(inspection).proposals]
+    # Each aspect's "Show all" (as the board writes the link), where the board shows only the latest few.
+    pages += [f"{base}/board?proposal={proposal}&aspect={aspect}"
+              for proposal, aspect in evidence.aspects_beyond_the_board(session=db, inspection=inspection)]
     pages += [f"{base}/summary?day={day.isoformat()}" for day in schedule.on_site_days]
     pages += [f"{base}/activities/{a.id}" for a in fieldwork.list_activities(session=db, inspection=inspection)]
     pages += [f"{base}/files/{r.id}" for r in fieldwork.list_file_reviews(session=db, inspection=inspection)]
