@@ -96,7 +96,10 @@ def browser_run(browser, base: str, inspection_id: int) -> dict[str, float]:
         # The first page of the inspection: the service worker installs (precaching the shell) and takes charge.
         opened = time.perf_counter()
         page.goto(f"{base}/inspections/{inspection_id}")
-        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=60_000)
+        # (Polled from here: the page's content security policy refuses wait_for_function's eval.)
+        page.evaluate("navigator.serviceWorker.ready.then(() => null)")
+        while not page.evaluate("navigator.serviceWorker.controller !== null"):
+            time.sleep(0.05)
         page.wait_for_selector("body[data-team-pulled]", state="attached", timeout=120_000)
         pulled = time.perf_counter() - opened
         records = page.evaluate("""async () => {
