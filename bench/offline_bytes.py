@@ -97,8 +97,9 @@ def browser_run(browser, base: str, inspection_id: int) -> dict[str, float]:
         opened = time.perf_counter()
         page.goto(f"{base}/inspections/{inspection_id}")
         # (Polled from here: the page's content security policy refuses wait_for_function's eval.)
-        page.evaluate("navigator.serviceWorker.ready.then(() => null)")
+        deadline = time.monotonic() + 120
         while not page.evaluate("navigator.serviceWorker.controller !== null"):
+            assert time.monotonic() < deadline, "the service worker never took charge of the page"
             time.sleep(0.05)
         page.wait_for_selector("body[data-team-pulled]", state="attached", timeout=120_000)
         pulled = time.perf_counter() - opened
@@ -142,6 +143,7 @@ def measure(url: str, label: str, runs: int) -> list[str]:
     started = time.perf_counter()
     counts = build(url)
     built = time.perf_counter() - started
+    print(f"{label}: built in {built:.0f} s", file=sys.stderr)
     inspection_id = counts["inspection_id"]
     server, base = serve(url)
     load_before = os.getloadavg()
@@ -150,7 +152,10 @@ def measure(url: str, label: str, runs: int) -> list[str]:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                results = [browser_run(browser, base, inspection_id) for _ in range(runs)]
+                results = []
+                for run in range(runs):
+                    results.append(browser_run(browser, base, inspection_id))
+                    print(f"{label}: run {run + 1} of {runs}: {results[-1]}", file=sys.stderr)
             finally:
                 browser.close()
     finally:
