@@ -54,10 +54,12 @@ _EVIDENCE_VERSION = version_column()
 class EvidenceItem(SQLModel, table=True):
     __tablename__ = "evidence_items"
     # The board: each aspect's newest few found by a short walk, and a proposal's items counted by aspect,
-    # judgement and kind of source from an index alone.
+    # judgement and kind of source from an index alone. A day's items (the evening summary), and the days outside
+    # the days on site that any item has (the day filter's and the summary's choices), by day.
     __table_args__ = (Index("ix_evidence_items_newest", "inspection_id", "proposal", "aspect", "created_at", "id"),
                       Index("ix_evidence_items_kinds", "inspection_id", "proposal", "aspect", "judgement",
-                            "source_type"))
+                            "source_type"),
+                      Index("ix_evidence_items_observed", "inspection_id", "observed_on"))
     __mapper_args__ = versioned(_EVIDENCE_VERSION)
 
     id: str = Field(primary_key=True, max_length=36)  # a UUID, which a tablet may make offline

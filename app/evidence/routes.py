@@ -221,8 +221,8 @@ def board_page(request: Request, db: DbSession, user: CurrentUser, inspection: C
             block="results")
     return render(request, "evidence/board.html", page_context(
         db, user, inspection, "board", **results, team=team, judgements=list(Judgement), strands=list(Strand),
-        source_types=list(SourceType), days=list(enumerate(inspections.schedule_of(inspection).on_site_days, start=1)),
-        cursor=cursor))
+        source_types=list(SourceType), cursor=cursor,
+        days=service.days_observed(session=db, inspection=inspection, also=filters.day)))
 
 
 @router.get("/summary")
@@ -234,5 +234,6 @@ def day_summary_page(request: Request, db: DbSession, user: CurrentUser, inspect
     team = inspections.team_of(session=db, inspection=inspection)
     return render(request, "evidence/summary.html", page_context(
         db, user, inspection, "summary", summary=service.day_summary(session=db, inspection=inspection, day=chosen),
-        days=list(enumerate(days, start=1)), names={u.id: u.name for _, u in team},
+        days=service.days_observed(session=db, inspection=inspection, also=chosen),
+        names={u.id: u.name for _, u in team},
         sources=fieldwork.source_titles(session=db, inspection=inspection)))

@@ -2,12 +2,12 @@
 
 import contextlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, String, and_, bindparam, case, cast, exists, literal, true, union_all
+from sqlalchemy import ColumnElement, String, and_, bindparam, case, cast, exists, literal, true, union, union_all
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session, col, func, select
 
@@ -427,6 +427,28 @@ def aspects_beyond_the_board(*, session: Session, inspection: Inspection) -> lis
         .group_by(col(EvidenceItem.proposal), col(EvidenceItem.aspect))
         .having(func.count() > ITEMS_PER_ASPECT)
         .order_by(col(EvidenceItem.proposal), col(EvidenceItem.aspect))).all()]
+
+
+def days_observed(*, session: Session, inspection: Inspection,
+                  also: date | None = None) -> list[tuple[int | None, date]]:
+    """The days the board's day filter and the evening summary offer, in order: the days on site by number, and
+    any other day an item of the inspection was observed on (None for its number): items captured in the week
+    before, or from an activity whose day was kept when the inspection's dates moved, are then found by day too.
+    `also`: the day being shown, so that the select shows it even when no item has it."""
+    on_site = inspections.schedule_of(inspection).on_site_days
+    first, last = on_site[0], on_site[-1]
+    # Before the week, after it, or a day between that is not on site (a weekend): each a range of
+    # ix_evidence_items_observed, rather than a walk over the inspection's thousands of items (SQLite would walk
+    # them for one condition joined by OR).
+    between = [day for day in (first + timedelta(days=n) for n in range((last - first).days)) if day not in on_site]
+    outside = [col(EvidenceItem.observed_on) < first, col(EvidenceItem.observed_on) > last,
+               *([col(EvidenceItem.observed_on).in_(between)] if between else [])]
+    # (Any: SQLModel's exec() is typed for a plain select, not a union; SQLAlchemy's runs either.)
+    days: Any = union(*(select(col(EvidenceItem.observed_on)).where(EvidenceItem.inspection_id == inspection.id,
+                                                                    condition) for condition in outside))
+    others = session.exec(days).scalars().all()
+    numbers = {day: n for n, day in enumerate(on_site, start=1)}
+    return [(numbers.get(day), day) for day in sorted({*on_site, *others, *([also] if also else [])})]
 
 
 @dataclass

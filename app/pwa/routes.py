@@ -66,7 +66,6 @@ def offline_page(request: Request) -> Response:
 def offline_pages(inspection: CurrentInspection, db: DbSession) -> dict[str, list[str]]:
     """What a tablet saves to work on this inspection offline: every page of it an inspector may need."""
     base = f"/inspections/{inspection.id}"
-    schedule = inspections.schedule_of(inspection)
     pages = [base, f"{base}/plan", f"{base}/settings", f"{base}/files", f"{base}/files/summary",
              f"{base}/evidence/new", f"{base}/activities/new", f"{base}/files/new", f"{base}/conflicts",
              f"{base}/concerns/new"]
@@ -74,7 +73,8 @@ def offline_pages(inspection: CurrentInspection, db: DbSession) -> dict[str, lis
     # Each aspect's "Show all" (as the board writes the link), where the board shows only the latest few.
     pages += [f"{base}/board?proposal={proposal}&aspect={aspect}"
               for proposal, aspect in evidence.aspects_beyond_the_board(session=db, inspection=inspection)]
-    pages += [f"{base}/summary?day={day.isoformat()}" for day in schedule.on_site_days]
+    pages += [f"{base}/summary?day={day.isoformat()}"
+              for _, day in evidence.days_observed(session=db, inspection=inspection)]
     pages += [f"{base}/activities/{a.id}" for a in fieldwork.list_activities(session=db, inspection=inspection)]
     pages += [f"{base}/files/{r.id}" for r in fieldwork.list_file_reviews(session=db, inspection=inspection)]
     return {"pages": pages}

@@ -112,9 +112,10 @@ def member_pair(team_row: Any) -> tuple[str, str]:
     return str(team_row[1].id), team_row[1].name
 
 
-def day_pair(numbered_day: tuple[int, date]) -> tuple[str, str]:
+def day_pair(numbered_day: tuple[int | None, date]) -> tuple[str, str]:
+    """A day of the board's day filter: a day on site by its number, any other by its date alone, said plainly."""
     number, day = numbered_day
-    return day.isoformat(), f"Day {number}: {day:%a %-d %b}"
+    return day.isoformat(), f"Day {number}: {day:%a %-d %b}" if number else f"{day:%a %-d %b} (not a day on site)"
 
 
 # --- Small lookups ----------------------------------------------------------------------------------------

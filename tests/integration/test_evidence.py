@@ -440,3 +440,57 @@ def test_the_day_filter_and_the_evening_summary_go_by_the_day_observed(client, d
     proposal_1 = words(summary.select_one("#summary-p1").find_parent("section"))
     assert "Strengths (1)" in proposal_1 and "Thursday's meeting, written up on Friday." in proposal_1
     assert "Thursday's meeting" not in soup(client.get(f"{team['base']}/summary?day=2026-11-27")).get_text()
+
+
+def test_evidence_observed_outside_the_days_on_site_is_found_by_day_on_the_board_and_in_the_summary(client, db, team):
+    # An initial meeting kept in the week before when the dates moved, and an item filed after the week (as
+    # migration 0025 left an item captured then): neither day is on site, and both are offered, in date order.
+    meeting = plan(db, team, THURSDAY)
+    meeting.day = date(2026, 11, 18)
+    db.add(meeting)
+    db.flush()
+    add(db, team, team["lead"], source_id=meeting.id, text="The initial meeting, the week before.")
+    late = add(db, team, team["lead"], text="Filed after the week.")
+    late.observed_on = date(2026, 12, 1)
+    db.add(late)
+    db.flush()
+    days_on_site = [f"Day {n}: {day}" for n, day in enumerate(("Mon 23 Nov", "Tue 24 Nov", "Wed 25 Nov", "Thu 26 Nov",
+                                                                "Fri 27 Nov"), start=1)]
+    board = soup(client.get(f"{team['base']}/board?proposal=1"))
+    assert [o.get_text(strip=True) for o in board.select("#filter-day option")] == [
+        "All", "Wed 18 Nov (not a day on site)", *days_on_site, "Tue 1 Dec (not a day on site)"]
+    week_before = soup(client.get(f"{team['base']}/board?proposal=1&day=2026-11-18"))
+    assert week_before.select_one("#filter-day option[selected]")["value"] == "2026-11-18"
+    assert "Showing 1 of 3" in words(week_before.select_one("#board-counts"))
+    assert "The initial meeting, the week before." in words(week_before.select_one("#results"))
+
+    summary = soup(client.get(f"{team['base']}/summary?day=2026-12-01"))
+    assert [o.get_text(strip=True) for o in summary.select("#day option")] == [
+        "Wednesday 18 November (not a day on site)",
+        *(f"Day {n}: {day}" for n, day in enumerate(("Monday 23 November", "Tuesday 24 November",
+                                                     "Wednesday 25 November", "Thursday 26 November",
+                                                     "Friday 27 November"), start=1)),
+        "Tuesday 1 December (not a day on site)"]
+    assert summary.select_one("#day option[selected]")["value"] == "2026-12-01"
+    proposal_1 = words(summary.select_one("#summary-p1").find_parent("section"))
+    assert "Strengths (1)" in proposal_1 and "Filed after the week." in proposal_1
+    # A tablet saves those days' summaries too, to read them offline.
+    pages = client.get(f"{team['base']}/offline-pages").json()["pages"]
+    assert {f"{team['base']}/summary?day=2026-11-18", f"{team['base']}/summary?day=2026-12-01"} <= set(pages)
+    # A day asked for that no item has, and not on site: the select shows it rather than another day.
+    sunday = soup(client.get(f"{team['base']}/summary?day=2026-11-29"))
+    assert sunday.select_one("#day option[selected]").get_text(strip=True) == "Sunday 29 November (not a day on site)"
+
+
+def test_a_weekend_between_days_on_site_is_offered_only_when_evidence_was_observed_on_it(db, make_user,
+                                                                                          make_inspection):
+    lead = make_user(name="Wednesday Lead")
+    inspection = make_inspection(lead, start=date(2026, 11, 25))  # Wednesday to the next Tuesday, over a weekend
+    team = {"inspection": inspection}
+    days = [day for _, day in evidence.days_observed(session=db, inspection=inspection)]
+    assert days == [date(2026, 11, d) for d in (25, 26, 27, 30)] + [date(2026, 12, 1)]
+    item = add(db, team, lead, captured_on=date(2026, 11, 25))
+    item.observed_on = date(2026, 11, 28)
+    db.add(item)
+    db.flush()
+    assert evidence.days_observed(session=db, inspection=inspection)[3] == (None, date(2026, 11, 28))
