@@ -1,5 +1,6 @@
 """Engine, the per-request session, and the one place a request's transaction commits."""
 
+import json
 import random
 import sqlite3
 import time
@@ -7,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
 from sqlalchemy import JSON, Table, event, orm
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError
@@ -15,8 +17,26 @@ from sqlmodel import Session, create_engine
 from app.config import get_settings
 
 
+def json_dumps(value: Any) -> str:
+    """A JSON column's text. orjson takes a tenth of json.dumps's time, and a device's sync batch writes three
+    JSON values an op (its receipt, audit event and the item's lists); json.dumps takes what orjson refuses (an
+    integer past 64 bits, a lone surrogate), so nothing that could be stored before fails now."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        return json.dumps(value)
+
+
+def json_loads(text: str | bytes) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # NaN and integers past 64 bits, which json.dumps once wrote
+        return json.loads(text)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
+    kwargs = {"json_serializer": json_dumps, "json_deserializer": json_loads, **kwargs}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -138,26 +158,24 @@ def bulk_insert(session: orm.Session, table: Table, rows: list[dict[str, Any]]) 
 
 
 def _sqlite_executemany(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """The driver's executemany with each column's own SQLAlchemy bind processor, so values are stored exactly
-    as an ORM insert stores them, but processed once per distinct value (a batch shares its timestamps) and
-    without building parameters row by row through the compiler."""
+    """The driver's executemany (one statement, prepared once, stepped per row: a single multi-row INSERT measured
+    no faster) with each column's own SQLAlchemy bind processor, so values are stored exactly as an ORM insert
+    stores them, but column by column, processed once per distinct value (a batch shares its timestamps and
+    dates), without building parameters row by row through the compiler."""
     columns = list(rows[0])
-    processors = [table.c[name].type._cached_bind_processor(connection.dialect) for name in columns]
-    memo: list[dict[Any, Any]] = [{} for _ in columns]
-
-    def bind(i: int, value: Any) -> Any:
-        process = processors[i]
-        if process is None or value is None:
-            return value
-        if isinstance(value, (dict, list)):
-            return process(value)
-        done = memo[i].get(value, memo)
-        if done is memo:
-            done = memo[i][value] = process(value)
-        return done
-
+    values: list[list[Any]] = []
+    for name in columns:
+        column = [row[name] for row in rows]
+        process = table.c[name].type._cached_bind_processor(connection.dialect)
+        if process is not None:
+            if isinstance(table.c[name].type, JSON):  # lists and dicts: nothing to share
+                column = [process(value) for value in column]
+            else:
+                memo = {value: process(value) for value in set(column) if value is not None}
+                column = [None if value is None else memo[value] for value in column]
+        values.append(column)
+    params = list(zip(*values, strict=True))
     names = ", ".join(f'"{name}"' for name in columns)
     marks = ", ".join("?" for _ in columns)
-    params = [tuple(bind(i, row[name]) for i, name in enumerate(columns)) for row in rows]
     # Table and column names come from our own metadata, never from input; the values are bound parameters.
     connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', params)  # nosec B608

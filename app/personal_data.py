@@ -29,10 +29,16 @@ DOB = re.compile(rf"\b(?:born|DOB|D\.O\.B\.?|date of birth|birthday)(?:\s*(?:on|
                  re.IGNORECASE)
 POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b")
 PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|0)\d(?:[\s-]?\d){8,9}(?!\d)")
+DIGIT = re.compile(r"\d")  # the same digits as the patterns' \d (any script's)
+LONG_NUMBER = re.compile(r"\d(?:[\s-]?\d){8}")  # what every UPN, NHS and phone number holds
 # Starts only where a run of address characters starts: "\b" would let a long run be tried from every position.
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # A word, letters of any alphabet (Łukasz, Wiśniewska), with its apostrophes and hyphens (O'Brien, Al-Sayed).
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+LETTER = re.compile(r"[^\W\d_]")
+# Where a capitalised word may begin: any letter but an ASCII lower-case one. A pattern that is one character class
+# is searched for in C without trying a match at every position, so the words in lower case cost next to nothing.
+NOT_LOWER_ASCII = re.compile(r"[^\W\d_a-z]")
 TITLES = {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Master"}
 # What follows a name in a place's or a service's name rather than a person's.
 ORGANISATION_WORDS = {"School", "Schools", "Academy", "College", "University", "Primary", "Nursery", "Infant",
@@ -56,6 +62,7 @@ COMMON_WORDS = {"May", "June", "April", "August", "Will", "Grace", "Hope", "Fait
 KIN_BEFORE = re.compile(r"\b(?:son|daughter|child|grandson|granddaughter|brother|sister|nephew|niece|twins?"
                         r"|stepson|stepdaughter|(?:mum|mother|dad|father|parents?|carers?|grandmother|grandfather"
                         r"|nan|grandparents?|siblings?) of|called|named) $", re.IGNORECASE)
+KIN_LAST_LETTERS = set("nrdwesfNRDWESF\u017f")  # the last letters of its words, either case, and the long s
 # What follows a first name that is a person's: "Tariq, aged 9", "Zofia told us", "Kwame's mum".
 PERSON_AFTER = re.compile(r"(?:,? \(?aged? \d|,? aged |,? \(?Year \d| told\b| said\b| says\b"
                           r"|['’]s (?:mum|mother|dad|father|parents?|carers?|nan|grandmother|sister|brother"
@@ -79,28 +86,47 @@ def _capitalised(word: str) -> bool:
 
 def _names_in(text: str) -> list[tuple[int, int]]:
     """Where people's names are: a title or a first name (from the list) followed by more capitalised words, or
-    a capitalised word that its context shows to be a person's. One pass over the words."""
+    a capitalised word that its context shows to be a person's. One pass over the words; only capitalised words
+    are kept, since a word between two of them shows in the text between them and ends a run just the same (and
+    the guard runs on every evidence item a tablet sends, so this loop is the sync path's)."""
     firsts = _first_names()
-    words = []  # (start, end without a possessive 's, the word without it, whether possessive)
-    for m in WORD.finditer(text):
+    words = []  # capitalised words: (start, end without a possessive 's, the word without it, whether possessive)
+    for found in NOT_LOWER_ASCII.finditer(text):
+        start = found.start()
+        if start and (LETTER.match(text, start - 1) or
+                      (start > 1 and text[start - 1] in "'’-" and LETTER.match(text, start - 2))):
+            continue  # inside a word (McDonald, O'Brien): WORD matched it from its first letter
+        m = WORD.match(text, start)
+        if m is None:
+            continue
         word, end = m.group(), m.end()
+        if not word[0].isupper():
+            continue
         possessive = len(word) > 3 and word[-2] in "'’" and word[-1] == "s"
         if possessive:
             word, end = word[:-2], end - 2
-        words.append((m.start(), end, word, possessive))
+        if _capitalised(word):
+            words.append((m.start(), end, word, possessive))
     spans, i = [], 0
     while i < len(words):
-        if not _capitalised(words[i][2]):
-            i += 1
-            continue
         j = i + 1  # a run of capitalised words, one space apart (a title may keep its full stop)
-        while (j < len(words) and _capitalised(words[j][2]) and not words[j - 1][3]
+        while (j < len(words) and not words[j - 1][3]
                and text[words[j - 1][1]:words[j][0]] in (" ", ". " if words[j - 1][2] in TITLES else " ")):
             j += 1
         if span := _name_in_run(text, words[i:j], firsts):
             spans.append(span)
         i = j
     return spans
+
+
+def _kin_before(text: str, start: int) -> bool:
+    """KIN_BEFORE in the 30 characters before start. Its match ends in a space after a word ending in one of these
+    letters ("$" may also stand before a final line feed); the pattern itself, a long alternation tried at each of
+    the 30 positions, is searched only where that holds ("Parents" after a full stop never is)."""
+    end = start - 1 if start and text[start - 1] == "\n" else start
+    if end < 2 or text[end - 1] != " " or text[end - 2] not in KIN_LAST_LETTERS:
+        return False
+    return KIN_BEFORE.search(text, max(0, start - 30), start) is not None
 
 
 def _name_in_run(text: str, run: list[tuple[int, int, str, bool]], firsts: frozenset[str]) -> tuple[int, int] | None:
@@ -115,7 +141,7 @@ def _name_in_run(text: str, run: list[tuple[int, int, str, bool]], firsts: froze
     start, end = run[0][0], run[-1][1]
     if names[0] in COMMON_WORDS:
         return None
-    if KIN_BEFORE.search(text, max(0, start - 30), start):
+    if _kin_before(text, start):
         return start, end  # her son Tendai, whether or not the list knows the name
     if len(run) == 1 and names[0] in firsts and PERSON_AFTER.match(text, end):
         return start, end  # Zofia told us; Kwame's mum
@@ -167,20 +193,31 @@ def find(text: str) -> list[Finding]:
             found.append(Finding(kind, start, end, text[start:end]))
             taken[start:end] = b"\x01" * (end - start)
 
-    for m in EMAIL.finditer(text):
-        add("email", m.start(), m.end())
-    for m in UPN.finditer(text):
-        if upn_valid(m.group(0)):
-            add("upn", m.start(), m.end())
-    for m in NHS.finditer(text):
-        if nhs_number_valid("".join(m.groups())):
-            add("nhs_number", m.start(), m.end())
-    for m in DOB.finditer(text):
-        add("date_of_birth", m.start(1), m.end(1))
-    for m in PHONE.finditer(text):
-        add("phone", m.start(), m.end())
-    for m in POSTCODE.finditer(text):
-        add("postcode", m.start(), m.end())
+    # Each pattern is tried only where the text has what it needs: an address an "@"; a UPN, an NHS or a phone
+    # number nine digits in a row at least, a space or hyphen apart at most; a date 4 digits, a postcode 1. Most
+    # notes have neither, and each pattern skipped is a scan of the whole text saved.
+    digits = len(DIGIT.findall(text))
+    long_number = digits >= 9 and LONG_NUMBER.search(text) is not None
+    if "@" in text:
+        for m in EMAIL.finditer(text):
+            add("email", m.start(), m.end())
+    if long_number:
+        for m in UPN.finditer(text):
+            if upn_valid(m.group(0)):
+                add("upn", m.start(), m.end())
+    if long_number:
+        for m in NHS.finditer(text):
+            if nhs_number_valid("".join(m.groups())):
+                add("nhs_number", m.start(), m.end())
+    if digits >= 4:
+        for m in DOB.finditer(text):
+            add("date_of_birth", m.start(1), m.end(1))
+    if long_number:
+        for m in PHONE.finditer(text):
+            add("phone", m.start(), m.end())
+    if digits >= 1:
+        for m in POSTCODE.finditer(text):
+            add("postcode", m.start(), m.end())
     for start, end in _names_in(text):
         add("name", start, end)
     return sorted(found, key=lambda f: f.start)
