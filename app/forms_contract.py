@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from app.clock import today_in_england
@@ -90,6 +91,15 @@ class Contract:
     title: str
     fields: tuple[Field, ...] = field(default_factory=tuple)
 
+    # Worked out once per contract, not once per op of a sync batch.
+    @cached_property
+    def kinds(self) -> dict[str, str]:
+        return {f.name: f.kind for f in self.fields}
+
+    @cached_property
+    def defaults(self) -> dict[str, Any]:
+        return {f.name: f.default for f in self.fields}
+
     def field(self, name: str) -> Field:
         for f in self.fields:
             if f.name == name:
@@ -140,7 +150,8 @@ def parse_date(value: object) -> date | None:
         return None
 
 
-def _problem(f: Field, value: Any, values: Mapping[str, Any], errors: dict[str, str], today: date) -> str | None:
+def _problem(f: Field, value: Any, values: Mapping[str, Any], errors: dict[str, str],
+             today: date | None) -> str | None:
     if f.kind == "choices":
         chosen = value if isinstance(value, (list, tuple)) else [value]
         if f.choices is not None and not {str(v) for v in chosen} <= {c.value for c in f.choices}:
@@ -178,7 +189,7 @@ def _problem(f: Field, value: Any, values: Mapping[str, Any], errors: dict[str, 
             return f.invalid
         if not date.fromisoformat(f.earliest) <= day <= date.fromisoformat(f.latest):
             return f.out_of_range
-        if f.past and day > today:
+        if f.past and day > (today or today_in_england()):
             return f.past
         if f.not_before:
             other, message = f.not_before
@@ -206,7 +217,6 @@ def _ratings(f: Field, value: Any, errors: dict[str, str]) -> None:
 
 def check(contract: Contract, values: Mapping[str, Any], *, today: date | None = None) -> dict[str, str]:
     """The errors of these values, by field, in the form's order (the first error of a field wins)."""
-    today = today or today_in_england()
     errors: dict[str, str] = {}
     for f in contract.fields:
         if not _holds(f.when, values):
@@ -243,8 +253,8 @@ def op_values(contract: Contract, data: Mapping[str, Any], *, extra: tuple[str, 
     something else (a number for a text, a text for a list). A field left out takes its default."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
-    kinds = {f.name: f.kind for f in contract.fields} | dict.fromkeys(extra, "text")
-    defaults = {f.name: f.default for f in contract.fields}
+    kinds = contract.kinds | dict.fromkeys(extra, "text") if extra else contract.kinds
+    defaults = contract.defaults
     for name, kind in kinds.items():
         value = data.get(name, defaults.get(name) or None)
         if kind == "choices":

@@ -29,8 +29,9 @@ DOB = re.compile(rf"\b(?:born|DOB|D\.O\.B\.?|date of birth|birthday)(?:\s*(?:on|
                  re.IGNORECASE)
 POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b")
 PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|0)\d(?:[\s-]?\d){8,9}(?!\d)")
-DIGIT = re.compile(r"\d")  # the same digits as the patterns' \d (any script's)
 LONG_NUMBER = re.compile(r"\d(?:[\s-]?\d){8}")  # what every UPN, NHS and phone number holds
+POSTCODE_HINT = re.compile(r"[A-PR-UWYZ][A-HK-Y]?\d|GIR ?0AA")  # what every postcode holds
+DOB_WORDS = ("born", "dob", "d.o.b", "date of birth", "birthday")  # DOB's words in lower case
 # Starts only where a run of address characters starts: "\b" would let a long run be tried from every position.
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # A word, letters of any alphabet (Łukasz, Wiśniewska), with its apostrophes and hyphens (O'Brien, Al-Sayed).
@@ -81,7 +82,10 @@ def _first_names() -> frozenset[str]:
 
 
 def _capitalised(word: str) -> bool:
-    return word[0].isupper() and any(c.islower() for c in word[1:])  # Mensah, O'Brien; not NHS, not SEND
+    """Mensah, O'Brien; not NHS, not SEND. (An ASCII word has a lower-case letter where upper() changes it.)"""
+    if word.isascii():
+        return word[0].isupper() and word[1:] != word[1:].upper()
+    return word[0].isupper() and any(c.islower() for c in word[1:])
 
 
 def _names_in(text: str) -> list[tuple[int, int]]:
@@ -181,6 +185,15 @@ def upn_valid(upn: str) -> bool:
 SCAN_LIMIT = 20_000
 
 
+def _may_hold_a_birth_date(text: str) -> bool:
+    """Whether DOB's words are in the text in any case: the lower-cased text searched in C, where the pattern
+    with IGNORECASE would be tried at every position. Its "i" also matches the Turkish dotted and dotless I."""
+    lowered = text.lower()
+    if not text.isascii():
+        lowered = lowered.replace("i\u0307", "i").replace("\u0131", "i")
+    return any(word in lowered for word in DOB_WORDS)
+
+
 def find(text: str) -> list[Finding]:
     """Every likely piece of personal data, in order, none overlapping (numbers are checked first)."""
     if len(text) > SCAN_LIMIT:
@@ -193,11 +206,11 @@ def find(text: str) -> list[Finding]:
             found.append(Finding(kind, start, end, text[start:end]))
             taken[start:end] = b"\x01" * (end - start)
 
-    # Each pattern is tried only where the text has what it needs: an address an "@"; a UPN, an NHS or a phone
-    # number nine digits in a row at least, a space or hyphen apart at most; a date 4 digits, a postcode 1. Most
-    # notes have neither, and each pattern skipped is a scan of the whole text saved.
-    digits = len(DIGIT.findall(text))
-    long_number = digits >= 9 and LONG_NUMBER.search(text) is not None
+    # Each pattern is tried only where the text has what it needs (a quick search or none, against a scan of the
+    # whole text at every position): an address an "@"; a UPN, an NHS or a phone number nine digits in a row, a
+    # space or hyphen apart at most; a date of birth its words; a postcode a letter and a digit. Most notes have
+    # none of them, and the guard runs on every evidence item a tablet sends.
+    long_number = LONG_NUMBER.search(text) is not None
     if "@" in text:
         for m in EMAIL.finditer(text):
             add("email", m.start(), m.end())
@@ -209,13 +222,13 @@ def find(text: str) -> list[Finding]:
         for m in NHS.finditer(text):
             if nhs_number_valid("".join(m.groups())):
                 add("nhs_number", m.start(), m.end())
-    if digits >= 4:
+    if _may_hold_a_birth_date(text):
         for m in DOB.finditer(text):
             add("date_of_birth", m.start(1), m.end(1))
     if long_number:
         for m in PHONE.finditer(text):
             add("phone", m.start(), m.end())
-    if digits >= 1:
+    if POSTCODE_HINT.search(text):
         for m in POSTCODE.finditer(text):
             add("postcode", m.start(), m.end())
     for start, end in _names_in(text):

@@ -93,8 +93,7 @@ def sync(body: SyncIn, request: Request, db: DbSession, user: CurrentUser) -> Sy
     with _collector_paused():
         results = run_retrying(db, lambda: service.apply_batch(session=db, user=user, device_id=body.device_id,
                                                                ops=body.ops, ip_address=client_ip(request)))
-        return SyncOut(results=[OpResult.model_validate(r) for r in results],
-                       cursor=service.current_cursor(session=db))
+        return SyncOut.model_validate({"results": results, "cursor": service.current_cursor(session=db)})
 
 
 @router.get("/inspections/{inspection_id}/changes", response_model=ChangesOut,

@@ -89,9 +89,10 @@ def _parse(raw: object) -> Op | Outcome:
                         for e in error.errors()]
             return Outcome(op_id, "rejected", errors=messages)
     # Text the database cannot store is refused by its field, so the device shows where to act.
-    if faults := text.walk_faults(raw.data):
+    data, faults = text.screen_json(raw.data)
+    if faults:
         return Outcome(str(raw.op_id), "rejected", str(raw.id), errors=_field_errors(faults))
-    raw.data = text.normalise_json(raw.data)
+    raw.data = data
     return raw
 
 
