@@ -67,11 +67,17 @@ def _screen(value: Any, path: tuple[object, ...], faults: dict[str, str]) -> Any
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
-            if isinstance(key, str) and (problem := fault(key)):
-                where = ".".join(map(str, (*path, key)))
-                faults[where.encode("unicode_escape").decode("ascii")] = f"The field name {problem}"
-                continue
-            out[_screen(key, (), {}) if isinstance(key, str) else key] = _screen(item, (*path, key), faults)
+            nfc_key = key
+            if isinstance(key, str):
+                if problem := fault(key):
+                    where = ".".join(map(str, (*path, key)))
+                    faults[where.encode("unicode_escape").decode("ascii")] = f"The field name {problem}"
+                    continue
+                nfc_key = key if key.isascii() else unicodedata.normalize("NFC", key)
+            if isinstance(item, str) and not _FORBIDDEN.search(item):  # most values: no path to build
+                out[nfc_key] = item if item.isascii() else unicodedata.normalize("NFC", item)
+            else:
+                out[nfc_key] = _screen(item, (*path, key), faults)
         return out
     if isinstance(value, list):
         return [_screen(item, (*path, index), faults) for index, item in enumerate(value)]
