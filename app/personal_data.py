@@ -134,6 +134,13 @@ def _kin_before(text: str, start: int) -> bool:
 
 
 def _name_in_run(text: str, run: list[tuple[int, int, str, bool]], firsts: frozenset[str]) -> tuple[int, int] | None:
+    if len(run) == 1:  # a word alone (most often the first of a sentence): the rules below, for one word
+        start, end, word, _ = run[0]
+        if word in ORGANISATION_WORDS or word in EPONYM_TITLES or word in COMMON_WORDS:
+            return None
+        if _kin_before(text, start) or (word in firsts and PERSON_AFTER.match(text, end)):
+            return start, end
+        return None
     names = [w[2] for w in run]
     if any(w in ORGANISATION_WORDS or w in EPONYM_TITLES for w in names):
         return None  # St Mary's School, Grace Darling Ward, King Edward VI, Down's Syndrome Association
