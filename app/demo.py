@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from app.audit.service import Actor
+from app.casetracking import service as casetracking
 from app.clock import today_in_england
 from app.evidence import service as evidence
 from app.fieldwork import service as fieldwork
@@ -107,6 +108,7 @@ def _seed_published(*, session: Session, people: dict[str, User], today: date) -
                                         start_date=working_days.add_working_days(today, -45).isoformat()))
     inspections.add_team_member(session=session, actor=as_lead, inspection=inspection, email=cqc.email,
                                 team_role="cqc_inspector")
+    _seed_case_tracking(session=session, inspection=inspection, officer=people["officer2@example.org"], lead=lead)
     area = area_records.get_area(session=session, area_id=inspection.area_id)
     area_records.update_area(session=session, actor=as_lead, area=area, form=area_records.AreaForm(
         name=PUBLISHED_AREA, integrated_care_board=PUBLISHED_ICB))
@@ -134,6 +136,30 @@ def _seed_published(*, session: Session, people: dict[str, User], today: date) -
     workflow.move(session=session, actor=as_lead, user=lead, inspection=inspection, action="publish")
     invitations.bind(session=session, inspection=inspection, user=people["officer2@example.org"])
     obligations.obligations_of(session=session, inspection=inspection, today=today)  # recorded now, not on first look
+
+
+def _seed_case_tracking(*, session: Session, inspection: Inspection, officer: User, lead: User) -> None:
+    """A made-up person-level list of 240 children (identifiers PD-0001 on, nobody real), six cases drawn for
+    tracking with a fixed seed, and consent, documents and the tracking meeting recorded on the first."""
+    needs = ["ASD", "SEMH", "SLCN", "MLD", "SpLD", "PD"]
+    rows: list[tuple[int, list[object]]] = [(1, ["Child ID", "Age", "Primary need", "SEN status", "Setting",
+                                                 "Out of area", "Alternative provision"])]
+    rows += [(n + 1, [f"PD-{n:04d}", n % 26, needs[n % 6], "E" if n % 3 == 0 else "K",
+                      "Special school" if n % 5 == 0 else "Mainstream school", "yes" if n % 11 == 0 else "no",
+                      "yes" if n % 13 == 0 else "no"]) for n in range(1, 241)]
+    casetracking.import_list(session=session, actor=Actor(officer.id, officer.email), inspection=inspection,
+                             rows=rows, filename="person-level-list (demo).csv", sha256="-")
+    as_lead = Actor(lead.id, lead.email)
+    casetracking.select_cases(session=session, actor=as_lead, inspection=inspection, form=casetracking.SelectionForm(
+        {"purpose": "tracking", "size": "6", "seed": "20270308"}))
+    first = casetracking.cases_of(session=session, inspection=inspection)[0]
+    day = inspection.start_date - timedelta(days=7)
+    casetracking.record_consent(session=session, actor=as_lead, case=first, consent="given",
+                                consent_from="parent_or_carer", recorded_on=day.isoformat())
+    casetracking.request_documents(session=session, actor=as_lead, case=first, documents=["ehc_plan", "annual_review"],
+                                   requested_on=day.isoformat())
+    casetracking.record_meeting(session=session, actor=as_lead, case=first, held_on=inspection.start_date.isoformat(),
+                                services=["education", "health", "social_care"])
 
 
 def _seed_portal(*, session: Session, inspection: Inspection, officer: User) -> None:
