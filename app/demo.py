@@ -12,7 +12,8 @@ from app.clock import today_in_england
 from app.evidence import service as evidence
 from app.fieldwork import service as fieldwork
 from app.flows import setup
-from app.frameworks import working_days
+from app.frameworks import timeline, working_days
+from app.frameworks.service import get_profile
 from app.inspections import areas as area_records
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
@@ -57,9 +58,10 @@ DEMO_TEAM = [("cqc@example.org", "cqc_inspector"), ("peer@example.org", "la_insp
 
 
 def demo_start_date(today: date) -> date:
-    """Two working days ahead, the send-2016 notice period: notice is given on the day the demo is loaded (or the
-    last working day before it), so the survey is open and the week on site is still to come."""
-    return working_days.add_working_days(today, 2)
+    """The send-2016 week on site (Monday to Friday) that holds the day two working days ahead, the notice period:
+    loaded Thursday to Sunday, notice has been given and the week on site is next week; loaded Monday to
+    Wednesday, the team is on site this week. Either way the survey is open and the week on site is not over."""
+    return timeline.first_working_day_of_week(working_days.add_working_days(today, 2)) or today
 
 
 def seed(*, session: Session, today: date | None = None) -> list[tuple[str, str, str]]:
@@ -97,6 +99,16 @@ def seed(*, session: Session, today: date | None = None) -> list[tuple[str, str,
     return [(email, password, name) for email, name, _r, _k, _h, password in DEMO_USERS]
 
 
+def _published_notification(today: date) -> date:
+    """A send-2023 notification about 55 working days ago (so on site nine weeks past), moved earlier while the
+    bank holidays around it leave too few working days before the on-site week."""
+    day = working_days.add_working_days(today, -55)
+    profile = get_profile("send-2023")
+    while timeline.problem(profile, day):
+        day = working_days.add_working_days(day, -1)
+    return day
+
+
 def _seed_published(*, session: Session, people: dict[str, User], today: date) -> None:
     """An inspection nine weeks past, its decision, its letter taken through the workflow and published today (so
     the files are real and frozen), and its officer: the area then owes a priority action plan."""
@@ -105,7 +117,7 @@ def _seed_published(*, session: Session, people: dict[str, User], today: date) -
     inspection = setup.set_up_inspection(
         session=session, actor=as_lead, creator=lead,
         form=inspections.InspectionForm(local_area=PUBLISHED_AREA, la_code=PUBLISHED_LA_CODE, framework="send-2023",
-                                        start_date=working_days.add_working_days(today, -45).isoformat()))
+                                        notification_date=_published_notification(today).isoformat()))
     inspections.add_team_member(session=session, actor=as_lead, inspection=inspection, email=cqc.email,
                                 team_role="cqc_inspector")
     _seed_case_tracking(session=session, inspection=inspection, officer=people["officer2@example.org"], lead=lead)

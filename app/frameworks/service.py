@@ -64,9 +64,6 @@ class Profile:
     code: str
     title: str
     short_title: str
-    notice_working_days: int
-    notice_description: str
-    on_site_days: int
     overall_grade: bool
     written_statement_of_action: bool
     proposals: tuple[Proposal, ...]
@@ -103,9 +100,6 @@ def _parse(data: dict[str, Any]) -> Profile:
         code=data["code"],
         title=data["title"],
         short_title=data["short_title"],
-        notice_working_days=int(data["notice_working_days"]),
-        notice_description=data["notice_description"],
-        on_site_days=int(data["on_site_days"]),
         overall_grade=bool(data["overall_grade"]),
         written_statement_of_action=bool(data["written_statement_of_action"]),
         proposals=tuple(

@@ -76,6 +76,13 @@ def profile_for(framework: str, kind: str) -> Profile:
     parent, visit = get_profile(framework), visit_profile(framework, kind)
     if visit is None:
         return parent
-    return replace(parent, title=visit.title, short_title=visit.short_title,
-                   notice_working_days=visit.notice_working_days, notice_description=visit.notice_description,
-                   on_site_days=visit.on_site_days, after_fieldwork=())
+    # The visit's own timing as a timeline section (app/frameworks/timeline.py): the lead enters the first day on
+    # site; notice and days on site are the visit's.
+    visit_timeline = {
+        "entered": "first_day_on_site", "entered_label": "The first day on site",
+        "entered_hint": f"A working day. Notice is given {visit.notice_working_days} working days before it.",
+        "notice_working_days": visit.notice_working_days, "on_site_days": visit.on_site_days,
+        "notice_description": visit.notice_description, "source": visit.source,
+        "survey": {"opens": "notification", "closes": "last_on_site_day"}}
+    return replace(parent, title=visit.title, short_title=visit.short_title, after_fieldwork=(),
+                   data={**parent.data, "timeline": visit_timeline})

@@ -24,7 +24,8 @@ class InspectionIn(BaseModel):
     local_area: Text = ""
     la_code: Text = ""
     framework: Text = ""
-    start_date: Text = ""
+    start_date: Text = ""  # the first day on site, for a framework whose lead enters it (send-2016)
+    notification_date: Text = ""  # the notification, for a framework whose lead enters it (send-2023)
 
 
 class TeamMemberOut(BaseModel):

@@ -28,7 +28,9 @@ def can_set_up(user: User) -> bool:
 
 
 def _form_context(form: service.InspectionForm, **extra: Any) -> dict[str, Any]:
-    return {"form": form, "start": split_date(form.start_date), "frameworks": service.framework_choices(), **extra}
+    return {"form": form, "dates": {"start_date": split_date(form.start_date),
+                                    "notification_date": split_date(form.notification_date)},
+            "frameworks": service.framework_choices(), "date_fields": service.date_fields(), **extra}
 
 
 @router.get("")
@@ -56,7 +58,7 @@ def new_inspection_page(request: Request, user: CurrentUser) -> Response:
 @dataclass
 class PostedInspection:
     form: service.InspectionForm
-    start: dict[str, str]  # the date boxes as typed, to show again when they are not a date
+    dates: dict[str, dict[str, str]]  # the date boxes as typed, to show again when they are not a date
 
 
 def posted_inspection(
@@ -66,10 +68,15 @@ def posted_inspection(
     day: Annotated[str, Form(alias="start_date-day")] = "",
     month: Annotated[str, Form(alias="start_date-month")] = "",
     year: Annotated[str, Form(alias="start_date-year")] = "",
+    n_day: Annotated[str, Form(alias="notification_date-day")] = "",
+    n_month: Annotated[str, Form(alias="notification_date-month")] = "",
+    n_year: Annotated[str, Form(alias="notification_date-year")] = "",
 ) -> PostedInspection:
     form = service.InspectionForm(local_area=local_area, la_code=la_code, framework=framework,
-                                  start_date=join_date_parts(day, month, year))
-    return PostedInspection(form, {"day": day, "month": month, "year": year})
+                                  start_date=join_date_parts(day, month, year),
+                                  notification_date=join_date_parts(n_day, n_month, n_year))
+    return PostedInspection(form, {"start_date": {"day": day, "month": month, "year": year},
+                                   "notification_date": {"day": n_day, "month": n_month, "year": n_year}})
 
 
 Posted = Annotated[PostedInspection, Depends(posted_inspection)]
@@ -77,7 +84,7 @@ Posted = Annotated[PostedInspection, Depends(posted_inspection)]
 
 def _form_again(request: Request, posted: PostedInspection, errors: dict[str, str], **extra: Any) -> Response:
     ctx = _form_context(posted.form, errors=errors, **extra)
-    ctx["start"] = posted.start
+    ctx["dates"] = posted.dates
     return render(request, "inspections/form.html", ctx, status_code=422)
 
 
@@ -124,7 +131,8 @@ def overview(request: Request, db: DbSession, user: CurrentUser, inspection_id: 
 def edit_page(request: Request, db: DbSession, user: CurrentUser, inspection_id: int) -> Response:
     inspection = _managed(db, user, inspection_id)
     form = service.InspectionForm(local_area=inspection.local_area, la_code=inspection.la_code,
-                                  framework=inspection.framework, start_date=inspection.start_date.isoformat())
+                                  framework=inspection.framework, start_date=inspection.start_date.isoformat(),
+                                  notification_date=inspection.notification_date.isoformat())
     return render(request, "inspections/form.html", _form_context(form, inspection=inspection))
 
 

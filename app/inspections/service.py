@@ -2,7 +2,6 @@
 
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from pydantic import BaseModel
@@ -12,7 +11,7 @@ from sqlmodel import Session, col, select
 from app.audit.service import Actor, record
 from app.clock import today_in_england
 from app.errors import NotFound, Purged, ValidationFailed
-from app.frameworks import visits, working_days
+from app.frameworks import timeline, visits, working_days
 from app.frameworks.service import Profile, UnknownFramework, all_profiles, get_profile
 from app.inspections import areas
 from app.inspections.models import Inspection, InspectionStatus, TeamMember, TeamRole
@@ -43,22 +42,16 @@ class InspectionForm(BaseModel):
     local_area: str = ""
     la_code: str = ""
     framework: str = ""
-    start_date: str = ""  # ISO yyyy-mm-dd; the HTML form's day/month/year are joined before this
+    # ISO yyyy-mm-dd; the HTML form's day/month/year are joined before this. The profile's timeline says which of
+    # the two dates the lead enters (the other is worked out from it).
+    start_date: str = ""
+    notification_date: str = ""
+    visit_kind: str = ""  # a visit that follows an inspection runs under its own timing (app/frameworks/visits.py)
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    day: date
-    label: str
-    kind: str  # notice | on_site | after
-    hint: str = ""
-
-
-@dataclass(frozen=True)
-class Schedule:
-    notification_date: date
-    on_site_days: list[date]
-    timeline: list[TimelineEntry] = field(default_factory=list)
+# The timeline lives with the frameworks (app/frameworks/timeline.py); these names are the inspections' view of it.
+Schedule = timeline.Schedule
+TimelineEntry = timeline.Entry
 
 
 def today_on_site() -> date:
@@ -73,17 +66,11 @@ def parse_date(value: str) -> date | None:
         return None
 
 
-def schedule_for(profile: Profile, start: date) -> Schedule:
-    notification = working_days.add_working_days(start, -profile.notice_working_days)
-    on_site = working_days.working_days_from(start, profile.on_site_days)
-    timeline = [TimelineEntry(notification, "Notice given", "notice", profile.notice_description)]
-    timeline += [TimelineEntry(d, f"On site: day {i}", "on_site") for i, d in enumerate(on_site, start=1)]
-    timeline += [
-        TimelineEntry(working_days.add_working_days(on_site[-1], m.working_days_after), m.label, "after",
-                      f"{m.working_days_after} working days after the last day on site")
-        for m in profile.after_fieldwork
-    ]
-    return Schedule(notification, on_site, timeline)
+def schedule_for(profile: Profile, entered: date) -> Schedule:
+    """The timeline for the date the lead enters (the profile says which: the notification or the first day on
+    site)."""
+    notification, on_site = timeline.plan(profile, entered)
+    return timeline.schedule(profile, notification, on_site)
 
 
 def _validate(form: InspectionForm) -> tuple[dict[str, str], Profile | None, date | None]:
@@ -101,31 +88,26 @@ def _validate(form: InspectionForm) -> tuple[dict[str, str], Profile | None, dat
     profile = None
     try:
         profile = get_profile(form.framework)
+        if form.visit_kind:  # a revisit or monitoring inspection: the visit's own notice and days on site
+            profile = visits.profile_for(profile.code, form.visit_kind)
     except UnknownFramework:
         errors["framework"] = "Select the inspection framework"
     start = None
-    if not form.start_date.strip():
-        errors["start_date"] = "Enter the first day on site"
-    else:
-        start = parse_date(form.start_date)
-        if start is None:
-            errors["start_date"] = "The first day on site must be a real date"
-        elif problem := text.date_problem(start, "The first day on site"):  # before any working-day arithmetic
-            errors["start_date"] = problem
-            start = None
-        elif not working_days.is_working_day(start):
-            reason = working_days.why_not_working_day(start)
-            errors["start_date"] = (
-                f"The first day on site must be a working day: {start:%-d %B %Y} is {_article(reason)}"
-            )
-            start = None
+    if profile is not None:
+        entered = timeline.timeline_of(profile)
+        field_name = "notification_date" if entered.entered == timeline.NOTIFICATION else "start_date"
+        value = getattr(form, field_name)
+        if not value.strip():
+            errors[field_name] = f"Enter {entered.entered_label[0].lower()}{entered.entered_label[1:]}"
+        else:
+            start = parse_date(value)
+            if start is None:
+                errors[field_name] = f"{entered.entered_label} must be a real date"
+            # A date out of range is refused before any working-day arithmetic.
+            elif problem := (text.date_problem(start, entered.entered_label) or timeline.problem(profile, start)):
+                errors[field_name] = problem
+                start = None
     return errors, profile, start
-
-
-def _article(reason: str | None) -> str:
-    if reason and reason.endswith("day") and reason in {"Saturday", "Sunday"}:
-        return f"a {reason}"
-    return f"a bank holiday ({reason})"
 
 
 def create_inspection(*, session: Session, actor: Actor, form: InspectionForm, creator: User) -> Inspection:
@@ -143,7 +125,7 @@ def create_inspection(*, session: Session, actor: Actor, form: InspectionForm, c
         local_area=form.local_area.strip(),
         la_code=form.la_code.strip().upper(),
         framework=profile.code,
-        start_date=start,
+        start_date=schedule.on_site_days[0],
         notification_date=schedule.notification_date,
         last_on_site_date=schedule.on_site_days[-1],
         created_by_id=creator.id,
@@ -153,7 +135,8 @@ def create_inspection(*, session: Session, actor: Actor, form: InspectionForm, c
     record(session=session, actor=actor, action="inspection.created", object_type="inspection",
            object_id=inspection.id, inspection_id=inspection.id,
            detail={"local_area": inspection.local_area, "framework": inspection.framework,
-                   "start_date": start.isoformat()})
+                   "start_date": inspection.start_date.isoformat(),
+                   "notification_date": inspection.notification_date.isoformat()})
     if creator.role == Role.inspector:
         _add_member(session=session, actor=actor, inspection=inspection, user=creator, team_role=TeamRole.lead)
     return inspection
@@ -162,6 +145,7 @@ def create_inspection(*, session: Session, actor: Actor, form: InspectionForm, c
 def update_inspection(*, session: Session, actor: Actor, inspection: Inspection, form: InspectionForm) -> Inspection:
     # Not after the purge: new dates could reopen the survey to comments no later purge would remove.
     refuse_changes_if_purged(session=session, inspection_id=inspection.id, exclusive=True)
+    form = form.model_copy(update={"visit_kind": inspection.visit_kind or ""})
     errors, profile, start = _validate(form)
     if "local_area" not in errors:
         clash = [u.name for m, u in team_of(session=session, inspection=inspection) if _same_area(u, form.local_area)]
@@ -175,16 +159,18 @@ def update_inspection(*, session: Session, actor: Actor, inspection: Inspection,
         profile = visits.profile_for(profile.code, inspection.visit_kind)
     schedule = schedule_for(profile, start)
     before = {"local_area": inspection.local_area, "la_code": inspection.la_code,
-              "framework": inspection.framework, "start_date": inspection.start_date.isoformat()}
+              "framework": inspection.framework, "start_date": inspection.start_date.isoformat(),
+              "notification_date": inspection.notification_date.isoformat()}
     inspection.local_area = form.local_area.strip()
     inspection.la_code = form.la_code.strip().upper()
     inspection.framework = profile.code
-    inspection.start_date = start
+    inspection.start_date = schedule.on_site_days[0]
     inspection.notification_date = schedule.notification_date
     inspection.last_on_site_date = schedule.on_site_days[-1]
     areas.link(session=session, inspection=inspection)
     after = {"local_area": inspection.local_area, "la_code": inspection.la_code,
-             "framework": inspection.framework, "start_date": inspection.start_date.isoformat()}
+             "framework": inspection.framework, "start_date": inspection.start_date.isoformat(),
+             "notification_date": inspection.notification_date.isoformat()}
     record(session=session, actor=actor, action="inspection.updated", object_type="inspection",
            object_id=inspection.id, inspection_id=inspection.id,
            detail={"changed": {k: [before[k], after[k]] for k in before if before[k] != after[k]}})
@@ -200,7 +186,23 @@ def profile_of(inspection: Inspection) -> Profile:
 
 
 def schedule_of(inspection: Inspection) -> Schedule:
-    return schedule_for(profile_of(inspection), inspection.start_date)
+    """From the dates stored when the inspection was set up or last edited, so that one set up under earlier
+    rules keeps the days it was given."""
+    on_site = [d for d in working_days.working_days_from(inspection.start_date, 10)
+               if d <= inspection.last_on_site_date]
+    return timeline.schedule(profile_of(inspection), inspection.notification_date, on_site)
+
+
+def date_fields() -> list[tuple[str, str, str, str]]:
+    """The form's date boxes: (field, label, hint, the frameworks that use it), one per date a framework's lead
+    enters."""
+    fields: dict[str, tuple[str, str, list[str]]] = {}
+    for profile in all_profiles().values():
+        t = timeline.timeline_of(profile)
+        name = "notification_date" if t.entered == timeline.NOTIFICATION else "start_date"
+        fields.setdefault(name, (t.entered_label, t.entered_hint, []))[2].append(profile.short_title)
+    return [(name, label, hint, ", ".join(titles))
+            for name, (label, hint, titles) in sorted(fields.items(), reverse=True)]
 
 
 def framework_choices() -> list[tuple[str, str]]:

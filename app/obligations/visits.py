@@ -77,7 +77,7 @@ def set_up(*, session: Session, actor: Actor, user: User, original: Inspection, 
         raise ValidationFailed({"start_date": f"The {due.visit.short_title} has been set up already"})
     visit = inspections.create_inspection(session=session, actor=actor, creator=user, form=inspections.InspectionForm(
         local_area=original.local_area, la_code=original.la_code, framework=original.framework,
-        start_date=form.start_date))
+        start_date=form.start_date, visit_kind=due.visit.kind))
     visit.visit_kind, visit.follows_id = due.visit.kind, original.id
     schedule = inspections.schedule_of(visit)  # now with the visit's notice and days on site
     visit.notification_date, visit.last_on_site_date = schedule.notification_date, schedule.on_site_days[-1]

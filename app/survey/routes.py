@@ -73,7 +73,9 @@ def questionnaire_submit(request: Request, token: str, db: DbSession, data: Post
         return found
     link, inspection = found
     if not service.window_of(inspection).is_open(service.today_on_site()):
-        return render(request, "survey/closed.html", _public_context(request, link, inspection))
+        # Refused with the dates, so that an answer outside the window is never dropped in silence.
+        return render(request, "survey/closed.html", _public_context(request, link, inspection, refused=True),
+                      status_code=422)
     thanks = RedirectResponse(f"/s/{token}/thanks", status_code=303)
     form = _answer_form(data)
     if request.cookies.get(SENT_COOKIE) == token:

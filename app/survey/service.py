@@ -71,16 +71,28 @@ def link_by_token(*, session: Session, token: str) -> tuple[SurveyLink, Inspecti
 
 @dataclass(frozen=True)
 class Window:
-    opens: date  # the notice date
-    closes: date  # the last day on site
+    """The days the questionnaires take answers, from the profile's timeline (2016: notice to the last day on
+    site; 2023: distributed by the area on the notification, closing before the on-site week)."""
+
+    opens: date
+    closes: date
 
     def is_open(self, today: date) -> bool:
         return self.opens <= today <= self.closes
 
+    def refusal(self, today: date) -> str:
+        """Why an answer sent today is not taken, with the dates (never dropped in silence)."""
+        if today < self.opens:
+            return (f"This questionnaire opens on {self.opens:%A %-d %B %Y}; it takes answers from then until "
+                    f"{self.closes:%A %-d %B %Y}")
+        return (f"This questionnaire closed on {self.closes:%A %-d %B %Y}; it took answers from "
+                f"{self.opens:%A %-d %B %Y} to {self.closes:%A %-d %B %Y}")
+
 
 def window_of(inspection: Inspection) -> Window:
     schedule = inspections.schedule_of(inspection)
-    return Window(opens=schedule.notification_date, closes=schedule.on_site_days[-1])
+    return Window(opens=schedule.survey_opens or schedule.notification_date,
+                  closes=schedule.survey_closes or schedule.on_site_days[-1])
 
 
 # --- Taking answers --------------------------------------------------------------------------------------
@@ -127,8 +139,8 @@ def submit(*, session: Session, inspection: Inspection, link: SurveyLink, form: 
            today: date, now: datetime | None = None) -> Outcome:
     """Validate and store one response. A robot's (honeypot) or a repeat of the same form is quietly not stored
     (the person sees thanks either way); an address over its limit is refused politely."""
-    if not window_of(inspection).is_open(today):
-        raise ValidationFailed({"window": "This questionnaire is closed"})
+    if not (window := window_of(inspection)).is_open(today):
+        raise ValidationFailed({"window": window.refusal(today)})
     if form.website.strip():
         return Outcome(False, "honeypot")
     if not ratelimit.hit(session=session, key=ratelimit.key_for("survey", address),

@@ -102,9 +102,11 @@ def make_user(db: Session) -> Callable[..., User]:
 @pytest.fixture
 def make_inspection(db: Session) -> Callable[..., Inspection]:
     def make(creator: User, local_area: str = "Testshire (fictional)", start: date = date(2027, 3, 8),
-             framework: str = "send-2016") -> Inspection:
+             framework: str = "send-2016", notification: date = date(2027, 2, 22)) -> Inspection:
+        # Each profile's timeline reads the date its lead enters: send-2016 the first day on site (a Monday),
+        # send-2023 the notification (on site in the third week: by default from Monday 8 March 2027 too).
         form = inspections.InspectionForm(local_area=local_area, la_code="999", framework=framework,
-                                          start_date=start.isoformat())
+                                          start_date=start.isoformat(), notification_date=notification.isoformat())
         return setup.set_up_inspection(session=db, actor=SYSTEM, form=form, creator=creator)
 
     return make

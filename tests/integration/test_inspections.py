@@ -32,7 +32,7 @@ def test_hmi_sets_up_an_inspection_becomes_lead_and_sees_the_timeline(client, db
     assert inspection.last_on_site_date == date(2027, 3, 12)
     page = soup(client.get(response.headers["location"]))
     timeline = [li.get_text(" ", strip=True) for li in page.select(".app-timeline li")]
-    assert timeline[0].startswith("Notice given Thursday 4 March 2027")
+    assert timeline[0].startswith("Notification Thursday 4 March 2027")
     assert [t.split(" ", 4)[:4] for t in timeline[1:6]] == [["On", "site:", "day", str(i)] for i in range(1, 6)]
     assert "Friday 12 March 2027" in timeline[5]
     assert any(t.startswith("Outcome letter published") for t in timeline)
@@ -89,7 +89,8 @@ def test_api_creates_and_reads_an_inspection(client, db, make_user, monkeypatch)
     assert created.status_code == 201
     data = created.json()
     assert data["notification_date"] == "2026-12-17"
-    assert data["on_site_days"] == ["2026-12-21", "2026-12-22", "2026-12-23", "2026-12-24", "2026-12-29"]
+    # One working week from the Monday: Christmas Day is a bank holiday, and the week on site does not run on.
+    assert data["on_site_days"] == ["2026-12-21", "2026-12-22", "2026-12-23", "2026-12-24"]
     assert data["status"] == "planned"
     assert client.get(f"/api/v1/inspections/{data['id']}").json() == data
 
@@ -143,13 +144,13 @@ def test_api_refuses_malformed_json(client, db, make_user):
     assert count(db, Inspection) == 0
 
 
-def test_2023_inspection_is_notified_eight_working_days_ahead(client, db, make_user):
+def test_a_2023_inspection_is_set_up_from_its_notification_date(client, db, make_user):
     sign_in(client, db, make_user())
     token = client.get("/api/v1/session").json()["csrf_token"]
     body = {"local_area": "Testshire (fictional)", "la_code": "999", "framework": "send-2023",
-            "start_date": "2027-03-08"}
+            "notification_date": "2027-03-01"}
     data = client.post("/api/v1/inspections", json=body, headers={"X-CSRF-Token": token}).json()
-    assert data["notification_date"] == "2027-02-24"
+    assert (data["notification_date"], data["start_date"]) == ("2027-03-01", "2027-03-15")  # on site in week 3
 
 
 def test_lead_edits_the_start_date_and_the_timeline_follows(client, db, make_user, make_inspection):

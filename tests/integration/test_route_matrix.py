@@ -106,7 +106,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/inspections/{inspection_id}/evidence/{item_id}/delete"):  (303, 303, 303, 303, 404, 404),
     # The public questionnaires: open to anyone with the link (closed now: the inspection is next March).
     ("GET", "/s/{token}"):                            (200, 200, 200, 200, 200, 200),
-    ("POST", "/s/{token}"):                           (200, 200, 200, 200, 200, 200),
+    ("POST", "/s/{token}"):                           (422, 422, 422, 422, 422, 422),  # outside the window: refused
     ("GET", "/s/{token}/thanks"):                     (200, 200, 200, 200, 200, 200),
     ("GET", "/inspections/{inspection_id}/survey"):   (303, 200, 200, 200, 404, 404),
     ("GET", "/inspections/{inspection_id}/survey/print"): (303, 200, 200, 200, 404, 404),

@@ -3,6 +3,7 @@
 import pytest
 
 from app.frameworks.service import UnknownFramework, all_profiles, get_profile
+from app.frameworks.timeline import timeline_of
 
 
 def test_both_profiles_load():
@@ -11,8 +12,7 @@ def test_both_profiles_load():
 
 def test_2016_profile_matches_the_framework():
     profile = get_profile("send-2016")
-    assert profile.notice_working_days == 2
-    assert profile.on_site_days == 5
+    assert timeline_of(profile).notice_working_days == 2  # para 19
     assert profile.overall_grade is False
     assert [p.number for p in profile.proposals] == [1, 2, 3, 4]
     # Para 27 has six aspects of identification; para 30 four of meeting needs, para 31 five more ways.
@@ -24,7 +24,7 @@ def test_2016_profile_matches_the_framework():
 
 def test_2023_profile_has_three_outcomes_with_wording():
     profile = get_profile("send-2023")
-    assert profile.notice_working_days == 8
+    assert timeline_of(profile).on_site_week == 3
     assert [o.code for o in profile.outcomes] == ["positive", "inconsistent", "widespread_failings"]
     assert all(o.wording for o in profile.outcomes)
 

@@ -1,6 +1,6 @@
 """Working days in England and Wales around the bank holidays, and the inspection schedule built on them."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -60,10 +60,12 @@ def test_on_site_days_run_over_a_weekend():
     assert [d.strftime("%a") for d in days] == ["Wed", "Thu", "Fri", "Mon", "Tue"]
 
 
-def test_2023_profile_gives_eight_working_days_notice():
-    schedule = schedule_for(get_profile("send-2023"), date(2027, 3, 8))  # Monday
-    assert schedule.notification_date == date(2027, 2, 24)  # Wednesday, eight working days before
-    assert len(schedule.on_site_days) == 5
+def test_2023_profile_runs_over_three_weeks_from_the_notification():
+    schedule = schedule_for(get_profile("send-2023"), date(2027, 3, 1))  # notified on a Monday
+    assert schedule.notification_date == date(2027, 3, 1)
+    assert schedule.on_site_days == [date(2027, 3, 15) + timedelta(days=i) for i in range(5)]  # the third week
+    assert schedule.milestone("set_up_meeting") == date(2027, 3, 2)
+    assert schedule.milestone("case_selection") == date(2027, 3, 4)
 
 
 def test_add_zero_working_days_is_the_same_day():
