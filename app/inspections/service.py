@@ -1,6 +1,7 @@
 """Inspections, their timeline from the framework profile, and the team rules."""
 
 import re
+from collections import Counter
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
 
@@ -11,6 +12,7 @@ from sqlmodel import Session, col, select
 from app.audit.service import Actor, record
 from app.clock import today_in_england
 from app.errors import NotFound, Purged, ValidationFailed
+from app.frameworks import team as team_roles
 from app.frameworks import timeline, visits, working_days
 from app.frameworks.service import Profile, UnknownFramework, all_profiles, get_profile
 from app.inspections import areas
@@ -21,22 +23,6 @@ from app.web import text
 
 # DfE three-digit LA number (e.g. 873) or ONS code for an upper-tier authority (e.g. E10000003).
 LA_CODE_RE = re.compile(r"^(\d{3}|E0[6-9]\d{6}|E10\d{6})$")
-
-# Which kinds of inspector may hold each team role; a lead is always one of His Majesty's Inspectors.
-ROLE_KINDS: dict[str, set[str]] = {
-    TeamRole.lead: {InspectorKind.hmi},
-    TeamRole.cqc_inspector: {InspectorKind.cqc},
-    TeamRole.ofsted_inspector: {InspectorKind.hmi, InspectorKind.ofsted_inspector},
-    TeamRole.la_inspector: {InspectorKind.la_peer},
-    TeamRole.shadow: set(InspectorKind),
-}
-ROLE_FOR_KIND = {
-    InspectorKind.hmi: TeamRole.ofsted_inspector,
-    InspectorKind.ofsted_inspector: TeamRole.ofsted_inspector,
-    InspectorKind.cqc: TeamRole.cqc_inspector,
-    InspectorKind.la_peer: TeamRole.la_inspector,
-}
-
 
 class InspectionForm(BaseModel):
     local_area: str = ""
@@ -271,13 +257,40 @@ def membership(*, session: Session, inspection_id: int, user_id: int) -> TeamMem
 # --- The team --------------------------------------------------------------------------------------------
 
 
+def roles_of(inspection: Inspection) -> tuple[team_roles.Role, ...]:
+    """The team's roles as the inspection's profile composes them."""
+    return team_roles.roles_of(profile_of(inspection))
+
+
+def role_label(inspection: Inspection, code: str) -> str:
+    """A member's role in the profile's words; a role stored under an earlier composition keeps its old label."""
+    found = team_roles.role(profile_of(inspection), code)
+    if found is not None:
+        return found.label
+    return TeamRole(code).label if code in TeamRole.__members__ else code
+
+
 def team_of(*, session: Session, inspection: Inspection) -> list[tuple[TeamMember, User]]:
-    order = {role.value: i for i, role in enumerate(TeamRole)}
+    order = {role.code: i for i, role in enumerate(roles_of(inspection))}
     rows = session.exec(
         select(TeamMember, User).join(User, col(User.id) == TeamMember.user_id)
         .where(TeamMember.inspection_id == inspection.id)
     ).all()
     return sorted(rows, key=lambda row: (order.get(row[0].team_role, 99), row[1].name))
+
+
+def team_in_words(*, session: Session, inspection: Inspection) -> list[str]:
+    """The team other than the lead as the letter or report names it, in the profile's words and order, counted
+    ("a Children's Services Inspector from the CQC", "2 Ofsted Inspectors"); roles the profile does not name
+    (the lead, a shadow) are left out."""
+    counts = Counter(m.team_role for m, _ in team_of(session=session, inspection=inspection))
+    # Roles a letter names alike (an Ofsted Inspector, whether from Ofsted or a serving officer) are counted together.
+    named: dict[str, tuple[team_roles.Role, int]] = {}
+    for role in roles_of(inspection):
+        if role.one and counts[role.code]:
+            first, n = named.get(role.one, (role, 0))
+            named[role.one] = (first, n + counts[role.code])
+    return [role.in_words(n) for role, n in named.values()]
 
 
 def lead_of(*, session: Session, inspection: Inspection) -> User | None:
@@ -299,9 +312,11 @@ def _role_problem(*, session: Session, inspection: Inspection, user: User, team_
     if _same_area(user, inspection.local_area):
         return {"email": f"{user.name} comes from {user.home_area}, the area being inspected: "
                          "inspectors never inspect their own local area"}
-    if user.inspector_kind not in ROLE_KINDS[team_role]:
-        return {"team_role": f"{user.name} is a {user.kind_label} "
-                             f"and cannot be the {TeamRole(team_role).label.lower()}"}
+    role = team_roles.role(profile_of(inspection), team_role)
+    if role is None:
+        return {"team_role": "Select a team role"}
+    if user.inspector_kind not in role.kinds:
+        return {"team_role": f"{user.name} is a {user.kind_label} and cannot be the {role.label.lower()}"}
     if team_role == TeamRole.lead:
         lead = lead_of(session=session, inspection=inspection)
         if lead is not None:
@@ -337,7 +352,7 @@ def add_team_member(*, session: Session, actor: Actor, inspection: Inspection, e
             errors["email"] = "No user has this email address; an administrator must create their account first"
         elif membership(session=session, inspection_id=inspection.id, user_id=user.id):
             errors["email"] = f"{user.name} is already on the team"
-    if team_role not in TeamRole.__members__:
+    if team_roles.role(profile_of(inspection), team_role) is None:
         errors["team_role"] = "Select a team role"
     elif user is not None and "email" not in errors:
         errors.update(_role_problem(session=session, inspection=inspection, user=user, team_role=team_role))
@@ -364,7 +379,8 @@ def make_lead(*, session: Session, actor: Actor, inspection: Inspection, member_
         raise ValidationFailed({"team": f"{user.name} is not one of His Majesty's Inspectors and cannot lead"})
     for other, other_user in team_of(session=session, inspection=inspection):
         if other.team_role == TeamRole.lead and other.id != member.id:
-            other.team_role = ROLE_FOR_KIND[other_user.kind]
+            stays = team_roles.role_for_kind(profile_of(inspection), other_user.inspector_kind or "")
+            other.team_role = stays.code if stays else "shadow"
             session.add(other)
             session.flush()  # the old lead steps down before the new one steps up (one-lead index)
     member.team_role = TeamRole.lead

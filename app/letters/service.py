@@ -23,11 +23,6 @@ from app.portal import claims as sef_claims
 from app.portal import documents as area_docs
 from app.survey import service as survey
 
-# How the letter names the other members of the team: (one, several).
-TEAM_WORDS = {"cqc_inspector": ("a children's services inspector from the CQC",
-                                "children's services inspectors from the CQC"),
-              "ofsted_inspector": ("an Ofsted Inspector", "Ofsted Inspectors"),
-              "la_inspector": ("an inspector from another local authority", "inspectors from other local authorities")}
 MAX_POINTS = 6  # strengths or areas for development per section: a letter, not a list of every note
 
 
@@ -133,10 +128,8 @@ def _opening(session: Session, inspection: Inspection, profile: Profile,
     schedule = inspections.schedule_of(inspection)
     area = inspection.local_area
     team = inspections.team_of(session=session, inspection=inspection)
-    counts = Counter(m.team_role for m, _ in team if m.team_role in TEAM_WORDS)
-    team_words = _join([TEAM_WORDS[role][0] if n == 1 else f"{n} {TEAM_WORDS[role][1]}"
-                        for role, n in sorted(counts.items(), key=lambda rn: list(TEAM_WORDS).index(rn[0]))]) \
-        if counts else "no other inspectors"
+    # The team's roles as the profile names them (app/frameworks/profiles, [team]).
+    team_words = _join(inspections.team_in_words(session=session, inspection=inspection)) or "no other inspectors"
 
     activities = fieldwork.list_activities(session=session, inspection=inspection)
     settings = {s.id: s for s in fieldwork.list_settings(session=session, inspection=inspection)}

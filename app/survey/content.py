@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-AUDIENCES = ("parent_carer", "young_person")
+# Every questionnaire there is; an inspection runs those its profile lists ([surveys] audiences).
+AUDIENCES = ("young_person", "parent_carer", "practitioner")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Questionnaire:
     comment_label: str
     comment_hint: str
     comment_warning: str
+    respondent_legend: str
+    support_legend: str
     respondent_types: tuple[Choice, ...]
     questions: tuple[Question, ...]
     support: tuple[Choice, ...]
@@ -54,6 +57,7 @@ def questionnaires() -> dict[str, Questionnaire]:
         out[audience] = Questionnaire(
             audience=audience, title=q["title"], short_title=q["short_title"], intro=q["intro"],
             comment_label=q["comment_label"], comment_hint=q["comment_hint"], comment_warning=q["comment_warning"],
+            respondent_legend=q["respondent_legend"], support_legend=q["support_legend"],
             respondent_types=tuple(Choice(**c) for c in q["respondent_types"]),
             questions=tuple(Question(code=x["code"], text=x["text"], paragraph=x["paragraph"],
                                      options=tuple(Choice(code, text) for code, text in x["options"]))

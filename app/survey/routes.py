@@ -136,6 +136,12 @@ def _filters(audience: str = "", respondent: str = "", support: str = "", q: str
         support=support if support in {c.code for c in qs["parent_carer"].support} else "", search=q[:100])
 
 
+def _run_by(inspection: Inspection) -> dict[str, Any]:
+    """The questionnaires this inspection runs, by audience (parent_carer always among them: its wording labels
+    the shared filters)."""
+    return {a: questionnaires()[a] for a in service.audiences_of(inspection)}
+
+
 def _public_url(request: Request, link: SurveyLink) -> str:
     return f"{str(request.base_url).rstrip('/')}/s/{link.token}"
 
@@ -144,7 +150,7 @@ def _results_context(request: Request, db: Session, user: User, inspection: Insp
                      **extra: Any) -> dict[str, Any]:
     links = service.links_for(session=db, inspection=inspection)
     return page_context(
-        db, user, inspection, "survey", filters=filters, links=links, qs=questionnaires(),
+        db, user, inspection, "survey", filters=filters, links=links, qs=_run_by(inspection),
         urls={a: _public_url(request, link) for a, link in links.items()},
         window=service.window_of(inspection), today=service.today_on_site(),
         results=service.results(session=db, inspection=inspection, filters=filters), judgements=list(Judgement),
@@ -164,7 +170,7 @@ def results_page(request: Request, db: DbSession, user: CurrentUser, inspection:
 def print_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection) -> Response:
     links = service.links_for(session=db, inspection=inspection)
     return render(request, "survey/print.html", page_context(
-        db, user, inspection, "survey", links=links, qs=questionnaires(),
+        db, user, inspection, "survey", links=links, qs=_run_by(inspection),
         urls={a: _public_url(request, link) for a, link in links.items()}, window=service.window_of(inspection)))
 
 

@@ -1,5 +1,5 @@
-"""The inspection's two public questionnaires: their links and open window, taking answers safely, and the
-results inspectors read (counts over time, distributions, comments) and turn into Proposal 4 evidence."""
+"""The inspection's public questionnaires (those its profile lists): their links and open window, taking answers
+safely, and the results inspectors read (counts over time, distributions, comments) and turn into evidence."""
 
 import csv
 import io
@@ -41,11 +41,21 @@ def today_on_site() -> date:
 # --- Links and the open window ---------------------------------------------------------------------------
 
 
+def audiences_of(inspection: Inspection) -> tuple[str, ...]:
+    """The questionnaires this inspection runs, as its profile lists them (2023: children and young people,
+    parents and carers, and practitioners)."""
+    listed = inspections.profile_of(inspection).data.get("surveys", {}).get("audiences", ["parent_carer",
+                                                                                          "young_person"])
+    return tuple(a for a in listed if a in AUDIENCES)
+
+
 def links_for(*, session: Session, inspection: Inspection) -> dict[str, SurveyLink]:
-    """The inspection's two links, made the first time they are asked for (a race makes them once)."""
-    links = {link.audience: link for link in session.exec(
+    """The inspection's links, one per questionnaire it runs, made the first time they are asked for (a race makes
+    them once), in the profile's order."""
+    stored = {link.audience: link for link in session.exec(
         select(SurveyLink).where(SurveyLink.inspection_id == inspection.id))}
-    for audience in AUDIENCES:
+    links = {a: stored[a] for a in audiences_of(inspection) if a in stored}
+    for audience in audiences_of(inspection):
         if audience in links:
             continue
         savepoint = session.begin_nested()
@@ -66,7 +76,10 @@ def link_by_token(*, session: Session, token: str) -> tuple[SurveyLink, Inspecti
     link = session.exec(select(SurveyLink).where(SurveyLink.token == token)).first() if token else None
     if link is None:
         raise NotFound()
-    return link, inspections.get_inspection(session=session, inspection_id=link.inspection_id)
+    inspection = inspections.get_inspection(session=session, inspection_id=link.inspection_id)
+    if link.audience not in audiences_of(inspection):  # its framework has changed to one without this questionnaire
+        raise NotFound()
+    return link, inspection
 
 
 @dataclass(frozen=True)
@@ -237,7 +250,7 @@ def results(*, session: Session, inspection: Inspection, filters: Filters = Filt
     qs = questionnaires()
     by_day = Counter(r.submitted_on for r in rows)
     distributions = []
-    for audience in AUDIENCES:
+    for audience in audiences_of(inspection):
         if filters.audience and filters.audience != audience:
             continue
         mine = [r for r in rows if r.audience == audience]
@@ -252,7 +265,7 @@ def results(*, session: Session, inspection: Inspection, filters: Filters = Filt
     search = filters.search.strip().lower()
     comments = [r for r in rows if r.comment and (not search or search in r.comment.lower())]
     return Results(
-        total=len(rows), by_audience={a: sum(1 for r in rows if r.audience == a) for a in AUDIENCES},
+        total=len(rows), by_audience={a: sum(1 for r in rows if r.audience == a) for a in audiences_of(inspection)},
         by_day=[Bar(day.isoformat(), f"{day:%a %-d %b}", n, _percent(n, len(rows)))
                 for day, n in sorted(by_day.items())],
         distributions=distributions,
@@ -266,7 +279,8 @@ def export_csv(*, session: Session, inspection: Inspection) -> str:
     formula are prefixed with an apostrophe."""
     out = io.StringIO()
     writer = csv.writer(out)
-    codes = [q.code for q in questionnaires()["parent_carer"].questions]
+    # Every question of the questionnaires this inspection runs, each once (the same code means the same question).
+    codes = list(dict.fromkeys(q.code for a in audiences_of(inspection) for q in questionnaires()[a].questions))
     writer.writerow(["questionnaire", "date", "respondent", *codes, "support", "comment"])
     for r in responses(session=session, inspection=inspection):
         writer.writerow([_cell(v) for v in (r.audience, r.submitted_on.isoformat(), r.respondent_type,

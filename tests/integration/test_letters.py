@@ -100,12 +100,12 @@ def test_the_draft_counts_what_the_team_did_from_the_data(db, make_user, letter)
     assert any(t.startswith("They considered 25 responses to the inspection's online survey") for t in texts)
     assert texts[1] == ("The inspection was led by one of His Majesty's Inspectors from Ofsted, "
                         "with a team of inspectors "
-                        "including a children's services inspector from the CQC and an Ofsted Inspector.")
+                        "including a Children's Services Inspector from the CQC and an Ofsted Inspector.")
     second_oi = make_user(kind="ofsted_inspector", name="Second OI (fictional)")
     inspections.add_team_member(session=db, actor=SYSTEM, inspection=letter["inspection"], email=second_oi.email,
                                 team_role="ofsted_inspector")
     assert service.draft(session=db, inspection=letter["inspection"]).opening[1].text.endswith(
-        "including a children's services inspector from the CQC and 2 Ofsted Inspectors.")
+        "including a Children's Services Inspector from the CQC and 2 Ofsted Inspectors.")
 
 
 def test_every_drafted_statement_cites_the_records_behind_it(db, letter):

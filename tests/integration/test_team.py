@@ -192,3 +192,29 @@ def test_only_the_lead_sees_the_confirmation_page(client, db, make_user, make_in
     assert client.get(f"/inspections/{inspection.id}/team/999999/remove").status_code == 404
     sign_in(client, db, cqc)
     assert client.get(f"/inspections/{inspection.id}/team/{member.id}/remove").status_code == 403
+
+
+def test_a_2023_team_is_composed_as_the_handbook_has_it(client, db, make_user, make_inspection):
+    from app.inspections import service as inspections
+    lead, cqc, oi = make_user(), make_user(kind="cqc", name="Cyril Care"), make_user(kind="ofsted_inspector",
+                                                                                   name="Olive Social")
+    inspection = make_inspection(lead, framework="send-2023")
+    sign_in(client, db, lead)
+    page = soup(client.get(f"/inspections/{inspection.id}"))
+    offered = [label.get_text(strip=True) for label in page.select("#team .govuk-radios__label")]
+    assert offered == ["Lead inspector (HMI)", "CQC inspector (health)", "Ofsted inspector: education",
+                       "Ofsted inspector: social care", "Shadow"]
+    # A CQC inspector cannot hold an Ofsted specialism, and the 2016 roles are not this team's.
+    assert error_summary(add(client, inspection, cqc.email, "ofsted_education")) == [
+        "Cyril Care is a CQC Children's Services Inspector and cannot be the ofsted inspector: education"]
+    assert error_summary(add(client, inspection, oi.email, "ofsted_inspector")) == ["Select a team role"]
+    assert add(client, inspection, cqc.email, "cqc_inspector").status_code == 303
+    assert add(client, inspection, oi.email, "ofsted_social_care").status_code == 303
+    shown = [row.get_text(" ", strip=True) for row in soup(client.get(f"/inspections/{inspection.id}"))
+             .select("#team tbody tr")]
+    assert [s.split(" Remove")[0] for s in shown[1:]] == [
+        "Cyril Care CQC inspector (health) CQC Children's Services Inspector",
+        "Olive Social Ofsted inspector: social care Ofsted Inspector"]
+    # The report's team sentence reads the roles in the profile's words.
+    assert inspections.team_in_words(session=db, inspection=inspection) == [
+        "a CQC inspector", "an Ofsted inspector with a social care specialism"]

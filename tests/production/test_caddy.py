@@ -138,15 +138,15 @@ def stack(tmp_path_factory):
 
 
 def set_up_inspection(engine) -> str:
-    """A lead and her inspection starting on the next working day, so its questionnaires are open today (whatever
-    day the test runs). Returns the parents' survey link."""
+    """A lead and her inspection whose questionnaires are open today (whatever day the test runs): a send-2023
+    inspection notified on the last working day up to today. Returns the parents' survey link."""
     with Session(engine) as session:
         lead = users.create_user(session=session, actor=SYSTEM, password=PASSWORD, form=users.UserForm(
             email=LEAD, name="Lead HMI (fictional)", role="inspector", inspector_kind="hmi"))
-        start = working_days.add_working_days(inspections.today_on_site(), 1)
+        notified = working_days.add_working_days(working_days.add_working_days(inspections.today_on_site(), 1), -1)
         inspection = setup.set_up_inspection(session=session, actor=SYSTEM, creator=lead, form=(
-            inspections.InspectionForm(local_area="Caddyshire (fictional)", la_code="999", framework="send-2016",
-                                       start_date=start.isoformat())))
+            inspections.InspectionForm(local_area="Caddyshire (fictional)", la_code="999", framework="send-2023",
+                                       notification_date=notified.isoformat())))
         token = survey.links_for(session=session, inspection=inspection)["parent_carer"].token
         session.commit()
     return token
