@@ -30,7 +30,8 @@ def build(db, make_user, make_inspection, framework="send-2016") -> dict:
     cqc = make_user(kind="cqc", name="Cora Quinn (fictional)")
     oi = make_user(kind="ofsted_inspector", name="Otis Inman (fictional)")
     inspection = make_inspection(lead, framework=framework)
-    for member, role in ((cqc, "cqc_inspector"), (oi, "ofsted_inspector")):
+    ofsted_role = "ofsted_inspector" if framework == "send-2016" else "ofsted_education"  # the profile's [team]
+    for member, role in ((cqc, "cqc_inspector"), (oi, ofsted_role)):
         inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=member.email,
                                     team_role=role)
     actor = Actor(lead.id, lead.email)
