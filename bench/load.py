@@ -50,15 +50,15 @@ def set_up(url: str) -> list[dict]:
     from app.audit.service import Actor
     from app.clock import today_in_england
     from app.db import make_engine
+    from app.demo import demo_start_date
     from app.flows import setup
-    from app.frameworks import working_days
     from app.inspections import service as inspections
     from app.users import service as users
 
     cli(url, "migrate")
     engine = make_engine(url)
     actor = Actor.system("load-test")
-    start = working_days.add_working_days(today_in_england(), 3)
+    start = demo_start_date(today_in_england())  # a send-2016 week on site from its Monday
     plan = []
     with Session(engine) as session:
         for n in range(INSPECTIONS):

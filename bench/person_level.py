@@ -82,7 +82,7 @@ def main() -> None:
         inspection = setup.set_up_inspection(session=session, actor=Actor.system("bench"), creator=lead,
                                              form=inspections.InspectionForm(local_area="Bench (fictional)",
                                                                              la_code="997", framework="send-2023",
-                                                                             start_date="2027-03-08"))
+                                                                             notification_date="2027-02-22"))
         session.commit()
         inspection_id = inspection.id
     lines = ["| children | file | size | read | check | import into SQLite (read + check + store) |",

@@ -34,14 +34,14 @@ ANSWERS = {"q-needs_met": ["very_satisfied", "satisfied", "dissatisfied", "very_
 
 
 def set_up(url: str) -> tuple[int, str]:
-    """A lead, and an inspection starting on the next working day (so its questionnaires are open)."""
+    """A lead, and a send-2016 inspection whose questionnaires are open today (the demo's week on site)."""
     from app.clock import today_in_england
-    from app.frameworks import working_days
+    from app.demo import demo_start_date
 
     cli(url, "migrate")
     cli(url, "create-user", "--email", "bench@example.org", "--name", "Bench HMI", "--role", "inspector",
         "--inspector-kind", "hmi", stdin="bench-password-123\n")
-    return 0, working_days.add_working_days(today_in_england(), 1).isoformat()
+    return 0, demo_start_date(today_in_england()).isoformat()
 
 
 async def one_parent(base: str, link: str, stats: dict) -> None:

@@ -35,7 +35,7 @@ def server(tmp_path_factory, demo_database):
         actor = Actor.system("e2e")
         lead = session.exec(select(User).where(User.email == "lead@example.org")).one()
         form = inspections.InspectionForm(local_area=AREA, la_code="998", framework="send-2023",
-                                          start_date=date(2027, 3, 8).isoformat())
+                                          notification_date=date(2027, 2, 22).isoformat())  # on site 8 March
         inspection = setup.set_up_inspection(session=session, actor=actor, creator=lead, form=form)
         _, token = invitations.invite(session=session, actor=actor, inspection=inspection, email=OFFICER)
         invitations.accept(session=session, token=token, name="Fictional Officer", password=PASSWORD,
