@@ -4,20 +4,19 @@ import re
 import uuid
 
 from app.clock import today_in_england
-from app.frameworks import working_days
+from app.frameworks import timeline
 from tests.e2e.conftest import axe_violations, open_demo_inspection
 
 
 def survey_links(page_at, base_url: str) -> tuple[object, dict[str, str]]:
-    """The lead sets up a send-2023 inspection notified on the last working day up to today, so its questionnaires
-    are open today (whatever day the tests run), and opens its survey page."""
+    """The lead sets up a send-2023 inspection notified at the start of this week, so its questionnaires are open
+    today (whatever day the tests run: they close in the middle of next week), and opens its survey page."""
     lead = page_at()
     open_demo_inspection(lead, base_url, "lead@example.org", "demo-lead-password")
     token = lead.locator('meta[name="csrf-token"]').get_attribute("content")
     created = lead.request.post(f"{base_url}/api/v1/inspections", headers={"X-CSRF-Token": token}, data={
         "local_area": f"Survey Vale {uuid.uuid4().hex[:6]} (fictional)", "la_code": "998", "framework": "send-2023",
-        "notification_date": working_days.add_working_days(working_days.add_working_days(today_in_england(), 1),
-                                                           -1).isoformat()})
+        "notification_date": timeline.first_working_day_of_week(today_in_england()).isoformat()})
     assert created.status == 201, created.text()
     lead.goto(f"{base_url}/inspections/{created.json()['id']}/survey")
     rows = lead.locator(".app-survey-links .govuk-summary-list__row")

@@ -26,7 +26,7 @@ from sqlmodel import Session
 
 from app.db import make_engine
 from app.flows import setup
-from app.frameworks import working_days
+from app.frameworks import timeline
 from app.inspections import service as inspections
 from app.survey import service as survey
 from app.users import service as users
@@ -139,11 +139,12 @@ def stack(tmp_path_factory):
 
 def set_up_inspection(engine) -> str:
     """A lead and her inspection whose questionnaires are open today (whatever day the test runs): a send-2023
-    inspection notified on the last working day up to today. Returns the parents' survey link."""
+    inspection notified at the start of this week (they close in the middle of next week). Returns the parents'
+    survey link."""
     with Session(engine) as session:
         lead = users.create_user(session=session, actor=SYSTEM, password=PASSWORD, form=users.UserForm(
             email=LEAD, name="Lead HMI (fictional)", role="inspector", inspector_kind="hmi"))
-        notified = working_days.add_working_days(working_days.add_working_days(inspections.today_on_site(), 1), -1)
+        notified = timeline.first_working_day_of_week(inspections.today_on_site())
         inspection = setup.set_up_inspection(session=session, actor=SYSTEM, creator=lead, form=(
             inspections.InspectionForm(local_area="Caddyshire (fictional)", la_code="999", framework="send-2023",
                                        notification_date=notified.isoformat())))
