@@ -18,7 +18,7 @@ from app.inspections.deps import CurrentInspection
 from app.inspections.models import Inspection
 from app.letters import service as letters
 from app.obligations import national, service, visits
-from app.portal import content
+from app.portal import content, documents
 from app.portal.routes import UPLOAD_BODY_LIMIT, OfficerInspection
 from app.portal.web import StorageDep, done, receive, run
 from app.shell.page import page_context
@@ -46,6 +46,9 @@ def _team_page(request: Request, db: Session, user: User, inspection: Inspection
         follow_up=visits.follow_up_of(session=db, inspection=inspection),
         follows=db.get(Inspection, inspection.follows_id) if inspection.follows_id else None,
         follow_up_start=follow_up_start or split_date(None),
+        latest_versions={row.document.id: row.current.number
+                         for row in documents.documents_of(session=db, inspection=inspection)
+                         if row.document.requested == service.OBLIGATION_DOCUMENT},
         rules=after_publication(inspections.profile_of(inspection)),
         errors=errors or {}, form=form or {}), status_code=status_code)
 

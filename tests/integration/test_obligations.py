@@ -125,6 +125,9 @@ def test_a_statement_goes_due_overdue_submitted_not_accepted_then_accepted_and_t
     stored = db.exec(select(Obligation)).one()
     assert stored.decision == "accepted" and stored.document_id is not None
     page = soup(team.get(f"/inspections/{inspection.id}/obligations"))
+    sent = team.get(page.select_one(f"#{code} a[data-sent]")["href"])  # the team reads the latest version
+    assert sent.status_code == 200 and sent.content == PDF_BYTES and "statement-v2.pdf" in sent.headers[
+        "content-disposition"]
     revisit = page.select_one("[data-visit=revisit]").get_text(" ", strip=True)
     accepted_on = clock.day_in_england(stored.decided_at)  # 18 months after the statement was accepted
     assert revisit.startswith(f"Revisit: by {add_months(accepted_on, 18):%B %Y}")
