@@ -16,7 +16,7 @@ from app.letters.models import (
     LetterVersion,
     LetterWorkflow,
 )
-from app.obligations.models import CarriedItem, Obligation
+from app.obligations.models import CarriedItem, CarriedItemEvidence, Obligation
 from app.portal.models import (
     AreaDocument,
     AreaDocumentVersion,
@@ -37,10 +37,10 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "AccuracyCheck", "AccuracyComment", "Activity", "Area", "AreaDocument", "AreaDocumentVersion",
-    "AreaIndicatorValue", "AreaOfficer", "AuditEvent", "CarriedItem", "CaseDocumentRequest", "CaseSelection",
-    "EngagementMeeting", "EvidenceItem", "FileReview", "Inspection", "LetterComment", "LetterDecision",
-    "LetterPublication", "LetterVersion", "LetterWorkflow", "LoginThrottle", "Obligation", "PersonLevelChild",
-    "PersonLevelList", "PortalInvitation", "RateLimitWindow", "RetentionPurge", "SafeguardingConcern", "SefClaim",
-    "SefClaimEvidence", "Setting", "SurveyLink", "SurveyResponse", "SyncChange", "SyncConflict", "SyncOperation",
-    "TeamMember", "TrackedCase", "User", "UserSession", "metadata",
+    "AreaIndicatorValue", "AreaOfficer", "AuditEvent", "CarriedItem", "CarriedItemEvidence", "CaseDocumentRequest",
+    "CaseSelection", "EngagementMeeting", "EvidenceItem", "FileReview", "Inspection", "LetterComment",
+    "LetterDecision", "LetterPublication", "LetterVersion", "LetterWorkflow", "LoginThrottle", "Obligation",
+    "PersonLevelChild", "PersonLevelList", "PortalInvitation", "RateLimitWindow", "RetentionPurge",
+    "SafeguardingConcern", "SefClaim", "SefClaimEvidence", "Setting", "SurveyLink", "SurveyResponse", "SyncChange",
+    "SyncConflict", "SyncOperation", "TeamMember", "TrackedCase", "User", "UserSession", "metadata",
 ]

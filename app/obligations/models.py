@@ -45,3 +45,13 @@ class CarriedItem(SQLModel, table=True):
     evidence: str = Field(default="")
     judged_at: datetime | None = None
     judged_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+
+
+class CarriedItemEvidence(SQLModel, table=True):
+    """An evidence item of the visit behind the judgement on a carried item."""
+
+    __tablename__ = "carried_item_evidence"
+
+    carried_item_id: int = Field(foreign_key="carried_items.id", primary_key=True, ondelete="CASCADE")
+    evidence_item_id: str = Field(foreign_key="evidence_items.id", primary_key=True, max_length=36,
+                                  index=True, ondelete="CASCADE")

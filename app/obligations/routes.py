@@ -11,6 +11,7 @@ from sqlmodel import Session
 from app import clock
 from app.audit.service import record
 from app.errors import NotFound, ValidationFailed
+from app.evidence import service as evidence_items
 from app.frameworks.after_publication import after_publication
 from app.inspections import areas as area_records
 from app.inspections import service as inspections
@@ -224,6 +225,8 @@ def _progress_page(request: Request, db: Session, user: User, inspection: Inspec
     items = visits.items_of(session=db, inspection=inspection)
     return render(request, "obligations/progress.html", page_context(
         db, user, inspection, "progress", visit=visit, items=items,
+        linked=visits.evidence_ids_of(session=db, items=items),
+        evidence_choices=evidence_items.all_items(session=db, inspection=inspection),
         letter_parts=visits.progress_letter(session=db, inspection=inspection, items=items),
         follows=db.get(Inspection, inspection.follows_id) if inspection.follows_id else None,
         errors=errors or {}), status_code=status_code)

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.audit.service import Actor, record
 from app.errors import Forbidden, NotFound, ValidationFailed
+from app.evidence import service as evidence_items
 from app.forms_common import text_problem
 from app.frameworks.visits import VisitProfile, visit_profile
 from app.inspections import service as inspections
@@ -19,7 +20,7 @@ from app.letters import service as letters
 from app.letters.service import long_date
 from app.models_base import utcnow
 from app.obligations import service
-from app.obligations.models import CarriedItem
+from app.obligations.models import CarriedItem, CarriedItemEvidence
 from app.users.models import User
 
 EVIDENCE_LIMIT = 5000
@@ -108,6 +109,16 @@ def visit_of(inspection: Inspection) -> VisitProfile:
 class ProgressForm(BaseModel):
     progress: str = ""
     evidence: str = ""
+    evidence_ids: list[str] = []  # evidence items of the visit behind the judgement
+
+
+def evidence_ids_of(*, session: Session, items: list[CarriedItem]) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = {item.id: set() for item in items}
+    rows = session.exec(select(CarriedItemEvidence.carried_item_id, CarriedItemEvidence.evidence_item_id).where(
+        col(CarriedItemEvidence.carried_item_id).in_(list(found)))).all() if found else []
+    for item_id, evidence_id in rows:
+        found[item_id].add(evidence_id)
+    return found
 
 
 def judge(*, session: Session, actor: Actor, user: User, inspection: Inspection, item_id: int,
@@ -125,14 +136,23 @@ def judge(*, session: Session, actor: Actor, user: User, inspection: Inspection,
     if problem := text_problem(evidence, required="Enter the evidence for the judgement", limit=EVIDENCE_LIMIT,
                                what="The evidence"):
         errors["evidence"] = problem
+    wanted = list(dict.fromkeys(i for i in form.evidence_ids if i))
+    known = evidence_items.known_ids(session=session, inspection=inspection, ids=wanted)
+    if len(known) != len(wanted):
+        errors["evidence_ids"] = "Select evidence items of this visit"
     if errors:
         raise ValidationFailed(errors)
     item.progress, item.evidence, item.judged_at, item.judged_by_id = form.progress, evidence, utcnow(), user.id
     session.add(item)
+    for link in session.exec(select(CarriedItemEvidence).where(CarriedItemEvidence.carried_item_id == item.id)).all():
+        session.delete(link)
+    session.flush()
+    session.add_all(CarriedItemEvidence(carried_item_id=item.id, evidence_item_id=i) for i in sorted(known))
     session.flush()
     record(session=session, actor=actor, action="inspection.progress_judged", object_type="carried_item",
            object_id=item.id, inspection_id=inspection.id, detail={"position": item.position,
-                                                                  "progress": item.progress})
+                                                                  "progress": item.progress,
+                                                                  "evidence_items": sorted(known)})
     return item
 
 

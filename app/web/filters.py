@@ -170,6 +170,12 @@ def judgement_item(judgement: Any, selected: str | None) -> Item:
     return {"value": judgement.code, "text": judgement.label, "checked": judgement.code == selected}
 
 
+def evidence_choice_item(item: Any, linked: set[str]) -> Item:
+    """An evidence item as a checkbox: its words (cut at 150 characters) and whether it is linked already."""
+    words = item.text if len(item.text) <= 150 else item.text[:149] + "…"
+    return {"value": item.id, "text": words, "checked": item.id in linked}
+
+
 def concern_category_item(category: Any, selected: str) -> Item:
     return {"value": category.code, "text": category.label,
             "hint": {"text": f"{category.deadline_words}. {category.hint}"}, "checked": category.code == selected}

@@ -6,11 +6,13 @@ from datetime import date
 
 from sqlmodel import select
 
+from app.audit.service import Actor
+from app.evidence import service as evidence
 from app.frameworks.working_days import add_working_days, working_days_from
 from app.inspections.models import Inspection
 from app.models_base import utcnow
 from app.obligations import service as obligations
-from app.obligations.models import CarriedItem
+from app.obligations.models import CarriedItem, CarriedItemEvidence
 from tests.integration.conftest import csrf_of, error_summary, publish, sign_in, soup
 
 WEAKNESSES = ("Fictional weakness one: plans are late.", "Fictional weakness two: the local offer is out of date.")
@@ -57,9 +59,16 @@ def test_a_revisit_waits_for_the_accepted_statement_then_carries_the_weaknesses_
     refused = client.post(url, data={"csrf_token": csrf_of(client, f"/inspections/{visit.id}/progress")})
     assert refused.status_code == 422
     assert error_summary(refused) == ["Select the progress made", "Enter the evidence for the judgement"]
-    assert client.post(url, data={"csrf_token": csrf_of(client, f"/inspections/{visit.id}/progress"),
-                                  "progress": "sufficient",
-                                  "evidence": "Fictional: 19 of 20 plans sampled were on time."}).status_code == 303
+    seen = evidence.capture(session=db, actor=Actor(lead.id, lead.email), inspection=visit,
+                            captured_on=start, form=evidence.EvidenceForm(
+                                text="Fictional: the revisit's sample of plans was on time.", proposal="1",
+                                aspect="timeliness", judgement="strength", strands=["education"]))
+    judged = {"csrf_token": csrf_of(client, f"/inspections/{visit.id}/progress"), "progress": "sufficient",
+              "evidence": "Fictional: 19 of 20 plans sampled were on time."}
+    stranger = client.post(url, data={**judged, "evidence_ids": ["00000000-0000-4000-8000-0000000000ff"]})
+    assert error_summary(stranger) == ["Select evidence items of this visit"]
+    assert client.post(url, data={**judged, "evidence_ids": [seen.id]}).status_code == 303
+    assert db.exec(select(CarriedItemEvidence.evidence_item_id)).all() == [seen.id]
     letter = [" ".join(p.get_text(" ").split()) for p in soup(client.get(
         f"/inspections/{visit.id}/progress")).select(".app-progress-letter p")]
     assert letter[0].startswith("Between ") and "published on 18 March 2027" in letter[0]
