@@ -30,7 +30,9 @@ def can_set_up(user: User) -> bool:
 def _form_context(form: service.InspectionForm, **extra: Any) -> dict[str, Any]:
     return {"form": form, "dates": {"start_date": split_date(form.start_date),
                                     "notification_date": split_date(form.notification_date)},
-            "frameworks": service.framework_choices(), "date_fields": service.date_fields(), **extra}
+            "frameworks": service.framework_choices(), **extra,
+            # Editing a revisit or monitoring inspection: only its own date, in its own words.
+            "date_fields": service.date_fields(extra.get("inspection"))}
 
 
 @router.get("")

@@ -179,11 +179,13 @@ def schedule_of(inspection: Inspection) -> Schedule:
     return timeline.schedule(profile_of(inspection), inspection.notification_date, on_site)
 
 
-def date_fields() -> list[tuple[str, str, str, str]]:
+def date_fields(inspection: Inspection | None = None) -> list[tuple[str, str, str, str]]:
     """The form's date boxes: (field, label, hint, the frameworks that use it), one per date a framework's lead
-    enters."""
+    enters; for a visit that follows an inspection, just the date its own timeline reads."""
+    profiles = ([profile_of(inspection)] if inspection is not None and inspection.visit_kind
+                else list(all_profiles().values()))
     fields: dict[str, tuple[str, str, list[str]]] = {}
-    for profile in all_profiles().values():
+    for profile in profiles:
         t = timeline.timeline_of(profile)
         name = "notification_date" if t.entered == timeline.NOTIFICATION else "start_date"
         fields.setdefault(name, (t.entered_label, t.entered_hint, []))[2].append(profile.short_title)

@@ -92,3 +92,21 @@ def test_an_inspection_set_up_under_the_old_rules_keeps_its_dates(client, db, ma
     data = client.get(f"/api/v1/inspections/{inspection.id}").json()
     assert data["on_site_days"] == [(date(2027, 3, 3) + timedelta(days=n)).isoformat() for n in (0, 1, 2, 5, 6)]
     assert data["notification_date"] == "2027-02-22"
+
+
+def test_a_monitoring_inspection_is_edited_by_its_own_first_day_on_site(client, db, make_user, make_inspection):
+    lead = make_user()
+    visit = make_inspection(lead, framework="send-2023")
+    visit.visit_kind = "monitoring_inspection"  # as set up from the original (test_visits covers that)
+    db.add(visit)
+    db.flush()
+    sign_in(client, db, lead)
+    legends = [legend.get_text(" ", strip=True) for legend in
+               soup(client.get(f"/inspections/{visit.id}/edit")).select("fieldset.govuk-fieldset legend")
+               if "day on site" in legend.get_text() or "notification" in legend.get_text()]
+    assert legends == ["The first day on site (SEND 2023 monitoring)"]
+    response = client.post(f"/inspections/{visit.id}/edit", data=form(
+        csrf_of(client, f"/inspections/{visit.id}/edit"), "send-2023", "start_date", date(2027, 3, 10)))
+    assert response.status_code == 303
+    db.refresh(visit)
+    assert visit.start_date == date(2027, 3, 10)  # a visit need not start on a Monday
