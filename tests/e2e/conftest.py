@@ -121,3 +121,62 @@ def axe_violations(page) -> list[str]:
 
     results = Axe().run(page)
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in results.response["violations"]]
+
+
+# --- Offline: what the offline, sync and conflict modules do alike --------------------------------------------
+
+
+def capture(page, text: str) -> None:
+    """Fill in and save the capture form on this page (a strength for proposal 1's first aspect, education)."""
+    form = page.locator("#capture-form")
+    form.get_by_label("What did you see or hear?").fill(text)
+    form.get_by_label("1. Identifying needs").check()
+    form.get_by_label("How timely was the identification").check()
+    form.get_by_label("Strength", exact=True).check()
+    form.get_by_label("Education", exact=True).check()
+    form.get_by_role("button", name="Save evidence").click()
+
+
+def a_second_passes(page) -> None:
+    """GOV.UK buttons ignore a second click within a second of the first (the double-submit guard). The second
+    passes on the page's own clock (page.clock.install() before the page loads) instead of being waited out."""
+    page.clock.fast_forward(1000)
+
+
+def go_offline_on_capture_page(page, base_url: str, email: str, password: str) -> str:
+    """Sign in, open the demo inspection's capture page and lose the connection; returns the inspection's URL."""
+    base = open_demo_inspection(page, base_url, email, password)
+    page.goto(f"{base}/evidence/new")
+    page.context.set_offline(True)
+    return base
+
+
+def board_text(page, base: str) -> str:
+    """Proposal 1's timeliness aspect in full, as the board shows it (where capture() files its evidence)."""
+    page.goto(f"{base}/board?proposal=1&aspect=timeliness")
+    return page.locator("#aspect-timeliness").inner_text()
+
+
+def one_item_for_two(lead, cqc, base_url: str) -> tuple[str, str]:
+    """The lead opens the demo inspection, and the CQC inspector signs in on a device of their own, both to edit
+    the first item on proposal 2's board; returns the inspection's URL and that item's edit page."""
+    base = open_demo_inspection(lead, base_url, "lead@example.org", "demo-lead-password")
+    lead.goto(f"{base}/board?proposal=2")
+    edit_url = lead.locator(".app-evidence a", has_text="Edit").first.get_attribute("href")
+    sign_in(cqc, base_url, "cqc@example.org", "demo-cqc-password")
+    return base, base_url + edit_url
+
+
+def edited_offline_then_synced(edit_page: str, edits: list[tuple[object, str]]) -> None:
+    """Each (page, words): the page opens the item's edit page and goes offline, then saves its words on the device;
+    then each in turn comes back online and syncs, in the order given."""
+    for page, _ in edits:
+        page.goto(edit_page)
+        page.context.set_offline(True)
+    for page, text in edits:
+        page.locator("#capture-form textarea[name=text]").fill(text)
+        page.get_by_role("button", name="Save changes").click()
+        page.locator("#device-outbox [data-pending] li", has_text="edit saved on this device").wait_for()
+    for page, _ in edits:
+        page.context.set_offline(False)
+        page.locator("#device-outbox").wait_for(state="hidden", timeout=20_000)

@@ -3,8 +3,7 @@ before the evidence captured ahead of it, and then in front of the lead inspecto
 
 import re
 
-from tests.e2e.conftest import axe_violations, open_demo_inspection
-from tests.e2e.test_offline import capture
+from tests.e2e.conftest import axe_violations, capture, open_demo_inspection
 
 CONCERN = "Fictional: a member of staff was seen locking a child in a room (test)."
 

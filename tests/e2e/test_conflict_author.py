@@ -2,7 +2,7 @@
 
 import re
 
-from tests.e2e.conftest import axe_violations, open_demo_inspection, sign_in
+from tests.e2e.conftest import axe_violations, edited_offline_then_synced, one_item_for_two
 
 LEAD_TEXT = "Lead's offline fictional wording, synced first."
 PEER_TEXT = "CQC inspector's offline fictional wording, synced second."
@@ -10,21 +10,8 @@ PEER_TEXT = "CQC inspector's offline fictional wording, synced second."
 
 def test_the_second_inspector_to_sync_sees_their_conflict_counted_with_a_link_that_opens_it(live_server, page_at):
     lead, cqc = page_at(768), page_at(375, 812)
-    base = open_demo_inspection(lead, live_server, "lead@example.org", "demo-lead-password")
-    lead.goto(f"{base}/board?proposal=2")
-    edit_url = lead.locator(".app-evidence a", has_text="Edit").first.get_attribute("href")
-    sign_in(cqc, live_server, "cqc@example.org", "demo-cqc-password")
-    for page in (lead, cqc):
-        page.goto(live_server + edit_url)
-        page.context.set_offline(True)
-    for page, text in ((lead, LEAD_TEXT), (cqc, PEER_TEXT)):
-        page.locator("#capture-form textarea[name=text]").fill(text)
-        page.get_by_role("button", name="Save changes").click()
-        page.locator("#device-outbox [data-pending] li", has_text="edit saved on this device").wait_for()
-    lead.context.set_offline(False)
-    lead.locator("#device-outbox").wait_for(state="hidden", timeout=20_000)
-    cqc.context.set_offline(False)
-    cqc.locator("#device-outbox").wait_for(state="hidden", timeout=20_000)
+    base, edit_page = one_item_for_two(lead, cqc, live_server)
+    edited_offline_then_synced(edit_page, [(lead, LEAD_TEXT), (cqc, PEER_TEXT)])
 
     # Not "0 captures waiting" and nothing else: the edit that did not stand is counted, with a link to it.
     status = cqc.locator("#sync-status")
@@ -81,18 +68,15 @@ PUT_EDIT = """async ([itemId, version, inspectionId]) => {
 
 def test_an_edit_waiting_on_the_device_whose_record_someone_else_changed_says_so(live_server, page_at):
     lead, cqc = page_at(768), page_at(768)
-    base = open_demo_inspection(lead, live_server, "lead@example.org", "demo-lead-password")
-    lead.goto(f"{base}/board?proposal=2")
-    edit_url = lead.locator(".app-evidence a", has_text="Edit").first.get_attribute("href")
-    sign_in(cqc, live_server, "cqc@example.org", "demo-cqc-password")
-    cqc.goto(live_server + edit_url)
+    base, edit_page = one_item_for_two(lead, cqc, live_server)
+    cqc.goto(edit_page)
     form = cqc.locator("#capture-form")
     item_id, version = form.get_attribute("data-entity-id"), int(form.get_attribute("data-base-version"))
     cqc.evaluate(PUT_EDIT, [item_id, version, int(base.rsplit("/", 1)[1])])
     cqc.locator("#device-outbox [data-attention] li").wait_for()
     assert cqc.locator("[data-overtaken]").count() == 0
 
-    lead.goto(live_server + edit_url)  # the lead changes the same record, online
+    lead.goto(edit_page)  # the lead changes the same record, online
     lead.locator("#capture-form textarea[name=text]").fill("Lead's fictional change, made online.")
     lead.get_by_role("button", name="Save changes").click()
     lead.wait_for_url(re.compile(r"/board"))  # saved: back on the board

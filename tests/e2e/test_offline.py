@@ -2,25 +2,19 @@
 
 import re
 
-from tests.e2e.conftest import axe_violations, open_demo_inspection, sign_in
+from tests.e2e.conftest import (
+    a_second_passes,
+    axe_violations,
+    board_text,
+    capture,
+    edited_offline_then_synced,
+    go_offline_on_capture_page,
+    one_item_for_two,
+    open_demo_inspection,
+    sign_in,
+)
 
 TEXTS = [f"Offline fictional capture {n}: heard in a corridor with no signal." for n in range(1, 4)]
-
-
-def capture(page, text: str) -> None:
-    form = page.locator("#capture-form")
-    form.get_by_label("What did you see or hear?").fill(text)
-    form.get_by_label("1. Identifying needs").check()
-    form.get_by_label("How timely was the identification").check()
-    form.get_by_label("Strength", exact=True).check()
-    form.get_by_label("Education", exact=True).check()
-    form.get_by_role("button", name="Save evidence").click()
-
-
-def a_second_passes(page) -> None:
-    """GOV.UK buttons ignore a second click within a second of the first (the double-submit guard). The second
-    passes on the page's own clock (page.clock.install() before the page loads) instead of being waited out."""
-    page.clock.fast_forward(1000)
 
 
 def test_three_captures_offline_survive_a_reload_then_sync_to_a_second_inspector(live_server, browser, page_at):
@@ -64,9 +58,7 @@ def test_three_captures_offline_survive_a_reload_then_sync_to_a_second_inspector
 
 def test_sign_out_is_refused_with_unsynced_work_and_the_next_user_sees_none_of_it(live_server, page_at):
     page = page_at(768)
-    base = open_demo_inspection(page, live_server, "peer@example.org", "demo-peer-password")
-    page.goto(f"{base}/evidence/new")
-    page.context.set_offline(True)
+    base = go_offline_on_capture_page(page, live_server, "peer@example.org", "demo-peer-password")
     capture(page, "Fictional capture that must not leak to the next user.")
     page.locator("#device-outbox [data-pending] li").first.wait_for()
 
@@ -96,21 +88,9 @@ def test_sign_out_is_refused_with_unsynced_work_and_the_next_user_sees_none_of_i
     assert page.errors == []
 
 
-def go_offline_on_capture_page(page, live_server, email, password):
-    page.clock.install()
-    base = open_demo_inspection(page, live_server, email, password)
-    page.goto(f"{base}/evidence/new")
-    page.context.set_offline(True)
-    return base
-
-
-def board_text(page, base):
-    page.goto(f"{base}/board?proposal=1&aspect=timeliness")
-    return page.locator("#aspect-timeliness").inner_text()
-
-
 def test_server_errors_then_recovery_lose_nothing_and_duplicate_nothing(live_server, page_at):
     page = page_at(768)
+    page.clock.install()
     base = go_offline_on_capture_page(page, live_server, "lead@example.org", "demo-lead-password")
     texts = [f"Fictional capture {n} sent through a failing server." for n in (1, 2)]
     for n, text in enumerate(texts):
@@ -161,6 +141,7 @@ KEEP_UNCHECKED = """async ([inspectionId, data]) => {
 
 def test_a_rejected_capture_waits_in_needs_attention_while_later_ones_sync(live_server, page_at):
     page = page_at(768)
+    page.clock.install()
     base = go_offline_on_capture_page(page, live_server, "cqc@example.org", "demo-cqc-password")
     inspection_id = int(page.locator("#device-outbox").get_attribute("data-inspection-id"))
     page.evaluate(KEEP_UNCHECKED, [inspection_id, {
@@ -239,22 +220,9 @@ def test_an_offline_capture_the_server_would_refuse_is_refused_on_the_device_in_
 
 def test_two_inspectors_editing_the_same_item_offline_get_a_visible_conflict_keeping_both(live_server, page_at):
     lead, cqc = page_at(768), page_at(768)
-    base = open_demo_inspection(lead, live_server, "lead@example.org", "demo-lead-password")
-    lead.goto(f"{base}/board?proposal=2")
-    edit_url = lead.locator(".app-evidence a", has_text="Edit").first.get_attribute("href")
-    sign_in(cqc, live_server, "cqc@example.org", "demo-cqc-password")
-    for page in (lead, cqc):
-        page.goto(live_server + edit_url)
-        page.context.set_offline(True)
-    for page, text in ((lead, "Lead's offline fictional wording."),
-                       (cqc, "CQC inspector's offline fictional wording.")):
-        page.locator("#capture-form textarea[name=text]").fill(text)
-        page.get_by_role("button", name="Save changes").click()
-        page.locator("#device-outbox [data-pending] li", has_text="edit saved on this device").wait_for()
-    lead.context.set_offline(False)
-    lead.locator("#device-outbox").wait_for(state="hidden", timeout=20_000)
-    cqc.context.set_offline(False)
-    cqc.locator("#device-outbox").wait_for(state="hidden", timeout=20_000)
+    base, edit_page = one_item_for_two(lead, cqc, live_server)
+    edited_offline_then_synced(edit_page, [(lead, "Lead's offline fictional wording."),
+                                           (cqc, "CQC inspector's offline fictional wording.")])
 
     lead.goto(f"{base}/conflicts")
     section = lead.locator("section[id^=conflict-]", has_text="CQC inspector's offline fictional wording.")
@@ -327,6 +295,7 @@ def test_a_visit_and_a_case_file_recorded_offline_arrive_when_back_online(live_s
 
 def test_server_stopped_in_the_middle_of_a_sync_and_restarted_loses_and_duplicates_nothing(own_server, page_at):
     page = page_at(768)
+    page.clock.install()
     base = go_offline_on_capture_page(page, own_server.url, "lead@example.org", "demo-lead-password")
     texts = [f"Fictional capture {n} sent as the server fell over." for n in (1, 2)]
     for n, text in enumerate(texts):

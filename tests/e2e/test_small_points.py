@@ -3,7 +3,7 @@ the offline button pressed with no connection (issue #16 point 7)."""
 
 import re
 
-from tests.e2e.conftest import axe_violations, open_demo_inspection
+from tests.e2e.conftest import axe_violations, capture, open_demo_inspection
 
 
 def test_an_in_place_save_breaks_no_content_security_rule_and_names_its_author(live_server, page_at):
@@ -14,13 +14,7 @@ def test_an_in_place_save_breaks_no_content_security_rule_and_names_its_author(l
     page.wait_for_url(re.compile(r"/activities/[0-9a-f-]{36}$"))
     page.evaluate("window.__marker = 'same page'")
     text = "Fictional: saved in place with no inline style."
-    form = page.locator("#capture-form")
-    form.get_by_label("What did you see or hear?").fill(text)
-    form.get_by_label("1. Identifying needs").check()
-    form.get_by_label("How timely was the identification").check()
-    form.get_by_label("Strength", exact=True).check()
-    form.get_by_label("Education", exact=True).check()
-    form.get_by_role("button", name="Save evidence").click()
+    capture(page, text)
     saved = page.locator("#source-evidence .app-evidence", has_text=text)
     saved.wait_for()
     assert page.evaluate("window.__marker") == "same page"  # in place, by htmx

@@ -5,8 +5,7 @@ import math
 import re
 import uuid
 
-from tests.e2e.conftest import axe_violations, open_demo_inspection
-from tests.e2e.test_offline import board_text, capture
+from tests.e2e.conftest import axe_violations, board_text, capture, go_offline_on_capture_page, open_demo_inspection
 
 CONCERN = "Fictional: a child said a member of staff pushed them on the stairs (test)."
 BROKEN = "Fictional capture with a broken character [U+D800] in it."  # put_op makes it a lone surrogate
@@ -105,9 +104,7 @@ def test_a_capture_the_server_cannot_store_waits_in_needs_attention_and_the_rest
 
 def test_a_batch_the_server_fails_on_is_halved_until_the_one_op_at_fault_is_set_aside(live_server, page_at):
     page = page_at(768)
-    base = open_demo_inspection(page, live_server, "lead@example.org", "demo-lead-password")
-    page.goto(f"{base}/evidence/new")
-    page.context.set_offline(True)
+    base = go_offline_on_capture_page(page, live_server, "lead@example.org", "demo-lead-password")
     texts = [f"Fictional capture {n} queued beside one the server fails on." for n in range(1, 5)]
     op_ids = [put_op(page, text) for text in texts]
     bad = op_ids[2]
@@ -161,9 +158,7 @@ def test_a_batch_the_server_fails_on_is_halved_until_the_one_op_at_fault_is_set_
 
 def test_a_server_down_for_every_batch_sets_nothing_aside(live_server, page_at):
     page = page_at(768)
-    base = open_demo_inspection(page, live_server, "peer@example.org", "demo-peer-password")
-    page.goto(f"{base}/evidence/new")
-    page.context.set_offline(True)
+    base = go_offline_on_capture_page(page, live_server, "peer@example.org", "demo-peer-password")
     texts = [f"Fictional capture {n} sent while the server is down." for n in (1, 2)]
     for text in texts:
         put_op(page, text)

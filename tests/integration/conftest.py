@@ -179,6 +179,22 @@ def make_fieldwork(db: Session):
     return make
 
 
+@pytest.fixture
+def team(db: Session, make_user, make_inspection, make_fieldwork, client: TestClient) -> dict[str, object]:
+    """The team the evidence, form-contract and sync modules test with: Ada Lead (the lead, signed in on `client`)
+    and Cyril Care (a CQC inspector), on an inspection whose week on site starts Monday 23 November 2026, with
+    make_fieldwork's visit, case file and strength (their ids); "base" is the inspection's address. A module that
+    needs another team defines its own `team`, which pytest takes over this one."""
+    lead = make_user(name="Ada Lead")
+    cqc = make_user(kind="cqc", name="Cyril Care")
+    inspection = make_inspection(lead, start=date(2026, 11, 23))
+    inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=cqc.email,
+                                team_role="cqc_inspector")
+    ids = make_fieldwork(inspection, lead)
+    sign_in(client, db, lead)
+    return {"lead": lead, "cqc": cqc, "inspection": inspection, "base": f"/inspections/{inspection.id}", **ids}
+
+
 # --- The local area's portal -------------------------------------------------------------------------------
 
 PDF_BYTES = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -8,20 +8,7 @@ from sqlmodel import func, select
 from app.audit.models import AuditEvent
 from app.evidence import service as evidence
 from app.evidence.models import EvidenceItem
-from app.inspections import service as inspections
-from tests.integration.conftest import SYSTEM, csrf_of, error_summary, sign_in, soup
-
-
-@pytest.fixture
-def team(db, make_user, make_inspection, make_fieldwork, client):
-    lead = make_user(name="Ada Lead")
-    cqc = make_user(kind="cqc", name="Cyril Care")
-    inspection = make_inspection(lead, start=date(2026, 11, 23))
-    inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=cqc.email,
-                                team_role="cqc_inspector")
-    ids = make_fieldwork(inspection, lead)  # one strength on timeliness, from a setting visit
-    sign_in(client, db, lead)
-    return {"lead": lead, "cqc": cqc, "inspection": inspection, "base": f"/inspections/{inspection.id}", **ids}
+from tests.integration.conftest import csrf_of, error_summary, sign_in, soup
 
 
 def capture(client, team, htmx=False, **overrides):

@@ -10,7 +10,7 @@ import pytest
 
 from app.frameworks.service import get_profile
 from app.inspections import service as inspections
-from tests.integration.conftest import SYSTEM, csrf_of, error_summary, sign_in, soup
+from tests.integration.conftest import csrf_of, error_summary, soup
 
 EVIDENCE = {"text": "Fictional evidence.", "proposal": "1", "aspect": "timeliness", "judgement": "strength",
             "strands": ["education"], "source_kind": "none"}
@@ -18,18 +18,6 @@ ACTIVITY = {"kind": "setting_visit", "setting_id": "", "day": "2026-11-24", "ins
 FILE = {"case_reference": "P1-07", "age_band": "11-15", "setting_type": "special_school", "sen_status": "plan_in_place",
         "primary_need": "ASD", "health_contributed": "yes", "social_care_contributed": "no"}
 CONCERN = {"category": "low_level", "what_happened": "Fictional: a concern."}
-
-
-@pytest.fixture
-def team(db, make_user, make_inspection, make_fieldwork, client):
-    lead = make_user(name="Ada Lead")
-    cqc = make_user(kind="cqc", name="Cyril Care")
-    inspection = make_inspection(lead, start=date(2026, 11, 23))
-    inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=cqc.email,
-                                team_role="cqc_inspector")
-    ids = make_fieldwork(inspection, lead)
-    sign_in(client, db, lead)
-    return {"lead": lead, "cqc": cqc, "inspection": inspection, "base": f"/inspections/{inspection.id}", **ids}
 
 
 def contract_of(client, team) -> dict:

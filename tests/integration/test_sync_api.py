@@ -12,20 +12,13 @@ from app.fieldwork.models import Activity, FileReview
 from app.inspections import service as inspections
 from app.safeguarding.models import SafeguardingConcern
 from app.sync.models import SyncConflict, SyncOperation
-from tests.integration.conftest import SYSTEM, sign_in
+from tests.integration.conftest import sign_in
 
 
 @pytest.fixture
-def team(db, make_user, make_inspection, make_fieldwork, client):
-    lead = make_user(name="Ada Lead")
-    cqc = make_user(kind="cqc", name="Cyril Care")
-    inspection = make_inspection(lead, start=date(2026, 11, 23))
-    inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=cqc.email,
-                                team_role="cqc_inspector")
-    ids = make_fieldwork(inspection, lead)
-    sign_in(client, db, lead)
-    token = client.get("/api/v1/session").json()["csrf_token"]
-    return {"lead": lead, "cqc": cqc, "inspection": inspection, "token": token, **ids}
+def team(team, client):
+    """The conftest's team, with the CSRF token a tablet sends with its sync (from the session API)."""
+    return {**team, "token": client.get("/api/v1/session").json()["csrf_token"]}
 
 
 def evidence_op(team, action="create", item_id=None, base_version=None, **data):
