@@ -143,6 +143,21 @@ def a_second_passes(page) -> None:
     page.clock.fast_forward(1000)
 
 
+def saved_on_device(page, *paths: str, timeout: float = 20) -> None:
+    """Wait until the service worker has stored a copy of each page (it stores it as the page arrives, without holding
+    the page up: under load, later than the page is shown)."""
+    import time
+
+    urls = [page.evaluate("(path) => new URL(path, location.href).href", path) for path in paths]
+    # As the worker looks its copies up offline: whatever headers the page varies by (the request here has none).
+    check = ("(urls) => caches.open('sendfw-pages')"
+             ".then((c) => Promise.all(urls.map((u) => c.match(u, { ignoreVary: true }).then(Boolean))))")
+    deadline = time.monotonic() + timeout
+    while not all(page.evaluate(check, urls)):
+        assert time.monotonic() < deadline, f"not saved on the device within {timeout} s: {paths}"
+        page.wait_for_timeout(100)
+
+
 def go_offline_on_capture_page(page, base_url: str, email: str, password: str) -> str:
     """Sign in, open the demo inspection's capture page and lose the connection; returns the inspection's URL."""
     base = open_demo_inspection(page, base_url, email, password)

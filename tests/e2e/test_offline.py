@@ -11,6 +11,7 @@ from tests.e2e.conftest import (
     go_offline_on_capture_page,
     one_item_for_two,
     open_demo_inspection,
+    saved_on_device,
     sign_in,
 )
 
@@ -261,8 +262,12 @@ def test_make_an_inspection_available_offline_then_browse_it_with_no_connection(
 def test_a_visit_and_a_case_file_recorded_offline_arrive_when_back_online(live_server, page_at):
     page = page_at(768)
     base = open_demo_inspection(page, live_server, "lead@example.org", "demo-lead-password")
+    # Only pages fetched once the service worker is running are kept, and it keeps them as they arrive: both
+    # waited for, or the form asked for offline may be the offline page.
+    page.evaluate("navigator.serviceWorker.ready")
     page.goto(f"{base}/activities/new")
     page.goto(f"{base}/files/new")
+    saved_on_device(page, f"{base}/activities/new", f"{base}/files/new")
     page.context.set_offline(True)
 
     page.goto(f"{base}/activities/new")  # from the device's saved copy

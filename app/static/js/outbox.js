@@ -26,8 +26,12 @@ let draining = false;
 // opened on first use and closed before the database is wiped, or when another tab needs it gone.
 const DB_NAME = `sendfw-outbox-${user}`;
 let connection = null;
+let wiping = false;
 
 function database() {
+  // Signing out: the page is leaving, and what it was still doing (a sync, a count to show) waits for that rather
+  // than open the database again, which would make it anew, in the user's name, once the wipe has deleted it.
+  if (wiping) return new Promise(() => {});
   connection ??= openDB(DB_NAME, 3, {
     upgrade(db) {
       if (!db.objectStoreNames.contains("ops")) db.createObjectStore("ops", { keyPath: "op_id" });
@@ -620,6 +624,8 @@ function offlineSaving() {
 async function wipeDevice() {
   // This page's own connection first, or the deletion would wait on it; another tab's closes when asked
   // (blocking, above). Past a tab that does not, the deletion goes through once it closes.
+  wiping = true;
+  clearTimeout(timer);
   await closeDatabase();
   await new Promise((resolve) => { deleteDB(DB_NAME, { blocked: resolve }).then(resolve, resolve); });
   Object.keys(localStorage).filter((key) => key.startsWith(`sendfw-offline-${user}-`) || key === `sendfw-last-sync-${user}` || key === REFUSAL_KEY)

@@ -41,8 +41,9 @@ self.addEventListener("fetch", (event) => {
           // "no-store" pages (concerns, account, administration) are never kept on the device.
           const stored = !(response.headers.get("Cache-Control") || "").includes("no-store");
           if (response.ok && stored && !request.headers.get("HX-Request")) {
+            // Kept alive until the copy is stored: a worker stopped in between would lose it.
             const copy = response.clone();
-            caches.open(PAGES_CACHE).then((cache) => cache.put(request, copy));
+            event.waitUntil(caches.open(PAGES_CACHE).then((cache) => cache.put(request, copy)));
           }
           return response;
         })
