@@ -126,14 +126,17 @@ def axe_violations(page) -> list[str]:
 # --- Offline: what the offline, sync and conflict modules do alike --------------------------------------------
 
 
-def capture(page, text: str) -> None:
-    """Fill in and save the capture form on this page (a strength for proposal 1's first aspect, education)."""
+def capture(page, text: str, proposal: str = "1. Identifying needs",
+            aspect: str = "How timely was the identification", judgement: str = "Strength",
+            service: str = "Education") -> None:
+    """Fill in and save the capture form on this page (by default a strength for proposal 1's first aspect, in
+    education), each choice by its label."""
     form = page.locator("#capture-form")
     form.get_by_label("What did you see or hear?").fill(text)
-    form.get_by_label("1. Identifying needs").check()
-    form.get_by_label("How timely was the identification").check()
-    form.get_by_label("Strength", exact=True).check()
-    form.get_by_label("Education", exact=True).check()
+    form.get_by_label(proposal).check()
+    form.get_by_label(aspect).check()
+    form.get_by_label(judgement, exact=True).check()
+    form.get_by_label(service, exact=True).check()
     form.get_by_role("button", name="Save evidence").click()
 
 

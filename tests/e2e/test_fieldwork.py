@@ -2,7 +2,7 @@
 
 import re
 
-from tests.e2e.conftest import axe_violations, open_demo_inspection
+from tests.e2e.conftest import axe_violations, capture, open_demo_inspection
 
 
 def board_counts(page) -> tuple[int, int, int]:
@@ -45,13 +45,7 @@ def test_visit_evidence_and_case_file_reach_the_board(live_server, page_at):
           "during their assessments?"),
          "Area for development", "Health"),
     ]:
-        form = page.locator("#capture-form")
-        form.get_by_label("What did you see or hear?").fill(text)
-        form.get_by_label(proposal).check()
-        form.get_by_label(aspect).check()
-        form.get_by_label(judgement, exact=True).check()
-        form.get_by_label(strand, exact=True).check()
-        form.get_by_role("button", name="Save evidence").click()
+        capture(page, text, proposal, aspect, judgement, strand)
         page.locator("#source-evidence", has_text=text).wait_for()
     assert page.evaluate("window.__marker") == "same page"
     assert page.locator("#source-evidence .app-evidence").count() == 2

@@ -408,13 +408,7 @@ def test_a_tablet_pulls_the_teams_new_evidence_and_shows_it_on_a_page_saved_befo
     cqc = page_at(768)
     sign_in(cqc, live_server, "cqc@example.org", "demo-cqc-password")
     cqc.goto(f"{base}/evidence/new")
-    form = cqc.locator("#capture-form")
-    form.get_by_label("What did you see or hear?").fill(text)
-    form.get_by_label("2. Meeting needs").check()
-    form.get_by_label("Short break care.").check()
-    form.get_by_label("Area for development", exact=True).check()
-    form.get_by_label("Social care", exact=True).check()
-    form.get_by_role("button", name="Save evidence").click()
+    capture(cqc, text, "2. Meeting needs", "Short break care.", "Area for development", "Social care")
     cqc.wait_for_url(re.compile(r"/board"))
 
     # The lead's tablet syncs without reloading: the colleague's item arrives through the change feed.
