@@ -437,7 +437,7 @@ def days_observed(*, session: Session, inspection: Inspection,
     `also`: the day being shown, so that the select shows it even when no item has it."""
     on_site = inspections.schedule_of(inspection).on_site_days
     first, last = on_site[0], on_site[-1]
-    # Before the week, after it, or a day between that is not on site (a weekend): each a range of
+    # Before the week, after it, or a day between that is not on site (a bank holiday): each a range of
     # ix_evidence_items_observed, rather than a walk over the inspection's thousands of items (SQLite would walk
     # them for one condition joined by OR).
     between = [day for day in (first + timedelta(days=n) for n in range((last - first).days)) if day not in on_site]

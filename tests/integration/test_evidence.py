@@ -469,15 +469,15 @@ def test_evidence_observed_outside_the_days_on_site_is_found_by_day_on_the_board
     assert sunday.select_one("#day option[selected]").get_text(strip=True) == "Sunday 29 November (not a day on site)"
 
 
-def test_a_weekend_between_days_on_site_is_offered_only_when_evidence_was_observed_on_it(db, make_user,
-                                                                                          make_inspection):
-    lead = make_user(name="Wednesday Lead")
-    inspection = make_inspection(lead, start=date(2026, 11, 25))  # Wednesday to the next Tuesday, over a weekend
+def test_a_bank_holiday_between_days_on_site_is_offered_only_when_evidence_was_observed_on_it(db, make_user,
+                                                                                              make_inspection):
+    lead = make_user(name="New Year Lead")
+    inspection = make_inspection(lead, start=date(2029, 12, 31))  # New Year's Day falls on the Tuesday
     team = {"inspection": inspection}
     days = [day for _, day in evidence.days_observed(session=db, inspection=inspection)]
-    assert days == [date(2026, 11, d) for d in (25, 26, 27, 30)] + [date(2026, 12, 1)]
-    item = add(db, team, lead, captured_on=date(2026, 11, 25))
-    item.observed_on = date(2026, 11, 28)
+    assert days == [date(2029, 12, 31), date(2030, 1, 2), date(2030, 1, 3), date(2030, 1, 4)]
+    item = add(db, team, lead, captured_on=date(2029, 12, 31))
+    item.observed_on = date(2030, 1, 1)
     db.add(item)
     db.flush()
-    assert evidence.days_observed(session=db, inspection=inspection)[3] == (None, date(2026, 11, 28))
+    assert evidence.days_observed(session=db, inspection=inspection)[1] == (None, date(2030, 1, 1))
