@@ -1,5 +1,6 @@
 """The evidence form described once (see app/forms_contract.py): the capture page, the sync entity and the
-tablet read it. Proposals and aspects come from the inspection's framework profile."""
+tablet read it. The evidence headings (proposals, evaluation criteria) and their aspects, and the word for a heading,
+come from the inspection's framework profile."""
 
 from collections.abc import Iterable
 from datetime import date
@@ -61,17 +62,18 @@ def day_choices(on_site: tuple[date, ...], also: tuple[date, ...]) -> tuple[Choi
 
 def _build(proposals: tuple[Proposal, ...], on_site: tuple[date, ...], also: tuple[date, ...]) -> Contract:
     numbers = [p.number for p in proposals] or [1]
+    word = proposals[0].word if proposals else "Heading"  # the profile's word: "Proposal", "Evaluation criterion"
     return Contract("evidence_item", "Capture evidence", (
         Field("text", "What did you see or hear?", required="Enter what you saw or heard", limit=TEXT_LIMIT,
               too_long=too_long("Evidence", TEXT_LIMIT), anchor="text"),
-        Field("proposal", "Proposal", "choice",
+        Field("proposal", word, "choice",
               choices=tuple(Choice(str(p.number), f"{p.number}. {p.title}") for p in proposals),
-              required=f"Select the proposal ({min(numbers)} to {max(numbers)}) this evidence is about",
+              required=f"Select the {word.lower()} ({min(numbers)} to {max(numbers)}) this evidence is about",
               anchor="proposal"),
         Field("aspect", "Aspect", "choice", required="Select the aspect this evidence is about",
               choices_by=("proposal", {str(p.number): tuple(Choice(a.code, a.text) for a in p.aspects)
                                        for p in proposals}),
-              other_group="Select an aspect of proposal {value}", anchor="aspect-{proposal}"),
+              other_group=f"Select an aspect of {word.lower()} {{value}}", anchor="aspect-{proposal}"),
         Field("judgement", "Judgement", "choice", choices=choices_of(Judgement),
               required="Select whether this is a strength, an area for development or context", anchor="judgement"),
         Field("strands", "Service", "choices", choices=choices_of(Strand),

@@ -86,7 +86,7 @@ def file_review_contract(profile: Profile | None = None) -> Contract:
         Field("attendance_percent", "Latest attendance (optional)", "number", minimum=0, maximum=100,
               invalid="Attendance must be a percentage from 0 to 100, like 87.5", anchor="attendance_percent"),
         Field("ratings", "Ratings", "ratings", choices=choices_of(Rating),
-              aspects=tuple(Choice(a.code, f"P{p.number}: {a.text}") for p, a in aspects),
+              aspects=tuple(Choice(a.code, f"{p.label}: {a.text}") for p, a in aspects),
               invalid="Select strong, adequate, weak or not evidenced",
               other_group="Unknown aspect {value!r} for this framework",
               comment_limit=COMMENT_LIMIT, comment_too_long=too_long("Comment", COMMENT_LIMIT)),

@@ -18,11 +18,20 @@ class Aspect:
 
 @dataclass(frozen=True)
 class Proposal:
+    """An evidence heading: what evidence is captured, counted, triangulated and reported under (the 2016
+    framework's proposals, the 2023 framework's evaluation criteria). `number` is what evidence stores."""
+
     number: int
     title: str
     statement: str
     paragraphs: str
     aspects: tuple[Aspect, ...]
+    word: str = "Proposal"  # what the profile calls a heading (heading_word)
+
+    @property
+    def label(self) -> str:
+        """"Proposal 4", "Evaluation criterion 2": the heading as the inspectors name it."""
+        return f"{self.word} {self.number}"
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,8 @@ class Milestone:
 class LetterSection:
     heading: str
     aspects: tuple[str, ...]
+    judgements: tuple[str, ...] = ("strength", "area_for_development")  # the evidence it draws on
+    style: str = "strengths_and_areas"  # or "paragraphs", "bullets": how its points are written
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,7 @@ class LetterWording:
     wsoa: str
     sign_off: str
     sections: tuple[LetterSection, ...]
+    twenty_week_aspect: str = ""  # the aspect a point about timeliness may quote the file sample's 20-week figure on
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,8 @@ class Profile:
     overall_grade: bool
     written_statement_of_action: bool
     proposals: tuple[Proposal, ...]
+    heading_word: str = "Proposal"  # "Evaluation criterion": the UI's word for an evidence heading
+    heading_word_plural: str = "Proposals"
     outcomes: tuple[Outcome, ...] = field(default=())
     after_fieldwork: tuple[Milestone, ...] = field(default=())
     letter: LetterWording | None = None
@@ -109,9 +123,12 @@ def _parse(data: dict[str, Any]) -> Profile:
                 statement=p["statement"],
                 paragraphs=p["paragraphs"],
                 aspects=tuple(Aspect(**a) for a in p["aspects"]),
+                word=data["heading_word"],
             )
-            for p in data["proposals"]
+            for p in data["evidence_headings"]
         ),
+        heading_word=data["heading_word"],
+        heading_word_plural=data["heading_word_plural"],
         # An outcome's other keys (what it obliges) are read by app/frameworks/decisions.py.
         outcomes=tuple(Outcome(o["code"], o["label"], o["wording"]) for o in data.get("outcomes", [])),
         after_fieldwork=tuple(Milestone(**m) for m in data.get("after_fieldwork", [])),
@@ -121,9 +138,14 @@ def _parse(data: dict[str, Any]) -> Profile:
 
 
 def _letter(data: dict[str, Any]) -> LetterWording:
-    return LetterWording(**{k: v for k, v in data.items() if k not in {"addressees", "sections"}},
-                         addressees=tuple(data["addressees"]),
-                         sections=tuple(LetterSection(s["heading"], tuple(s["aspects"])) for s in data["sections"]))
+    # Only the keys named here: the rest of [letter] (the report's structure) is read where it is used.
+    return LetterWording(**{k: data.get(k, "") for k in ("title", "opening", "team", "did", "this_letter", "wsoa",
+                                                         "sign_off", "twenty_week_aspect")},
+                         addressees=tuple(data.get("addressees", ())),
+                         sections=tuple(LetterSection(s["heading"], tuple(s["aspects"]),
+                                                       tuple(s.get("judgements", ("strength", "area_for_development"))),
+                                                       s.get("style", "strengths_and_areas"))
+                                         for s in data["sections"]))
 
 
 @cache

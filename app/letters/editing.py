@@ -30,7 +30,17 @@ class SectionInfo:
     statements: list[Statement]  # the drafted statements behind it, for the citations shown beside the editor
 
 
+# What the team calls a section that stands under no heading in the letter.
+UNHEADED = {"opening": "Opening", "main_findings": "Main findings", "wsoa": "Written statement of action"}
+
+
 def sections_of(draft: Draft) -> list[SectionInfo]:
+    """The editable sections in the letter's order (as the profile's structure has them)."""
+    statements = {"opening": draft.opening, "main_findings": draft.main_findings, "wsoa": []}
+    statements |= {f"section-{n}": [*s.strengths, *s.areas] for n, s in enumerate(draft.sections, 1)}
+    if draft.parts:
+        return [SectionInfo(key, heading or UNHEADED.get(key, key), statements[key])
+                for kind, (key, heading) in (p for p in draft.parts if p[0] == "section")]
     out = [SectionInfo("opening", "Opening", draft.opening),
            SectionInfo("main_findings", "Main findings", draft.main_findings)]
     out += [SectionInfo(f"section-{n}", s.heading, [*s.strengths, *s.areas]) for n, s in enumerate(draft.sections, 1)]
@@ -39,18 +49,31 @@ def sections_of(draft: Draft) -> list[SectionInfo]:
     return out
 
 
+def _points(style: str, section_points: list[tuple[str, list[Statement]]]) -> str:
+    """A findings section's points as the profile writes them: under "Strengths:" and "Areas for development:"
+    (2016), as paragraphs, or as bullets."""
+    if style == "paragraphs":
+        return "\n\n".join(s.text for _, points in section_points for s in points)
+    if style == "bullets":
+        return "\n".join(f"- {s.text}" for _, points in section_points for s in points)
+    return "\n\n".join(title + "\n" + "\n".join(f"- {s.text}" for s in points)
+                        for title, points in section_points if points)
+
+
 def generated_text(draft: Draft) -> dict[str, str]:
     """The draft as editable text, one entry per section."""
-    texts = {"opening": "\n\n".join(s.text for s in draft.opening),
-             "main_findings": "\n".join(f"- {s.text}" for s in draft.main_findings)}
+    keys = {info.key for info in sections_of(draft)}
+    texts = {"opening": "\n\n".join(s.text for s in draft.opening)}
+    if "main_findings" in keys:
+        texts["main_findings"] = "\n".join(f"- {s.text}" for s in draft.main_findings)
     for n, section in enumerate(draft.sections, 1):
-        parts = []
-        for title, points in (("Strengths:", section.strengths), ("Areas for development:", section.areas)):
-            if points:
-                parts.append(title + "\n" + "\n".join(f"- {s.text}" for s in points))
-        texts[f"section-{n}"] = "\n\n".join(parts)
+        texts[f"section-{n}"] = _points(section.style, [("Strengths:", section.strengths),
+                                                        ("Areas for development:", section.areas)])
     if draft.wsoa_intro:
-        texts["wsoa"] = draft.wsoa_intro + "\n\n" + "\n".join(f"{i}. {w}" for i, w in enumerate(draft.weaknesses, 1))
+        # The significant weaknesses as bullets after the fixed sentence, at the letter's end; the determination
+        # itself stands in the opening.
+        texts["wsoa"] = (draft.closing + "\n\n" if draft.closing else "") + \
+            "\n".join(f"- {w}" for w in draft.weaknesses)
     return texts
 
 

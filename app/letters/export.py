@@ -32,6 +32,9 @@ class Frame:
     sign_off: str
     signatures: tuple[tuple[str, str], ...]  # (organisation, "name, role")
     corrections: tuple[tuple[date, str], ...] = field(default=())  # (when, what was corrected), after publication
+    # The whole letter in the profile's order (app/letters/service.py, Part); a frame stored before it had parts
+    # is laid out as the 2016 letter it was.
+    parts: tuple[tuple[str, Any], ...] = field(default=())
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -44,7 +47,8 @@ class Frame:
         return cls(title=data["title"], addressees=tuple(data["addressees"]), dated=date.fromisoformat(data["dated"]),
                    sections=tuple((k, h) for k, h in data["sections"]), outcome_wording=data["outcome_wording"],
                    sign_off=data["sign_off"], signatures=tuple((o, s) for o, s in data["signatures"]),
-                   corrections=tuple((date.fromisoformat(w), t) for w, t in data.get("corrections", [])))
+                   corrections=tuple((date.fromisoformat(w), t) for w, t in data.get("corrections", [])),
+                   parts=tuple((kind, value) for kind, value in data.get("parts", [])))
 
     def corrected(self, when: date, what: str) -> "Frame":
         return replace(self, corrections=(*self.corrections, (when, what)))
@@ -54,7 +58,7 @@ def frame_of(draft: Draft) -> Frame:
     return Frame(title=draft.title, addressees=tuple(draft.addressees), dated=draft.dated,
                  sections=tuple((info.key, info.heading) for info in sections_of(draft)),
                  outcome_wording=draft.outcome_wording, sign_off=draft.sign_off,
-                 signatures=tuple(draft.signatures))
+                 signatures=tuple(draft.signatures), parts=tuple(draft.parts))
 
 
 def _frame(letter: Draft | Frame) -> Frame:
@@ -62,7 +66,8 @@ def _frame(letter: Draft | Frame) -> Frame:
 
 
 def layout(letter: Draft | Frame, texts: dict[str, str] | None = None) -> list[Block]:
-    """The whole letter as blocks: ("p"|"h1"|"h2"|"h3", text), ("bullets"|"numbers", [text])."""
+    """The whole letter as blocks: ("p"|"h1"|"h2"|"h3", text), ("bullets"|"numbers", [text]), ("table", [[cell]])
+    with the first row its header."""
     if texts is None:
         if not isinstance(letter, Draft):
             raise ValueError("a published letter's frame needs its text")
@@ -70,21 +75,35 @@ def layout(letter: Draft | Frame, texts: dict[str, str] | None = None) -> list[B
     frame = _frame(letter)
     # Cleaned before the lines are split: a vertical tab or a file separator would otherwise start a new line.
     texts = {key: text.clean(value) for key, value in texts.items()}
-    out: list[Block] = [("p", long_date(frame.dated)), *(("p", a) for a in frame.addressees),
-                        ("p", "Dear Sir or Madam"), ("h1", frame.title)]
-    for key, heading in frame.sections:
-        if key == "main_findings" and frame.outcome_wording:
-            out += [("h2", "Inspection outcome"), ("p", frame.outcome_wording)]
-        if key != "opening":
-            out.append(("h2", heading))
-        out += [("h3" if kind == "h" else kind, value) for kind, value in blocks(texts.get(key, ""))]
-    out.append(("p", frame.sign_off))
+    out: list[Block] = []
+    for kind, value in frame.parts or _parts_before_profiles(frame):
+        if kind == "section":
+            key, heading = value
+            if heading:
+                out.append(("h2", heading))
+            out += [("h3" if kind == "h" else kind, value) for kind, value in blocks(texts.get(key, ""))]
+        else:
+            out.append((kind, value))
     # A correction after publication is said in the letter itself: a public record says when it changed.
     out += [("p", f"Corrected on {long_date(when)}: {what}") for when, what in frame.corrections]
     # Exports clean on output as well as on input: no stored text, however old, can break a download (Word
     # refuses a control character anywhere in the document).
-    return [(kind, [text.clean(v) for v in value] if isinstance(value, list) else text.clean(value))
-            for kind, value in out]
+    return [(kind, _clean(value)) for kind, value in out]
+
+
+def _clean(value: Any) -> Any:
+    return [_clean(v) for v in value] if isinstance(value, list | tuple) else text.clean(value)
+
+
+def _parts_before_profiles(frame: Frame) -> list[tuple[str, Any]]:
+    """A letter published before the profile gave its structure, laid out as it was then."""
+    out: list[tuple[str, Any]] = [("p", long_date(frame.dated)), *(("p", a) for a in frame.addressees),
+                                  ("p", "Dear Sir or Madam"), ("h1", frame.title)]
+    for key, heading in frame.sections:
+        if key == "main_findings" and frame.outcome_wording:
+            out += [("h2", "Inspection outcome"), ("p", frame.outcome_wording)]
+        out.append(("section", (key, "" if key == "opening" else heading)))
+    return [*out, ("p", frame.sign_off)]
 
 
 def to_docx(letter: Draft | Frame, texts: dict[str, str] | None = None) -> bytes:
@@ -102,18 +121,28 @@ def to_docx(letter: Draft | Frame, texts: dict[str, str] | None = None) -> bytes
     document.styles["Normal"].font.size = Pt(11)
     levels = {"h1": 1, "h2": 2, "h3": 3}
     for kind, value in layout(letter, texts):
-        if isinstance(value, list):  # bullets or numbers
+        if kind == "table":  # the first row its header
+            rows = document.add_table(rows=len(value), cols=len(value[0]))
+            rows.style = "Table Grid"
+            for r, row in enumerate(value):
+                for c, cell in enumerate(row):
+                    rows.cell(r, c).text = cell
+                    if r == 0:
+                        for run in rows.cell(r, c).paragraphs[0].runs:
+                            run.bold = True
+        elif isinstance(value, list):  # bullets or numbers
             for item in value:
                 document.add_paragraph(item, style="List Bullet" if kind == "bullets" else "List Number")
         elif kind in levels:
             document.add_heading(value, level=levels[kind])
         else:
             document.add_paragraph(value)
-    table = document.add_table(rows=2, cols=len(draft.signatures))
-    table.style = "Table Grid"
-    for column, (organisation, signatory) in enumerate(draft.signatures):
-        table.cell(0, column).text = text.clean(organisation)
-        table.cell(1, column).text = text.clean(signatory)
+    if draft.signatures:  # a letter's sign-off; a report names its team in the text
+        table = document.add_table(rows=2, cols=len(draft.signatures))
+        table.style = "Table Grid"
+        for column, (organisation, signatory) in enumerate(draft.signatures):
+            table.cell(0, column).text = text.clean(organisation)
+            table.cell(1, column).text = text.clean(signatory)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

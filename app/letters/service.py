@@ -5,6 +5,7 @@ framework profile; the team's decisions (written statement of action, or the 202
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -13,6 +14,8 @@ from app.evidence import service as evidence
 from app.evidence.models import EvidenceItem, SourceType
 from app.fieldwork import service as fieldwork
 from app.fieldwork.models import ActivityKind, MeetingWith, SettingType
+from app.frameworks.decisions import rules_of
+from app.frameworks.report import ReportStructure, structure_of
 from app.frameworks.service import LetterWording, Profile
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
@@ -22,6 +25,7 @@ from app.letters.states import LetterStatus
 from app.portal import claims as sef_claims
 from app.portal import documents as area_docs
 from app.survey import service as survey
+from app.users.models import User
 
 MAX_POINTS = 6  # strengths or areas for development per section: a letter, not a list of every note
 
@@ -62,6 +66,13 @@ class Section:
     heading: str
     strengths: list[Statement]
     areas: list[Statement]
+    style: str = "strengths_and_areas"  # the profile's: or "paragraphs", "bullets"
+
+
+# A fixed part of the letter around its editable sections, in the profile's order: ("section", (key, heading)) for
+# an editable section, else a block as the exports draw it: ("p"|"h1"|"h2"|"h3", text), ("bullets", [text]),
+# ("table", [[header cells], [cells], ...]).
+Part = tuple[str, Any]
 
 
 @dataclass
@@ -78,6 +89,9 @@ class Draft:
     sign_off: str
     signatures: list[tuple[str, str]]  # (organisation, "name, role")
     counts: dict[str, int]
+    parts: list[Part] = field(default_factory=list)  # the whole letter in order, from the profile's structure
+    headings: dict[str, str] = field(default_factory=dict)  # an editable section's heading in the letter ("": none)
+    closing: str = ""  # the fixed sentence before the significant weaknesses (2016), "" when none
 
     def statements(self) -> list[Statement]:
         return [*self.opening, *self.main_findings,
@@ -86,6 +100,16 @@ class Draft:
 
 def long_date(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
+
+
+def date_range(first: date, last: date) -> str:
+    """As published reports give an inspection's dates: "11 to 15 December 2023", "27 November to 1 December
+    2023", "29 December 2025 to 2 January 2026"."""
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day} to {long_date(last)}"
+    if first.year == last.year:
+        return f"{first.day} {first:%B} to {long_date(last)}"
+    return f"{long_date(first)} to {long_date(last)}"
 
 
 def _join(parts: list[str]) -> str:
@@ -123,13 +147,31 @@ def require_editable(*, session: Session, inspection: Inspection) -> None:
     states.require_editable(status_of(session=session, inspection=inspection))
 
 
-def _opening(session: Session, inspection: Inspection, profile: Profile,
-             wording: LetterWording) -> tuple[list[Statement], dict[str, int]]:
+NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]  # as letters write them
+
+
+def team_in_words(structure: ReportStructure, roles: list[str]) -> str:
+    """"an Ofsted Inspector and a Children's Services Inspector from the CQC", "two Ofsted Inspectors ...": the
+    team's real roles in the profile's words, in the profile's order."""
+    words = structure.team_words
+    counts = Counter(role for role in roles if role in words)
+    return _join([words[role][0] if n == 1 else
+                  f"{NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else n} {words[role][1]}"
+                  for role, n in sorted(counts.items(), key=lambda rn: list(words).index(rn[0]))]) \
+        if counts else "no other inspectors"
+
+
+def responsible_names(profile: Profile, area: str) -> dict[str, str]:
+    """Each responsible body's name in the report ("Testshire Council"), by its code."""
+    return {b.code: b.name.format(area=area) for b in rules_of(profile).responsible_bodies}
+
+
+def _opening(session: Session, inspection: Inspection, profile: Profile, wording: LetterWording,
+             structure: ReportStructure, wsoa_required: bool) -> tuple[list[Statement], dict[str, int]]:
     schedule = inspections.schedule_of(inspection)
     area = inspection.local_area
     team = inspections.team_of(session=session, inspection=inspection)
-    # The team's roles as the profile names them (app/frameworks/profiles, [team]).
-    team_words = _join(inspections.team_in_words(session=session, inspection=inspection)) or "no other inspectors"
+    team_words = team_in_words(structure, [m.team_role for m, _ in team])
 
     activities = fieldwork.list_activities(session=session, inspection=inspection)
     settings = {s.id: s for s in fieldwork.list_settings(session=session, inspection=inspection)}
@@ -143,10 +185,10 @@ def _opening(session: Session, inspection: Inspection, profile: Profile,
     documents = evidence.document_sources(session=session, inspection=inspection)
     document_titles = {label for _, label in documents if label}
 
+    bodies = responsible_names(profile, area)
     fill = {"area": area, "first_day": long_date(schedule.on_site_days[0]),
-            "last_day": long_date(schedule.on_site_days[-1]), "team": team_words}
-    opening = [Statement(wording.opening.format(**fill), [cite(inspection, "inspection")]),
-               Statement(wording.team.format(**fill), [cite(inspection, "team", m.id) for m, _ in team])]
+            "last_day": long_date(schedule.on_site_days[-1]), "team": team_words,
+            "local_authority": bodies.get("local_authority", ""), "icb": bodies.get("icb", "")}
     did = []
     if visits:
         # Settings counted once each, however many visits they had: "2 visits to 1 mainstream school".
@@ -189,8 +231,17 @@ def _opening(session: Session, inspection: Inspection, profile: Profile,
         did.append(Statement(f"Inspectors tested {_plural(len(tested), 'claim')} of the area's self-evaluation "
                              f"against what they found: {_join(parts)}.",
                              [cite(inspection, "claim", c.claim.id) for c in tested]))
-    opening += did
-    opening.append(Statement(wording.did, [cite(inspection, "inspection")]))
+    # The opening's paragraphs in the profile's order; the written statement of action's only when required.
+    paragraphs: dict[str, list[Statement]] = {
+        "opening": [Statement(wording.opening.format(**fill), [cite(inspection, "inspection")])],
+        "team": [Statement(wording.team.format(**fill), [cite(inspection, "team", m.id) for m, _ in team])],
+        "counts": did,
+        "did": [Statement(wording.did, [cite(inspection, "inspection")])],
+        "wsoa": [Statement(wording.wsoa, [cite(inspection, "inspection")])] if wsoa_required else [],
+        "this_letter": [Statement(wording.this_letter, [cite(inspection, "inspection")])],
+        "partnership": [Statement(structure.partnership.format(**fill), [cite(inspection, "inspection")])],
+    }
+    opening = [s for key in structure.opening_order for s in paragraphs[key] if s.text]
     return opening, {"visits": len(visits), "meetings": len(meetings), "case_files": len(files),
                      "survey_responses": survey_total,
                      "documents": len(reviews_of_data) + len(document_titles) + len(area_documents),
@@ -199,9 +250,9 @@ def _opening(session: Session, inspection: Inspection, profile: Profile,
                      **{f"meetings_{k}": n for k, n in by_meeting.items()}}
 
 
-def _figure(aspect_code: str, judgement: str, summary: fieldwork.SampleSummary) -> str:
+def _figure(aspect_code: str, judgement: str, summary: fieldwork.SampleSummary, twenty_week_aspect: str) -> str:
     """A file-sample figure that supports a point about this aspect, if the sample has one."""
-    if aspect_code == "timeliness" and summary.plans_with_dates:
+    if aspect_code == twenty_week_aspect and summary.plans_with_dates:
         return (f" In the sample of case files, {summary.plans_within_20_weeks} of {summary.plans_with_dates} "
                 f"education, health and care plans were issued within 20 weeks.")
     dist = next((d for d in summary.aspects if d.code == aspect_code and d.rated), None)
@@ -215,7 +266,7 @@ def _figure(aspect_code: str, judgement: str, summary: fieldwork.SampleSummary) 
 
 
 def _points(inspection: Inspection, items: list[EvidenceItem], aspect_code: str, judgement: str,
-            summary: fieldwork.SampleSummary) -> tuple[int, int, Statement]:
+            summary: fieldwork.SampleSummary, twenty_week_aspect: str) -> tuple[int, int, Statement]:
     """One point per aspect: its clearest item, with every item behind it cited. Ranked by how many kinds of
     source agree (triangulation), then by how many items."""
     kinds = {i.source_type for i in items if i.source_type != SourceType.none}
@@ -223,7 +274,7 @@ def _points(inspection: Inspection, items: list[EvidenceItem], aspect_code: str,
     text = lead_item.text.rstrip()
     if not text.endswith((".", "!", "?")):
         text += "."
-    return len(kinds), len(items), Statement(text + _figure(aspect_code, judgement, summary),
+    return len(kinds), len(items), Statement(text + _figure(aspect_code, judgement, summary, twenty_week_aspect),
                                              [cite(inspection, "evidence", i.id) for i in items])
 
 
@@ -232,7 +283,10 @@ def draft(*, session: Session, inspection: Inspection, today: date | None = None
     wording = profile.letter
     if wording is None:  # every profile has its letter's wording ([letter] in its file)
         raise ValueError(f"The {profile.code} framework profile has no letter wording")
-    opening, counts = _opening(session, inspection, profile, wording)
+    structure = structure_of(profile)
+    decision = decision_of(session=session, inspection=inspection)
+    wsoa = profile.written_statement_of_action and decision.wsoa_required
+    opening, counts = _opening(session, inspection, profile, wording, structure, wsoa)
     items = evidence.all_items(session=session, inspection=inspection)
     grouped: dict[tuple[str, str], list[EvidenceItem]] = defaultdict(list)
     for item in items:
@@ -240,30 +294,89 @@ def draft(*, session: Session, inspection: Inspection, today: date | None = None
     summary = fieldwork.sample_summary(session=session, inspection=inspection)
     sections, ranked_all = [], []
     for section in wording.sections:
-        lists = {}
-        for judgement in ("strength", "area_for_development"):
-            ranked = sorted((_points(inspection, grouped[(code, judgement)], code, judgement, summary)
+        lists: dict[str, list[Statement]] = {"strength": [], "area_for_development": []}
+        for judgement in section.judgements:
+            ranked = sorted((_points(inspection, grouped[(code, judgement)], code, judgement, summary,
+                                     wording.twenty_week_aspect)
                              for code in section.aspects if grouped.get((code, judgement))),
                             key=lambda p: (-p[0], -p[1]))
             lists[judgement] = [s for _, _, s in ranked[:MAX_POINTS]]
             ranked_all += [(k, n, judgement, s) for k, n, s in ranked[:1]]
-        sections.append(Section(section.heading, lists["strength"], lists["area_for_development"]))
-    # Main findings: the best-triangulated strength and area for development of each section.
-    main = [s for _, _, _, s in sorted(ranked_all, key=lambda p: (p[2] != "strength", -p[0], -p[1]))]
-    decision = decision_of(session=session, inspection=inspection)
-    wsoa = profile.written_statement_of_action and decision.wsoa_required
-    outcome = next((o.wording for o in profile.outcomes if o.code == decision.outcome), None)
+        sections.append(Section(section.heading, lists["strength"], lists["area_for_development"], section.style))
+    # Main findings (where the structure has them): the best-triangulated strength and area for development of
+    # each section.
+    main = [s for _, _, _, s in sorted(ranked_all, key=lambda p: (p[2] != "strength", -p[0], -p[1]))] \
+        if structure.has("section:main_findings") else []
+    outcome = rules_of(profile).outcome(decision.outcome)
     team = inspections.team_of(session=session, inspection=inspection)
     lead = next((u.name for m, u in team if m.team_role == "lead"), "")
     cqc = next((u.name for m, u in team if m.team_role == "cqc_inspector"), "")
-    return Draft(
+    signatures = [("Ofsted", f"{lead}, HMI, Lead inspector"), ("Care Quality Commission", f"{cqc}, CQC inspector")] \
+        if structure.has("sign_off") else []
+    letter = Draft(
         title=wording.title.format(area=inspection.local_area),
         addressees=[a.format(area=inspection.local_area) for a in wording.addressees],
         dated=today or today_in_england(), opening=opening, main_findings=main, sections=sections,
         wsoa_intro=wording.wsoa if wsoa else None, weaknesses=list(decision.significant_weaknesses) if wsoa else [],
-        outcome_wording=outcome, sign_off=wording.sign_off,
-        signatures=[("Ofsted", f"{lead}, HMI, Lead inspector"), ("Care Quality Commission", f"{cqc}, CQC inspector")],
-        counts=counts)
+        outcome_wording=outcome.wording if outcome else None, sign_off=wording.sign_off, signatures=signatures,
+        counts=counts, headings=dict(structure.headings), closing=structure.wsoa_close if wsoa else "")
+    letter.parts = _parts(profile, structure, inspection, letter, decision, team)
+    return letter
+
+
+def _parts(profile: Profile, structure: ReportStructure, inspection: Inspection, letter: Draft,
+           decision: LetterDecision, team: list[tuple[Any, User]]) -> list[Part]:
+    """The whole letter in the profile's order: its fixed parts as blocks, its editable sections by key."""
+    area = inspection.local_area
+    schedule = inspections.schedule_of(inspection)
+    fill = {"area": area, "dates": date_range(schedule.on_site_days[0], schedule.on_site_days[-1])}
+    bodies = responsible_names(profile, area)
+    outcome = rules_of(profile).outcome(decision.outcome)
+    out: list[Part] = []
+    for part in structure.parts:
+        kind, _, key = part.partition(":")
+        if kind == "date":
+            out.append(("p", long_date(letter.dated)))
+        elif kind == "addressees":
+            out += [("p", a) for a in letter.addressees]
+        elif kind == "salutation" and structure.salutation:
+            out.append(("p", structure.salutation))
+        elif kind == "title":
+            out.append(("h1", letter.title))
+        elif kind == "line":
+            out.append(("p", structure.lines[key].format(**fill)))
+        elif kind == "outcome" and outcome is not None:
+            out += [("h2", structure.outcome_heading), ("p", outcome.wording), *(("p", s) for s in outcome.next_steps)]
+        elif kind == "section":
+            if key == "main_findings" and letter.outcome_wording and not structure.has("outcome"):
+                out += [("h2", structure.outcome_heading), ("p", letter.outcome_wording)]
+            if key != "wsoa" or letter.wsoa_intro:
+                out.append(("section", (key, structure.headings.get(key, ""))))
+        elif kind == "sections":
+            out += [("section", (f"section-{n}", s.heading)) for n, s in enumerate(letter.sections, 1)]
+        elif kind == "recommendations":
+            rows = getattr(decision, key) if outcome is not None else []
+            table = structure.recommendations[key]
+            if rows:
+                out += [("h2", table.heading), ("table", [
+                    [structure.responsible_body_column, table.column],
+                    *([_join([bodies[b] for b in row["responsible_bodies"] if b in bodies]), row["text"]]
+                      for row in rows)])]
+        elif kind == "partnership_details" and bodies:
+            labels = {b.code: b.label.removeprefix("The ").capitalize() for b in rules_of(profile).responsible_bodies}
+            out += [("h2", structure.partnership_details_heading),
+                    ("table", [[labels[code] for code in bodies], list(bodies.values())])]
+        elif kind == "team_list":
+            out.append(("h2", structure.team_heading))
+            for organisation in dict.fromkeys(line.organisation for line in structure.team_list):
+                names = [f"{user.name}, {line.title}" for line in structure.team_list
+                         if line.organisation == organisation for member, user in team
+                         if member.team_role == line.role]
+                if names:
+                    out += [("h3", organisation), *(("p", name) for name in names)]
+        elif kind == "sign_off":
+            out.append(("p", letter.sign_off))
+    return out
 
 
 @dataclass(frozen=True)

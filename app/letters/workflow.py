@@ -41,7 +41,7 @@ def readiness(*, session: Session, inspection: Inspection) -> list[Check]:
     checks = []
     for proposal in inspections.profile_of(inspection).proposals:
         n = len(kinds[proposal.number])
-        checks.append(Check(f"Proposal {proposal.number} has evidence from at least two kinds of source", n >= 2,
+        checks.append(Check(f"{proposal.label} has evidence from at least two kinds of source", n >= 2,
                             f"{n} kind{'s' if n != 1 else ''} of source so far",
                             f"{base}/board?proposal={proposal.number}"))
     conflicts = len(sync.open_conflicts(session=session, inspection=inspection))

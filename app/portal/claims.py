@@ -55,7 +55,7 @@ def record_claim(*, session: Session, actor: Actor, inspection: Inspection, user
     try:
         proposal = profile.aspect(form.aspect)[0].number  # aspects are unique across proposals
     except KeyError:
-        errors["aspect"] = "Select the proposal and aspect the claim is about"
+        errors["aspect"] = f"Select the {profile.heading_word.lower()} and aspect the claim is about"
     if problem := text_problem(form.text, required="Enter the claim, in the self-evaluation's words",
                                limit=TEXT_LIMIT, what="The claim"):
         errors["text"] = problem

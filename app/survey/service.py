@@ -330,10 +330,12 @@ def evidence_text(*, session: Session, inspection: Inspection, form: SurveyEvide
 
 def add_as_evidence(*, session: Session, actor: Actor, inspection: Inspection,
                     form: SurveyEvidenceForm) -> EvidenceItem:
-    """A Proposal 4 evidence item citing the survey (aspect: online questionnaires)."""
+    """An evidence item citing the survey, under the aspect the profile gives survey evidence
+    (survey_evidence_aspect: 2016's online questionnaires, 2023's right help at the right time)."""
     text, label = evidence_text(session=session, inspection=inspection, form=form)
     item = evidence.capture(session=session, actor=actor, inspection=inspection, form=evidence.EvidenceForm(
-        text=text[:TEXT_LIMIT], proposal="4", aspect="online_survey", judgement=form.judgement,
+        text=text[:TEXT_LIMIT], proposal="", aspect=inspections.profile_of(inspection).data["survey_evidence_aspect"],
+        judgement=form.judgement,
         strands=["education", "health", "social_care"], source_type=SourceType.survey.value, source_label=label))
     record(session=session, actor=actor, action="survey.evidence_added", object_type="evidence_item",
            object_id=item.id, inspection_id=inspection.id, detail={"kind": form.kind})

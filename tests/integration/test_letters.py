@@ -11,12 +11,15 @@ from pypdf import PdfReader
 from app.audit.service import Actor
 from app.evidence import service as evidence
 from app.fieldwork import service as fieldwork
+from app.frameworks.service import get_profile
 from app.inspections import service as inspections
 from app.letters import service
 from app.letters.models import LetterDecision
 from app.survey.models import SurveyResponse
 from tests.integration.conftest import SYSTEM, error_summary, sign_in, soup
 
+CLOSING = ("The local area is required to produce and submit a Written Statement of Action to Ofsted that explains "
+           "how the local area will tackle the following areas of significant weakness:")
 PROPOSAL_ASPECTS = {1: ["timeliness", "usefulness", "parents_involved"],
                     2: ["parent_satisfaction", "short_breaks", "specialist_support"],
                     3: ["leaders_meetings", "data_and_self_evaluation"],
@@ -56,12 +59,15 @@ def build(db, make_user, make_inspection, framework="send-2016") -> dict:
             case_reference=f"P1-{n + 1:02d}", age_band="5-10", setting_type="mainstream_school",
             sen_status="plan_in_place", primary_need="ASD", assessment_requested_on="2026-01-05",
             plan_issued_on="2026-07-01" if late else "2026-04-20",
-            ratings={"timeliness": "weak" if late else "strong", "parents_involved": "strong"})
+            ratings={"timeliness": "weak" if late else "strong", "parents_involved": "strong"}
+            if framework == "send-2016" else {})  # the 2023 framework tracks cases instead of rating files
         files.append(fieldwork.create_file_review(session=db, actor=actor, inspection=inspection, form=form))
     sources = [("activity", v.id) for v in visits] + [("activity", m.id) for m in meetings] + \
               [("file_review", f.id) for f in files[:4]] + [("document", None), ("none", None)]
     items = []
-    for proposal, aspects in PROPOSAL_ASPECTS.items():
+    by_heading = PROPOSAL_ASPECTS if framework == "send-2016" else {
+        p.number: [a.code for a in p.aspects][:3] for p in get_profile(framework).proposals}
+    for proposal, aspects in by_heading.items():
         for n in range(16):
             aspect = aspects[n % len(aspects)]
             kind, source_id = sources[n % len(sources)]
@@ -99,14 +105,15 @@ def test_the_draft_counts_what_the_team_did_from_the_data(db, make_user, letter)
     assert "They read 2 documents and data sets, including the area's self-evaluation where it was provided." in texts
     assert "They reviewed 12 case files of children and young people with SEND." in texts
     assert any(t.startswith("They considered 25 responses to the inspection's online survey") for t in texts)
+    # The team's real roles, as published letters name them (Southend-on-Sea, October 2018).
     assert texts[1] == ("The inspection was led by one of His Majesty's Inspectors from Ofsted, "
-                        "with a team of inspectors "
-                        "including a Children's Services Inspector from the CQC and an Ofsted Inspector.")
+                        "with a team of inspectors, "
+                        "including an Ofsted Inspector and a Children's Services Inspector from the CQC.")
     second_oi = make_user(kind="ofsted_inspector", name="Second OI (fictional)")
     inspections.add_team_member(session=db, actor=SYSTEM, inspection=letter["inspection"], email=second_oi.email,
                                 team_role="ofsted_inspector")
     assert service.draft(session=db, inspection=letter["inspection"]).opening[1].text.endswith(
-        "including a Children's Services Inspector from the CQC and 2 Ofsted Inspectors.")
+        "including two Ofsted Inspectors and a Children's Services Inspector from the CQC.")
 
 
 def test_every_drafted_statement_cites_the_records_behind_it(db, letter):
@@ -187,12 +194,15 @@ def test_the_word_and_pdf_letters_have_the_headings_and_no_citations_or_ids(clie
     document = Document(io.BytesIO(docx.content))
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert ("Heading 1", draft.title) in headings
-    assert ("Heading 2", "Main findings") in headings and ("Heading 2", "Written statement of action") in headings
+    assert ("Heading 2", "Main findings") in headings and ("Heading 2", "Written statement of action") not in headings
     assert [h for h in headings if h[0] == "Heading 2" and h[1].startswith("The effectiveness")] == [
         ("Heading 2", s.heading) for s in draft.sections]
     assert ("Heading 3", "Strengths") in headings and ("Heading 3", "Areas for development") in headings
-    numbered = [p.text for p in document.paragraphs if p.style.name == "List Number"]
-    assert numbered == ["Late plans (fictional)"]
+    # The weaknesses close the letter as bullets after the fixed sentence, just before the sign-off.
+    paragraphs = [p.text for p in document.paragraphs]
+    at = paragraphs.index(CLOSING)
+    assert paragraphs[at + 1:at + 3] == ["Late plans (fictional)", "Yours sincerely"]
+    assert document.paragraphs[at + 1].style.name == "List Bullet"
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["Ofsted", "Care Quality Commission"]
     assert table.rows[1].cells[0].text.startswith("Hattie Lead (fictional), HMI")
@@ -201,7 +211,7 @@ def test_the_word_and_pdf_letters_have_the_headings_and_no_citations_or_ids(clie
     pdf = client.get(f"{url}.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     pdf_text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.content)).pages)
-    for heading in ["Main findings", "Written statement of action", "Strengths", "Areas for development"]:
+    for heading in ["Main findings", "Strengths", "Areas for development", CLOSING]:
         assert heading in pdf_text
     assert " ".join(draft.sections[0].heading.split()) in pdf_text
     for text in (word_text, pdf_text):

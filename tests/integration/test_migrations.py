@@ -121,3 +121,44 @@ def test_migration_0025_files_existing_evidence_under_the_day_of_its_source(data
         with new_postgres_database("sendfw_observed") as url:
             migrate.downgrade(url, "base")
             run(url)
+
+
+def test_2023_evidence_moves_to_the_evaluation_criteria_in_migration_0026(database_url, tmp_path):
+    """A send-2023 inspection's evidence under the old invented proposals moves to the criterion and aspect nearest
+    in meaning; a send-2016 inspection's evidence is not touched."""
+    from sqlalchemy import text
+
+    from app.db import make_engine
+    from tests.conftest import new_postgres_database
+
+    def run(url: str) -> None:
+        migrate.upgrade(url, "0025")
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            for n, framework in ((1, "send-2016"), (2, "send-2023")):
+                conn.execute(text("INSERT INTO inspections (id, local_area, la_code, framework, start_date, "
+                                  "notification_date, last_on_site_date, status, created_at) VALUES (:id, 'Fictional', "
+                                  "'999', :framework, '2027-03-08', '2027-03-04', '2027-03-12', 'planned', "
+                                  "CURRENT_TIMESTAMP)"), {"id": n, "framework": framework})
+                for aspect, proposal in (("timeliness", 1), ("online_survey", 4), ("leaders_meetings", 3)):
+                    conn.execute(text(
+                        "INSERT INTO evidence_items (id, inspection_id, text, proposal, aspect, judgement, strands, "
+                        "source_type, captured_on, observed_on, version, created_at, updated_at) VALUES (:id, "
+                        ":inspection, 'Fictional.', :proposal, :aspect, 'strength', '[]', 'none', '2027-03-08', "
+                        "'2027-03-08', 1, "
+                        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+                        {"id": f"{framework}-{aspect}", "inspection": n, "proposal": proposal, "aspect": aspect})
+        migrate.upgrade(url)
+        with engine.connect() as conn:
+            rows = {(i, a): p for i, a, p in conn.execute(
+                text("SELECT inspection_id, aspect, proposal FROM evidence_items")).all()}
+        assert rows == {(1, "timeliness"): 1, (1, "online_survey"): 4, (1, "leaders_meetings"): 3,
+                        (2, "needs_identified"): 1, (2, "right_help"): 1, (2, "shared_understanding"): 2}
+        engine.dispose()
+
+    if database_url.startswith("sqlite"):
+        run(f"sqlite:///{tmp_path / 'criteria.db'}")
+    else:
+        with new_postgres_database("sendfw_criteria") as url:
+            migrate.downgrade(url, "base")
+            run(url)

@@ -292,6 +292,8 @@ group("words on the page", () => {
     assert.equal(describe(op), "No proposal · saved on this device");
     assert.equal(describe({ ...op, data: { proposal: 1, judgement: "area_for_development" } }),
       "Proposal 1, area for development · saved on this device");
+    assert.equal(describe({ ...op, labels: { proposal: "Evaluation criterion" }, data: { proposal: 3 } }),
+      "Evaluation criterion 3 · saved on this device");
     assert.equal(describe({ entity: "activity", action: "update", data: {} }), "activity · edit saved on this device");
     assert.equal(summaryOf({ entity: "safeguarding_concern", action: "create", data: { what_happened: "secret" } }),
       "Safeguarding concern (sent before anything else)");

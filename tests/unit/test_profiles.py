@@ -40,11 +40,47 @@ def test_unknown_framework_is_refused():
         get_profile("send-1999")
 
 
-def test_each_aspect_feeds_exactly_one_section_of_the_letter():
-    from app.frameworks.service import all_profiles
-
+def test_each_aspects_strengths_and_areas_feed_exactly_one_section_of_the_letter():
     for profile in all_profiles().values():
         aspects = [a.code for p in profile.proposals for a in p.aspects]
-        in_letter = [code for section in profile.letter.sections for code in section.aspects]
-        assert sorted(in_letter) == sorted(aspects), profile.code
+        for judgement in ("strength", "area_for_development"):
+            in_letter = [code for section in profile.letter.sections if judgement in section.judgements
+                         for code in section.aspects]
+            assert sorted(in_letter) == sorted(aspects), (profile.code, judgement)
 
+
+def test_2023_profile_carries_the_handbooks_evaluation_criteria():
+    profile = get_profile("send-2023")
+    assert [p.label for p in profile.proposals] == ["Evaluation criterion 1", "Evaluation criterion 2",
+                                                    "Evaluation criterion 3"]
+    assert profile.proposal(1).aspects[0].text == ("Children and young people's needs are identified accurately and "
+                                                   "assessed in a timely and effective way.")
+    assert [len(p.aspects) for p in profile.proposals] == [5, 6, 5]
+    assert "alternative provision" in profile.proposal(3).title
+    assert not profile.file_review_aspects()  # cases are tracked, not rated file by file
+    assert all(p.get("source") for p in profile.data["evidence_headings"])
+    assert get_profile("send-2016").proposal(4).label == "Proposal 4"
+
+
+def test_the_decision_rules_and_the_report_structure_are_profile_data():
+    from app.frameworks.decisions import rules_of
+    from app.frameworks.report import structure_of
+
+    rules = rules_of(get_profile("send-2023"))
+    assert [o.code for o in rules.outcomes if o.priority_actions] == ["widespread_failings"]
+    assert [b.code for b in rules.responsible_bodies] == ["local_authority", "icb"]
+    assert all(o.next_steps for o in rules.outcomes)
+    assert not rules_of(get_profile("send-2016")).outcomes
+    assert structure_of(get_profile("send-2023")).has("recommendations:priority_actions")
+    assert structure_of(get_profile("send-2016")).opening_order == ("opening", "team", "counts", "did", "wsoa",
+                                                                    "this_letter")
+
+
+def test_inspection_dates_read_as_published_reports_give_them():
+    from datetime import date
+
+    from app.letters.service import date_range
+
+    assert date_range(date(2023, 12, 11), date(2023, 12, 15)) == "11 to 15 December 2023"
+    assert date_range(date(2023, 11, 27), date(2023, 12, 1)) == "27 November to 1 December 2023"
+    assert date_range(date(2025, 12, 29), date(2026, 1, 2)) == "29 December 2025 to 2 January 2026"

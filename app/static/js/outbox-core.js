@@ -344,7 +344,9 @@ export function describe(op) {
   let what = entity;
   if (op.action === "delete") what = `${entity} to delete`;
   else if (op.entity === "evidence_item") {
-    what = [op.data.proposal ? `Proposal ${op.data.proposal}` : "No proposal",
+    // The profile's word for the heading ("Proposal", "Evaluation criterion"), kept with the op from its form.
+    const word = (op.labels && op.labels.proposal) || "Proposal";
+    what = [op.data.proposal ? `${word} ${op.data.proposal}` : `No ${word.toLowerCase()}`,
       op.data.judgement ? String(op.data.judgement).replaceAll("_", " ") : ""].filter(Boolean).join(", ");
   }
   const edit = op.action === "update" ? "edit " : op.action === "delete" ? "deletion " : "";
