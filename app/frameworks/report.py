@@ -51,6 +51,7 @@ class ReportStructure:
     responsible_body_column: str
     partnership_details_heading: str
     team_heading: str
+    icb_default: str  # the board's name until the area's record gives it
 
     def has(self, part: str) -> bool:
         return part in self.parts
@@ -88,6 +89,7 @@ def _structure(code: str) -> ReportStructure:
         responsible_body_column=data.get("responsible_body_column", ""),
         partnership_details_heading=data.get("partnership_details_heading", ""),
         team_heading=data.get("team_heading", ""),
+        icb_default=data.get("integrated_care_board_default", ""),
     )
 
 

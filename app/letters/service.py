@@ -17,6 +17,7 @@ from app.fieldwork.models import ActivityKind, MeetingWith, SettingType
 from app.frameworks.decisions import rules_of
 from app.frameworks.report import ReportStructure, structure_of
 from app.frameworks.service import LetterWording, Profile
+from app.inspections import areas as area_records
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.letters import states
@@ -161,9 +162,14 @@ def team_in_words(structure: ReportStructure, roles: list[str]) -> str:
         if counts else "no other inspectors"
 
 
-def responsible_names(profile: Profile, area: str) -> dict[str, str]:
-    """Each responsible body's name in the report ("Testshire Council"), by its code."""
-    return {b.code: b.name.format(area=area) for b in rules_of(profile).responsible_bodies}
+def responsible_names(session: Session, profile: Profile, inspection: Inspection) -> dict[str, str]:
+    """Each responsible body's name in the report ("Testshire Council"), by its code: the area's integrated care
+    board as recorded for the area, else the profile's usual form of its name."""
+    area = inspection.local_area
+    recorded = area_records.get_area(session=session, area_id=inspection.area_id).integrated_care_board \
+        if inspection.area_id else ""
+    fill = {"area": area, "integrated_care_board": recorded or structure_of(profile).icb_default.format(area=area)}
+    return {b.code: b.name.format(**fill) for b in rules_of(profile).responsible_bodies}
 
 
 def _opening(session: Session, inspection: Inspection, profile: Profile, wording: LetterWording,
@@ -185,10 +191,9 @@ def _opening(session: Session, inspection: Inspection, profile: Profile, wording
     documents = evidence.document_sources(session=session, inspection=inspection)
     document_titles = {label for _, label in documents if label}
 
-    bodies = responsible_names(profile, area)
-    fill = {"area": area, "first_day": long_date(schedule.on_site_days[0]),
-            "last_day": long_date(schedule.on_site_days[-1]), "team": team_words,
-            "local_authority": bodies.get("local_authority", ""), "icb": bodies.get("icb", "")}
+    # The bodies by code, as the profile's sentence names them ("{local_authority} and {icb} are jointly ...").
+    fill = {**responsible_names(session, profile, inspection), "area": area, "team": team_words,
+            "first_day": long_date(schedule.on_site_days[0]), "last_day": long_date(schedule.on_site_days[-1])}
     did = []
     if visits:
         # Settings counted once each, however many visits they had: "2 visits to 1 mainstream school".
@@ -320,17 +325,17 @@ def draft(*, session: Session, inspection: Inspection, today: date | None = None
         wsoa_intro=wording.wsoa if wsoa else None, weaknesses=list(decision.significant_weaknesses) if wsoa else [],
         outcome_wording=outcome.wording if outcome else None, sign_off=wording.sign_off, signatures=signatures,
         counts=counts, headings=dict(structure.headings), closing=structure.wsoa_close if wsoa else "")
-    letter.parts = _parts(profile, structure, inspection, letter, decision, team)
+    letter.parts = _parts(profile, structure, inspection, letter, decision, team,
+                          responsible_names(session, profile, inspection))
     return letter
 
 
 def _parts(profile: Profile, structure: ReportStructure, inspection: Inspection, letter: Draft,
-           decision: LetterDecision, team: list[tuple[Any, User]]) -> list[Part]:
+           decision: LetterDecision, team: list[tuple[Any, User]], bodies: dict[str, str]) -> list[Part]:
     """The whole letter in the profile's order: its fixed parts as blocks, its editable sections by key."""
     area = inspection.local_area
     schedule = inspections.schedule_of(inspection)
     fill = {"area": area, "dates": date_range(schedule.on_site_days[0], schedule.on_site_days[-1])}
-    bodies = responsible_names(profile, area)
     outcome = rules_of(profile).outcome(decision.outcome)
     out: list[Part] = []
     for part in structure.parts:
