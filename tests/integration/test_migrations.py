@@ -105,7 +105,7 @@ def test_migration_0025_files_existing_evidence_under_the_day_of_its_source(data
             for statement, params in rows.items():
                 for one in params if isinstance(params, list) else [params]:
                     conn.execute(text(statement), {"now": now, **one})
-        migrate.upgrade(url, "0026")
+        migrate.upgrade(url, "0025")
         with engine.connect() as conn:
             found = dict(conn.execute(text("SELECT id, observed_on FROM evidence_items")).all())
         assert {key: date.fromisoformat(str(day)) for key, day in found.items()} == {
