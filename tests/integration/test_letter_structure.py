@@ -10,7 +10,8 @@ from pypdf import PdfReader
 
 from app.frameworks.decisions import rules_of
 from app.frameworks.service import get_profile
-from tests.integration.conftest import sign_in
+from app.inspections import service as inspections
+from tests.integration.conftest import SYSTEM, sign_in
 from tests.integration.test_letters import CLOSING, build
 
 AREA = "Testshire (fictional)"
@@ -79,6 +80,9 @@ def test_the_2016_letter_opens_and_closes_as_published_letters_do(client, db, ma
 def test_the_2023_report_has_the_published_headings_and_wording_for_each_outcome(client, db, make_user,
                                                                                   make_inspection, outcome):
     built = build(db, make_user, make_inspection, framework="send-2023")
+    social_care = make_user(kind="hmi", name="Sadie Care (fictional)")
+    inspections.add_team_member(session=db, actor=SYSTEM, inspection=built["inspection"], email=social_care.email,
+                                team_role="ofsted_social_care")
     sign_in(client, db, built["lead"])
     rule = rules_of(get_profile("send-2023")).outcome(outcome)
     _decide(client, built["inspection"], {
@@ -106,9 +110,11 @@ def test_the_2023_report_has_the_published_headings_and_wording_for_each_outcome
     assert texts[texts.index("Information about the local area partnership") + 1] == (
         f"{COUNCIL} and {ICB} are jointly responsible for the planning and commissioning of services for children "
         f"and young people with special educational needs and/or disabilities (SEND) in {AREA}.")
-    assert texts[-5:] == ["Ofsted", "Hattie Lead (fictional), Ofsted HMI, Lead inspector",
-                          "Otis Inman (fictional), Ofsted Inspector",
-                          "Care Quality Commission", "Cora Quinn (fictional), CQC inspector"]
+    # The team by organisation in the profile's roles (a role the 2023 profile does not name is left out).
+    team = texts[texts.index("Inspection team") + 1:]
+    assert team[:2] == ["Ofsted", "Hattie Lead (fictional), Ofsted HMI, Lead inspector"]
+    assert "Sadie Care (fictional), Ofsted Inspector" in team[2:-2]
+    assert team[-2:] == ["Care Quality Commission", "Cora Quinn (fictional), CQC inspector"]
     assert not {"Dear Sir or Madam", "Yours sincerely", "Main findings"} & set(texts)
     # The recommendations by responsible body, then the partnership's details; no letter's signature table.
     recommendations = [["Responsible body", "Areas for priority action"], [f"{COUNCIL} and {ICB}", ACTION]]
