@@ -123,7 +123,7 @@ def test_migration_0025_files_existing_evidence_under_the_day_of_its_source(data
             run(url)
 
 
-def test_2023_evidence_moves_to_the_evaluation_criteria_in_migration_0028(database_url, tmp_path):
+def test_2023_evidence_moves_to_the_evaluation_criteria_in_migration_0029(database_url, tmp_path):
     """A send-2023 inspection's evidence under the old invented proposals moves to the criterion and aspect nearest
     in meaning; a send-2016 inspection's evidence is not touched."""
     from sqlalchemy import text
@@ -132,7 +132,7 @@ def test_2023_evidence_moves_to_the_evaluation_criteria_in_migration_0028(databa
     from tests.conftest import new_postgres_database
 
     def run(url: str) -> None:
-        migrate.upgrade(url, "0027")
+        migrate.upgrade(url, "0028")
         engine = make_engine(url)
         with engine.begin() as conn:
             for n, framework in ((1, "send-2016"), (2, "send-2023")):
