@@ -259,6 +259,25 @@ def test_make_an_inspection_available_offline_then_browse_it_with_no_connection(
     assert page.errors == []
 
 
+def test_pressed_before_the_service_worker_is_in_charge_it_waits_for_it_rather_than_claim_pages_it_did_not_keep(
+        live_server, page_at):
+    page = page_at(768)
+    page.context.route("**/sw.js", lambda route: route.abort())  # a new device whose worker is not installed yet
+    base = open_demo_inspection(page, live_server, "lead@example.org", "demo-lead-password")
+    assert page.evaluate("navigator.serviceWorker.controller") is None
+    page.get_by_role("button", name="Make this inspection available offline").click()
+    progress = page.locator("[data-offline-progress]")
+    progress.filter(has_text="Preparing this device to work offline").wait_for()
+    page.context.unroute("**/sw.js")
+    page.errors.clear()  # the refused first install, logged by the browser, as intended
+    page.evaluate("navigator.serviceWorker.register('/sw.js').then(() => null)")  # it installs and takes charge
+    progress.filter(has_text=re.compile(r"Available offline: \d+ pages saved")).wait_for(timeout=30_000)
+    page.context.set_offline(True)
+    page.goto(f"{base}/board?proposal=3")  # never opened: saved by the button, through the worker
+    assert page.locator("h1").inner_text() == "Evidence board"
+    assert page.errors == []
+
+
 def test_a_visit_and_a_case_file_recorded_offline_arrive_when_back_online(live_server, page_at):
     page = page_at(768)
     base = open_demo_inspection(page, live_server, "lead@example.org", "demo-lead-password")

@@ -566,6 +566,12 @@ async function showStorage(element) {
 }
 
 const PAGES_AT_ONCE = 3;
+const WORKER_WAIT = 60_000;
+
+function workerReady(timeout) {
+  return Promise.race([navigator.serviceWorker.ready.then(() => true),
+    new Promise((resolve) => { setTimeout(() => resolve(false), timeout); })]);
+}
 
 // "Make this inspection available offline": save every page of it on the device, with progress, and keep them
 // fresh while online (at most hourly).
@@ -576,6 +582,14 @@ async function saveForOffline(box, quiet) {
     "connect to the internet, then select \u2018Make this inspection available offline\u2019 again."; };
   if (!navigator.onLine) return cannot("You are offline.");
   if (navigator.storage?.persist) await navigator.storage.persist();
+  // Saved pages are served offline by the service worker: on a new device it may still be installing (the app
+  // shell) when the button is pressed, so the device is ready only once it is.
+  if (!quiet && !navigator.serviceWorker.controller) progress.textContent = "Preparing this device to work offline\u2026";
+  if (!await workerReady(WORKER_WAIT)) return cannot("This device could not be prepared to work offline.");
+  // A worker in charge of this page keeps what the page fetches; one that took charge after the page started
+  // loading may never be, and then the page keeps its pages itself.
+  const keepHere = !navigator.serviceWorker.controller;
+  const pagesCache = await caches.open("sendfw-pages");
   let pages;
   try {
     const listed = await fetch(box.dataset.offlineSave, { credentials: "same-origin" });
@@ -588,9 +602,16 @@ async function saveForOffline(box, quiet) {
   const waiting = [...pages];
   const fetchEach = async () => {
     for (let url = waiting.shift(); url; url = waiting.shift()) {
-      // The service worker keeps a copy of every page fetched as HTML.
+      // The service worker keeps a copy of every page fetched as HTML (this page does, where it is not in charge).
       await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
-        .then((response) => { if (!response.ok) failed += 1; }, () => { failed += 1; });
+        .then((response) => {
+          if (!response.ok) failed += 1;
+          // As the worker does: "no-store" pages are never kept on the device.
+          else if (keepHere && !(response.headers.get("Cache-Control") || "").includes("no-store")) {
+            return pagesCache.put(url, response);
+          }
+          return undefined;
+        }).catch(() => { failed += 1; });
       done += 1;
       if (!quiet) progress.textContent = `Saving pages for offline use: ${done} of ${pages.length}`;
     }
