@@ -27,6 +27,7 @@ class VisitLetter:
     item: str
     finding: str
     not_judged: str
+    sign_off: str
 
 
 @dataclass(frozen=True)

@@ -141,3 +141,22 @@ class AccuracyComment(SQLModel, table=True):
     answered_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     answered_at: datetime | None = None
     letter_version: int | None = None  # the version an accepted comment made
+
+
+class CarriedItem(SQLModel, table=True):
+    """A significant weakness (2016) or area for priority action (2023) carried from the original inspection into
+        the visit that follows it, with the visit's judgement of the progress made on it and the evidence for that. Kept
+    with the letters because the visit's letter is drafted from them (app/letters/visit.py); the obligations layer
+    sets them up and judges them."""
+
+    __tablename__ = "carried_items"
+    __table_args__ = (UniqueConstraint("inspection_id", "position", name="uq_carried_items_position"),)
+
+    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
+    inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")  # the visit
+    position: int  # its number in the original's list, from 1
+    text: str
+    progress: str | None = Field(default=None, max_length=30)  # a judgement code of the visit's profile
+    evidence: str = Field(default="")
+    judged_at: datetime | None = None
+    judged_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")

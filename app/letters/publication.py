@@ -15,7 +15,7 @@ from app.errors import Forbidden, NotFound, ValidationFailed
 from app.forms_common import text_problem
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
-from app.letters import editing, export, service
+from app.letters import editing, export, service, visit
 from app.letters.models import LetterPublication
 from app.letters.states import LetterStatus
 from app.users.models import User
@@ -53,10 +53,12 @@ def publish(*, session: Session, actor: Actor, inspection: Inspection) -> Letter
         raise ValidationFailed({"workflow": "This letter has already been published"})
     draft = service.draft(session=session, inspection=inspection, today=today_in_england())
     version = editing.current(session=session, inspection=inspection)
-    texts = dict(version.sections) if version else editing.generated_text(draft)
+    frame, texts = export.frame_of(draft), dict(version.sections) if version else editing.generated_text(draft)
+    if (of_visit := visit.letter(session=session, inspection=inspection, draft=draft)) is not None:
+        frame, texts = of_visit  # a revisit or monitoring inspection: its own letter, from the carried items
     team = [{"name": user.name, "team_role": member.team_role, "inspector_kind": user.inspector_kind or ""}
             for member, user in inspections.team_of(session=session, inspection=inspection)]
-    return _store(session, actor, inspection, number=1, frame=export.frame_of(draft), texts=texts, team=team,
+    return _store(session, actor, inspection, number=1, frame=frame, texts=texts, team=team,
                   note="Published", action="letter.publication_stored", detail={})
 
 

@@ -15,7 +15,7 @@ from app.frameworks.decisions import rules_of
 from app.inspections import service as inspections
 from app.inspections.deps import CurrentInspection
 from app.inspections.models import Inspection
-from app.letters import accuracy, decisions, editing, export, publication, service, workflow
+from app.letters import accuracy, decisions, editing, export, publication, service, visit, workflow
 from app.letters.models import LetterPublication
 from app.shell.page import page_context
 from app.users.deps import ActorDep, CurrentUser, RecentlySignedIn
@@ -211,6 +211,8 @@ def _letter_file(db: Session, actor: Actor, inspection: Inspection, kind: str) -
         # Published before letters were frozen (migration 0018): at least it bears the day it was published.
         draft = service.draft(session=db, inspection=inspection, today=flow.published_at.astimezone(LONDON).date())
     render_file = export.to_docx if kind == "docx" else export.to_pdf
+    if (of_visit := visit.letter(session=db, inspection=inspection, draft=draft)) is not None:
+        return _download(db, actor, inspection, kind, render_file(*of_visit))
     return _download(db, actor, inspection, kind, render_file(draft, _texts(db, inspection)))
 
 

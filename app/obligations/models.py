@@ -3,7 +3,10 @@ from datetime import date, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.letters.models import CarriedItem  # the visit's letter is drafted from them (app/letters/visit.py)
 from app.models_base import utcnow
+
+__all__ = ["CarriedItem", "CarriedItemEvidence", "Obligation"]
 
 
 class Obligation(SQLModel, table=True):
@@ -28,23 +31,6 @@ class Obligation(SQLModel, table=True):
     decided_at: datetime | None = None
     decided_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
-
-
-class CarriedItem(SQLModel, table=True):
-    """A significant weakness (2016) or area for priority action (2023) carried from the original inspection into
-    the visit that follows it, with the visit's judgement of the progress made on it and the evidence for that."""
-
-    __tablename__ = "carried_items"
-    __table_args__ = (UniqueConstraint("inspection_id", "position", name="uq_carried_items_position"),)
-
-    id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
-    inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")  # the visit
-    position: int  # its number in the original's list, from 1
-    text: str
-    progress: str | None = Field(default=None, max_length=30)  # a judgement code of the visit's profile
-    evidence: str = Field(default="")
-    judged_at: datetime | None = None
-    judged_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
 
 
 class CarriedItemEvidence(SQLModel, table=True):

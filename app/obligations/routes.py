@@ -227,7 +227,7 @@ def _progress_page(request: Request, db: Session, user: User, inspection: Inspec
         db, user, inspection, "progress", visit=visit, items=items,
         linked=visits.evidence_ids_of(session=db, items=items),
         evidence_choices=evidence_items.all_items(session=db, inspection=inspection),
-        letter_parts=visits.progress_letter(session=db, inspection=inspection, items=items),
+        letter_parts=visits.progress_letter(session=db, inspection=inspection),
         follows=db.get(Inspection, inspection.follows_id) if inspection.follows_id else None,
         errors=errors or {}), status_code=status_code)
 

@@ -17,7 +17,8 @@ from app.frameworks.visits import VisitProfile, visit_profile
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.letters import service as letters
-from app.letters.service import long_date
+from app.letters import visit as visit_letter
+from app.letters.visit import LetterPart
 from app.models_base import utcnow
 from app.obligations import service
 from app.obligations.models import CarriedItem, CarriedItemEvidence
@@ -95,8 +96,7 @@ def set_up(*, session: Session, actor: Actor, user: User, original: Inspection, 
 
 
 def items_of(*, session: Session, inspection: Inspection) -> list[CarriedItem]:
-    return list(session.exec(select(CarriedItem).where(CarriedItem.inspection_id == inspection.id)
-                             .order_by(col(CarriedItem.position))).all())
+    return visit_letter.items_of(session=session, inspection=inspection)
 
 
 def visit_of(inspection: Inspection) -> VisitProfile:
@@ -156,27 +156,6 @@ def judge(*, session: Session, actor: Actor, user: User, inspection: Inspection,
     return item
 
 
-@dataclass(frozen=True)
-class LetterPart:
-    heading: str
-    text: str
-
-
-def progress_letter(*, session: Session, inspection: Inspection, items: list[CarriedItem]) -> list[LetterPart]:
-    """The visit's letter in its profile's words: the opening, then each carried item and the judgement on it."""
-    visit = visit_of(inspection)
-    original = session.get(Inspection, inspection.follows_id) if inspection.follows_id else None
-    published = (letters.published(session=session, inspection_ids=[original.id]).get(original.id)
-                 if original else None)
-    days = inspections.schedule_of(inspection).on_site_days
-    words = {"area": inspection.local_area, "first_day": long_date(days[0]), "last_day": long_date(days[-1]),
-             "original_published": long_date(published.published_on) if published else "(not published)"}
-    parts = [LetterPart(visit.letter.title.format(**words), visit.letter.opening.format(**words))]
-    for item in items:
-        judgement = visit.judgement(item.progress)
-        finding = (visit.letter.finding.format(judgement=judgement.label, evidence=item.evidence) if judgement
-                   else visit.letter.not_judged)
-        parts.append(LetterPart(visit.letter.item.format(label=visit.item_label, n=item.position, item=item.text),
-                                finding))
-    return parts
-
+def progress_letter(*, session: Session, inspection: Inspection) -> list[LetterPart]:
+    """The visit's letter in its profile's words (app/letters/visit.py, which its Word and PDF files use too)."""
+    return visit_letter.parts(session=session, inspection=inspection, visit=visit_of(inspection))

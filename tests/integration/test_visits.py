@@ -2,14 +2,19 @@
 after widespread failings; each set up from the original with its own notice and days on site, carrying the
 original's list forward, judging progress on each with evidence, in its own letter."""
 
+import io
 from datetime import date
 
+from docx import Document
+from pypdf import PdfReader
 from sqlmodel import select
 
 from app.audit.service import Actor
 from app.evidence import service as evidence
 from app.frameworks.working_days import add_working_days, working_days_from
 from app.inspections.models import Inspection
+from app.letters import publication
+from app.letters.models import LetterWorkflow
 from app.models_base import utcnow
 from app.obligations import service as obligations
 from app.obligations.models import CarriedItem, CarriedItemEvidence
@@ -95,3 +100,53 @@ def test_a_monitoring_inspection_carries_the_areas_for_priority_action(client, d
     row = " ".join(soup(admin.get("/areas")).select_one("tr[data-area='999']").get_text(" ").split())
     assert "Widespread and/or systemic failings" in row  # the original's outcome, not the visit's
     assert "Monitoring inspection: set up for 4 December 2028" in row
+
+
+def _text_of(kind: str, content: bytes) -> str:
+    if kind == "docx":
+        return "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_visits_word_and_pdf_letter_is_its_own_and_frozen_once_published(client, db, make_user, make_inspection,
+                                                                             today_is):
+    lead = make_user(name="Lead HMI (fictional)")
+    original = make_inspection(lead, framework="send-2023")
+    publish(db, original, date(2027, 6, 1), outcome="widespread_failings",
+            priority_actions=("Fictional: leaders should issue plans on time.",
+                              "Fictional: the local offer should be kept up to date."))
+    today_is(date(2027, 6, 2))
+    sign_in(client, db, lead)
+    assert set_up(client, original, date(2028, 12, 4)).status_code == 303
+    visit = db.exec(select(Inspection).where(Inspection.follows_id == original.id)).one()
+    first = db.exec(select(CarriedItem).where(CarriedItem.position == 1)).one()
+    assert client.post(f"/inspections/{visit.id}/progress/{first.id}", data={
+        "csrf_token": csrf_of(client, f"/inspections/{visit.id}/progress"), "progress": "insufficient",
+        "evidence": "Fictional: 9 of 20 plans sampled were late."}).status_code == 303
+
+    def downloads() -> dict[str, bytes]:
+        files = {kind: client.get(f"/inspections/{visit.id}/letter.{kind}") for kind in ("docx", "pdf")}
+        assert all(response.status_code == 200 for response in files.values())
+        return {kind: response.content for kind, response in files.items()}
+
+    drafted = downloads()
+    for kind, content in drafted.items():
+        letter = " ".join(_text_of(kind, content).split())
+        assert "Monitoring inspection of Testshire (fictional) Local Area Partnership" in letter
+        assert "carried out a monitoring inspection" in letter and "published on 1 June 2027" in letter
+        assert ("Area for priority action 1: Fictional: leaders should issue plans on time. Insufficient progress. "
+                "Fictional: 9 of 20 plans sampled were late.") in letter
+        assert ("Area for priority action 2: Fictional: the local offer should be kept up to date. "
+                "Not yet judged.") in letter
+        assert "Yours sincerely" in letter
+        for full in ("Area SEND inspection of", "Inspection outcome", "How well needs are met"):
+            assert full not in letter
+    assert Document(io.BytesIO(drafted["docx"])).core_properties.author == "Ofsted and Care Quality Commission"
+
+    row = publication.publish(session=db, actor=Actor(lead.id, lead.email), inspection=visit)
+    assert "Insufficient progress" in _text_of("docx", row.docx) and "Not yet judged" in _text_of("pdf", row.pdf)
+    db.add(LetterWorkflow(inspection_id=visit.id, status="published", published_at=utcnow()))
+    first.progress, first.evidence = "sufficient", "Fictional: changed after publication."
+    db.add(first)
+    db.flush()
+    assert downloads() == {"docx": row.docx, "pdf": row.pdf}  # the published letter's bytes, not a new rendering
