@@ -1,6 +1,9 @@
 """The purge: a set period after its letter was published, an inspection's working material goes (evidence, case
 files, activity notes, survey comments, the area's uploads with their files, safeguarding concerns, draft letter
-versions, review comments, sync conflicts); the published letter and aggregate counts stay.
+versions, review comments, sync conflicts, a visit's links from its judgements to evidence); the published letter
+and aggregate counts stay, and so does what follows publication: the obligations (dates, statuses, decisions and
+what the area sent for them), a visit's judgements of progress and their reasons (its letter's words), and the
+engagement meetings, which belong to the area rather than to any one inspection.
 
 Each domain removes its own records (its `purge`), through the ORM where tablets hold copies, so every removal
 reaches the change feed and the tablets drop what they still hold. Nothing here commits: the CLI commits once per
@@ -21,6 +24,7 @@ from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.letters import editing as letters
 from app.letters import workflow as letter_workflow
+from app.obligations import visits
 from app.portal import claims, documents
 from app.portal.storage import Storage
 from app.retention.models import RetentionPurge
@@ -30,6 +34,7 @@ from app.sync import service as sync
 
 WHAT = {  # what goes, in the words the dry run prints
     "evidence_items": "evidence items",
+    "progress_evidence_links": "links from judgements of progress to evidence",
     "case_files": "case files",
     "activity_notes": "activity notes",
     "person_level_children": "children on the person-level list",
@@ -60,7 +65,8 @@ class PurgePlan:
 def _each_domain(session: Session, storage: Storage | None, inspection_id: int, dry_run: bool) -> dict[str, int]:
     """Every domain's own purge, in the order of WHAT; a dry run only counts."""
     removes: dict[str, int] = {}
-    for purge_domain in (evidence.purge, fieldwork.purge, casetracking.purge, survey.purge):
+    # The visit's links first: they point at evidence items about to go.
+    for purge_domain in (visits.purge, evidence.purge, fieldwork.purge, casetracking.purge, survey.purge):
         removes |= purge_domain(session=session, inspection_id=inspection_id, dry_run=dry_run)
     removes |= documents.purge(session=session, storage=storage, inspection_id=inspection_id, dry_run=dry_run)
     for purge_domain in (concerns.purge, letters.purge, sync.purge):

@@ -159,3 +159,20 @@ def judge(*, session: Session, actor: Actor, user: User, inspection: Inspection,
 def progress_letter(*, session: Session, inspection: Inspection) -> list[LetterPart]:
     """The visit's letter in its profile's words (app/letters/visit.py, which its Word and PDF files use too)."""
     return visit_letter.parts(session=session, inspection=inspection, visit=visit_of(inspection))
+
+
+# --- Retention -------------------------------------------------------------------------------------------------
+
+
+def purge(*, session: Session, inspection_id: int, dry_run: bool = False) -> dict[str, int]:
+    """A visit's links from its judgements of progress to its evidence items go, as the evidence does (fieldwork);
+    the carried items, their judgements and reasons stay: they are the published letter's words. (The obligations,
+    with their dates, statuses and decisions, are the public record and stay whole.)"""
+    links = session.exec(select(CarriedItemEvidence).join(
+        CarriedItem, col(CarriedItem.id) == CarriedItemEvidence.carried_item_id)
+        .where(CarriedItem.inspection_id == inspection_id)).all()
+    if not dry_run:
+        for link in links:
+            session.delete(link)
+        session.flush()
+    return {"progress_evidence_links": len(links)}

@@ -140,11 +140,18 @@ def has_self_evaluation(*, session: Session, inspection: Inspection) -> bool:
 # --- Retention -------------------------------------------------------------------------------------------------
 
 
+# What the area sends for an obligation after publication (a written statement of action, a plan) is its answer to
+# the public letter, not fieldwork: the inspectorates' decision rests on it, and one sent again may still await a
+# decision when the purge comes. It stays, as the obligation's record does.
+KEPT_BY_PURGE = "after_inspection"
+
+
 def stored_files(*, session: Session, inspection_id: int) -> list[str]:
-    """The storage keys of every version the area uploaded for this inspection."""
+    """The storage keys of every version the area uploaded for this inspection that the purge removes."""
     return list(session.exec(select(AreaDocumentVersion.storage_key)
                              .join(AreaDocument, col(AreaDocument.id) == AreaDocumentVersion.document_id)
-                             .where(AreaDocument.inspection_id == inspection_id)).all())
+                             .where(AreaDocument.inspection_id == inspection_id,
+                                    AreaDocument.requested != KEPT_BY_PURGE)).all())
 
 
 def purge(*, session: Session, storage: Storage | None, inspection_id: int, dry_run: bool = False) -> dict[str, int]:
@@ -154,7 +161,8 @@ def purge(*, session: Session, storage: Storage | None, inspection_id: int, dry_
     if not dry_run:
         if storage is None:
             raise ValueError("Deleting the area's documents needs the storage their files are in")
-        for document in session.exec(select(AreaDocument).where(AreaDocument.inspection_id == inspection_id)).all():
+        for document in session.exec(select(AreaDocument).where(AreaDocument.inspection_id == inspection_id,
+                                                                AreaDocument.requested != KEPT_BY_PURGE)).all():
             session.delete(document)  # and its versions, by the foreign key
         for key in keys:
             delete_after_commit(session, storage, key)

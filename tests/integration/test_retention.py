@@ -12,20 +12,24 @@ from sqlmodel import Session, func, select
 
 from app.audit.models import AuditEvent
 from app.audit.service import Actor
+from app.evidence import service as evidence
 from app.evidence.models import EvidenceItem
 from app.fieldwork.models import Activity, FileReview
 from app.flows import purge as retention
-from app.inspections.models import Inspection, TeamMember
-from app.letters.models import LetterVersion, LetterWorkflow
+from app.inspections.models import EngagementMeeting, Inspection, TeamMember
+from app.letters.models import CarriedItem, LetterVersion, LetterWorkflow
 from app.models_base import utcnow
+from app.obligations import service as obligations
+from app.obligations.models import CarriedItemEvidence
 from app.portal import invitations
-from app.portal.models import AreaDocumentVersion
+from app.portal.models import AreaDocument, AreaDocumentVersion
 from app.retention.models import RetentionPurge
 from app.safeguarding import service as concerns
 from app.safeguarding.models import SafeguardingConcern
 from app.survey.models import SurveyResponse
 from app.sync.models import SyncChange
 from app.users.models import User
+from tests.integration.conftest import publish
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,7 +67,8 @@ def test_purge_removes_the_working_material_and_keeps_the_letter_and_counts(db, 
     found = retention.plans(session=db, now=utcnow(), retention_days=180)
     assert [p.inspection.id for p in found] == [old.id]
     plan = found[0]
-    assert plan.removes == {"evidence_items": 1, "case_files": 1, "activity_notes": 0, "person_level_children": 0,
+    assert plan.removes == {"evidence_items": 1, "progress_evidence_links": 0, "case_files": 1, "activity_notes": 0,
+                            "person_level_children": 0,
                             "tracked_cases": 0, "survey_comments": 1,
                             "uploaded_files": 1, "safeguarding_concerns": 1, "draft_letter_versions": 1,
                             "letter_comments": 0, "factual_accuracy_comments": 0, "sync_conflicts": 1}
@@ -96,6 +101,51 @@ def test_purge_removes_the_working_material_and_keeps_the_letter_and_counts(db, 
     tombstones = db.exec(select(SyncChange.entity).where(SyncChange.inspection_id == old.id,
                                                          SyncChange.deleted.is_(True))).all()
     assert sorted(tombstones) == ["evidence_item", "file_review"]  # tablets drop what they still hold
+
+
+def test_the_purge_keeps_what_follows_publication_and_removes_the_visits_links_to_evidence(
+        db, storage, make_user, make_inspection, make_officer, make_document):
+    """Obligations (dates, statuses, decisions and what the area sent), a visit's judgements and reasons (its
+    letter's words) and the area's engagement meetings stay; the visit's links to its evidence go with the evidence."""
+    lead = make_user()
+    original = make_inspection(lead, framework="send-2023")
+    publish(db, original, utcnow().date() - timedelta(days=200), outcome="widespread_failings",
+            priority_actions=("Fictional: leaders should issue plans on time.",))
+    [view] = obligations.obligations_of(session=db, inspection=original)
+    sent = db.get(AreaDocument, make_document(original, make_officer(original), filename="plan.pdf").document_id)
+    sent.requested = "after_inspection"  # as the portal's "After the inspection" page files it
+    owed = view.obligation
+    owed.document_id, owed.submitted_at, owed.decision, owed.decided_at = sent.id, utcnow(), "accepted", utcnow()
+    visit = make_inspection(lead, framework="send-2023")
+    visit.visit_kind, visit.follows_id = "monitoring_inspection", original.id
+    item = CarriedItem(inspection_id=visit.id, position=1, text="Fictional: leaders should issue plans on time.",
+                       progress="sufficient", evidence="Fictional: plans were on time.")
+    meeting = EngagementMeeting(area_id=original.area_id, held_on=date(2027, 1, 4), notes="Fictional notes.")
+    db.add_all([sent, owed, visit, item, meeting])
+    db.flush()
+    seen = evidence.capture(session=db, actor=Actor(lead.id, lead.email), inspection=visit, form=evidence.EvidenceForm(
+        text="Fictional: plans on time.", proposal="1", aspect="timeliness", judgement="strength",
+        strands=["education"]))
+    db.add(CarriedItemEvidence(carried_item_id=item.id, evidence_item_id=seen.id))
+    published(db, visit, days_ago=190)
+
+    found = {plan.inspection.id: plan for plan in retention.plans(session=db, now=utcnow(), retention_days=180)}
+    assert found[visit.id].removes["progress_evidence_links"] == 1
+    assert found[original.id].removes["uploaded_files"] == 0 and found[original.id].files == []
+    with Session(bind=db.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False) as session:
+        for plan in retention.plans(session=session, now=utcnow(), retention_days=180):
+            retention.purge(session=session, actor=Actor.system("test"), storage=storage, plan=plan)
+        session.commit()
+    db.expire_all()
+    assert count(db, CarriedItemEvidence) == 0 and count(db, EvidenceItem) == 0
+    kept = db.get(CarriedItem, item.id)
+    assert (kept.progress, kept.evidence) == ("sufficient", "Fictional: plans were on time.")
+    [after] = obligations.obligations_of(session=db, inspection=original)
+    assert (after.obligation.due_date, after.obligation.decision, after.obligation.document_id) == (
+        owed.due_date, "accepted", sent.id)
+    assert after.status == "accepted"
+    assert [storage.exists(v.storage_key) for v in db.exec(select(AreaDocumentVersion)).all()] == [True]
+    assert db.get(EngagementMeeting, meeting.id).notes == "Fictional notes."
 
 
 def cli(env: dict, *args: str) -> str:
