@@ -283,6 +283,14 @@ def _points(inspection: Inspection, items: list[EvidenceItem], aspect_code: str,
                                              [cite(inspection, "evidence", i.id) for i in items])
 
 
+def signatures_of(*, session: Session, inspection: Inspection) -> list[tuple[str, str]]:
+    """A letter's signatures: the lead inspector for Ofsted and the CQC inspector, as the team stands."""
+    team = inspections.team_of(session=session, inspection=inspection)
+    lead = next((u.name for m, u in team if m.team_role == "lead"), "")
+    cqc = next((u.name for m, u in team if m.team_role == "cqc_inspector"), "")
+    return [("Ofsted", f"{lead}, HMI, Lead inspector"), ("Care Quality Commission", f"{cqc}, CQC inspector")]
+
+
 def draft(*, session: Session, inspection: Inspection, today: date | None = None) -> Draft:
     profile = inspections.profile_of(inspection)
     wording = profile.letter
@@ -314,10 +322,7 @@ def draft(*, session: Session, inspection: Inspection, today: date | None = None
         if structure.has("section:main_findings") else []
     outcome = rules_of(profile).outcome(decision.outcome)
     team = inspections.team_of(session=session, inspection=inspection)
-    lead = next((u.name for m, u in team if m.team_role == "lead"), "")
-    cqc = next((u.name for m, u in team if m.team_role == "cqc_inspector"), "")
-    signatures = [("Ofsted", f"{lead}, HMI, Lead inspector"), ("Care Quality Commission", f"{cqc}, CQC inspector")] \
-        if structure.has("sign_off") else []
+    signatures = signatures_of(session=session, inspection=inspection) if structure.has("sign_off") else []
     letter = Draft(
         title=wording.title.format(area=inspection.local_area),
         addressees=[a.format(area=inspection.local_area) for a in wording.addressees],

@@ -5,6 +5,7 @@ through the ordinary renderers (app/letters/export.py), framed by the visit's se
 inspection's, and frozen at publication like any letter."""
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -53,11 +54,19 @@ def parts(*, session: Session, inspection: Inspection, visit: VisitProfile) -> l
 
 def letter(*, session: Session, inspection: Inspection, draft: Draft) -> tuple[export.Frame, dict[str, str]] | None:
     """A visit's letter as the renderers take it (its frame and its sections' text), or None for a full inspection.
-    The date, addressees and signatures are the draft's (the same area, the visit's own team)."""
+    The date and addressees are the draft's (the same area); the visit's own team signs it."""
     visit = visit_of(inspection)
     if visit is None:
         return None
     found = parts(session=session, inspection=inspection, visit=visit)
-    frame = replace(export.frame_of(draft), title=found[0].heading, outcome_wording=None,
-                    sections=tuple((part.key, part.heading) for part in found), sign_off=visit.letter.sign_off)
+    title, sign_off = found[0].heading, visit.letter.sign_off
+    # A letter's layout (export.Frame.parts): the date, the addressees, the title, the opening, each item under its
+    # heading, the sign-off.
+    layout: list[tuple[str, Any]] = [("p", long_date(draft.dated)), *(("p", a) for a in draft.addressees),
+                                     ("p", "Dear Sir or Madam"), ("h1", title), ("section", ("opening", "")),
+                                     *(("section", (part.key, part.heading)) for part in found[1:]), ("p", sign_off)]
+    frame = replace(export.frame_of(draft), title=title, outcome_wording=None, sign_off=sign_off,
+                    sections=tuple((part.key, part.heading) for part in found), parts=tuple(layout),
+                    # A visit's outcome is a letter, signed, whichever form the original's outcome took.
+                    signatures=tuple(service.signatures_of(session=session, inspection=inspection)))
     return frame, {part.key: part.text for part in found}
