@@ -124,7 +124,7 @@ def test_the_purge_keeps_what_follows_publication_and_removes_the_visits_links_t
     db.add_all([sent, owed, visit, item, meeting])
     db.flush()
     seen = evidence.capture(session=db, actor=Actor(lead.id, lead.email), inspection=visit, form=evidence.EvidenceForm(
-        text="Fictional: plans on time.", proposal="1", aspect="timeliness", judgement="strength",
+        text="Fictional: plans on time.", proposal="1", aspect="needs_identified", judgement="strength",
         strands=["education"]))
     db.add(CarriedItemEvidence(carried_item_id=item.id, evidence_item_id=seen.id))
     published(db, visit, days_ago=190)
