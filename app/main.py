@@ -100,12 +100,15 @@ def create_app() -> FastAPI:
     app.add_middleware(RequestLogMiddleware)  # added last, so outermost: it times and logs everything
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")  # gzipped by PageCompression
 
+    # The reference at /api/docs documents the JSON API for the tablet and for checks; pages and forms are not an
+    # API (and 200 of them made Swagger UI stop drawing before the API's own operations).
+    api_routers = (users_api, inspections_api, sync_api, letters_api, obligations_api)
     for router in (users_router, users_api, inspections_router, inspections_api, fieldwork_router, evidence_router,
                    casetracking_router,
                    sync_api, sync_router, survey_router, letters_router, letters_api, portal_router,
                    portal_review_router, concerns_router, audit_router, pwa_router, obligations_router,
                    obligations_api):
-        app.include_router(router)
+        app.include_router(router, include_in_schema=router in api_routers)
     app.add_route("/api/docs", api_docs, include_in_schema=False)
 
     @app.get("/", include_in_schema=False)

@@ -58,8 +58,9 @@ def _recommendations(profile: Profile, key: str, raw: Any, errors: dict[str, str
             errors[f"{key}.{n}.responsible_bodies"] = f"Select the bodies responsible for {what} {n + 1}"
             chosen = []
         elif unknown := sorted(set(chosen) - bodies):
-            errors[f"{key}.{n}.responsible_bodies"] = (f"Select the bodies responsible for {what} {n + 1} from the "
-                                                       f"list ({', '.join(sorted(bodies))}), not {unknown[0]}")
+            listed = ", ".join(sorted(bodies))
+            message = f"Select the bodies responsible for {what} {n + 1} from the list ({listed})"  # nosec B608
+            errors[f"{key}.{n}.responsible_bodies"] = f"{message}, not {unknown[0]}"  # a message, not SQL
         # Kept in the profile's order, once each: the report names them so.
         out.append({"text": text.strip(), "responsible_bodies": [b.code for b in rules_of(profile).responsible_bodies
                                                                  if b.code in chosen]})

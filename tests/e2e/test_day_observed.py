@@ -4,6 +4,7 @@ on Friday lands under Thursday in the board's day filter and the evening summary
 import re
 import sqlite3
 from contextlib import closing
+from datetime import timedelta
 
 from app.clock import today_in_england
 from app.demo import DEMO_AREA
@@ -16,11 +17,15 @@ from tests.e2e.conftest import axe_violations, open_demo_inspection
 def move_the_week_on_site(workdir) -> tuple[list, str]:
     """The clock moved on: the demo's week on site is made to end today (or on the last working day before it),
     and its meeting with health leaders to the fourth day. Returns the days on site and the meeting's id."""
+    # A 2016 week on site is Monday to Friday: the latest whole week that has ended by today, and one with no bank
+    # holiday in it, so that it has a Thursday and a Friday.
     today = today_in_england()
-    start = working_days.add_working_days(today, -4)
+    start = today - timedelta(days=today.weekday())
+    if start + timedelta(days=4) > today:
+        start -= timedelta(days=7)
     schedule = schedule_for(get_profile("send-2016"), start)
-    while schedule.on_site_days[-1] > today:  # a bank holiday in the week
-        start = working_days.add_working_days(start, -1)
+    while len(schedule.on_site_days) < 5 or not working_days.is_working_day(start):
+        start -= timedelta(days=7)
         schedule = schedule_for(get_profile("send-2016"), start)
     days = schedule.on_site_days
     with closing(sqlite3.connect(workdir / "live.db")) as db, db:

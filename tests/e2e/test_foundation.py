@@ -14,7 +14,7 @@ def test_lead_signs_in_on_a_tablet_and_sees_the_timeline(live_server, page_at):
     page.wait_for_url(re.compile(r"/inspections/\d+$"))
     timeline = page.locator(".app-timeline li")
     assert timeline.count() == 8
-    assert timeline.nth(0).inner_text().startswith("Notice given")
+    assert timeline.nth(0).inner_text().startswith("Notification")
     days = [timeline.nth(i).locator("h3").inner_text() for i in range(1, 6)]
     assert days == [f"On site: day {i}" for i in range(1, 6)]
     # Every date shown is a weekday.

@@ -18,8 +18,9 @@ from tests.integration.conftest import sign_in, soup
 # What one board request may send, from the request's savepoint to its release: the sign-in and the inspection's
 # checks (4), the team (1), the board itself (2 whatever the number of items: the counts, and the items shown
 # with their sources' titles) and the records in conflict (1); the page around the board adds the change-feed
-# cursor and the count of open safeguarding concerns (2; whether the user leads is read from the team).
-PAGE_STATEMENTS = 12
+# cursor and the count of open safeguarding concerns (2; whether the user leads is read from the team), and the days
+# evidence was observed on outside the days on site, for the day filter (1, by the index on the day observed).
+PAGE_STATEMENTS = 13
 FRAGMENT_STATEMENTS = 10
 
 
