@@ -54,6 +54,8 @@ def _page(request: Request, db: Session, user: User, inspection: Inspection, *,
         comments=workflow.comments(session=db, inspection=inspection),
         accuracy_window=accuracy.window(session=db, inspection=inspection),
         accuracy_unanswered=accuracy.unanswered(session=db, inspection=inspection),
+        # A revisit's or monitoring inspection's letter, as its Word and PDF files give it (None for a full one).
+        visit_letter=visit.letter(session=db, inspection=inspection, draft=draft),
         publications=published, correction=correction or {},
         published_sections=export.Frame.from_json(published[0].frame).sections if published else ()),
         status_code=status_code)

@@ -3,6 +3,7 @@
 steps, and who may take each, are data in app/letters/states.py; this module enforces them."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,10 +15,11 @@ from app.errors import Forbidden, ValidationFailed
 from app.evidence import service as evidence
 from app.fieldwork import service as fieldwork
 from app.forms_common import text_problem
+from app.frameworks.visits import VisitProfile
 from app.inspections import service as inspections
 from app.inspections.models import Inspection, TeamRole
-from app.letters import accuracy, editing, publication, states
-from app.letters.models import LetterComment, LetterWorkflow
+from app.letters import accuracy, editing, publication, states, visit
+from app.letters.models import CarriedItem, LetterComment, LetterWorkflow
 from app.letters.service import status_of, workflow_of
 from app.letters.states import StepRule
 from app.models_base import utcnow
@@ -36,6 +38,8 @@ class Check:
 
 
 def readiness(*, session: Session, inspection: Inspection) -> list[Check]:
+    if (profile := visit.visit_of(inspection)) is not None:
+        return _visit_readiness(session, inspection, profile)
     base = f"/inspections/{inspection.id}"
     kinds = defaultdict(set, evidence.source_kinds_by_proposal(session=session, inspection=inspection))
     checks = []
@@ -44,9 +48,7 @@ def readiness(*, session: Session, inspection: Inspection) -> list[Check]:
         checks.append(Check(f"{proposal.label} has evidence from at least two kinds of source", n >= 2,
                             f"{n} kind{'s' if n != 1 else ''} of source so far",
                             f"{base}/board?proposal={proposal.number}"))
-    conflicts = len(sync.open_conflicts(session=session, inspection=inspection))
-    checks.append(Check("No unresolved sync conflicts", conflicts == 0,
-                        f"{conflicts} to resolve" if conflicts else "none", f"{base}/conflicts"))
+    checks.append(_no_conflicts(session, inspection))
     letter = editing.current(session=session, inspection=inspection)
     checks.append(Check("The letter has been started from the draft", letter is not None,
                         "start editing the draft below", f"{base}/letter"))
@@ -61,19 +63,57 @@ def readiness(*, session: Session, inspection: Inspection) -> list[Check]:
         checks.append(Check("No claim of the self-evaluation left untested", not sent,
                             "the self-evaluation was received, but none of its claims is recorded" if sent
                             else "no self-evaluation or claims received", f"{base}/claims"))
+    checks.append(_nothing_flagged(session, inspection))
+    checks.append(_no_pseudonyms(inspection, letter.sections.values() if letter else ()))
+    return checks
+
+
+def _visit_readiness(session: Session, inspection: Inspection, profile: VisitProfile) -> list[Check]:
+    """A revisit's or monitoring inspection's letter is its judgements of progress (app/letters/visit.py): it is
+    ready when every carried weakness or area for priority action is judged with the team's reasons, rather than
+    when the full inspection's evidence covers every proposal."""
+    progress = f"/inspections/{inspection.id}/progress"
+    items = visit.items_of(session=session, inspection=inspection)
+    checks = [Check(f"{profile.item_label} {item.position} judged with the team's reasons",
+                    profile.judgement(item.progress) is not None and bool(item.evidence.strip()),
+                    _judged(profile, item), f"{progress}#item-{item.id}") for item in items]
+    if not items:
+        checks.append(Check(f"At least one {profile.item_label.lower()} carried from the original inspection",
+                            False, "none carried", progress))
+    texts = visit.parts(session=session, inspection=inspection, visit=profile)
+    return [*checks, _no_conflicts(session, inspection), _nothing_flagged(session, inspection),
+            _no_pseudonyms(inspection, [part.text for part in texts])]
+
+
+def _judged(profile: VisitProfile, item: CarriedItem) -> str:
+    judgement = profile.judgement(item.progress)
+    if judgement is None:
+        return "not yet judged"
+    return judgement.label if item.evidence.strip() else f"{judgement.label}, with no reasons given"
+
+
+def _no_conflicts(session: Session, inspection: Inspection) -> Check:
+    conflicts = len(sync.open_conflicts(session=session, inspection=inspection))
+    return Check("No unresolved sync conflicts", conflicts == 0, f"{conflicts} to resolve" if conflicts else "none",
+                 f"/inspections/{inspection.id}/conflicts")
+
+
+def _nothing_flagged(session: Session, inspection: Inspection) -> Check:
     flagged = {"evidence items": evidence.flagged_count(session=session, inspection=inspection),
         **fieldwork.flagged_for_personal_data(session=session, inspection=inspection),
         "survey comments": survey.flagged_comments(session=session, inspection=inspection)}
     to_reword = [f"{n} {what}" for what, n in flagged.items() if n]
-    checks.append(Check("Nothing flagged as personal data (evidence, notes, case files, survey comments)",
-                        not to_reword, f"to reword: {', '.join(to_reword)}" if to_reword else "none",
-                        f"{base}/board"))
+    return Check("Nothing flagged as personal data (evidence, notes, case files, survey comments)",
+                 not to_reword, f"to reword: {', '.join(to_reword)}" if to_reword else "none",
+                 f"/inspections/{inspection.id}/board")
+
+
+def _no_pseudonyms(inspection: Inspection, texts: Iterable[str]) -> Check:
     # Pseudonyms are for notes: a letter that says "Person A" or "[date of birth removed]" must be reworded.
-    left = sum(1 for text in (letter.sections.values() if letter else ()) if personal_data.placeholders(text))
-    checks.append(Check("No pseudonym left in the letter (such as “Person A” or “[name removed]”)",
-                        not left, f"to reword: {left} section{'s' if left != 1 else ''}" if left else "none",
-                        f"{base}/letter"))
-    return checks
+    left = sum(1 for text in texts if personal_data.placeholders(text))
+    return Check("No pseudonym left in the letter (such as “Person A” or “[name removed]”)",
+                 not left, f"to reword: {left} section{'s' if left != 1 else ''}" if left else "none",
+                 f"/inspections/{inspection.id}/letter")
 
 
 def is_ready(checks: list[Check]) -> bool:
@@ -141,8 +181,12 @@ def move(*, session: Session, actor: Actor, user: User, inspection: Inspection, 
 def comment(*, session: Session, actor: Actor, inspection: Inspection, section: str, text: str) -> LetterComment:
     if not status_of(session=session, inspection=inspection).takes_comments:
         raise ValidationFailed({"comment": "Comments are made during quality assurance"})
+    # A visit's letter is its judgements of progress (app/letters/visit.py), commented on part by part.
+    profile = visit.visit_of(inspection)
     latest = editing.current(session=session, inspection=inspection)
-    if latest is None or section not in latest.sections:
+    sections = ({part.key for part in visit.parts(session=session, inspection=inspection, visit=profile)} if profile
+                else set(latest.sections) if latest else set())
+    if section not in sections:
         raise ValidationFailed({"comment": "Choose a section of the letter to comment on"})
     if problem := text_problem(text, required="Enter your comment", limit=2000, what="A comment"):
         raise ValidationFailed({"comment": problem})

@@ -150,3 +150,59 @@ def test_the_visits_word_and_pdf_letter_is_its_own_and_frozen_once_published(cli
     db.add(first)
     db.flush()
     assert downloads() == {"docx": row.docx, "pdf": row.pdf}  # the published letter's bytes, not a new rendering
+
+
+def test_the_visits_letter_page_shows_its_own_letter_and_is_ready_once_every_item_is_judged(
+        client, db, make_user, make_inspection, today_is):
+    lead = make_user(name="Lead HMI (fictional)")
+    original = make_inspection(lead, framework="send-2023")
+    publish(db, original, date(2027, 6, 1), outcome="widespread_failings",
+            priority_actions=("Fictional: leaders should issue plans on time.",
+                              "Fictional: the local offer should be kept up to date."))
+    today_is(date(2027, 6, 2))
+    sign_in(client, db, lead)
+    assert set_up(client, original, date(2028, 12, 4)).status_code == 303
+    visit = db.exec(select(Inspection).where(Inspection.follows_id == original.id)).one()
+    first, second = db.exec(select(CarriedItem).where(CarriedItem.inspection_id == visit.id)
+                            .order_by(CarriedItem.position)).all()
+    url = f"/inspections/{visit.id}/letter"
+
+    def judge(item: CarriedItem, progress: str, reasons: str) -> None:
+        assert client.post(f"/inspections/{visit.id}/progress/{item.id}", data={
+            "csrf_token": csrf_of(client, f"/inspections/{visit.id}/progress"), "progress": progress,
+            "evidence": reasons}).status_code == 303
+
+    judge(first, "insufficient", "Fictional: 9 of 20 plans sampled were late.")
+    page = soup(client.get(url))
+    letter = page.select_one("article.app-visit-letter")
+    headings = [h.get_text(" ", strip=True) for h in letter.select("h2, h3")]
+    assert headings == ["Monitoring inspection of Testshire (fictional) Local Area Partnership",
+                        "Area for priority action 1: Fictional: leaders should issue plans on time.",
+                        "Area for priority action 2: Fictional: the local offer should be kept up to date."]
+    said = {s["data-section"]: " ".join(s.get_text(" ").split()) for s in letter.select("section[data-section]")}
+    assert "Insufficient progress. Fictional: 9 of 20 plans sampled were late." in said["item_1"]
+    assert "Not yet judged." in said["item_2"]
+    whole = page.select_one("main").get_text(" ")
+    for full in ("How well needs are met", "The team's decision", "Start editing this draft"):
+        assert full not in whole
+    checks = {li.get_text(" ", strip=True): li["data-check-ok"] for li in page.select(".app-checks li")}
+    assert [ok for text, ok in checks.items() if "Area for priority action" in text] == ["yes", "no"]
+    assert not any("two kinds of source" in text for text in checks)
+
+    refused = client.post(f"{url}/workflow/to_quality_assurance", data={"csrf_token": csrf_of(client, url)})
+    assert refused.status_code == 422 and error_summary(refused) == ["The letter is not ready for quality assurance: see the checks"]
+    assert db.exec(select(LetterWorkflow).where(LetterWorkflow.inspection_id == visit.id)).first() is None
+
+    judge(second, "sufficient", "Fictional: the local offer was updated in March.")
+    ready = soup(client.get(url))
+    assert {li["data-check-ok"] for li in ready.select(".app-checks li")} == {"yes"}
+    assert client.post(f"{url}/workflow/to_quality_assurance",
+                       data={"csrf_token": csrf_of(client, url)}).status_code == 303
+    db.expire_all()
+    flow = db.exec(select(LetterWorkflow).where(LetterWorkflow.inspection_id == visit.id)).one()
+    assert flow.status == "quality_assurance"
+    # The reviewer comments on a part of the visit's letter.
+    assert client.post(f"{url}/comments", data={"csrf_token": csrf_of(client, url), "section": "item_2",
+                                                "comment": "Fictional: say when in March."}).status_code == 303
+    commented = soup(client.get(url)).select_one("section[data-section='item_2'] .app-qa-comment")
+    assert "Fictional: say when in March." in commented.get_text()
