@@ -190,7 +190,8 @@ def test_the_visits_letter_page_shows_its_own_letter_and_is_ready_once_every_ite
     assert not any("two kinds of source" in text for text in checks)
 
     refused = client.post(f"{url}/workflow/to_quality_assurance", data={"csrf_token": csrf_of(client, url)})
-    assert refused.status_code == 422 and error_summary(refused) == ["The letter is not ready for quality assurance: see the checks"]
+    assert refused.status_code == 422
+    assert error_summary(refused) == ["The letter is not ready for quality assurance: see the checks"]
     assert db.exec(select(LetterWorkflow).where(LetterWorkflow.inspection_id == visit.id)).first() is None
 
     judge(second, "sufficient", "Fictional: the local offer was updated in March.")
