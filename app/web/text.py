@@ -104,18 +104,24 @@ def id_fits(value: str) -> bool:
 Text = Annotated[str, AfterValidator(checked)]
 
 
+def _number_too_large(value: str) -> bool:
+    """A whole number, signed or not, past any id: the database would overflow on it rather than find nothing."""
+    digits = value[1:] if value[:1] in "+-" else value
+    return digits.isdigit() and not id_fits(digits)
+
+
 def check_address(request: Request) -> None:
     """Applied to every route before anything reads the address: a path naming what cannot exist is not found;
     a query value no one could type, or a number past any id, is refused with its name."""
     for value in request.path_params.values():
-        if isinstance(value, str) and (fault(value) or (value.isdigit() and not id_fits(value))):
+        if isinstance(value, str) and (fault(value) or _number_too_large(value)):
             raise NotFound()
     for name, value in request.query_params.multi_items():
         shown = name.encode("unicode_escape").decode("ascii")[:40]
         if fault(name) or fault(value):
             raise HTTPException(400, f"The address has a character that cannot be used in '{shown}': check the "
                                      "link or go back and try again")
-        if value.isdigit() and not id_fits(value):
+        if _number_too_large(value):
             raise HTTPException(400, f"The number in '{shown}' in the address is too large: check the link")
 
 

@@ -181,3 +181,15 @@ def test_pages_are_compressed_and_the_csrf_token_never_repeats(client, db, make_
     assert forged.status_code == 403
     account = client.get("/account/password", headers={"Accept-Encoding": "gzip"})
     assert "no-store" in account.headers["cache-control"] and "content-encoding" not in account.headers
+
+
+def test_a_signed_number_past_any_id_is_not_found_rather_than_a_server_error(client, db, make_user, make_inspection):
+    # Found by the API fuzz test: a negative id past the integer column overflowed the database (a 500).
+    lead = make_user()
+    make_inspection(lead)
+    sign_in(client, db, lead)
+    huge = "9471090632349847001697114557108977664"
+    for address in (f"/api/v1/inspections/-{huge}", f"/api/v1/inspections/+{huge}", f"/inspections/-{huge}"):
+        assert client.get(address).status_code == 404, address
+    assert client.get(f"/inspections?page=-{huge}").status_code == 400
+    assert client.get("/api/v1/inspections/-1").status_code == 404  # small ones still reach the route
