@@ -126,6 +126,9 @@ def add_version(*, session: Session, actor: Actor, inspection: Inspection, secti
 
 
 def start(*, session: Session, actor: Actor, inspection: Inspection, draft: Draft) -> LetterVersion:
+    if inspection.visit_kind:  # a revisit's or monitoring inspection's letter is its judgements (letters/visit.py)
+        raise ValidationFailed({"letter": "This visit's letter is written from its progress judgements: judge each "
+                                          "item on the Progress page"})
     if latest := current(session=session, inspection=inspection):
         return latest
     texts = generated_text(draft)

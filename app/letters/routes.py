@@ -72,10 +72,10 @@ def draft_page(request: Request, db: DbSession, user: CurrentUser, inspection: C
 
 
 @router.post("/letter/start")
-def start_editing(db: DbSession, actor: ActorDep, inspection: CurrentInspection) -> Response:
-    editing.start(session=db, actor=actor, inspection=inspection,
-                  draft=service.draft(session=db, inspection=inspection))
-    return RedirectResponse(f"/inspections/{inspection.id}/letter", status_code=303)
+def start_editing(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep,
+                  inspection: CurrentInspection) -> Response:
+    return _then_letter(request, db, user, inspection, lambda: editing.start(
+        session=db, actor=actor, inspection=inspection, draft=service.draft(session=db, inspection=inspection)))
 
 
 @router.post("/letter/sections/{key}")

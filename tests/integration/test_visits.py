@@ -14,7 +14,7 @@ from app.evidence import service as evidence
 from app.frameworks.working_days import add_working_days, working_days_from
 from app.inspections.models import Inspection
 from app.letters import publication
-from app.letters.models import LetterWorkflow
+from app.letters.models import LetterVersion, LetterWorkflow
 from app.models_base import utcnow
 from app.obligations import service as obligations
 from app.obligations.models import CarriedItem, CarriedItemEvidence
@@ -171,6 +171,13 @@ def test_the_visits_letter_page_shows_its_own_letter_and_is_ready_once_every_ite
         assert client.post(f"/inspections/{visit.id}/progress/{item.id}", data={
             "csrf_token": csrf_of(client, f"/inspections/{visit.id}/progress"), "progress": progress,
             "evidence": reasons}).status_code == 303
+
+    # The full inspection's editable draft is not a visit's letter: starting one is refused, and nothing is kept.
+    started = client.post(f"{url}/start", data={"csrf_token": csrf_of(client, url)})
+    assert started.status_code == 422
+    assert error_summary(started) == [("This visit's letter is written from its progress judgements: judge each item "
+                                       "on the Progress page")]
+    assert db.exec(select(LetterVersion).where(LetterVersion.inspection_id == visit.id)).first() is None
 
     judge(first, "insufficient", "Fictional: 9 of 20 plans sampled were late.")
     page = soup(client.get(url))
