@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
@@ -45,3 +46,25 @@ def text_problem(value: str, *, required: str | None, limit: int, what: str) -> 
     if len(text) > limit:
         return f"{what} must be {limit:,} characters or fewer"
     return None
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """One problem in an uploaded spreadsheet (area data, the person-level list), where the officer will find it."""
+
+    row: int
+    column: str  # the spreadsheet's letter, as the officer sees it
+    heading: str
+    message: str
+
+    @property
+    def where(self) -> str:
+        return f"Row {self.row}, column {self.column}" + (f" ({self.heading})" if self.heading else "")
+
+
+class CellsInvalid(Exception):
+    """A spreadsheet refused with every cell's problem; nothing of it is saved."""
+
+    def __init__(self, problems: list[CellProblem]):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems

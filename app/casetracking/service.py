@@ -24,7 +24,7 @@ from app.casetracking.models import (
 )
 from app.db import bulk_insert
 from app.errors import NotFound, ValidationFailed
-from app.forms_common import new_id
+from app.forms_common import CellProblem, CellsInvalid, new_id
 from app.frameworks.case_tracking import CaseTracking, Column, PersonLevel, case_tracking_of, heading_key
 from app.frameworks.working_days import add_working_days
 from app.inspections import service as inspections
@@ -61,22 +61,8 @@ def _hash(identifiers: Iterable[str]) -> str:
 
 # --- The person-level list ---------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class RowProblem:
-    row: int
-    column: str  # the spreadsheet's letter, as the officer sees it
-    heading: str
-    message: str
-
-    @property
-    def where(self) -> str:
-        return f"Row {self.row}, column {self.column}" + (f" ({self.heading})" if self.heading else "")
-
-
-class ListInvalid(Exception):
-    def __init__(self, problems: list[RowProblem]):
-        super().__init__(f"{len(problems)} problems")
-        self.problems = problems
+class ListInvalid(CellsInvalid):
+    pass
 
 
 @dataclass
@@ -143,13 +129,13 @@ def check_list(spec: PersonLevel, rows: Sequence[tuple[int, Sequence[object]]]) 
     _refuse_identifying_content(rows[1:], spec, found, dropped)
     checked = CheckedList(kept=[c.label for c in spec.columns if c.key in found],
                           dropped=[heading for _, heading in dropped])
-    problems: list[RowProblem] = []
+    problems: list[CellProblem] = []
     first_row: dict[str, int] = {}
     id_index = found["identifier"]
     for number, cells in rows[1:]:
         identifier = _text(cells[id_index] if id_index < len(cells) else None)
         if identifier and identifier in first_row:
-            problems.append(RowProblem(number, get_column_letter(id_index + 1), header[id_index],
+            problems.append(CellProblem(number, get_column_letter(id_index + 1), header[id_index],
                                        f"‘{identifier[:40]}’ is also in row {first_row[identifier]}: "
                                        "give each child once"))
             continue
@@ -183,7 +169,7 @@ def _refuse_identifying_content(rows: Sequence[tuple[int, Sequence[object]]], sp
 
 
 def _child(spec: PersonLevel, found: dict[str, int], number: int, cells: Sequence[object],
-           problems: list[RowProblem]) -> dict[str, Any] | None:
+           problems: list[CellProblem]) -> dict[str, Any] | None:
     values: dict[str, Any] = {}
     wrong = False
     for column in spec.columns:
@@ -193,7 +179,7 @@ def _child(spec: PersonLevel, found: dict[str, int], number: int, cells: Sequenc
         raw = _text(cells[index] if index < len(cells) else None)
         value, message = _value(spec, column, raw)
         if message:
-            problems.append(RowProblem(number, get_column_letter(index + 1), column.label, message))
+            problems.append(CellProblem(number, get_column_letter(index + 1), column.label, message))
             wrong = True
         elif value is not None:
             values[column.key] = value

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, delete, select
 from app.audit.service import Actor, record
 from app.errors import ValidationFailed
 from app.fieldwork import service as fieldwork
+from app.forms_common import CellProblem, CellsInvalid
 from app.inspections.models import Inspection
 from app.portal import content, spreadsheets
 from app.portal.documents import checked_type, new_document, store_version
@@ -27,22 +28,8 @@ HEADINGS = ("code", "indicator", "value", "period")
 MAX_ROWS = 500
 
 
-@dataclass(frozen=True)
-class CellProblem:
-    row: int
-    column: str  # the spreadsheet's letter, as the officer sees it
-    heading: str
-    message: str
-
-    @property
-    def where(self) -> str:
-        return f"Row {self.row}, column {self.column}" + (f" ({self.heading})" if self.heading else "")
-
-
-class AreaDataInvalid(Exception):
-    def __init__(self, problems: list[CellProblem]):
-        super().__init__(f"{len(problems)} problems")
-        self.problems = problems
+class AreaDataInvalid(CellsInvalid):
+    pass
 
 
 @dataclass(frozen=True)

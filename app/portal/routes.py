@@ -9,13 +9,13 @@ from sqlmodel import Session
 
 from app.casetracking import service as casetracking
 from app.errors import NotFound, ValidationFailed
+from app.forms_common import CellProblem
 from app.inspections import service as inspections
 from app.inspections.deps import READING
 from app.inspections.models import Inspection
 from app.letters import accuracy
 from app.obligations import service as obligations
 from app.portal import area_data, claims, content, documents, invitations, person_level
-from app.portal.area_data import CellProblem
 from app.portal.uploads import FILE_TYPES, MAX_UPLOAD_BYTES
 from app.portal.web import StorageDep, done, file_response, receive, run
 from app.users.deps import ActorDep, CurrentUser
@@ -170,7 +170,7 @@ async def import_data(request: Request, db: DbSession, actor: ActorDep, inspecti
 
 
 def _person_level_page(request: Request, db: Session, inspection: Inspection, *,
-                       errors: dict[str, str] | None = None, problems: list[casetracking.RowProblem] | None = None,
+                       errors: dict[str, str] | None = None, problems: list[CellProblem] | None = None,
                        status_code: int = 200) -> Response:
     spec = casetracking.tracking_of(inspection)  # 404 under a framework without case tracking
     return render(request, "portal/person_level.html", _context(
