@@ -23,6 +23,20 @@ from tests.integration.conftest import csrf_of, error_summary, publish, sign_in,
 WEAKNESSES = ("Fictional weakness one: plans are late.", "Fictional weakness two: the local offer is out of date.")
 
 
+def monitoring_visit(client, db, make_user, make_inspection, today_is):
+    """A 2023 inspection published with widespread failings and two areas for priority action, and the monitoring
+    inspection its lead sets up from it (signed in as that lead): the lead and the visit."""
+    lead = make_user(name="Lead HMI (fictional)")
+    original = make_inspection(lead, framework="send-2023")
+    publish(db, original, date(2027, 6, 1), outcome="widespread_failings",
+            priority_actions=("Fictional: leaders should issue plans on time.",
+                              "Fictional: the local offer should be kept up to date."))
+    today_is(date(2027, 6, 2))
+    sign_in(client, db, lead)
+    assert set_up(client, original, date(2028, 12, 4)).status_code == 303
+    return lead, db.exec(select(Inspection).where(Inspection.follows_id == original.id)).one()
+
+
 def set_up(client, original, start: date):
     url = f"/inspections/{original.id}/obligations"
     return client.post(f"/inspections/{original.id}/follow-up", data={
@@ -110,15 +124,7 @@ def _text_of(kind: str, content: bytes) -> str:
 
 def test_the_visits_word_and_pdf_letter_is_its_own_and_frozen_once_published(client, db, make_user, make_inspection,
                                                                              today_is):
-    lead = make_user(name="Lead HMI (fictional)")
-    original = make_inspection(lead, framework="send-2023")
-    publish(db, original, date(2027, 6, 1), outcome="widespread_failings",
-            priority_actions=("Fictional: leaders should issue plans on time.",
-                              "Fictional: the local offer should be kept up to date."))
-    today_is(date(2027, 6, 2))
-    sign_in(client, db, lead)
-    assert set_up(client, original, date(2028, 12, 4)).status_code == 303
-    visit = db.exec(select(Inspection).where(Inspection.follows_id == original.id)).one()
+    lead, visit = monitoring_visit(client, db, make_user, make_inspection, today_is)
     first = db.exec(select(CarriedItem).where(CarriedItem.position == 1)).one()
     assert client.post(f"/inspections/{visit.id}/progress/{first.id}", data={
         "csrf_token": csrf_of(client, f"/inspections/{visit.id}/progress"), "progress": "insufficient",
@@ -154,15 +160,7 @@ def test_the_visits_word_and_pdf_letter_is_its_own_and_frozen_once_published(cli
 
 def test_the_visits_letter_page_shows_its_own_letter_and_is_ready_once_every_item_is_judged(
         client, db, make_user, make_inspection, today_is):
-    lead = make_user(name="Lead HMI (fictional)")
-    original = make_inspection(lead, framework="send-2023")
-    publish(db, original, date(2027, 6, 1), outcome="widespread_failings",
-            priority_actions=("Fictional: leaders should issue plans on time.",
-                              "Fictional: the local offer should be kept up to date."))
-    today_is(date(2027, 6, 2))
-    sign_in(client, db, lead)
-    assert set_up(client, original, date(2028, 12, 4)).status_code == 303
-    visit = db.exec(select(Inspection).where(Inspection.follows_id == original.id)).one()
+    _, visit = monitoring_visit(client, db, make_user, make_inspection, today_is)
     first, second = db.exec(select(CarriedItem).where(CarriedItem.inspection_id == visit.id)
                             .order_by(CarriedItem.position)).all()
     url = f"/inspections/{visit.id}/letter"
