@@ -128,12 +128,14 @@ def thanks_page(request: Request, token: str, db: DbSession) -> Response:
 COMMENTS_SHOWN = 50  # newest first; "Show more" adds as many again (a page of 1,000 comment forms is slow to use)
 
 
-def _filters(audience: str = "", respondent: str = "", support: str = "", q: str = "") -> service.Filters:
+def _filters(audience: str = "", respondent: str = "", support: str = "", q: str = "",
+             workplace: str = "") -> service.Filters:
     qs = questionnaires()
     return service.Filters(
         audience=audience if audience in AUDIENCES else "",
         respondent_type=respondent if respondent in {c.code for c in qs["parent_carer"].respondent_types} else "",
-        support=support if support in {c.code for c in qs["parent_carer"].support} else "", search=q[:100])
+        support=support if support in {c.code for c in qs["parent_carer"].support} else "", search=q[:100],
+        workplace=workplace if workplace in {c.code for c in qs[service.PRACTITIONER].respondent_types} else "")
 
 
 def _run_by(inspection: Inspection) -> dict[str, Any]:
@@ -154,6 +156,7 @@ def _results_context(request: Request, db: Session, user: User, inspection: Insp
         urls={a: _public_url(request, link) for a, link in links.items()},
         window=service.window_of(inspection), today=service.today_on_site(),
         results=service.results(session=db, inspection=inspection, filters=filters), judgements=list(Judgement),
+        small_group=service.SMALL_GROUP,
         **{"added": "", "errors": {}, "shown": COMMENTS_SHOWN, **extra})
 
 

@@ -7,7 +7,7 @@ import secrets
 import uuid
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel
@@ -31,6 +31,12 @@ from app.web import text
 
 COMMENT_LIMIT = 2000
 RATE_WINDOW = timedelta(minutes=10)
+# A group of respondents picked out by a filter (who answered, where a practitioner works, the support received)
+# with fewer answers than this shows its number only: with so few, its answers and comments could be read as one
+# person's (three health visitors in a small area are known to each other). The results had no such rule before;
+# 5 is this product's choice, the smallest cell statistics about people commonly publish.
+SMALL_GROUP = 5
+PRACTITIONER = "practitioner"
 
 
 def today_on_site() -> date:
@@ -191,10 +197,17 @@ class Filters:
     respondent_type: str = ""
     support: str = ""
     search: str = ""
+    workplace: str = ""  # where a practitioner works (their questionnaire's respondent type)
 
     @property
     def active(self) -> bool:
-        return any((self.audience, self.respondent_type, self.support, self.search))
+        return any((self.audience, self.respondent_type, self.support, self.search, self.workplace))
+
+    @property
+    def picks_a_group(self) -> bool:
+        """Narrowed to some of the respondents (not to a questionnaire, nor to comments with a word): the
+        small-group rule applies."""
+        return any((self.respondent_type, self.support, self.workplace))
 
 
 @dataclass
@@ -223,6 +236,15 @@ class Results:
     support: list[Bar]
     respondent_types: list[Bar]
     comments: list[SurveyResponse]
+    # Practitioners' responses by where they work (matching the other filters); empty without that questionnaire.
+    workplaces: list[Bar] = field(default_factory=list)
+    # The filters pick out fewer than SMALL_GROUP responses: only the numbers are given.
+    withheld: bool = False
+    # Workplaces with fewer than SMALL_GROUP practitioners' answers in all: a comment does not say which.
+    hidden_workplaces: frozenset[str] = frozenset()
+
+    def who(self, row: SurveyResponse) -> str:
+        return respondent_label(row, self.hidden_workplaces)
 
 
 def _percent(count: int, total: int) -> int:
@@ -233,12 +255,29 @@ def _bars(choices: Iterable[Choice], counts: Counter[str], total: int) -> list[B
     return [Bar(c.code, c.text, counts[c.code], _percent(counts[c.code], total)) for c in choices]
 
 
+def hidden_workplaces(*, session: Session, inspection: Inspection) -> frozenset[str]:
+    """Where fewer than SMALL_GROUP of the inspection's practitioners work: their comments do not name it."""
+    counts = Counter(session.exec(select(SurveyResponse.respondent_type).where(
+        SurveyResponse.inspection_id == inspection.id, SurveyResponse.audience == PRACTITIONER)).all())
+    return frozenset(code for code, n in counts.items() if n < SMALL_GROUP)
+
+
+def respondent_label(row: SurveyResponse, hidden: frozenset[str]) -> str:
+    """Who answered, in the questionnaire's words; a practitioner from a small group only as a practitioner."""
+    if row.audience == PRACTITIONER and row.respondent_type in hidden:
+        return f"Practitioner (a workplace with fewer than {SMALL_GROUP} responses)"
+    return questionnaires()[row.audience].respondent_label(row.respondent_type)
+
+
 def responses(*, session: Session, inspection: Inspection, filters: Filters = Filters()) -> list[SurveyResponse]:
     query = select(SurveyResponse).where(SurveyResponse.inspection_id == inspection.id)
     if filters.audience in AUDIENCES:
         query = query.where(SurveyResponse.audience == filters.audience)
     if filters.respondent_type:
         query = query.where(SurveyResponse.respondent_type == filters.respondent_type)
+    if filters.workplace:
+        query = query.where(SurveyResponse.audience == PRACTITIONER,
+                            SurveyResponse.respondent_type == filters.workplace)
     rows = list(session.exec(query.order_by(col(SurveyResponse.id))).all())
     if filters.support:  # JSON lists: filtered here, the same way on SQLite and PostgreSQL
         rows = [r for r in rows if filters.support in r.support]
@@ -246,8 +285,20 @@ def responses(*, session: Session, inspection: Inspection, filters: Filters = Fi
 
 
 def results(*, session: Session, inspection: Inspection, filters: Filters = Filters()) -> Results:
-    rows = responses(session=session, inspection=inspection, filters=filters)
+    """The counts and answers matching the filters. A group the filters pick out that is smaller than SMALL_GROUP
+    keeps its numbers (how many, from which questionnaire, from which workplace) and loses everything else."""
     qs = questionnaires()
+    everywhere = responses(session=session, inspection=inspection, filters=replace(filters, workplace=""))
+    rows = [r for r in everywhere if not filters.workplace or r.respondent_type == filters.workplace]
+    practitioners = Counter(r.respondent_type for r in everywhere if r.audience == PRACTITIONER)
+    workplaces = (_bars(qs[PRACTITIONER].respondent_types, practitioners, practitioners.total())
+                  if PRACTITIONER in audiences_of(inspection) else [])
+    by_audience = {a: sum(1 for r in rows if r.audience == a) for a in audiences_of(inspection)}
+    hidden = hidden_workplaces(session=session, inspection=inspection)
+    if filters.picks_a_group and 0 < len(rows) < SMALL_GROUP:
+        return Results(total=len(rows), by_audience=by_audience, by_day=[], distributions=[], support=[],
+                       respondent_types=[], comments=[], workplaces=workplaces, withheld=True,
+                       hidden_workplaces=hidden)
     by_day = Counter(r.submitted_on for r in rows)
     distributions = []
     for audience in audiences_of(inspection):
@@ -265,7 +316,7 @@ def results(*, session: Session, inspection: Inspection, filters: Filters = Filt
     search = filters.search.strip().lower()
     comments = [r for r in rows if r.comment and (not search or search in r.comment.lower())]
     return Results(
-        total=len(rows), by_audience={a: sum(1 for r in rows if r.audience == a) for a in audiences_of(inspection)},
+        total=len(rows), by_audience=by_audience, workplaces=workplaces, hidden_workplaces=hidden,
         by_day=[Bar(day.isoformat(), f"{day:%a %-d %b}", n, _percent(n, len(rows)))
                 for day, n in sorted(by_day.items())],
         distributions=distributions,
@@ -311,7 +362,7 @@ def evidence_text(*, session: Session, inspection: Inspection, form: SurveyEvide
         row = session.get(SurveyResponse, rid) if (rid := text.as_id(form.response_id)) else None
         if row is None or row.inspection_id != inspection.id or not row.comment:
             raise NotFound()
-        who = qs[row.audience].respondent_label(row.respondent_type).lower()
+        who = respondent_label(row, hidden_workplaces(session=session, inspection=inspection)).lower()
         return (f"Survey comment ({who}): \u201c{row.comment}\u201d",
                 f"Online survey: {qs[row.audience].short_title.lower()}")
     if form.kind == "figure" and form.audience in qs:

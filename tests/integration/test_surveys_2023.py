@@ -62,3 +62,53 @@ def test_three_questionnaires_each_with_its_link_window_and_results(client, db, 
 def test_a_2016_inspection_runs_the_two_questionnaires(db, make_user, make_inspection):
     inspection = make_inspection(make_user())
     assert list(service.links_for(session=db, inspection=inspection)) == ["parent_carer", "young_person"]
+
+
+def test_practitioners_results_by_workplace_keep_a_small_group_to_its_number(client, db, make_user, make_inspection):
+    lead = make_user()
+    inspection = make_inspection(lead, framework="send-2023", notification=date(2027, 3, 1))
+    # Six from schools and colleges, two from health (one commenting), one from the local authority's SEND service.
+    for n, (workplace, identified, comment) in enumerate(
+            [("school_college", "very_well", "")] * 4
+            + [("school_college", "not_well", "Waits for plans are long.")] * 2
+            + [("health", "not_at_all", "Our clinic cannot reach the SENCos."), ("health", "quite_well", "")]
+            + [("local_authority_send", "quite_well", "")]):
+        db.add(SurveyResponse(inspection_id=inspection.id, audience="practitioner", respondent_type=workplace,
+                              answers={**{k[2:]: v for k, v in PRACTITIONER.items() if k.startswith("q-")},
+                                       "identified": identified}, support=["ehc_plan"], comment=comment,
+                              submitted_on=date(2027, 3, 2 + n % 2), submitted_hour=9,
+                              submission_id=str(uuid.uuid4())))
+    db.flush()
+    sign_in(client, db, lead)
+    url = f"/inspections/{inspection.id}/survey"
+
+    everyone = soup(client.get(url))
+    options = [o.get_text(strip=True) for o in everyone.select("select#workplace option")]
+    assert options[:3] == ["Anywhere", "Early years: a nursery, pre-school or childminder", "A school or college"]
+    counts = everyone.select_one("#workplaces-title").find_parent("figure").find_next_sibling("table")
+    assert [[c.get_text(strip=True) for c in row.select("th, td")][:2] for row in counts.select("tbody tr")] == [
+        ["Early years: a nursery, pre-school or childminder", "0"], ["A school or college", "6"], ["Health", "2"],
+        ["Social care", "0"], ["The local authority's SEND service, such as SEN casework or educational psychology",
+                               "1"], ["Somewhere else", "0"], ["Prefer not to say", "0"]]
+    # Unfiltered, a comment from a workplace fewer than five answered from does not say where.
+    labels = {c.select_one("p.govuk-body").get_text(strip=True): c.select_one("p").get_text(" ", strip=True)
+              for c in everyone.select(".app-comment")}
+    assert "Practitioner (a workplace with fewer than 5 responses)" in labels["Our clinic cannot reach the SENCos."]
+    assert "Health" not in labels["Our clinic cannot reach the SENCos."]
+    assert "A school or college" in labels["Waits for plans are long."]
+
+    schools = soup(client.get(url, params={"workplace": "school_college"}))  # a plain GET form: no JavaScript
+    assert schools.select_one("#survey-results h2").get_text(strip=True) == "6 responses matching the filters"
+    chart = schools.select_one("#chart-practitioner-identified-title").find_parent("svg")
+    assert chart.select_one("desc").get_text().startswith("Very well: 4 (67%); Quite well: 0 (0%); Not well: 2 (33%)")
+    assert [p.get_text(strip=True) for p in schools.select(".app-comment > p.govuk-body")] == [
+        "Waits for plans are long.", "Waits for plans are long."]
+
+    health = client.get(url, params={"workplace": "health"}, headers={"HX-Request": "true"})
+    page = soup(health)
+    assert page.select_one("#survey-results h2").get_text(strip=True) == "2 responses matching the filters"
+    assert "Fewer than 5 responses match these filters" in page.select_one("[data-withheld]").get_text()
+    assert not page.select(".app-question, .app-comment, #chart-practitioner-identified-title")
+    assert "Our clinic cannot reach the SENCos." not in health.text
+    # The counts per workplace stay: a number tells nobody's answers.
+    assert "Health: 2" in page.select_one("#workplaces-desc").get_text()
