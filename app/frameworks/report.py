@@ -17,6 +17,7 @@ from app.frameworks.service import Profile, get_profile
 #   recommendations:<list>  - a decided list as a table by responsible body (priority_actions, ...)
 #   partnership_details     - the responsible bodies by name
 #   team_list               - the inspection team by organisation
+# The team sentence's words are the profile's [team] roles' (app/frameworks/team.py), not the letter's.
 PART_KINDS = {"date", "addressees", "salutation", "title", "sign_off", "outcome", "sections", "partnership_details",
               "team_list"}
 PART_PREFIXES = {"line", "section", "recommendations"}
@@ -44,7 +45,6 @@ class ReportStructure:
     partnership: str  # the sentence naming the bodies jointly responsible
     headings: dict[str, str]  # an editable section's heading in the letter ("" for none)
     wsoa_close: str  # the sentence before the significant weaknesses, at the letter's end
-    team_words: dict[str, tuple[str, str]]  # team role -> (one, several) as the team sentence names them
     team_list: tuple[TeamLine, ...]
     outcome_heading: str
     recommendations: dict[str, Recommendations]
@@ -82,7 +82,6 @@ def _structure(code: str) -> ReportStructure:
         partnership=data.get("partnership", ""),
         headings={"opening": "", "main_findings": "Main findings", "wsoa": "", **data.get("headings", {})},
         wsoa_close=data.get("wsoa_close", ""),
-        team_words={role: (words[0], words[1]) for role, words in data.get("team_words", {}).items()},
         team_list=tuple(TeamLine(**line) for line in data.get("team_list", ())),
         outcome_heading=data.get("outcome_heading", "Inspection outcome"),
         recommendations={key: Recommendations(**value) for key, value in data.get("recommendations", {}).items()},

@@ -1,7 +1,6 @@
 """Inspections, their timeline from the framework profile, and the team rules."""
 
 import re
-from collections import Counter
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
 
@@ -283,16 +282,9 @@ def team_of(*, session: Session, inspection: Inspection) -> list[tuple[TeamMembe
 
 def team_in_words(*, session: Session, inspection: Inspection) -> list[str]:
     """The team other than the lead as the letter or report names it, in the profile's words and order, counted
-    ("a Children's Services Inspector from the CQC", "2 Ofsted Inspectors"); roles the profile does not name
-    (the lead, a shadow) are left out."""
-    counts = Counter(m.team_role for m, _ in team_of(session=session, inspection=inspection))
-    # Roles a letter names alike (an Ofsted Inspector, whether from Ofsted or a serving officer) are counted together.
-    named: dict[str, tuple[team_roles.Role, int]] = {}
-    for role in roles_of(inspection):
-        if role.one and counts[role.code]:
-            first, n = named.get(role.one, (role, 0))
-            named[role.one] = (first, n + counts[role.code])
-    return [role.in_words(n) for role, n in named.values()]
+    ("a Children's Services Inspector from the CQC", "two Ofsted Inspectors"): see frameworks.team.named."""
+    return team_roles.named(profile_of(inspection), [m.team_role for m, _ in team_of(session=session,
+                                                                                    inspection=inspection)])
 
 
 def lead_of(*, session: Session, inspection: Inspection) -> User | None:

@@ -14,6 +14,7 @@ from app.evidence import service as evidence
 from app.evidence.models import EvidenceItem, SourceType
 from app.fieldwork import service as fieldwork
 from app.fieldwork.models import ActivityKind, MeetingWith, SettingType
+from app.frameworks import team as team_roles
 from app.frameworks.decisions import rules_of
 from app.frameworks.report import ReportStructure, structure_of
 from app.frameworks.service import LetterWording, Profile
@@ -148,18 +149,10 @@ def require_editable(*, session: Session, inspection: Inspection) -> None:
     states.require_editable(status_of(session=session, inspection=inspection))
 
 
-NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]  # as letters write them
-
-
-def team_in_words(structure: ReportStructure, roles: list[str]) -> str:
-    """"an Ofsted Inspector and a Children's Services Inspector from the CQC", "two Ofsted Inspectors ...": the
-    team's real roles in the profile's words, in the profile's order."""
-    words = structure.team_words
-    counts = Counter(role for role in roles if role in words)
-    return _join([words[role][0] if n == 1 else
-                  f"{NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else n} {words[role][1]}"
-                  for role, n in sorted(counts.items(), key=lambda rn: list(words).index(rn[0]))]) \
-        if counts else "no other inspectors"
+def team_in_words(profile: Profile, roles: list[str]) -> str:
+    """"an Ofsted Inspector and a Children's Services Inspector from the CQC", "two Ofsted Inspectors and ...": the
+    team's real roles in the words of the profile's [team] roles, in their order (the one place they are kept)."""
+    return _join(team_roles.named(profile, roles)) or "no other inspectors"
 
 
 def responsible_names(session: Session, profile: Profile, inspection: Inspection) -> dict[str, str]:
@@ -177,7 +170,7 @@ def _opening(session: Session, inspection: Inspection, profile: Profile, wording
     schedule = inspections.schedule_of(inspection)
     area = inspection.local_area
     team = inspections.team_of(session=session, inspection=inspection)
-    team_words = team_in_words(structure, [m.team_role for m, _ in team])
+    team_words = team_in_words(profile, [m.team_role for m, _ in team])
 
     activities = fieldwork.list_activities(session=session, inspection=inspection)
     settings = {s.id: s for s in fieldwork.list_settings(session=session, inspection=inspection)}

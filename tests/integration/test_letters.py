@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from app.audit.service import Actor
 from app.evidence import service as evidence
 from app.fieldwork import service as fieldwork
+from app.frameworks import team as team_roles
 from app.frameworks.service import get_profile
 from app.inspections import service as inspections
 from app.letters import service
@@ -109,11 +110,18 @@ def test_the_draft_counts_what_the_team_did_from_the_data(db, make_user, letter)
     assert texts[1] == ("The inspection was led by one of His Majesty's Inspectors from Ofsted, "
                         "with a team of inspectors, "
                         "including an Ofsted Inspector and a Children's Services Inspector from the CQC.")
-    second_oi = make_user(kind="ofsted_inspector", name="Second OI (fictional)")
-    inspections.add_team_member(session=db, actor=SYSTEM, inspection=letter["inspection"], email=second_oi.email,
-                                team_role="ofsted_inspector")
+    # The words are the profile's [team] roles' and nowhere else: the team page and the letter read the same ones.
+    roles = {r.code: r for r in team_roles.roles_of(get_profile("send-2016"))}
+    assert texts[1].endswith(f"including {roles['ofsted_inspector'].one} and {roles['cqc_inspector'].one}.")
+    assert "team_words" not in get_profile("send-2016").data["letter"]
+    # A serving local authority officer is an Ofsted Inspector in the letter, counted with the others, in words.
+    peer = make_user(kind="la_peer", home_area="Elsewhere (fictional)", name="Peer Officer (fictional)")
+    inspections.add_team_member(session=db, actor=SYSTEM, inspection=letter["inspection"], email=peer.email,
+                                team_role="la_inspector")
     assert service.draft(session=db, inspection=letter["inspection"]).opening[1].text.endswith(
         "including two Ofsted Inspectors and a Children's Services Inspector from the CQC.")
+    assert inspections.team_in_words(session=db, inspection=letter["inspection"]) == [
+        "two Ofsted Inspectors", "a Children's Services Inspector from the CQC"]
 
 
 def test_every_drafted_statement_cites_the_records_behind_it(db, letter):
