@@ -7,9 +7,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from app import clock
 from app.casetracking import service
 from app.casetracking.models import TrackedCase
-from app.clock import today_in_england
 from app.errors import ValidationFailed
 from app.evidence.routes import inline_capture
 from app.inspections import service as inspections
@@ -31,6 +31,7 @@ def _cases_page(request: Request, db: Session, user: User, inspection: Inspectio
     spec = service.tracking_of(inspection)
     selections = service.selections_of(session=db, inspection=inspection)
     cases = service.cases_of(session=db, inspection=inspection)
+    today = clock.today_in_england()
     return render(request, "casetracking/cases.html", page_context(
         db, user, inspection, "cases", spec=spec, listed=service.list_of(session=db, inspection=inspection),
         summary=service.summary_of(session=db, inspection=inspection),
@@ -39,7 +40,9 @@ def _cases_page(request: Request, db: Session, user: User, inspection: Inspectio
                      service.check_selection(session=db, inspection=inspection, selection=s)) for s in selections],
         cases=cases, tracked=sum(1 for c in cases if c.purpose == "tracking"), purposes=service.PURPOSES,
         consent=service.CONSENT, form=form or {}, errors=errors or {},
-        error_anchors={"criteria": "purpose"}, made=request.query_params.get("made")), status_code=status_code)
+        error_anchors={"criteria": "purpose"}, made=request.query_params.get("made"),
+        case_alerts=service.team_alerts(session=db, inspection=inspection, today=today),
+        overdue=service.overdue_documents(session=db, inspection=inspection, today=today)), status_code=status_code)
 
 
 @router.get("/cases")
@@ -64,7 +67,7 @@ def _case_page(request: Request, db: Session, user: User, inspection: Inspection
     spec = service.tracking_of(inspection)
     return render(request, "casetracking/case.html", page_context(
         db, user, inspection, "cases", spec=spec, case=case, title=service.case_title(case),
-        requests=service.documents_of(session=db, case=case), today=today_in_england(),
+        requests=service.documents_of(session=db, case=case), today=clock.today_in_england(),
         consent=service.CONSENT, consent_from=service.CONSENT_FROM, conversation_with=service.CONVERSATION_WITH,
         services=service.SERVICES, posted=form or {}, errors=errors or {},
         error_anchors={"conversation": "case-conversation"},

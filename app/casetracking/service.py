@@ -26,6 +26,7 @@ from app.db import bulk_insert
 from app.errors import NotFound, ValidationFailed
 from app.forms_common import CellProblem, CellsInvalid, new_id
 from app.frameworks.case_tracking import CaseTracking, Column, PersonLevel, case_tracking_of, heading_key
+from app.frameworks.service import Profile
 from app.frameworks.working_days import add_working_days
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
@@ -607,6 +608,104 @@ def purge(*, session: Session, inspection_id: int, dry_run: bool = False) -> dic
         session.exec(delete(PersonLevelList).where(col(PersonLevelList.inspection_id) == inspection_id))
         session.flush()
     return {"person_level_children": children, "tracked_cases": cases}
+
+
+# --- What is late ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Alert:
+    """Something late in case tracking, in words, with where to act."""
+
+    code: str  # list_missing, cases_not_selected, documents_overdue
+    text: str
+    action: str  # the link's words
+    href: str
+    milestone: str = ""  # the timeline milestone it is late against, marked Late on the overview's timeline
+
+
+def _long(day: date) -> str:
+    return f"{day:%A %-d %B %Y}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _deadlines(inspection: Inspection, today: date) -> tuple[CaseTracking, date | None, date | None] | None:
+    """The case tracking and the list's and the selection's due days, while an alert can still help: from the
+    notification to the last day on site, and never after the purge. None when nothing is to be said."""
+    profile = inspections.profile_of(inspection)
+    spec = case_tracking_of(profile) if isinstance(profile, Profile) else None  # a visit has no case tracking
+    if spec is None or inspection.purged_at is not None:
+        return None
+    schedule = inspections.schedule_of(inspection)
+    if today > schedule.on_site_days[-1]:
+        return None
+    due = {}
+    for code in (spec.list_due, spec.selection_due):
+        try:
+            due[code] = schedule.milestone(code) if code else None
+        except KeyError:  # the profile's timeline has no such milestone
+            due[code] = None
+    return spec, due[spec.list_due], due[spec.selection_due]
+
+
+def overdue_documents(*, session: Session, inspection: Inspection, today: date) -> dict[str, int]:
+    """Case id -> how many of the documents asked for on it are past their due day and not received."""
+    rows = session.exec(select(CaseDocumentRequest.tracked_case_id).join(
+        TrackedCase, col(TrackedCase.id) == CaseDocumentRequest.tracked_case_id).where(
+        TrackedCase.inspection_id == inspection.id, col(CaseDocumentRequest.received_on).is_(None),
+        col(CaseDocumentRequest.due_on) < today)).all()
+    counts: dict[str, int] = {}
+    for case_id in rows:
+        counts[case_id] = counts.get(case_id, 0) + 1
+    return counts
+
+
+def team_alerts(*, session: Session, inspection: Inspection, today: date) -> list[Alert]:
+    """For the team, on the case tracking page and the overview: the list missing after its due day, the cases
+    not selected after theirs, documents asked for and overdue."""
+    found = _deadlines(inspection, today)
+    if found is None:
+        return []
+    spec, list_due, selection_due = found
+    cases = f"/inspections/{inspection.id}/cases"
+    alerts = []
+    listed = list_of(session=session, inspection=inspection)
+    if listed is None and list_due is not None and today > list_due:
+        alerts.append(Alert("list_missing", f"The area's person-level list was due on {_long(list_due)} and has "
+                            "not been uploaded: cases cannot be selected without it.",
+                            "Ask the area's nominated officer to upload it through the portal", f"{cases}#list-size",
+                            spec.list_due))
+    if selection_due is not None and today > selection_due:
+        selections = selections_of(session=session, inspection=inspection)
+        tracked = sum(len(s.selected) for s in selections if s.purpose == "tracking")
+        sampled = any(s.purpose == "sampling" for s in selections)
+        if tracked < spec.tracked_cases or not sampled:
+            missing = [("no cases selected for tracking" if tracked == 0 else
+                        f"{tracked} of {spec.tracked_cases} cases selected for tracking")
+                       if tracked < spec.tracked_cases else "", "" if sampled else "no case sample selected"]
+            alerts.append(Alert("cases_not_selected", f"Cases were to be selected by {_long(selection_due)}: "
+                                f"{' and '.join(m for m in missing if m)}.", "Select cases at random",
+                                f"{cases}#select", spec.selection_due))
+    if overdue := overdue_documents(session=session, inspection=inspection, today=today):
+        documents = sum(overdue.values())
+        alerts.append(Alert("documents_overdue", f"{_plural(documents, 'document')} asked for on "
+                            f"{_plural(len(overdue), 'case')} {'is' if documents == 1 else 'are'} overdue.",
+                            "See which cases", f"{cases}#cases"))
+    return alerts
+
+
+def officer_alert(*, session: Session, inspection: Inspection, today: date) -> Alert | None:
+    """For the area's nominated officer, on every portal page: the person-level list missing after its due day."""
+    found = _deadlines(inspection, today)
+    if found is None or found[1] is None or today <= found[1]:
+        return None
+    if list_of(session=session, inspection=inspection) is not None:
+        return None
+    return Alert("list_missing", f"Inspectors needed the person-level list by {_long(found[1])} and it has not "
+                 "been uploaded: they cannot select the children whose cases they will track without it.",
+                 "Upload the person-level list", f"/portal/{inspection.id}/person-level")
 
 
 def case_title(case: TrackedCase) -> str:

@@ -60,6 +60,8 @@ class CaseTracking:
     conversation_ways: tuple[str, ...]
     sampling_themes: tuple[str, ...]
     person_level: PersonLevel
+    list_due: str = ""  # the timeline milestone by which the area's list is due ("" for none)
+    selection_due: str = ""  # the timeline milestone by which the cases are selected ("" for none)
 
     def document_label(self, code: str) -> str:
         return next((d.label for d in self.documents if d.code == code), code)
@@ -101,4 +103,5 @@ def _parse(data: dict[str, Any] | None) -> CaseTracking | None:
         person_level=PersonLevel(columns=tuple(_column(c) for c in person["columns"]),
                                  refused_headings=frozenset(heading_key(h) for h in person["refused_headings"]),
                                  youngest=int(youngest), oldest=int(oldest)),
+        list_due=data.get("list_due", ""), selection_due=data.get("selection_due", ""),
     )

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from app.clock import today_in_england
+from app import clock
+from app.casetracking import service as casetracking
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.flows import setup
 from app.inspections import service
@@ -46,7 +47,7 @@ def my_inspections(request: Request, db: DbSession, user: CurrentUser) -> Respon
         "inspections": inspections,
         "statuses": {i.id: service.status_label(i) for i in inspections},
         "can_set_up": can_set_up(user),
-        "today": today_in_england(),
+        "today": clock.today_in_england(),
     })
 
 
@@ -104,6 +105,7 @@ def create_inspection(request: Request, db: DbSession, user: CurrentUser, actor:
 def _overview_context(db: Session, user: User, inspection: Inspection, **extra: Any) -> dict[str, Any]:
     context = page_context(db, user, inspection, "overview")
     team = service.team_of(session=db, inspection=inspection)
+    today = clock.today_in_england()
     return {
         **context,
         "schedule": service.schedule_of(inspection),
@@ -112,13 +114,14 @@ def _overview_context(db: Session, user: User, inspection: Inspection, **extra: 
         "candidates": service.candidate_inspectors(session=db, inspection=inspection) if context["can_manage"] else [],
         "team_roles": service.roles_of(inspection),
         "role_labels": {m.team_role: service.role_label(inspection, m.team_role) for m, _ in team},
-        "today": today_in_england(),
+        "today": today,
         "status_label": service.status_label(inspection),
         "add": {"email": "", "team_role": ""},
         # The lead's reminders of what the area owes after publication, as its deadlines near.
         "reminders": obligations.reminders(obligations.obligations_of(session=db, inspection=inspection))
         if context["can_manage"] else [],
         "reminders_href": f"/inspections/{inspection.id}/obligations",
+        "case_alerts": casetracking.team_alerts(session=db, inspection=inspection, today=today),
         **extra,
     }
 

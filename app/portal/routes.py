@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from app import clock
 from app.casetracking import service as casetracking
 from app.errors import NotFound, ValidationFailed
 from app.forms_common import CellProblem
@@ -51,7 +52,9 @@ def _context(db: Session, inspection: Inspection, section: str, **extra: Any) ->
 def reminders_of(db: Session, inspection: Inspection) -> dict[str, Any]:
     """The officer's reminders of what the area owes after publication, on every portal page."""
     views = obligations.obligations_of(session=db, inspection=inspection)
-    return {"reminders": obligations.reminders(views), "reminders_href": f"/portal/{inspection.id}/obligations"}
+    alert = casetracking.officer_alert(session=db, inspection=inspection, today=clock.today_in_england())
+    return {"reminders": obligations.reminders(views), "reminders_href": f"/portal/{inspection.id}/obligations",
+            "case_alerts": [alert] if alert else []}
 
 
 @router.get("/portal")

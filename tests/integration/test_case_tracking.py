@@ -315,3 +315,49 @@ def test_the_demo_s_2023_inspection_has_a_list_and_six_tracked_cases(db, make_cl
     page = soup(sign_in(make_client(), db, lead).get(f"/inspections/{inspection.id}/cases"))
     assert page.select_one("[data-seed]").get_text() == "20270308"
     assert len(page.select("#cases tbody tr")) == 6
+
+
+def alerts(client, path: str) -> dict[str, str]:
+    return {li["data-alert"]: li.get_text(" ", strip=True) for li in soup(client.get(path)).select("[data-alert]")}
+
+
+def test_the_list_and_the_selection_are_called_late_once_their_days_pass(db, area, today_is):
+    """Notified Monday 22 February 2027: the list is due Wednesday 24, the cases selected by Thursday 25."""
+    client, team, inspection = area
+    overview, cases, portal = (f"/inspections/{inspection.id}", f"/inspections/{inspection.id}/cases",
+                               f"/portal/{inspection.id}")
+    today_is(date(2027, 2, 24))
+    assert alerts(team, overview) == alerts(team, cases) == alerts(client, portal) == {}
+    today_is(date(2027, 2, 25))
+    missing = "The area's person-level list was due on Wednesday 24 February 2027 and has not been uploaded"
+    assert alerts(team, overview)["list_missing"].startswith(f"Late {missing}")
+    assert alerts(team, cases).keys() == {"list_missing"}
+    officer = soup(client.get(f"{portal}/claims")).select_one("[data-alert=list_missing]")  # on every portal page
+    assert "Inspectors needed the person-level list by Wednesday 24 February 2027" in officer.get_text()
+    assert officer.select_one("a")["href"] == f"{portal}/person-level"
+    today_is(date(2027, 2, 26))
+    late = alerts(team, overview)
+    assert late["cases_not_selected"] == ("Late Cases were to be selected by Thursday 25 February 2027: no cases "
+                                          "selected for tracking and no case sample selected. Select cases at random")
+    page = soup(team.get(overview))
+    assert [h.get_text(" ", strip=True) for h in page.select(".app-timeline__title") if h.select("[data-late]")] == [
+        "Information and person-level data due Late", "Cases selected for tracking and sampling Late"]
+    upload(client, inspection, fictional_list(30))
+    assert alerts(client, portal) == {}
+    select_cases(team, inspection, size="4")
+    assert "4 of 6 cases selected for tracking and no case sample" in alerts(team, cases)["cases_not_selected"]
+    select_cases(team, inspection, size="2")
+    select_cases(team, inspection, purpose="sampling", theme="Quality of EHC plans", size="2")
+    assert alerts(team, overview) == {}
+    # Documents asked for on Friday 26 February are due Tuesday 2 March: overdue from Wednesday, until received.
+    case = case_of(db)
+    post_case(team, inspection, case, "documents", documents=["ehc_plan", "annual_review"],
+              **{"requested_on-day": "26", "requested_on-month": "2", "requested_on-year": "2027"})
+    today_is(date(2027, 3, 3))
+    assert alerts(team, overview) == {"documents_overdue": "Late 2 documents asked for on 1 case are overdue. "
+                                                           "See which cases"}
+    assert soup(team.get(cases)).select_one("[data-overdue]").get_text() == "2 documents overdue"
+    assert [td.get_text(" ", strip=True) for td in soup(team.get(f"{cases}/{case.id}")).select("[data-due]")] == [
+        "2 March 2027 Overdue", "2 March 2027 Overdue"]
+    today_is(date(2027, 3, 13))  # after the last day on site the alerts have done their work
+    assert alerts(team, overview) == {}
