@@ -109,7 +109,9 @@ def test_the_2023_report_has_the_published_headings_and_wording_for_each_outcome
     assert texts[at + 1:at + 2 + len(rule.next_steps)] == [rule.wording, *rule.next_steps]
     assert texts[texts.index("Information about the local area partnership") + 1] == (
         f"{COUNCIL} and {ICB} are jointly responsible for the planning and commissioning of services for children "
-        f"and young people with special educational needs and/or disabilities (SEND) in {AREA}.")
+        f"and young people with SEND in {AREA}.")
+    # SEND is spelled out once, in the outcome that opens the report (Southend-on-Sea, March 2023; Lancashire, 2024).
+    assert "with special educational needs and/or disabilities (SEND)" in rule.wording
     # The team by organisation in the profile's roles (a role the 2023 profile does not name is left out).
     team = texts[texts.index("Inspection team") + 1:]
     assert team[:2] == ["Ofsted", "Hattie Lead (fictional), Ofsted HMI, Lead inspector"]
