@@ -213,15 +213,15 @@ def _seed_fieldwork(*, session: Session, inspection: Inspection, people: dict[st
     review = fieldwork.create_file_review(session=session, actor=as_lead, inspection=inspection, form=review_form)
     for form, actor, source in [
         (evidence.EvidenceForm(text="Parents at the school said the SENCo involved them fully in the assessment.",
-                               proposal="1", aspect="parents_involved", judgement="strength", strands=["education"]),
+                               heading="1", aspect="parents_involved", judgement="strength", strands=["education"]),
          as_lead, visit),
         (evidence.EvidenceForm(text="The plan was issued 23 weeks after the request, beyond the 20-week limit.",
-                               proposal="1", aspect="timeliness", judgement="area_for_development",
+                               heading="1", aspect="timeliness", judgement="area_for_development",
                                strands=["education", "health"], source_type="file_review", source_id=review.id),
          as_lead, None),
         (evidence.EvidenceForm(text="Health leaders described waiting times for speech and language therapy of up "
                                     "to a year.",
-                               proposal="2", aspect="specialist_support", judgement="area_for_development",
+                               heading="2", aspect="specialist_support", judgement="area_for_development",
                                strands=["health"]), as_cqc, meeting),
     ]:
         if source is not None:

@@ -1,5 +1,5 @@
 """The demo inspection at the end of its week on site, built through the services as inspectors would build it:
-60 activities, 40 case files and about 1,000 evidence items spread over the four proposals, their aspects, the
+60 activities, 40 case files and about 1,000 evidence items spread over the four headings, their aspects, the
 team and the five days (so every day's summary has a fifth of them). All text is made up, from fragments put
 together at random so that pages do not compress better than real notes would."""
 
@@ -99,15 +99,15 @@ def build(url: str) -> dict[str, int]:
             reviews.append(fieldwork.create_file_review(session=session, actor=actors[who.id], inspection=inspection,
                                                         form=form))
         session.commit()
-        aspects = [(p.number, a.code) for p in profile.proposals for a in p.aspects]
+        aspects = [(p.number, a.code) for p in profile.headings for a in p.aspects]
         sources = activities + reviews
         existing = len(evidence.all_items(session=session, inspection=inspection))
         for n in range(EVIDENCE - existing):
-            proposal, aspect = aspects[n % len(aspects)]
+            heading, aspect = aspects[n % len(aspects)]
             who = rng.choice(team)
             source = rng.choice(sources) if rng.random() < 0.8 else None
             form = evidence.EvidenceForm(
-                text=made_up_text(rng, n), proposal=str(proposal), aspect=aspect,
+                text=made_up_text(rng, n), heading=str(heading), aspect=aspect,
                 judgement=rng.choice(["strength", "area_for_development", "context"]),
                 strands=rng.sample(["education", "health", "social_care"], rng.randint(1, 2)),
                 source_id=source.id if source is not None else "",

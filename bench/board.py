@@ -2,13 +2,13 @@
 
 Builds a database with the migrations (SQLite in a temporary directory; PostgreSQL as a database of its own on
 127.0.0.1:5432, dropped afterwards), one inspection with a team of three, 5,000 evidence items spread over the
-four proposals, aspects, judgements, sources and days, 300 case files and 150 activities, then requests through
+four headings, aspects, judgements, sources and days, 300 case files and 150 activities, then requests through
 the real app (in-process ASGI test client, signed in as the lead):
   - GET /bench/bare, the baseline: a bare FastAPI route returning a static string, added to the same app, so it
     pays what every request pays (the test client, the middleware, the access log, and the app-wide address and
     CSRF checks, which read the sign-in session) and nothing else,
-  - GET /inspections/{id}/board?proposal=1: the full page (counts and triangulation over all 1,250 items of the
-    proposal, the latest 8 items of each aspect); the fragment an htmx filter change fetches (HX-Request: true,
+  - GET /inspections/{id}/board?heading=1: the full page (counts and triangulation over all 1,250 items of the
+    heading, the latest 8 items of each aspect); the fragment an htmx filter change fetches (HX-Request: true,
     judgement=strength); the board filtered to one inspector; one aspect in full,
   - GET /inspections/{id}/files/summary.
 Requests go round by round, one of each per round, so that whatever else the machine is doing falls on all of them
@@ -89,15 +89,15 @@ def build(url: str, items_count: int = 5000):
                    for n in range(300)]
         session.add_all(reviews)
         session.flush()
-        aspects = [(p.number, a.code) for p in profile.proposals for a in p.aspects]
+        aspects = [(p.number, a.code) for p in profile.headings for a in p.aspects]
         items = []
         for n in range(items_count):
-            proposal, aspect = aspects[n % len(aspects)]
+            heading, aspect = aspects[n % len(aspects)]
             source = rng.choice(activities + reviews + [None])
             items.append(EvidenceItem(
                 id=str(uuid.uuid4()), inspection_id=inspection.id, author_id=rng.choice(people).id,
                 text=f"Fictional benchmark evidence number {n}, a sentence or two of what an inspector saw and heard "
-                     "during a visit, long enough to be realistic.", proposal=proposal, aspect=aspect,
+                     "during a visit, long enough to be realistic.", heading=heading, aspect=aspect,
                 judgement=rng.choice(["strength", "area_for_development", "context"]),
                 strands=rng.sample(["education", "health", "social_care"], rng.randint(1, 2)),
                 source_type=("file_review" if isinstance(source, FileReview) else source.kind) if source else "none",
@@ -121,10 +121,10 @@ def requests_for(base: str, lead_id: int) -> dict[str, tuple[str, dict]]:
     htmx = {"HX-Request": "true"}
     return {
         "bare route (baseline)": ("/bench/bare", {}),
-        "board, proposal 1 (1,250 items)": (f"{base}/board?proposal=1", {}),
-        "board, htmx filter fragment": (f"{base}/board?proposal=1&judgement=strength", htmx),
-        "board, proposal 1, one inspector": (f"{base}/board?proposal=1&inspector={lead_id}", {}),
-        "board, one aspect in full (~210 items)": (f"{base}/board?proposal=1&aspect=timeliness", {}),
+        "board, heading 1 (1,250 items)": (f"{base}/board?heading=1", {}),
+        "board, htmx filter fragment": (f"{base}/board?heading=1&judgement=strength", htmx),
+        "board, heading 1, one inspector": (f"{base}/board?heading=1&inspector={lead_id}", {}),
+        "board, one aspect in full (~210 items)": (f"{base}/board?heading=1&aspect=timeliness", {}),
         "file-sample summary (300 files)": (f"{base}/files/summary", {}),
     }
 
@@ -169,7 +169,7 @@ def statements(engine, client, path: str, headers: dict) -> int:
     return len(sent)
 
 
-PAGE, FRAGMENT, BARE = "board, proposal 1 (1,250 items)", "board, htmx filter fragment", "bare route (baseline)"
+PAGE, FRAGMENT, BARE = "board, heading 1 (1,250 items)", "board, htmx filter fragment", "bare route (baseline)"
 
 
 def ratios(times: dict[str, list[float]], name: str) -> tuple[float, float]:

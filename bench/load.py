@@ -146,22 +146,22 @@ class Inspector:
                                              "setting_type": "further_education", "sen_status": "sen_support",
                                              "primary_need": "SpLD"}) for _ in range(FILES_PER_DAY)]
         for n in range(EVIDENCE_PER_DAY):
-            proposal = 1 + n % 4
+            heading = 1 + n % 4
             ops.append(op("evidence_item", "create", {
                 "text": f"Fictional load-test evidence {n} on {day}: parents described the help their child gets.",
-                "proposal": proposal, "aspect": ASPECTS[proposal], "judgement": random.choice(
+                "heading": heading, "aspect": ASPECTS[heading], "judgement": random.choice(
                     ["strength", "area_for_development", "context"]), "strands": ["education"]}))
         for item_id in random.sample(sorted(self.mine), min(EDITS_PER_DAY, len(self.mine))):
             ops.append(op("evidence_item", "update", {
-                "text": f"Fictional load-test evidence, edited on {day}.", "proposal": 1, "aspect": "timeliness",
+                "text": f"Fictional load-test evidence, edited on {day}.", "heading": 1, "aspect": "timeliness",
                 "judgement": "strength", "strands": ["education"]}, id_=item_id, base_version=self.mine[item_id]))
         return ops
 
     async def read_during_the_day(self, day: str) -> None:
         iid = self.inspection["id"]
-        for proposal in range(1, 5):
+        for heading in range(1, 5):
             await self.stats.call(self.client, "GET board", "GET", f"/inspections/{iid}/board",
-                                  params={"proposal": proposal})
+                                  params={"heading": heading})
         await self.stats.call(self.client, "GET plan", "GET", f"/inspections/{iid}/plan")
         if self.person["lead"]:
             await self.stats.call(self.client, "GET summary", "GET", f"/inspections/{iid}/summary", params={"day": day})
@@ -216,7 +216,7 @@ class Inspector:
         chosen = random.sample(sorted(self.team_items), min(5, len(self.team_items)))
         return [{"op_id": str(uuid.uuid4()), "entity": "evidence_item", "action": "update", "id": item_id,
                  "inspection_id": self.inspection["id"], "base_version": self.team_items[item_id], "client_time": now,
-                 "data": {"text": f"Fictional evidence, reworded by the lead on {day}.", "proposal": 1,
+                 "data": {"text": f"Fictional evidence, reworded by the lead on {day}.", "heading": 1,
                           "aspect": "timeliness", "judgement": "strength", "strands": ["education"]}}
                 for item_id in chosen]
 

@@ -11,7 +11,7 @@ What is measured, for each database, on a server of its own (uvicorn on loopback
       "feed pull": from opening the inspection page until the tablet has read the team's change feed into
         IndexedDB (the pull every page load starts),
       storage: navigator.storage.estimate() after both (IndexedDB, cache storage, the whole origin),
-      "board offline": with the network cut, opening the evidence board (proposal 1) until its load event and the
+      "board offline": with the network cut, opening the evidence board (heading 1) until its load event and the
         items are on screen, three times.
 
     .venv/bin/python bench/offline_bytes.py [--runs 3] [--database sqlite|postgresql|both] [--record]
@@ -118,7 +118,7 @@ def browser_run(browser, base: str, inspection_id: int) -> dict[str, float]:
         board = []
         for _ in range(3):
             start = time.perf_counter()
-            page.goto(f"{base}/inspections/{inspection_id}/board?proposal=1", wait_until="load")
+            page.goto(f"{base}/inspections/{inspection_id}/board?heading=1", wait_until="load")
             page.locator("#results .app-evidence").first.wait_for()
             board.append(time.perf_counter() - start)
         assert "Evidence board" in page.locator("h1").inner_text()
@@ -199,7 +199,7 @@ def measure(url: str, label: str, runs: int) -> list[str]:
          f"| under {TARGET_READY:.0f} s: {verdict(worst['ready'] < TARGET_READY)} |"),
         (f"| feed pull: inspection opened until the team's {results[0]['team records']:,} records are in IndexedDB "
          f"| {spread('feed pull')} | |"),
-        (f"| evidence board (proposal 1) opened offline, median of 3 each run | {spread('board offline')} "
+        (f"| evidence board (heading 1) opened offline, median of 3 each run | {spread('board offline')} "
          f"| under {TARGET_BOARD:.0f} s: {verdict(worst['board offline'] < TARGET_BOARD)} |"),
         f"| an aspect's \"Show all\" followed offline | {in_full} | |",
         f"| IndexedDB used | {spread('indexedDB', 'KB', 1 / 1024)} | |",

@@ -59,7 +59,7 @@ def ops(inspection_id: int, n: int = N) -> list[dict]:
     now = datetime.now(UTC).isoformat()
     return [{"op_id": str(uuid.uuid4()), "entity": "evidence_item", "action": "create", "id": str(uuid.uuid4()),
              "inspection_id": inspection_id, "base_version": None, "client_time": now,
-             "data": {"text": TEXT.format(n=i), "proposal": 1 + i % 4, "aspect": ["timeliness", "child_satisfaction",
+             "data": {"text": TEXT.format(n=i), "heading": 1 + i % 4, "aspect": ["timeliness", "child_satisfaction",
                       "leaders_meetings", "online_survey"][i % 4], "judgement": "strength", "strands": ["education"]}}
             for i in range(n)]
 
@@ -86,7 +86,7 @@ def time_raw_insert(url: str, inspection_id: int) -> float:
 
     engine = make_engine(url)
     rows = [{"id": op["id"], "inspection_id": inspection_id, "author_id": None, "text": op["data"]["text"],
-             "proposal": op["data"]["proposal"], "aspect": op["data"]["aspect"], "judgement": "strength",
+             "heading": op["data"]["heading"], "aspect": op["data"]["aspect"], "judgement": "strength",
              "strands": ["education"], "source_type": "none", "captured_on": today_in_england(),
              "observed_on": today_in_england(), "version": 1,
              "created_at": datetime.now(UTC), "updated_at": datetime.now(UTC)} for op in ops(inspection_id)]

@@ -1,1 +1,1 @@
-"""Evidence items against the framework's proposals, the evidence board and the day's summary."""
+"""Evidence items against the framework's headings, the evidence board and the day's summary."""

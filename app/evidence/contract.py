@@ -1,5 +1,5 @@
 """The evidence form described once (see app/forms_contract.py): the capture page, the sync entity and the
-tablet read it. The evidence headings (proposals, evaluation criteria) and their aspects, and the word for a heading,
+tablet read it. The evidence headings (as the profile defines them) and their aspects, and the word for a heading,
 come from the inspection's framework profile."""
 
 from collections.abc import Iterable
@@ -8,7 +8,7 @@ from functools import cache
 
 from app.evidence.models import Judgement, SourceType, Strand
 from app.forms_contract import Choice, Contract, Field, choices_of, too_long
-from app.frameworks.service import Profile, Proposal, get_profile
+from app.frameworks.service import Heading, Profile, get_profile
 
 TEXT_LIMIT = 10_000
 SOURCE_LABEL_LIMIT = 200
@@ -37,7 +37,7 @@ DAY_OBSERVED_INVALID = "Select the day you saw or heard this, one of the days on
 
 
 def evidence_contract(profile: Profile, on_site: Iterable[date] = (), also: Iterable[date] = ()) -> Contract:
-    """The form for an inspection: its profile's proposals, and the days evidence may be observed on (its days on
+    """The form for an inspection: its profile's headings, and the days evidence may be observed on (its days on
     site, and `also` these: the source activity's day, the day an item being edited has)."""
     on_site = tuple(on_site)
     return _contract(profile.code, on_site, tuple(sorted(set(also) - set(on_site))))
@@ -45,11 +45,11 @@ def evidence_contract(profile: Profile, on_site: Iterable[date] = (), also: Iter
 
 @cache  # by code and days: a sync batch asks once per op
 def _contract(code: str, on_site: tuple[date, ...], also: tuple[date, ...]) -> Contract:
-    return _build(get_profile(code).proposals, on_site, also)
+    return _build(get_profile(code).headings, on_site, also)
 
 
 def evidence_shape() -> Contract:
-    """The fields and their types without a profile's proposals: what a sync op's data may hold."""
+    """The fields and their types without a profile's headings: what a sync op's data may hold."""
     return _build((), (), ())
 
 
@@ -60,20 +60,20 @@ def day_choices(on_site: tuple[date, ...], also: tuple[date, ...]) -> tuple[Choi
                  for day in sorted({*on_site, *also}))
 
 
-def _build(proposals: tuple[Proposal, ...], on_site: tuple[date, ...], also: tuple[date, ...]) -> Contract:
-    numbers = [p.number for p in proposals] or [1]
-    word = proposals[0].word if proposals else "Heading"  # the profile's word: "Proposal", "Evaluation criterion"
+def _build(headings: tuple[Heading, ...], on_site: tuple[date, ...], also: tuple[date, ...]) -> Contract:
+    numbers = [p.number for p in headings] or [1]
+    word = headings[0].word if headings else "Heading"  # the profile's word ("Evaluation criterion")
     return Contract("evidence_item", "Capture evidence", (
         Field("text", "What did you see or hear?", required="Enter what you saw or heard", limit=TEXT_LIMIT,
               too_long=too_long("Evidence", TEXT_LIMIT), anchor="text"),
-        Field("proposal", word, "choice",
-              choices=tuple(Choice(str(p.number), f"{p.number}. {p.title}") for p in proposals),
+        Field("heading", word, "choice",
+              choices=tuple(Choice(str(p.number), f"{p.number}. {p.title}") for p in headings),
               required=f"Select the {word.lower()} ({min(numbers)} to {max(numbers)}) this evidence is about",
-              anchor="proposal"),
+              anchor="heading"),
         Field("aspect", "Aspect", "choice", required="Select the aspect this evidence is about",
-              choices_by=("proposal", {str(p.number): tuple(Choice(a.code, a.text) for a in p.aspects)
-                                       for p in proposals}),
-              other_group=f"Select an aspect of {word.lower()} {{value}}", anchor="aspect-{proposal}"),
+              choices_by=("heading", {str(p.number): tuple(Choice(a.code, a.text) for a in p.aspects)
+                                       for p in headings}),
+              other_group=f"Select an aspect of {word.lower()} {{value}}", anchor="aspect-{heading}"),
         Field("judgement", "Judgement", "choice", choices=choices_of(Judgement),
               required="Select whether this is a strength, an area for development or context", anchor="judgement"),
         Field("strands", "Service", "choices", choices=choices_of(Strand),

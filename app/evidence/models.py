@@ -53,11 +53,11 @@ _EVIDENCE_VERSION = version_column()
 
 class EvidenceItem(SQLModel, table=True):
     __tablename__ = "evidence_items"
-    # The board: each aspect's newest few found by a short walk, and a proposal's items counted by aspect,
+    # The board: each aspect's newest few found by a short walk, and a heading's items counted by aspect,
     # judgement and kind of source from an index alone. A day's items (the evening summary), and the days outside
     # the days on site that any item has (the day filter's and the summary's choices), by day.
-    __table_args__ = (Index("ix_evidence_items_newest", "inspection_id", "proposal", "aspect", "created_at", "id"),
-                      Index("ix_evidence_items_kinds", "inspection_id", "proposal", "aspect", "judgement",
+    __table_args__ = (Index("ix_evidence_items_newest", "inspection_id", "heading", "aspect", "created_at", "id"),
+                      Index("ix_evidence_items_kinds", "inspection_id", "heading", "aspect", "judgement",
                             "source_type"),
                       Index("ix_evidence_items_observed", "inspection_id", "observed_on"))
     __mapper_args__ = versioned(_EVIDENCE_VERSION)
@@ -66,7 +66,7 @@ class EvidenceItem(SQLModel, table=True):
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
     author_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     text: str
-    proposal: int
+    heading: int
     aspect: str = Field(max_length=60)
     judgement: str = Field(max_length=30)
     strands: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -1,4 +1,4 @@
-"""Capturing and editing evidence, the evidence board per proposal, and the end-of-day team summary."""
+"""Capturing and editing evidence, the evidence board per heading, and the end-of-day team summary."""
 
 from typing import Any
 
@@ -89,7 +89,7 @@ def _capture_context(db: Session, user: User, inspection: Inspection, form: serv
         source_kind=_source_kind(form), fixed_source=fixed_source, judgements=list(Judgement), strands=list(Strand),
         activities=fieldwork.list_activities(session=db, inspection=inspection),
         reviews=fieldwork.list_file_reviews(session=db, inspection=inspection),
-        source_kinds=contract.SOURCE_KINDS, error_anchors={"aspect": f"aspect-{form.proposal or 1}"},
+        source_kinds=contract.SOURCE_KINDS, error_anchors={"aspect": f"aspect-{form.heading or 1}"},
         **_days(inspection, form, item, fixed_source))
 
 
@@ -120,8 +120,8 @@ def inline_capture(db: Session, inspection: Inspection, source_type: str, source
 
 @router.get("/evidence/new")
 def capture_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection,
-                 source_type: str = "", source_id: str = "", proposal: str = "", return_to: str = "") -> Response:
-    form = service.EvidenceForm(source_type=source_type, source_id=source_id, proposal=proposal,
+                 source_type: str = "", source_id: str = "", heading: str = "", return_to: str = "") -> Response:
+    form = service.EvidenceForm(source_type=source_type, source_id=source_id, heading=heading,
                                 strands=[])
     return render(request, "evidence/capture.html", _capture_context(
         db, user, inspection, form, return_to=return_to,
@@ -156,7 +156,7 @@ def capture(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep,
         ctx["names"] = {u.id: u.name for _, u in inspections.team_of(session=db, inspection=inspection)}
         ctx["saved"] = item
         return render(request, "evidence/_source_evidence.html", ctx)
-    return RedirectResponse(return_to or f"/inspections/{inspection.id}/board?proposal={item.proposal}&saved={item.id}",
+    return RedirectResponse(return_to or f"/inspections/{inspection.id}/board?heading={item.heading}&saved={item.id}",
                             status_code=303)
 
 
@@ -164,7 +164,7 @@ def capture(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep,
 def edit_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection,
               item_id: str) -> Response:
     item = service.get_item(session=db, inspection=inspection, item_id=item_id)
-    form = service.EvidenceForm(text=item.text, proposal=str(item.proposal), aspect=item.aspect,
+    form = service.EvidenceForm(text=item.text, heading=str(item.heading), aspect=item.aspect,
                                 judgement=item.judgement, strands=item.strands, source_type=item.source_type,
                                 source_id=item.source_id or "", source_label=item.source_label or "",
                                 observed_on=item.observed_on.isoformat())
@@ -183,7 +183,7 @@ def edit(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, in
         db.refresh(item)
         return render(request, "evidence/capture.html",
                       _capture_context(db, user, inspection, form, item=item, errors=e.errors), status_code=422)
-    return RedirectResponse(f"/inspections/{inspection.id}/board?proposal={item.proposal}#item-{item.id}",
+    return RedirectResponse(f"/inspections/{inspection.id}/board?heading={item.heading}#item-{item.id}",
                             status_code=303)
 
 
@@ -191,29 +191,32 @@ def edit(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, in
 def delete(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep, inspection: CurrentInspection,
            item_id: str) -> Response:
     item = service.get_item(session=db, inspection=inspection, item_id=item_id)
-    proposal = item.proposal
+    heading = item.heading
     service.delete(session=db, actor=actor, inspection=inspection, item=item)
-    return RedirectResponse(f"/inspections/{inspection.id}/board?proposal={proposal}&deleted=1", status_code=303)
+    return RedirectResponse(f"/inspections/{inspection.id}/board?heading={heading}&deleted=1", status_code=303)
 
 
 @router.get("/board")
-def board_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection, proposal: int = 1,
+def board_page(request: Request, db: DbSession, user: CurrentUser, inspection: CurrentInspection, heading: int = 1,
                judgement: str = "", strand: str = "", inspector: str = "", day: str = "", source_type: str = "",
-               aspect: str = "") -> Response:
+               aspect: str = "", proposal: int | None = None) -> Response:
+    # Compatibility: a bookmark or a page a tablet saved before the rename asks for board?proposal=N.
+    if proposal is not None and "heading" not in request.query_params:
+        heading = proposal
     profile = inspections.profile_of(inspection)
-    if proposal not in {p.number for p in profile.proposals}:
-        proposal = 1
+    if heading not in {p.number for p in profile.headings}:
+        heading = 1
     filters = service.BoardFilters(
         judgement=judgement if judgement in Judgement.__members__ else "",
         strand=strand if strand in Strand.__members__ else "",
         inspector=text.as_id(inspector),
         day=parse_iso_date(day), source_type=source_type if source_type in SourceType.__members__ else "",
-        aspect=aspect if any(a.code == aspect for a in profile.proposal(proposal).aspects) else "")
+        aspect=aspect if any(a.code == aspect for a in profile.heading(heading).aspects) else "")
     team = inspections.team_of(session=db, inspection=inspection)
     fragment = is_htmx(request)  # a filter change: the results block alone, built from what it reads
     # Read first: anything committed after it shows as newer on the device.
     cursor = None if fragment else sync.current_cursor(session=db)
-    board = service.board(session=db, inspection=inspection, proposal=proposal, filters=filters)
+    board = service.board(session=db, inspection=inspection, heading=heading, filters=filters)
     results = {"board": board, "filters": filters, "names": {u.id: u.name for _, u in team}, "sources": board.sources}
     if fragment:
         return render(request, "evidence/board.html", {

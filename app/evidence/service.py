@@ -1,4 +1,4 @@
-"""Capturing evidence against the proposals, the evidence board with triangulation, the day's summary."""
+"""Capturing evidence against the headings, the evidence board with triangulation, the day's summary."""
 
 import contextlib
 from dataclasses import dataclass, field
@@ -28,7 +28,7 @@ from app.models_base import table_of, utcnow
 
 class EvidenceForm(BaseModel):
     text: str = ""
-    proposal: str = ""
+    heading: str = ""
     aspect: str = ""
     judgement: str = ""
     strands: list[str] = []
@@ -77,14 +77,14 @@ def _errors(session: Session, inspection: Inspection, form: EvidenceForm, source
     source_day = sources.days.get(source_id) if source_id else None
     contract = evidence_contract(profile, on_site, {day for day in (source_day, kept_day) if day is not None})
     values = form.model_dump()
-    proposal = str(form.proposal).strip()
-    if proposal.isdigit():
-        values["proposal"] = str(int(proposal))
-    elif not proposal:  # a device may send the aspect alone: its proposal is the aspect's
+    heading = str(form.heading).strip()
+    if heading.isdigit():
+        values["heading"] = str(int(heading))
+    elif not heading:  # a device may send the aspect alone: its heading is the aspect's
         with contextlib.suppress(KeyError):
-            values["proposal"] = str(profile.aspect(form.aspect)[0].number)
+            values["heading"] = str(profile.aspect(form.aspect)[0].number)
     errors = forms_contract.check(contract, values)
-    clean: dict[str, Any] = {"proposal": None if "proposal" in errors else int(values["proposal"]),
+    clean: dict[str, Any] = {"heading": None if "heading" in errors else int(values["heading"]),
                    "strands": sorted(set(form.strands)), "source_day": source_day,
                    "observed_on": None if "observed_on" in errors else parse_iso_date(form.observed_on),
                    "on_site": on_site}
@@ -116,7 +116,7 @@ def _source_kinds(session: Session, inspection: Inspection, ids: list[str]) -> d
 def _content(form: EvidenceForm, clean: dict[str, Any]) -> dict[str, Any]:
     """What a capture says: the columns an edit changes too."""
     text = form.text.strip()
-    return {"text": text, "personal_data": personal_data.kinds(text), "proposal": clean["proposal"],
+    return {"text": text, "personal_data": personal_data.kinds(text), "heading": clean["heading"],
             "aspect": form.aspect, "judgement": form.judgement, "strands": clean["strands"],
             "source_type": clean["source_type"], "source_id": clean["source_id"], "source_label": clean["source_label"]}
 
@@ -143,7 +143,7 @@ def _apply(item: EvidenceItem, form: EvidenceForm, clean: dict[str, Any]) -> Non
 def _created(session: Session, actor: Actor, inspection: Inspection, rows: list[dict[str, Any]]) -> None:
     record_many(session=session, actor=actor, action="evidence.created", object_type="evidence_item",
                 inspection_id=inspection.id,
-                objects=[(row["id"], {key: row[key] for key in ("proposal", "aspect", "judgement")}) for row in rows])
+                objects=[(row["id"], {key: row[key] for key in ("heading", "aspect", "judgement")}) for row in rows])
 
 
 def capture(*, session: Session, actor: Actor, inspection: Inspection, form: EvidenceForm,
@@ -213,9 +213,9 @@ def get_item(*, session: Session, inspection: Inspection, item_id: str) -> Evide
     return item
 
 
-def items_for_proposal(*, session: Session, inspection: Inspection, proposal: int) -> list[EvidenceItem]:
+def items_for_heading(*, session: Session, inspection: Inspection, heading: int) -> list[EvidenceItem]:
     return list(session.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id,
-                                                        EvidenceItem.proposal == proposal)
+                                                        EvidenceItem.heading == heading)
                              .order_by(EvidenceItem.aspect, col(EvidenceItem.created_at).desc())).all())
 
 
@@ -269,7 +269,7 @@ def _conditions(names: tuple[str, ...], dialect: str) -> list[ColumnElement[bool
     return out
 
 
-# Each aspect shows its latest items; "show all" opens that aspect alone. A proposal can hold a thousand items
+# Each aspect shows its latest items; "show all" opens that aspect alone. A heading can hold a thousand items
 # by Friday, and a tablet should not be sent them all at once.
 ITEMS_PER_ASPECT = 8
 
@@ -307,14 +307,14 @@ class AspectColumn:
 
 @dataclass
 class Board:
-    proposal: int
+    heading: int
     title: str
     statement: str
     aspects: list[AspectColumn]
-    total: int  # items for this proposal before filters
+    total: int  # items for this heading before filters
     shown: int  # items that match the filters
     counts: dict[str, int]  # judgement -> items that match the filters
-    per_proposal: dict[int, int]  # all items per proposal, for the tabs
+    per_heading: dict[int, int]  # all items per heading, for the tabs
 
     @property
     def sources(self) -> dict[str, str]:
@@ -325,24 +325,24 @@ class Board:
 
 # The board's statements are built once for each shape (which filters, how many aspects) and then only run with
 # other values: building and keying them cost more than running them.
-_OF_PROPOSAL = (EvidenceItem.inspection_id == bindparam("inspection_id"),
-                EvidenceItem.proposal == bindparam("proposal"))
+_OF_HEADING = (EvidenceItem.inspection_id == bindparam("inspection_id"),
+                EvidenceItem.heading == bindparam("heading"))
 _BY_KIND: tuple[Any, ...] = (EvidenceItem.aspect, EvidenceItem.judgement, EvidenceItem.source_type)
 _NEWEST_FIRST = (col(EvidenceItem.created_at).desc(), col(EvidenceItem.id))
 
 
 @lru_cache(maxsize=64)
-def _counts_statement(proposals: int, filtered: tuple[str, ...], dialect: str) -> Any:
-    """In one statement, each proposal's items (bound as tab_0, tab_1 ...) beside the chosen proposal's items by
+def _counts_statement(headings: int, filtered: tuple[str, ...], dialect: str) -> Any:
+    """In one statement, each heading's items (bound as tab_0, tab_1 ...) beside the chosen heading's items by
     aspect, judgement and kind of source, with how many of them match the filters, all counted along
-    ix_evidence_items_kinds: a row for each kind, or one row of the tabs alone when the proposal has no items."""
+    ix_evidence_items_kinds: a row for each kind, or one row of the tabs alone when the heading has no items."""
     tabs = select(*(select(func.count()).where(EvidenceItem.inspection_id == bindparam("inspection_id"),
-                                               EvidenceItem.proposal == bindparam(f"tab_{n}"))
-                    .scalar_subquery().label(f"tab_{n}") for n in range(proposals))).subquery()
+                                               EvidenceItem.heading == bindparam(f"tab_{n}"))
+                    .scalar_subquery().label(f"tab_{n}") for n in range(headings))).subquery()
     matched = func.count(case((and_(*_conditions(filtered, dialect)), 1))) if filtered else func.count()
     # Five columns: past the four SQLModel's select() is typed for (the call is SQLAlchemy's, which takes any).
     kinds = (select(*_BY_KIND, func.count().label("items"), matched.label("matched"))  # type: ignore[call-overload]
-             .where(*_OF_PROPOSAL).group_by(*_BY_KIND).subquery())
+             .where(*_OF_HEADING).group_by(*_BY_KIND).subquery())
     return select(*tabs.c, *kinds.c).select_from(tabs.outerjoin(kinds, true()))
 
 
@@ -351,7 +351,7 @@ def _shown_statement(filtered: tuple[str, ...], dialect: str, aspects: int | Non
     """The items shown, each with its source's title: the newest few of each of `aspects` aspects (bound as aspect_0,
     aspect_1 ...), each a short walk down ix_evidence_items_newest, or all of one aspect (bound as aspect) when
     `aspects` is None."""
-    matching = (*_OF_PROPOSAL, *_conditions(filtered, dialect))
+    matching = (*_OF_HEADING, *_conditions(filtered, dialect))
     if aspects is None:
         items = select(*SHOWN_COLUMNS).where(*matching, EvidenceItem.aspect == bindparam("aspect")).subquery()
     else:
@@ -364,22 +364,22 @@ def _shown_statement(filtered: tuple[str, ...], dialect: str, aspects: int | Non
             .select_from(joined).order_by(items.c.created_at.desc(), items.c.id))
 
 
-def board(*, session: Session, inspection: Inspection, proposal: int, filters: BoardFilters) -> Board:
-    """A proposal's items by aspect. A proposal holds a thousand items or more by Friday: the database counts
+def board(*, session: Session, inspection: Inspection, heading: int, filters: BoardFilters) -> Board:
+    """A heading's items by aspect. A heading holds a thousand items or more by Friday: the database counts
     them and picks the few shown, so that only those few are loaded (a fixed number of queries, whatever the
     number of items)."""
     profile = inspections.profile_of(inspection)
-    chosen = profile.proposal(proposal)
+    chosen = profile.heading(heading)
     dialect = session.get_bind().dialect.name
     values = filters.values()
     filtered = tuple(values)
-    keys = {"inspection_id": inspection.id, "proposal": proposal, **values}
-    numbers = [p.number for p in profile.proposals]
+    keys = {"inspection_id": inspection.id, "heading": heading, **values}
+    numbers = [p.number for p in profile.headings]
     # Triangulation looks at every item of the aspect whatever the filters show: the items that match the filters
-    # are counted alongside, in the same pass over the proposal.
+    # are counted alongside, in the same pass over the heading.
     rows = session.exec(_counts_statement(len(numbers), filtered, dialect), params={
         **keys, **{f"tab_{n}": number for n, number in enumerate(numbers)}}).all()
-    per_proposal = dict(zip(numbers, rows[0][:len(numbers)], strict=True))
+    per_heading = dict(zip(numbers, rows[0][:len(numbers)], strict=True))
     kinds = [row[len(numbers):] for row in rows if row[len(numbers)] is not None]
     empty = {j.value: 0 for j in Judgement}
     columns = {a.code: AspectColumn(a.code, a.text, counts=dict(empty)) for a in chosen.aspects}
@@ -387,7 +387,7 @@ def board(*, session: Session, inspection: Inspection, proposal: int, filters: B
     retired = sorted({row[0] for row in kinds} - set(columns))
     if retired:
         latest = dict(session.exec(select(EvidenceItem.aspect, func.max(EvidenceItem.created_at))
-                                   .where(*_OF_PROPOSAL, col(EvidenceItem.aspect).in_(retired))
+                                   .where(*_OF_HEADING, col(EvidenceItem.aspect).in_(retired))
                                    .group_by(EvidenceItem.aspect), params=keys).all())
         retired.sort(key=lambda aspect: (latest.get(aspect) is not None, latest.get(aspect)), reverse=True)
         for aspect in retired:
@@ -415,18 +415,18 @@ def board(*, session: Session, inspection: Inspection, proposal: int, filters: B
         if item.aspect in columns:
             columns[item.aspect].items.append(item)
     aspects = [c for c in columns.values() if not filters.aspect or c.code == filters.aspect]
-    return Board(proposal, chosen.title, chosen.statement, aspects, per_proposal.get(proposal, 0), shown, counts,
-                 per_proposal)
+    return Board(heading, chosen.title, chosen.statement, aspects, per_heading.get(heading, 0), shown, counts,
+                 per_heading)
 
 
 def aspects_beyond_the_board(*, session: Session, inspection: Inspection) -> list[tuple[int, str]]:
-    """(proposal, aspect) of every aspect holding more items than the board shows of it: those whose "Show all"
+    """(heading, aspect) of every aspect holding more items than the board shows of it: those whose "Show all"
     opens a page of its own (which a tablet saves to go offline with the week's evidence in full)."""
-    return [(proposal, aspect) for proposal, aspect in session.exec(
-        select(EvidenceItem.proposal, EvidenceItem.aspect).where(EvidenceItem.inspection_id == inspection.id)
-        .group_by(col(EvidenceItem.proposal), col(EvidenceItem.aspect))
+    return [(heading, aspect) for heading, aspect in session.exec(
+        select(EvidenceItem.heading, EvidenceItem.aspect).where(EvidenceItem.inspection_id == inspection.id)
+        .group_by(col(EvidenceItem.heading), col(EvidenceItem.aspect))
         .having(func.count() > ITEMS_PER_ASPECT)
-        .order_by(col(EvidenceItem.proposal), col(EvidenceItem.aspect))).all()]
+        .order_by(col(EvidenceItem.heading), col(EvidenceItem.aspect))).all()]
 
 
 def days_observed(*, session: Session, inspection: Inspection,
@@ -454,7 +454,7 @@ def days_observed(*, session: Session, inspection: Inspection,
 @dataclass
 class DaySummary:
     day: date
-    by_proposal: list[tuple[int, str, list[EvidenceItem], list[EvidenceItem]]]  # number, title, strengths, AFDs
+    by_heading: list[tuple[int, str, list[EvidenceItem], list[EvidenceItem]]]  # number, title, strengths, AFDs
 
 
 def day_summary(*, session: Session, inspection: Inspection, day: date) -> DaySummary:
@@ -462,9 +462,9 @@ def day_summary(*, session: Session, inspection: Inspection, day: date) -> DaySu
                                                     EvidenceItem.observed_on == day)
                          .order_by(col(EvidenceItem.aspect), col(EvidenceItem.created_at))).all()
     out = []
-    for proposal in inspections.profile_of(inspection).proposals:
-        mine = [i for i in items if i.proposal == proposal.number]
-        out.append((proposal.number, proposal.title,
+    for heading in inspections.profile_of(inspection).headings:
+        mine = [i for i in items if i.heading == heading.number]
+        out.append((heading.number, heading.title,
                     [i for i in mine if i.judgement == Judgement.strength],
                     [i for i in mine if i.judgement == Judgement.area_for_development]))
     return DaySummary(day, out)
@@ -485,11 +485,11 @@ def purge(*, session: Session, inspection_id: int, dry_run: bool = False) -> dic
 
 
 def kept_figures(*, session: Session, inspection_id: int) -> dict[str, int]:
-    """What stays after the purge: items per proposal and judgement (what the letter's statements counted)."""
-    rows = session.exec(select(EvidenceItem.proposal, EvidenceItem.judgement, func.count())
+    """What stays after the purge: items per heading and judgement (what the letter's statements counted)."""
+    rows = session.exec(select(EvidenceItem.heading, EvidenceItem.judgement, func.count())
                         .where(EvidenceItem.inspection_id == inspection_id)
-                        .group_by(col(EvidenceItem.proposal), col(EvidenceItem.judgement))).all()
-    return dict(sorted((f"proposal_{p}_{j}", n) for p, j, n in rows))
+                        .group_by(col(EvidenceItem.heading), col(EvidenceItem.judgement))).all()
+    return dict(sorted((f"heading_{p}_{j}", n) for p, j, n in rows))
 
 
 # --- What other domains read of the evidence (through here, never its table) ---------------------------------
@@ -508,13 +508,13 @@ def document_sources(*, session: Session, inspection: Inspection) -> list[tuple[
     return [(item_id, label) for item_id, label in rows]
 
 
-def source_kinds_by_proposal(*, session: Session, inspection: Inspection) -> dict[int, set[str]]:
-    """For each proposal, the kinds of source its evidence came from (no source: not counted)."""
+def source_kinds_by_heading(*, session: Session, inspection: Inspection) -> dict[int, set[str]]:
+    """For each heading, the kinds of source its evidence came from (no source: not counted)."""
     kinds: dict[int, set[str]] = {}
-    for proposal, source_type in session.exec(select(EvidenceItem.proposal, EvidenceItem.source_type).where(
+    for heading, source_type in session.exec(select(EvidenceItem.heading, EvidenceItem.source_type).where(
             EvidenceItem.inspection_id == inspection.id)).all():
         if source_type != SourceType.none:
-            kinds.setdefault(proposal, set()).add(source_type)
+            kinds.setdefault(heading, set()).add(source_type)
     return kinds
 
 

@@ -387,7 +387,7 @@ def filter_file_reviews(reviews: list[FileReview], *, aspect: str = "", rating: 
 
 @dataclass
 class AspectDistribution:
-    proposal: int
+    heading: int
     code: str
     text: str
     counts: dict[str, int]  # rating -> number of files
@@ -416,9 +416,9 @@ class SampleSummary:
 def sample_summary(*, session: Session, inspection: Inspection) -> SampleSummary:
     reviews = list_file_reviews(session=session, inspection=inspection)
     summary = SampleSummary(total=len(reviews))
-    for proposal, aspect in inspections.profile_of(inspection).file_review_aspects():
+    for heading, aspect in inspections.profile_of(inspection).file_review_aspects():
         counts = Counter(r.ratings[aspect.code]["rating"] for r in reviews if aspect.code in r.ratings)
-        summary.aspects.append(AspectDistribution(proposal.number, aspect.code, aspect.text,
+        summary.aspects.append(AspectDistribution(heading.number, aspect.code, aspect.text,
                                                   {rating.value: counts.get(rating.value, 0) for rating in Rating},
                                                   sum(counts.values())))
     for review in reviews:

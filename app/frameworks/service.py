@@ -17,20 +17,20 @@ class Aspect:
 
 
 @dataclass(frozen=True)
-class Proposal:
-    """An evidence heading: what evidence is captured, counted, triangulated and reported under (the 2016
-    framework's proposals, the 2023 framework's evaluation criteria). `number` is what evidence stores."""
+class Heading:
+    """An evidence heading: what evidence is captured, counted, triangulated and reported under, as the profile
+    defines them (`[[evidence_headings]]`, named by its `heading_word`). `number` is what evidence stores."""
 
     number: int
     title: str
     statement: str
     paragraphs: str
     aspects: tuple[Aspect, ...]
-    word: str = "Proposal"  # what the profile calls a heading (heading_word)
+    word: str = "Heading"  # what the profile calls a heading (heading_word)
 
     @property
     def label(self) -> str:
-        """"Proposal 4", "Evaluation criterion 2": the heading as the inspectors name it."""
+        """The heading as the inspectors name it: the profile's word and the number ("Evaluation criterion 2")."""
         return f"{self.word} {self.number}"
 
 
@@ -78,9 +78,9 @@ class Profile:
     short_title: str
     overall_grade: bool
     written_statement_of_action: bool
-    proposals: tuple[Proposal, ...]
-    heading_word: str = "Proposal"  # "Evaluation criterion": the UI's word for an evidence heading
-    heading_word_plural: str = "Proposals"
+    headings: tuple[Heading, ...]
+    heading_word: str = "Heading"  # the profile's word for an evidence heading ("Evaluation criterion")
+    heading_word_plural: str = "Headings"
     outcomes: tuple[Outcome, ...] = field(default=())
     after_fieldwork: tuple[Milestone, ...] = field(default=())
     letter: LetterWording | None = None
@@ -88,20 +88,20 @@ class Profile:
     # without every feature growing this class; left out of equality and hashing.
     data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
-    def aspect(self, code: str) -> tuple[Proposal, Aspect]:
-        for proposal in self.proposals:
-            for aspect in proposal.aspects:
+    def aspect(self, code: str) -> tuple[Heading, Aspect]:
+        for heading in self.headings:
+            for aspect in heading.aspects:
                 if aspect.code == code:
-                    return proposal, aspect
+                    return heading, aspect
         raise KeyError(code)
 
-    def file_review_aspects(self) -> list[tuple[Proposal, Aspect]]:
-        return [(p, a) for p in self.proposals for a in p.aspects if a.file_review]
+    def file_review_aspects(self) -> list[tuple[Heading, Aspect]]:
+        return [(p, a) for p in self.headings for a in p.aspects if a.file_review]
 
-    def proposal(self, number: int) -> Proposal:
-        for proposal in self.proposals:
-            if proposal.number == number:
-                return proposal
+    def heading(self, number: int) -> Heading:
+        for heading in self.headings:
+            if heading.number == number:
+                return heading
         raise KeyError(number)
 
 
@@ -116,8 +116,8 @@ def _parse(data: dict[str, Any]) -> Profile:
         short_title=data["short_title"],
         overall_grade=bool(data["overall_grade"]),
         written_statement_of_action=bool(data["written_statement_of_action"]),
-        proposals=tuple(
-            Proposal(
+        headings=tuple(
+            Heading(
                 number=p["number"],
                 title=p["title"],
                 statement=p["statement"],

@@ -1,7 +1,7 @@
 """The visits that follow an inspection (a revisit in 2016, a monitoring inspection in 2023), each its own profile
 in profiles/visits/*.toml: its notice and days on site, what it carries from the original (significant weaknesses
 or areas for priority action), the judgement it makes on each and its letter's wording. A visit keeps the original
-profile's proposals, so evidence is captured the same way; the Profile it runs under is the original's with this
+profile's headings, so evidence is captured the same way; the Profile it runs under is the original's with this
 file's timing and titles."""
 
 import tomllib
@@ -73,7 +73,7 @@ def visit_profile(follows: str, kind: str) -> VisitProfile | None:
 
 @cache
 def profile_for(framework: str, kind: str) -> Profile:
-    """The Profile a visit runs under: the original's proposals and letter, the visit's titles and timing."""
+    """The Profile a visit runs under: the original's headings and letter, the visit's titles and timing."""
     parent, visit = get_profile(framework), visit_profile(framework, kind)
     if visit is None:
         return parent

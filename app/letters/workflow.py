@@ -41,13 +41,13 @@ def readiness(*, session: Session, inspection: Inspection) -> list[Check]:
     if (profile := visit.visit_of(inspection)) is not None:
         return _visit_readiness(session, inspection, profile)
     base = f"/inspections/{inspection.id}"
-    kinds = defaultdict(set, evidence.source_kinds_by_proposal(session=session, inspection=inspection))
+    kinds = defaultdict(set, evidence.source_kinds_by_heading(session=session, inspection=inspection))
     checks = []
-    for proposal in inspections.profile_of(inspection).proposals:
-        n = len(kinds[proposal.number])
-        checks.append(Check(f"{proposal.label} has evidence from at least two kinds of source", n >= 2,
+    for heading in inspections.profile_of(inspection).headings:
+        n = len(kinds[heading.number])
+        checks.append(Check(f"{heading.label} has evidence from at least two kinds of source", n >= 2,
                             f"{n} kind{'s' if n != 1 else ''} of source so far",
-                            f"{base}/board?proposal={proposal.number}"))
+                            f"{base}/board?heading={heading.number}"))
     checks.append(_no_conflicts(session, inspection))
     letter = editing.current(session=session, inspection=inspection)
     checks.append(Check("The letter has been started from the draft", letter is not None,
@@ -71,7 +71,7 @@ def readiness(*, session: Session, inspection: Inspection) -> list[Check]:
 def _visit_readiness(session: Session, inspection: Inspection, profile: VisitProfile) -> list[Check]:
     """A revisit's or monitoring inspection's letter is its judgements of progress (app/letters/visit.py): it is
     ready when every carried weakness or area for priority action is judged with the team's reasons, rather than
-    when the full inspection's evidence covers every proposal."""
+    when the full inspection's evidence covers every heading."""
     progress = f"/inspections/{inspection.id}/progress"
     items = visit.items_of(session=session, inspection=inspection)
     checks = [Check(f"{profile.item_label} {item.position} judged with the team's reasons",

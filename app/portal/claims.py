@@ -1,4 +1,4 @@
-"""The claims of the area's self-evaluation, each tied to a proposal and aspect, and the inspectors' verdict on
+"""The claims of the area's self-evaluation, each tied to a heading and aspect, and the inspectors' verdict on
 each, with the evidence items behind it (framework para 15: report where the evidence supports the area's own
 evaluation and where it does not)."""
 
@@ -51,9 +51,9 @@ class ClaimForm(BaseModel):
 def record_claim(*, session: Session, actor: Actor, inspection: Inspection, user: User, form: ClaimForm) -> SefClaim:
     profile = inspections.profile_of(inspection)
     errors: dict[str, str] = {}
-    proposal = None
+    heading = None
     try:
-        proposal = profile.aspect(form.aspect)[0].number  # aspects are unique across proposals
+        heading = profile.aspect(form.aspect)[0].number  # aspects are unique across headings
     except KeyError:
         errors["aspect"] = f"Select the {profile.heading_word.lower()} and aspect the claim is about"
     if problem := text_problem(form.text, required="Enter the claim, in the self-evaluation's words",
@@ -67,15 +67,15 @@ def record_claim(*, session: Session, actor: Actor, inspection: Inspection, user
             errors["source_document_id"] = "Select a document the area uploaded"
     if problem := text_problem(form.source_reference, required=None, limit=100, what="Where in the document"):
         errors["source_reference"] = problem
-    if errors or proposal is None:
+    if errors or heading is None:
         raise ValidationFailed(errors)
-    claim = SefClaim(inspection_id=inspection.id, proposal=proposal, aspect=form.aspect, text=form.text.strip(),
+    claim = SefClaim(inspection_id=inspection.id, heading=heading, aspect=form.aspect, text=form.text.strip(),
                      source_document_id=document_id, source_reference=form.source_reference.strip(),
                      recorded_by_id=user.id, recorded_by_officer=user.role == "la_officer")
     session.add(claim)
     session.flush()
     record(session=session, actor=actor, action="claim.recorded", object_type="sef_claim", object_id=claim.id,
-           inspection_id=inspection.id, detail={"proposal": proposal, "aspect": form.aspect,
+           inspection_id=inspection.id, detail={"heading": heading, "aspect": form.aspect,
                                                 "by_officer": claim.recorded_by_officer})
     return claim
 
@@ -135,7 +135,7 @@ def set_verdict(*, session: Session, actor: Actor, inspection: Inspection, claim
 def claims_recorded_by(*, session: Session, inspection: Inspection, user: User) -> list[SefClaim]:
     return list(session.exec(select(SefClaim).where(SefClaim.inspection_id == inspection.id,
                                                     SefClaim.recorded_by_id == user.id)
-                             .order_by(col(SefClaim.proposal), col(SefClaim.id))).all())
+                             .order_by(col(SefClaim.heading), col(SefClaim.id))).all())
 
 
 def untested_count(*, session: Session, inspection: Inspection) -> tuple[int, int]:
@@ -158,7 +158,7 @@ class ClaimRow:
 
 
 @dataclass
-class ProposalClaims:
+class HeadingClaims:
     number: int
     title: str
     rows: list[ClaimRow] = field(default_factory=list)
@@ -169,25 +169,25 @@ class ProposalClaims:
         return {v: found.get(v, 0) for v in Verdict}
 
 
-def matrix(*, session: Session, inspection: Inspection, verdict: str = "") -> list[ProposalClaims]:
-    """Claims by proposal with their verdicts and how many evidence items stand behind each."""
+def matrix(*, session: Session, inspection: Inspection, verdict: str = "") -> list[HeadingClaims]:
+    """Claims by heading with their verdicts and how many evidence items stand behind each."""
     profile = inspections.profile_of(inspection)
     counts = dict(session.exec(select(SefClaimEvidence.claim_id, func.count())
                                .join(SefClaim, col(SefClaim.id) == SefClaimEvidence.claim_id)
                                .where(SefClaim.inspection_id == inspection.id)
                                .group_by(col(SefClaimEvidence.claim_id))).all())
-    proposals = [ProposalClaims(p.number, p.title) for p in profile.proposals]
-    by_number = {p.number: p for p in proposals}
-    aspect_text = {a.code: a.text for p in profile.proposals for a in p.aspects}
+    headings = [HeadingClaims(p.number, p.title) for p in profile.headings]
+    by_number = {p.number: p for p in headings}
+    aspect_text = {a.code: a.text for p in profile.headings for a in p.aspects}
     query = (select(SefClaim).where(SefClaim.inspection_id == inspection.id)
-             .order_by(col(SefClaim.proposal), col(SefClaim.id)))
+             .order_by(col(SefClaim.heading), col(SefClaim.id)))
     for claim in session.exec(query).all():
         if verdict and claim.verdict != verdict:
             continue
-        if claim.proposal in by_number:
-            by_number[claim.proposal].rows.append(ClaimRow(claim, aspect_text.get(claim.aspect, claim.aspect),
+        if claim.heading in by_number:
+            by_number[claim.heading].rows.append(ClaimRow(claim, aspect_text.get(claim.aspect, claim.aspect),
                                                            counts.get(claim.id, 0)))
-    return proposals
+    return headings
 
 
 def kept_figures(*, session: Session, inspection_id: int) -> dict[str, dict[str, int]]:

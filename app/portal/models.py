@@ -85,14 +85,14 @@ class AreaIndicatorValue(SQLModel, table=True):
 
 
 class SefClaim(SQLModel, table=True):
-    """A claim of the area's self-evaluation, tied to a proposal and aspect, and the inspectors' verdict on it."""
+    """A claim of the area's self-evaluation, tied to a heading and aspect, and the inspectors' verdict on it."""
 
     __tablename__ = "sef_claims"
-    __table_args__ = (Index("ix_sef_claims_inspection_proposal", "inspection_id", "proposal"),)
+    __table_args__ = (Index("ix_sef_claims_inspection_heading", "inspection_id", "heading"),)
 
     id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
-    proposal: int
+    heading: int
     aspect: str = Field(max_length=60)
     text: str
     source_document_id: int | None = Field(default=None, foreign_key="area_documents.id", ondelete="SET NULL")

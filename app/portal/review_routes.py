@@ -91,7 +91,7 @@ def claims_matrix(request: Request, db: DbSession, user: CurrentUser, inspection
     untested, total = claims.untested_count(session=db, inspection=inspection)
     schedule = inspections.schedule_of(inspection)
     return render(request, "portal/review/claims.html", page_context(
-        db, user, inspection, "claims", proposals=claims.matrix(session=db, inspection=inspection, verdict=verdict),
+        db, user, inspection, "claims", headings=claims.matrix(session=db, inspection=inspection, verdict=verdict),
         verdicts=list(claims.Verdict), chosen=verdict, untested=untested, total=total,
         last_day=schedule.on_site_days[-1], today=inspections.today_on_site()))
 
@@ -127,9 +127,9 @@ def _claim_page(request: Request, db: Session, user: User, inspection: Inspectio
     profile = inspections.profile_of(inspection)
     linked = claims.evidence_ids_of(session=db, claim=claim)
     return render(request, "portal/review/claim.html", page_context(
-        db, user, inspection, "claims", claim=claim, proposal=profile.proposal(claim.proposal),
-        aspect_text={a.code: a.text for a in profile.proposal(claim.proposal).aspects},
-        items=evidence.items_for_proposal(session=db, inspection=inspection, proposal=claim.proposal),
+        db, user, inspection, "claims", claim=claim, heading=profile.heading(claim.heading),
+        aspect_text={a.code: a.text for a in profile.heading(claim.heading).aspects},
+        items=evidence.items_for_heading(session=db, inspection=inspection, heading=claim.heading),
         chosen=set(chosen) if chosen is not None else linked, verdicts=list(claims.Verdict),
         verdict=verdict or claim.verdict, note=claim.verdict_note if note is None else note,
         source=content.requested_title(documents.get_document(

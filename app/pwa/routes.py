@@ -69,10 +69,10 @@ def offline_pages(inspection: CurrentInspection, db: DbSession) -> dict[str, lis
     pages = [base, f"{base}/plan", f"{base}/settings", f"{base}/files", f"{base}/files/summary",
              f"{base}/evidence/new", f"{base}/activities/new", f"{base}/files/new", f"{base}/conflicts",
              f"{base}/concerns/new"]
-    pages += [f"{base}/board?proposal={p.number}" for p in inspections.profile_of(inspection).proposals]
+    pages += [f"{base}/board?heading={p.number}" for p in inspections.profile_of(inspection).headings]
     # Each aspect's "Show all" (as the board writes the link), where the board shows only the latest few.
-    pages += [f"{base}/board?proposal={proposal}&aspect={aspect}"
-              for proposal, aspect in evidence.aspects_beyond_the_board(session=db, inspection=inspection)]
+    pages += [f"{base}/board?heading={heading}&aspect={aspect}"
+              for heading, aspect in evidence.aspects_beyond_the_board(session=db, inspection=inspection)]
     pages += [f"{base}/summary?day={day.isoformat()}"
               for _, day in evidence.days_observed(session=db, inspection=inspection)]
     pages += [f"{base}/activities/{a.id}" for a in fieldwork.list_activities(session=db, inspection=inspection)]

@@ -385,7 +385,7 @@ def add_as_evidence(*, session: Session, actor: Actor, inspection: Inspection,
     (survey_evidence_aspect: 2016's online questionnaires, 2023's right help at the right time)."""
     text, label = evidence_text(session=session, inspection=inspection, form=form)
     item = evidence.capture(session=session, actor=actor, inspection=inspection, form=evidence.EvidenceForm(
-        text=text[:TEXT_LIMIT], proposal="", aspect=inspections.profile_of(inspection).data["survey_evidence_aspect"],
+        text=text[:TEXT_LIMIT], heading="", aspect=inspections.profile_of(inspection).data["survey_evidence_aspect"],
         judgement=form.judgement,
         strands=["education", "health", "social_care"], source_type=SourceType.survey.value, source_label=label))
     record(session=session, actor=actor, action="survey.evidence_added", object_type="evidence_item",

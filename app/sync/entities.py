@@ -33,6 +33,8 @@ OpData = dict[str, Any]  # an op's data: JSON, as the device sent it
 
 
 def _evidence_form(data: OpData) -> evidence.EvidenceForm:
+    if "proposal" in data:  # compatibility: a device's op queued before the rename names the heading "proposal"
+        data = {"heading": data["proposal"], **data}
     values = forms_contract.op_values(EVIDENCE_SHAPE, data, extra=("source_type",))
     source_type = values["source_type"] or ("" if values["source_id"] else "none")
     if values["source_label"]:
@@ -42,7 +44,7 @@ def _evidence_form(data: OpData) -> evidence.EvidenceForm:
 
 
 def _evidence_data(item: EvidenceItem) -> OpData:
-    return {"text": item.text, "proposal": item.proposal, "aspect": item.aspect, "judgement": item.judgement,
+    return {"text": item.text, "heading": item.heading, "aspect": item.aspect, "judgement": item.judgement,
             "strands": item.strands, "source_type": item.source_type, "source_id": item.source_id,
             "source_label": item.source_label, "observed_on": item.observed_on.isoformat(),
             "captured_on": item.captured_on.isoformat(), "author_id": item.author_id}

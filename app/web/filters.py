@@ -69,9 +69,9 @@ def personal_data_label(kind: str) -> str:
 
 
 
-def proposal_item(proposal: Any, selected: str) -> Item:
-    return {"value": str(proposal.number), "text": f"{proposal.number}. {proposal.title}",
-            "checked": str(proposal.number) == str(selected)}
+def heading_item(heading: Any, selected: str) -> Item:
+    return {"value": str(heading.number), "text": f"{heading.number}. {heading.title}",
+            "checked": str(heading.number) == str(selected)}
 
 
 def aspect_item(aspect: Any, selected: str) -> Item:

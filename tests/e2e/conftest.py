@@ -126,14 +126,14 @@ def axe_violations(page) -> list[str]:
 # --- Offline: what the offline, sync and conflict modules do alike --------------------------------------------
 
 
-def capture(page, text: str, proposal: str = "1. Identifying needs",
+def capture(page, text: str, heading: str = "1. Identifying needs",
             aspect: str = "How timely was the identification", judgement: str = "Strength",
             service: str = "Education") -> None:
     """Fill in and save the capture form on this page (by default a strength for proposal 1's first aspect, in
     education), each choice by its label."""
     form = page.locator("#capture-form")
     form.get_by_label("What did you see or hear?").fill(text)
-    form.get_by_label(proposal).check()
+    form.get_by_label(heading).check()
     form.get_by_label(aspect).check()
     form.get_by_label(judgement, exact=True).check()
     form.get_by_label(service, exact=True).check()
@@ -171,7 +171,7 @@ def go_offline_on_capture_page(page, base_url: str, email: str, password: str) -
 
 def board_text(page, base: str) -> str:
     """Proposal 1's timeliness aspect in full, as the board shows it (where capture() files its evidence)."""
-    page.goto(f"{base}/board?proposal=1&aspect=timeliness")
+    page.goto(f"{base}/board?heading=1&aspect=timeliness")
     return page.locator("#aspect-timeliness").inner_text()
 
 
@@ -179,7 +179,7 @@ def one_item_for_two(lead, cqc, base_url: str) -> tuple[str, str]:
     """The lead opens the demo inspection, and the CQC inspector signs in on a device of their own, both to edit
     the first item on proposal 2's board; returns the inspection's URL and that item's edit page."""
     base = open_demo_inspection(lead, base_url, "lead@example.org", "demo-lead-password")
-    lead.goto(f"{base}/board?proposal=2")
+    lead.goto(f"{base}/board?heading=2")
     edit_url = lead.locator(".app-evidence a", has_text="Edit").first.get_attribute("href")
     sign_in(cqc, base_url, "cqc@example.org", "demo-cqc-password")
     return base, base_url + edit_url

@@ -111,7 +111,7 @@ def test_case_tracking_on_a_tablet(server, page_at, tmp_path):
     text = "Fictional: the tracking meeting showed joined-up planning."
     form = page.locator("#capture-form")
     form.get_by_label("What did you see or hear?").fill(text)
-    form.locator("input[name=proposal]").first.check()
+    form.locator("input[name=heading]").first.check()
     form.locator("input[name=aspect]:visible").first.check()
     form.get_by_label("Strength", exact=True).check()
     form.get_by_label("Education", exact=True).check()

@@ -45,7 +45,7 @@ def test_the_second_inspector_to_sync_sees_their_conflict_counted_with_a_link_th
     theirs.get_by_role("button", name="Resolve").click()
     lead.get_by_text("Conflict resolved.").wait_for()
 
-    cqc.goto(f"{base}/board?proposal=2")
+    cqc.goto(f"{base}/board?heading=2")
     status.get_by_text("0 captures waiting to sync").wait_for()
     assert "in conflict" not in status.inner_text()
     assert lead.errors == [] and cqc.errors == []
@@ -58,7 +58,7 @@ PUT_EDIT = """async ([itemId, version, inspectionId]) => {
   await outbox.putOp({
     op_id: crypto.randomUUID(), entity: "evidence_item", action: "update", id: itemId, base_version: version,
     inspection_id: inspectionId, client_time: new Date().toISOString(),
-    data: { text: "Peer's fictional edit, refused.", proposal: 1, aspect: "timeliness", judgement: "strength",
+    data: { text: "Peer's fictional edit, refused.", heading: 1, aspect: "timeliness", judgement: "strength",
             strands: ["education"] },
     rejected: ["text: The server refused this fictional edit"],
   });

@@ -66,7 +66,7 @@ def test_thursdays_meeting_written_up_on_friday_is_under_thursday(own_server, pa
         if page is not phone:
             open_demo_inspection(page, own_server.url, "lead@example.org", "demo-lead-password")
         # The board's day filter: there under Thursday, not under Friday.
-        page.goto(f"{base}/board?proposal=2")
+        page.goto(f"{base}/board?heading=2")
         page.get_by_label("Day", exact=True).select_option(label=f"Day 4: {thursday:%a %-d %b}")
         page.wait_for_url(re.compile(rf"day={thursday.isoformat()}"))
         page.locator("#results .app-evidence", has_text=text).wait_for()

@@ -14,7 +14,7 @@ def board_counts(page) -> tuple[int, int, int]:
 def test_visit_evidence_and_case_file_reach_the_board(live_server, page_at):
     page = page_at(768)
     base = open_demo_inspection(page, live_server, "cqc@example.org", "demo-cqc-password")
-    page.goto(f"{base}/board?proposal=1")
+    page.goto(f"{base}/board?heading=1")
     before = board_counts(page)
     parents_before = page.locator("#aspect-parents_involved [data-aspect-counts] .govuk-tag").first.inner_text()
 
@@ -37,7 +37,7 @@ def test_visit_evidence_and_case_file_reach_the_board(live_server, page_at):
 
     # Two evidence items, captured inline on the visit without leaving the page.
     page.evaluate("window.__marker = 'same page'")
-    for text, proposal, aspect, judgement, strand in [
+    for text, heading, aspect, judgement, strand in [
         ("Fictional: parents said the academy involved them well.", "1. Identifying needs",
          "How well were parents and carers involved in the assessment?", "Strength", "Education"),
         ("Fictional: therapy advice arrived after the plan was written.", "1. Identifying needs",
@@ -45,7 +45,7 @@ def test_visit_evidence_and_case_file_reach_the_board(live_server, page_at):
           "during their assessments?"),
          "Area for development", "Health"),
     ]:
-        capture(page, text, proposal, aspect, judgement, strand)
+        capture(page, text, heading, aspect, judgement, strand)
         page.locator("#source-evidence", has_text=text).wait_for()
     assert page.evaluate("window.__marker") == "same page"
     assert page.locator("#source-evidence .app-evidence").count() == 2
@@ -69,7 +69,7 @@ def test_visit_evidence_and_case_file_reach_the_board(live_server, page_at):
     assert "Persistent absence" in summary
 
     # The board shows both new items with the right counts.
-    page.goto(f"{base}/board?proposal=1")
+    page.goto(f"{base}/board?heading=1")
     assert board_counts(page) == (before[0] + 1, before[1] + 1, before[2])
     parents = page.locator("#aspect-parents_involved")
     assert "Fictional: parents said the academy involved them well." in parents.inner_text()

@@ -50,7 +50,7 @@ def test_three_captures_offline_survive_a_reload_then_sync_to_a_second_inspector
 
     other = page_at(768)
     sign_in(other, live_server, "cqc@example.org", "demo-cqc-password")
-    other.goto(f"{base}/board?proposal=1&aspect=timeliness")
+    other.goto(f"{base}/board?heading=1&aspect=timeliness")
     board = other.locator("#aspect-timeliness").inner_text()
     for text in TEXTS:
         assert board.count(text) == 1  # each arrived exactly once
@@ -146,7 +146,7 @@ def test_a_rejected_capture_waits_in_needs_attention_while_later_ones_sync(live_
     base = go_offline_on_capture_page(page, live_server, "cqc@example.org", "demo-cqc-password")
     inspection_id = int(page.locator("#device-outbox").get_attribute("data-inspection-id"))
     page.evaluate(KEEP_UNCHECKED, [inspection_id, {
-        "text": "Fictional capture with no aspect chosen.", "proposal": 1, "aspect": "", "judgement": "strength",
+        "text": "Fictional capture with no aspect chosen.", "heading": 1, "aspect": "", "judgement": "strength",
         "strands": ["education"]}])
     page.locator("#device-outbox [data-pending] li").first.wait_for()
     capture(page, "Fictional capture after the faulty one.")
@@ -178,7 +178,7 @@ def test_an_offline_capture_the_server_would_refuse_is_refused_on_the_device_in_
     page = page_at(768)
     go_offline_on_capture_page(page, live_server, "peer@example.org", "demo-peer-password")
     form = page.locator("#capture-form")
-    form.get_by_label("What did you see or hear?").fill("Fictional capture saved with no proposal.")
+    form.get_by_label("What did you see or hear?").fill("Fictional capture saved with no heading.")
     form.get_by_label("Strength", exact=True).check()
     form.get_by_label("Education", exact=True).check()
     form.get_by_role("button", name="Save evidence").click()
@@ -194,7 +194,7 @@ def test_an_offline_capture_the_server_would_refuse_is_refused_on_the_device_in_
     assert page.locator("#device-outbox [data-pending] li").count() == 0  # nothing kept
     assert "0 captures waiting to sync" in page.locator("#sync-status").inner_text()
 
-    # A proposal but no aspect: the aspect of that proposal is asked for, where it is asked.
+    # A heading but no aspect: the aspect of that heading is asked for, where it is asked.
     form.get_by_label("1. Identifying needs").check()
     page.wait_for_timeout(1100)  # GOV.UK buttons ignore a second click within a second (double-submit guard)
     form.get_by_role("button", name="Save evidence").click()
@@ -214,7 +214,7 @@ def test_an_offline_capture_the_server_would_refuse_is_refused_on_the_device_in_
     form.get_by_label("How timely was the identification").check()
     page.wait_for_timeout(1100)
     form.get_by_role("button", name="Save evidence").click()
-    page.locator("#device-outbox [data-pending] li", has_text="saved with no proposal").wait_for()
+    page.locator("#device-outbox [data-pending] li", has_text="saved with no heading").wait_for()
     assert form.locator(".govuk-error-summary, .govuk-error-message, .govuk-form-group--error").count() == 0
     assert page.errors == []
 
@@ -229,7 +229,7 @@ def test_two_inspectors_editing_the_same_item_offline_get_a_visible_conflict_kee
     section = lead.locator("section[id^=conflict-]", has_text="CQC inspector's offline fictional wording.")
     assert section.locator("[data-current]").inner_text() == "Lead's offline fictional wording."
     assert section.locator("[data-incoming]").inner_text() == "CQC inspector's offline fictional wording."
-    lead.goto(f"{base}/board?proposal=2")
+    lead.goto(f"{base}/board?heading=2")
     assert lead.locator("[data-conflict]").count() >= 1
     assert lead.errors == [] and cqc.errors == []
 
@@ -246,11 +246,11 @@ def test_make_an_inspection_available_offline_then_browse_it_with_no_connection(
     assert saved >= 20
     assert "MB stored" in page.locator("#sync-status").inner_text()
     page.context.set_offline(True)
-    for path, heading in [("/plan", "Day plan"), ("/board?proposal=3", "Evidence board"), ("/files/summary",
+    for path, heading in [("/plan", "Day plan"), ("/board?heading=3", "Evidence board"), ("/files/summary",
                                                                                            "File-sample summary")]:
         page.goto(base + path)  # never opened before going offline
         assert page.locator("h1").inner_text() == heading
-    page.goto(f"{base}/board?proposal=4")
+    page.goto(f"{base}/board?heading=4")
     page.get_by_role("link", name="Day plan").click()
     assert page.locator("h1").inner_text() == "Day plan"
     page.goto(f"{live_server}/admin/audit")  # not saved: the offline page, not an error
@@ -273,7 +273,7 @@ def test_pressed_before_the_service_worker_is_in_charge_it_waits_for_it_rather_t
     page.evaluate("navigator.serviceWorker.register('/sw.js').then(() => null)")  # it installs and takes charge
     progress.filter(has_text=re.compile(r"Available offline: \d+ pages saved")).wait_for(timeout=30_000)
     page.context.set_offline(True)
-    page.goto(f"{base}/board?proposal=3")  # never opened: saved by the button, through the worker
+    page.goto(f"{base}/board?heading=3")  # never opened: saved by the button, through the worker
     assert page.locator("h1").inner_text() == "Evidence board"
     assert page.errors == []
 
@@ -420,7 +420,7 @@ def test_a_tablet_pulls_the_teams_new_evidence_and_shows_it_on_a_page_saved_befo
     lead = page_at(768)
     base = open_demo_inspection(lead, live_server, "lead@example.org", "demo-lead-password")
     lead.evaluate("navigator.serviceWorker.ready")
-    lead.goto(f"{base}/board?proposal=2")
+    lead.goto(f"{base}/board?heading=2")
     lead.reload()  # controlled by the service worker now, which keeps this copy of the page
 
     text = "Fictional: the parent carer forum said short breaks are hard to book."
@@ -469,6 +469,6 @@ def test_evidence_deleted_offline_is_deleted_on_the_server_when_back_online(live
         "evidence item to delete · deletion saved on this device")
     page.context.set_offline(False)
     page.locator("#device-outbox").wait_for(state="hidden", timeout=20_000)
-    page.goto(f"{base}/board?proposal=1&aspect=timeliness")
+    page.goto(f"{base}/board?heading=1&aspect=timeliness")
     assert "will delete while offline" not in page.locator("#results").inner_text()
     assert page.errors == []

@@ -18,7 +18,7 @@ PUT_OP = """async ([opId, inspectionId, text]) => {
   await outbox.putOp({
     op_id: opId, entity: "evidence_item", action: "create", id: crypto.randomUUID(), base_version: null,
     inspection_id: inspectionId, client_time: new Date().toISOString(),
-    data: { text: text.replace("[U+D800]", "\\ud800"), proposal: 1, aspect: "timeliness", judgement: "strength",
+    data: { text: text.replace("[U+D800]", "\\ud800"), heading: 1, aspect: "timeliness", judgement: "strength",
             strands: ["education"] },
   });
   await outbox.render();

@@ -161,11 +161,11 @@ def make_fieldwork(db: Session):
             primary_need="ASD")
         review = fieldwork.create_file_review(session=db, actor=actor, inspection=inspection, form=review_form)
         item = evidence.capture(session=db, actor=actor, inspection=inspection, form=evidence.EvidenceForm(
-            text="A fictional observation.", proposal="1", aspect="timeliness", judgement="strength",
+            text="A fictional observation.", heading="1", aspect="timeliness", judgement="strength",
             strands=["education"], source_id=activity.id))
         from app.sync.models import SyncConflict
 
-        incoming = {**item.model_dump(include={"proposal", "aspect", "judgement", "strands"}),
+        incoming = {**item.model_dump(include={"heading", "aspect", "judgement", "strands"}),
                     "text": "Another fictional version."}
         conflict = SyncConflict(inspection_id=inspection.id, entity="evidence_item", entity_id=item.id, action="update",
                                 base_version=0, current_version=1, incoming=incoming,

@@ -39,7 +39,7 @@ def checking(db, make_user, make_inspection, make_officer, clock):
     officer = make_officer(inspection)
     actor = Actor(lead.id, lead.email)
     evidence.capture(session=db, actor=actor, inspection=inspection, form=evidence.EvidenceForm(
-        text="Fictional finding about timeliness.", proposal="1", aspect="timeliness", judgement="strength",
+        text="Fictional finding about timeliness.", heading="1", aspect="timeliness", judgement="strength",
         strands=["education"]))
     editing.start(session=db, actor=actor, inspection=inspection,
                   draft=service.draft(session=db, inspection=inspection))

@@ -1,4 +1,4 @@
-"""The evidence board sends the database a fixed number of statements, however many items a proposal holds."""
+"""The evidence board sends the database a fixed number of statements, however many items a heading holds."""
 
 import uuid
 from contextlib import contextmanager
@@ -41,17 +41,17 @@ def statements(engine):
 def add_items(db, inspection, author, ids, count: int) -> None:
     """`count` items over every aspect, judgement and kind of source, through the bulk path a device's sync uses."""
     profile = inspections.profile_of(inspection)
-    aspects = cycle([(p.number, a.code) for p in profile.proposals for a in p.aspects])
+    aspects = cycle([(p.number, a.code) for p in profile.headings for a in p.aspects])
     judgements = cycle(["strength", "area_for_development", "context"])
     sources = cycle([("setting_visit", ids["activity_id"]), ("file_review", ids["review_id"]), ("none", ""),
                      ("document", "")])
     day = inspections.schedule_of(inspection).on_site_days[0]
     entries = []
     for n in range(count):
-        proposal, aspect = next(aspects)
+        heading, aspect = next(aspects)
         source_type, source_id = next(sources)
         entries.append((str(uuid.uuid4()), evidence.EvidenceForm(
-            text=f"Fictional item {n}.", proposal=str(proposal), aspect=aspect, judgement=next(judgements),
+            text=f"Fictional item {n}.", heading=str(heading), aspect=aspect, judgement=next(judgements),
             strands=["education", "health"][: 1 + n % 2], source_type=source_type, source_id=source_id,
             source_label="Fictional SEF" if source_type == "document" else ""), day))
     actor = Actor(author.id, author.email)
@@ -66,7 +66,7 @@ def board_statements(client, engine, base: str) -> tuple[int, int]:
     counted = []
     for headers in ({}, {"HX-Request": "true"}):
         with statements(engine) as sent:
-            response = client.get(f"{base}/board?proposal=1&judgement=strength&strand=education", headers=headers)
+            response = client.get(f"{base}/board?heading=1&judgement=strength&strand=education", headers=headers)
         assert response.status_code == 200
         counted.append(len(sent))
     return counted[0], counted[1]
@@ -87,9 +87,9 @@ def inspection_with(db, make_user, make_inspection, make_fieldwork, client):
 
 
 def board_page(client, db, base: str):
-    """The board of proposal 1, having checked that it counts every item of the proposal."""
-    held = db.exec(select(func.count()).select_from(EvidenceItem).where(EvidenceItem.proposal == 1)).one()
-    page = soup(client.get(f"{base}/board?proposal=1"))
+    """The board of proposal 1, having checked that it counts every item of the heading."""
+    held = db.exec(select(func.count()).select_from(EvidenceItem).where(EvidenceItem.heading == 1)).one()
+    page = soup(client.get(f"{base}/board?heading=1"))
     assert " ".join(page.select_one("#board-counts").get_text().split()).startswith(
         f"Showing {held} of {held} items for proposal 1")
     return page

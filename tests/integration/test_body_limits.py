@@ -20,7 +20,7 @@ def lead_client(client, db, make_user, make_inspection):
 def test_a_form_over_2_mb_is_refused(lead_client, db):
     client, inspection = lead_client
     answer = client.post(f"/inspections/{inspection.id}/evidence/new", data={
-        "csrf_token": csrf_of(client), "text": "x" * (2 * 1024 * 1024), "proposal": "1", "aspect": "timeliness",
+        "csrf_token": csrf_of(client), "text": "x" * (2 * 1024 * 1024), "heading": "1", "aspect": "timeliness",
         "judgement": "strength", "strands": "education"})
     assert answer.status_code == 413
     assert db.exec(select(EvidenceItem)).first() is None

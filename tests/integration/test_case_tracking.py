@@ -218,18 +218,18 @@ def test_evidence_from_a_tracked_case_counts_as_its_own_kind_of_source(db, area)
     url = f"/inspections/{inspection.id}/evidence/new"
     done = team.post(url, data={
         "csrf_token": csrf_of(team, url), "fixed_source": "yes", "source_type": "tracked_case", "source_id": case.id,
-        "text": "The family said the plan was reviewed on time.", "proposal": "1", "aspect": "right_help",
+        "text": "The family said the plan was reviewed on time.", "heading": "1", "aspect": "right_help",
         "judgement": "strength", "strands": ["education"]})
     assert done.status_code == 303
     item = db.exec(select(EvidenceItem)).one()
     assert (item.source_type, item.source_id) == ("tracked_case", case.id)
-    board = soup(team.get(f"/inspections/{inspection.id}/board?proposal=1"))
+    board = soup(team.get(f"/inspections/{inspection.id}/board?heading=1"))
     aspect = board.select_one("#aspect-right_help")
     assert "Case tracking or sampling" in aspect.select_one("[data-triangulation]").get_text()
     assert aspect.select_one("[data-tracked-case]")["href"] == f"/inspections/{inspection.id}/cases/{case.id}"
     # A tracked case is named as one: an id that is not this inspection's case is refused.
     wrong = team.post(url, data={"csrf_token": csrf_of(team, url), "source_type": "tracked_case",
-                                 "source_id": "00000000-0000-4000-8000-000000000009", "text": "x", "proposal": "1",
+                                 "source_id": "00000000-0000-4000-8000-000000000009", "text": "x", "heading": "1",
                                  "aspect": "right_help", "judgement": "strength", "strands": ["education"]})
     assert wrong.status_code == 422
 

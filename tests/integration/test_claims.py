@@ -33,7 +33,7 @@ def test_the_officer_records_claims_and_sees_no_verdicts(client, make_client, db
         "csrf_token": token, "aspect": "timeliness", "text": "Nine in ten new EHC plans are issued within 20 weeks."})
     assert done.status_code == 303
     claim = db.exec(select(SefClaim)).one()
-    assert (claim.proposal, claim.aspect, claim.recorded_by_officer, claim.verdict) == (1, "timeliness", True,
+    assert (claim.heading, claim.aspect, claim.recorded_by_officer, claim.verdict) == (1, "timeliness", True,
                                                                                           "not_yet_tested")
 
     team = sign_in(make_client(), db, lead)

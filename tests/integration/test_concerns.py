@@ -130,7 +130,7 @@ def test_a_concern_never_reaches_the_evidence_the_letter_the_exports_or_the_feed
     for who in ("lead", "colleague"):
         reader = sign_in(make_client(), db, team[who])
         token = reader.get("/api/v1/session").json()["csrf_token"]
-        for path in ("", "/board?proposal=1", "/summary", "/files/summary", "/letter", "/survey",
+        for path in ("", "/board?heading=1", "/summary", "/files/summary", "/letter", "/survey",
                      "/survey/responses.csv", "/area", "/claims"):
             assert SECRET not in reader.get(base + path).text, (who, path)
         feed = reader.get(f"/api/v1/inspections/{team['inspection'].id}/changes")
@@ -154,7 +154,7 @@ def test_a_concern_captured_offline_syncs_first_and_its_receipt_carries_no_text(
     token = client.get("/api/v1/session").json()["csrf_token"]
     evidence = {"op_id": str(uuid.uuid4()), "entity": "evidence_item", "action": "create", "id": str(uuid.uuid4()),
                 "inspection_id": inspection.id, "client_time": "2026-11-24T10:15:00Z",
-                "data": {"text": "Fictional evidence.", "proposal": 1, "aspect": "timeliness", "judgement": "strength",
+                "data": {"text": "Fictional evidence.", "heading": 1, "aspect": "timeliness", "judgement": "strength",
                          "strands": ["education"]}}
     concern = {"op_id": str(uuid.uuid4()), "entity": "safeguarding_concern", "action": "create",
                "id": str(uuid.uuid4()), "inspection_id": inspection.id, "client_time": "2026-11-24T10:16:00Z",

@@ -28,7 +28,7 @@ def test_the_author_sees_their_edit_marked_and_a_team_member_sees_whose_it_is(cl
         token = client.get("/api/v1/session").json()["csrf_token"]
         op = {"op_id": str(uuid.uuid4()), "entity": "evidence_item", "action": "update", "id": ids["item_id"],
               "inspection_id": inspection.id, "base_version": 1, "client_time": "2026-11-24T12:00:00Z",
-              "data": {"text": text, "proposal": 1, "aspect": "timeliness", "judgement": "strength",
+              "data": {"text": text, "heading": 1, "aspect": "timeliness", "judgement": "strength",
                        "strands": ["education"]}}
         result = client.post("/api/v1/sync", json={"device_id": "t", "ops": [op]}, headers={"X-CSRF-Token": token})
         return op["op_id"], result.json()["results"][0]["status"]

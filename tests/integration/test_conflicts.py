@@ -26,7 +26,7 @@ def conflict(client, db, make_user, make_inspection, make_fieldwork):
     def edit(text):
         op = {"op_id": str(uuid.uuid4()), "entity": "evidence_item", "action": "update", "id": ids["item_id"],
               "inspection_id": inspection.id, "base_version": 1, "client_time": "2026-11-24T12:00:00Z",
-              "data": {"text": text, "proposal": 1, "aspect": "timeliness", "judgement": "strength",
+              "data": {"text": text, "heading": 1, "aspect": "timeliness", "judgement": "strength",
                        "strands": ["education"]}}
         return client.post("/api/v1/sync", json={"device_id": "t", "ops": [op]}, headers={"X-CSRF-Token": token}).json()
 
@@ -41,7 +41,7 @@ def test_conflict_is_shown_side_by_side_and_flagged_on_the_board(client, db, con
     section = page.select_one(f"#conflict-{conflict['conflict'].id}")
     assert section.select_one("[data-current]").get_text() == "First fictional edit."
     assert section.select_one("[data-incoming]").get_text() == "Second fictional edit."
-    board = soup(client.get(f"{conflict['base']}/board?proposal=1"))
+    board = soup(client.get(f"{conflict['base']}/board?heading=1"))
     assert board.select_one(f"#item-{conflict['item_id']} [data-conflict]") is not None
     assert "Conflicts 1" in " ".join(board.select_one(".app-subnav").get_text().split())
 

@@ -12,7 +12,7 @@ from tests.integration.conftest import csrf_of, error_summary, sign_in, soup
 
 
 def capture(client, team, htmx=False, **overrides):
-    data = {"text": "Fictional evidence.", "proposal": "1", "aspect": "timeliness", "judgement": "strength",
+    data = {"text": "Fictional evidence.", "heading": "1", "aspect": "timeliness", "judgement": "strength",
             "strands": ["education"], "source_kind": "none"}
     data.update(overrides)
     page = f"{team['base']}/evidence/new"
@@ -61,7 +61,7 @@ def test_inline_capture_on_an_activity_swaps_in_place(client, db, team):
     token = csrf_of(client, path)
     response = client.post(f"{team['base']}/evidence/new", headers={"HX-Request": "true"}, data={
         "csrf_token": token, "fixed_source": "yes", "source_type": "setting_visit", "source_id": team["activity_id"],
-        "text": "Inline fictional note.", "proposal": "2", "aspect": "short_breaks", "judgement": "context",
+        "text": "Inline fictional note.", "heading": "2", "aspect": "short_breaks", "judgement": "context",
         "strands": ["social_care"]})
     assert response.status_code == 200
     fragment = soup(response)
@@ -78,7 +78,7 @@ def test_evidence_added_in_place_shows_its_authors_name(client, db, team):
             ("file_review", team["review_id"], f"{team['base']}/files/{team['review_id']}")):
         response = client.post(f"{team['base']}/evidence/new", headers={"HX-Request": "true"}, data={
             "csrf_token": csrf_of(client, page), "fixed_source": "yes", "source_type": source_type,
-            "source_id": source_id, "text": f"Fictional note from a {source_type}.", "proposal": "2",
+            "source_id": source_id, "text": f"Fictional note from a {source_type}.", "heading": "2",
             "aspect": "short_breaks", "judgement": "context", "strands": ["social_care"]})
         assert response.status_code == 200
         for shown in (soup(response), soup(client.get(page))):
@@ -90,7 +90,7 @@ def test_inline_capture_error_comes_back_in_the_form(client, db, team):
     path = f"{team['base']}/activities/{team['activity_id']}"
     response = client.post(f"{team['base']}/evidence/new", headers={"HX-Request": "true"}, data={
         "csrf_token": csrf_of(client, path), "fixed_source": "yes", "source_type": "setting_visit",
-        "source_id": team["activity_id"], "text": "", "proposal": "2", "aspect": "short_breaks", "judgement": "context",
+        "source_id": team["activity_id"], "text": "", "heading": "2", "aspect": "short_breaks", "judgement": "context",
         "strands": ["social_care"]})
     assert response.status_code == 422
     assert error_summary(response) == ["Enter what you saw or heard"]
@@ -103,9 +103,9 @@ def test_inline_capture_error_comes_back_in_the_form(client, db, team):
         ({"text": "", "judgement": "", "strands": []},
          ["Enter what you saw or heard", "Select whether this is a strength, an area for development or context",
           "Select at least one service: education, health or social care"]),
-        ({"proposal": "2", "aspect": "timeliness"}, ["Select an aspect of proposal 2"]),
-        ({"proposal": "", "aspect": ""}, ["Select the proposal (1 to 4) this evidence is about"]),
-        ({"proposal": "5"}, ["Select the proposal (1 to 4) this evidence is about"]),
+        ({"heading": "2", "aspect": "timeliness"}, ["Select an aspect of proposal 2"]),
+        ({"heading": "", "aspect": ""}, ["Select the proposal (1 to 4) this evidence is about"]),
+        ({"heading": "5"}, ["Select the proposal (1 to 4) this evidence is about"]),
         ({"aspect": "made_up"}, ["Select the aspect this evidence is about"]),
         ({"strands": ["housing"]}, ["Select education, health or social care"]),
         ({"source_kind": "activity", "source_activity": ""},
@@ -134,13 +134,13 @@ def test_editing_keeps_a_version_and_shows_who_and_when(client, db, team):
     path = f"{team['base']}/evidence/{item_id}/edit"
     sign_in(client, db, team["cqc"])
     response = client.post(path, data={"csrf_token": csrf_of(client, path), "text": "Edited fictional text.",
-                                       "proposal": "1", "aspect": "timeliness", "judgement": "strength",
+                                       "heading": "1", "aspect": "timeliness", "judgement": "strength",
                                        "strands": ["health"], "source_kind": "none"})
     assert response.status_code == 303
     item = db.get(EvidenceItem, item_id)
     assert (item.version, item.text, item.updated_by_id, item.author_id) == (2, "Edited fictional text.",
                                                                               team["cqc"].id, team["lead"].id)
-    meta = soup(client.get(f"{team['base']}/board?proposal=1")).select_one(f"#item-{item_id} .app-evidence__meta")
+    meta = soup(client.get(f"{team['base']}/board?heading=1")).select_one(f"#item-{item_id} .app-evidence__meta")
     assert "version 2, edited" in words(meta) and "Ada Lead" in meta.get_text()
     updates = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "evidence.updated")
     assert db.exec(updates).one() == 1
@@ -158,7 +158,7 @@ def test_delete_removes_the_item_and_is_audited(client, db, team):
 def add(db, team, author, **fields):
     from app.audit.service import Actor
 
-    form = evidence.EvidenceForm(**{"text": "Fictional.", "proposal": "1", "aspect": "timeliness",
+    form = evidence.EvidenceForm(**{"text": "Fictional.", "heading": "1", "aspect": "timeliness",
                                     "judgement": "strength", "strands": ["education"], **fields})
     return evidence.capture(session=db, actor=Actor(author.id, author.email), inspection=team["inspection"], form=form,
                             captured_on=fields.pop("captured_on", date(2026, 11, 23)))
@@ -178,8 +178,8 @@ def test_board_counts_and_triangulation(client, db, team):
     # parents_involved: two strengths, both from the same visit -> single source.
     add(db, team, lead, aspect="parents_involved", source_id=team["activity_id"])
     add(db, team, cqc, aspect="parents_involved", source_id=team["activity_id"])
-    add(db, team, lead, proposal="2", aspect="short_breaks")
-    page = soup(client.get(f"{team['base']}/board?proposal=1"))
+    add(db, team, lead, heading="2", aspect="short_breaks")
+    page = soup(client.get(f"{team['base']}/board?heading=1"))
     assert words(page.select_one("#board-counts")) == (
         "Showing 6 of 6 items for proposal 1: 4 strengths, 1 area for development, 1 context.")
     timeliness = aspect_block(page, "timeliness")
@@ -194,13 +194,16 @@ def test_board_counts_and_triangulation(client, db, team):
     assert aspect_block(page, "usefulness").select_one("[data-single-source]") is None  # no evidence: nothing to mark
     tabs = [words(a) for a in page.select("nav[aria-label=Proposals] a")]
     assert tabs[0].endswith("(6)") and tabs[1].endswith("(1)")
+    # A bookmark or a page saved on a tablet before the rename still opens its heading's board.
+    bookmarked = soup(client.get(f"{team['base']}/board?proposal=2"))
+    assert words(bookmarked.select_one("#board-counts")).startswith("Showing 1 of 1 item for proposal 2")
 
 
 def test_board_filters_keep_triangulation_of_the_whole_aspect(client, db, team):
     add(db, team, team["cqc"], source_type="file_review", source_id=team["review_id"], strands=["health"],
         captured_on=date(2026, 11, 24))
     add(db, team, team["lead"], judgement="area_for_development", strands=["social_care"])
-    base = f"{team['base']}/board?proposal=1"
+    base = f"{team['base']}/board?heading=1"
     by_cqc = soup(client.get(f"{base}&inspector={team['cqc'].id}"))
     assert "Showing 1 of 3" in by_cqc.select_one("#board-counts").get_text()
     assert "Strengths from 2 kinds" in aspect_block(by_cqc, "timeliness").get_text()
@@ -216,7 +219,7 @@ def test_board_filters_keep_triangulation_of_the_whole_aspect(client, db, team):
 def test_end_of_day_summary_lists_the_days_new_findings(client, db, team):
     add(db, team, team["lead"], judgement="area_for_development", text="Day two fictional concern.",
         captured_on=date(2026, 11, 24))
-    add(db, team, team["cqc"], proposal="4", aspect="online_survey", text="Day two fictional strength.",
+    add(db, team, team["cqc"], heading="4", aspect="online_survey", text="Day two fictional strength.",
         captured_on=date(2026, 11, 24))
     add(db, team, team["lead"], text="Day three fictional.", captured_on=date(2026, 11, 25))
     page = soup(client.get(f"{team['base']}/summary?day=2026-11-24"))
@@ -231,7 +234,7 @@ def test_end_of_day_summary_lists_the_days_new_findings(client, db, team):
 def test_board_shows_the_latest_items_of_each_aspect_and_all_on_request(client, db, team):
     for n in range(10):
         add(db, team, team["lead"], text=f"Fictional item {n}.")
-    page = soup(client.get(f"{team['base']}/board?proposal=1"))
+    page = soup(client.get(f"{team['base']}/board?heading=1"))
     block = aspect_block(page, "timeliness")
     assert len(block.select(".app-evidence")) == 8
     assert block.select_one("[data-aspect-counts] .govuk-tag").get_text() == "11 strengths"  # counts cover them all
@@ -249,7 +252,7 @@ def test_personal_data_is_pointed_out_before_saving_and_replaced_or_kept_on_purp
     sign_in(client, db, lead)
     url = f"/inspections/{inspection.id}/evidence/new"
     token = csrf_of(client, url)
-    fields = {"csrf_token": token, "proposal": "1", "aspect": "timeliness", "judgement": "area_for_development",
+    fields = {"csrf_token": token, "heading": "1", "aspect": "timeliness", "judgement": "area_for_development",
               "strands": ["health"], "source_kind": "none",
               "text": "Jamie Smith (NHS 943 476 5919) waited a year for therapy."}
     warned = client.post(url, data=fields)
@@ -266,7 +269,7 @@ def test_personal_data_is_pointed_out_before_saving_and_replaced_or_kept_on_purp
     kept = db.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id,
                                               EvidenceItem.id != replaced.id)).one()
     assert kept.personal_data == ["name", "nhs_number"]
-    board = client.get(f"/inspections/{inspection.id}/board?proposal=1").text
+    board = client.get(f"/inspections/{inspection.id}/board?heading=1").text
     assert "May identify someone: name, NHS number" in board
 
 
@@ -285,7 +288,7 @@ def test_a_web_form_never_chooses_the_id_of_what_it_creates(client, db, make_use
     token = csrf_of(client, f"/inspections/{inspection.id}/evidence/new")
     evidence_id = ids["item_id"] if sent_id == "existing" else sent_id
     made = client.post(f"/inspections/{inspection.id}/evidence/new", data={
-        "csrf_token": token, "id": evidence_id, "text": "Fictional words.", "proposal": "1", "aspect": "timeliness",
+        "csrf_token": token, "id": evidence_id, "text": "Fictional words.", "heading": "1", "aspect": "timeliness",
         "judgement": "strength", "strands": "education", "source_kind": "none"})
     assert made.status_code == 303
     texts = sorted(i.text for i in db.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == inspection.id)))
@@ -357,7 +360,7 @@ def test_the_forms_day_starts_on_its_sources_day_and_the_item_says_when_it_was_w
     assert capture(client, team, source_kind="activity", source_activity=meeting.id).status_code == 303
     item = db.exec(select(EvidenceItem).where(EvidenceItem.source_id == meeting.id)).one()
     assert item.observed_on == THURSDAY
-    shown = words(soup(client.get(f"{team['base']}/board?proposal=1")).select_one(f"#item-{item.id}"))
+    shown = words(soup(client.get(f"{team['base']}/board?heading=1")).select_one(f"#item-{item.id}"))
     assert f"Ada Lead, Thu 26 Nov (written up {item.captured_on:%a %-d %b})" in shown
 
 
@@ -377,7 +380,7 @@ def test_the_day_observed_can_be_chosen_and_changed_but_only_to_a_day_of_the_ins
     edit_page = soup(client.get(edit_path))
     assert edit_page.select_one("#observed_on option[selected]")["value"] == "2026-11-25"
     assert edit_page.select_one("#observed_on option[value='']") is None  # an edit shows the day the item has
-    fields = {"csrf_token": csrf_of(client, edit_path), "text": item.text, "proposal": "1", "aspect": "timeliness",
+    fields = {"csrf_token": csrf_of(client, edit_path), "text": item.text, "heading": "1", "aspect": "timeliness",
               "judgement": "strength", "strands": ["education"], "source_kind": "activity",
               "source_activity": meeting.id}
     refused = client.post(edit_path, data={**fields, "observed_on": "not a day"})
@@ -418,14 +421,14 @@ def test_the_day_filter_and_the_evening_summary_go_by_the_day_observed(client, d
     meeting = plan(db, team, THURSDAY)
     add(db, team, team["lead"], source_id=meeting.id, text="Thursday's meeting, written up on Friday.",
         captured_on=FRIDAY)
-    base = f"{team['base']}/board?proposal=1"
+    base = f"{team['base']}/board?heading=1"
     thursday = soup(client.get(f"{base}&day=2026-11-26"))
     assert "Showing 1 of 2" in words(thursday.select_one("#board-counts"))
     assert "Thursday's meeting, written up on Friday." in words(thursday.select_one("#results"))
     assert "Showing 0 of 2" in words(soup(client.get(f"{base}&day=2026-11-27")).select_one("#board-counts"))
     summary = soup(client.get(f"{team['base']}/summary?day=2026-11-26"))
-    proposal_1 = words(summary.select_one("#summary-p1").find_parent("section"))
-    assert "Strengths (1)" in proposal_1 and "Thursday's meeting, written up on Friday." in proposal_1
+    heading_1 = words(summary.select_one("#summary-p1").find_parent("section"))
+    assert "Strengths (1)" in heading_1 and "Thursday's meeting, written up on Friday." in heading_1
     assert "Thursday's meeting" not in soup(client.get(f"{team['base']}/summary?day=2026-11-27")).get_text()
 
 
@@ -443,10 +446,10 @@ def test_evidence_observed_outside_the_days_on_site_is_found_by_day_on_the_board
     db.flush()
     days_on_site = [f"Day {n}: {day}" for n, day in enumerate(("Mon 23 Nov", "Tue 24 Nov", "Wed 25 Nov", "Thu 26 Nov",
                                                                 "Fri 27 Nov"), start=1)]
-    board = soup(client.get(f"{team['base']}/board?proposal=1"))
+    board = soup(client.get(f"{team['base']}/board?heading=1"))
     assert [o.get_text(strip=True) for o in board.select("#filter-day option")] == [
         "All", "Wed 18 Nov (not a day on site)", *days_on_site, "Tue 1 Dec (not a day on site)"]
-    week_before = soup(client.get(f"{team['base']}/board?proposal=1&day=2026-11-18"))
+    week_before = soup(client.get(f"{team['base']}/board?heading=1&day=2026-11-18"))
     assert week_before.select_one("#filter-day option[selected]")["value"] == "2026-11-18"
     assert "Showing 1 of 3" in words(week_before.select_one("#board-counts"))
     assert "The initial meeting, the week before." in words(week_before.select_one("#results"))
@@ -459,8 +462,8 @@ def test_evidence_observed_outside_the_days_on_site_is_found_by_day_on_the_board
                                                      "Friday 27 November"), start=1)),
         "Tuesday 1 December (not a day on site)"]
     assert summary.select_one("#day option[selected]")["value"] == "2026-12-01"
-    proposal_1 = words(summary.select_one("#summary-p1").find_parent("section"))
-    assert "Strengths (1)" in proposal_1 and "Filed after the week." in proposal_1
+    heading_1 = words(summary.select_one("#summary-p1").find_parent("section"))
+    assert "Strengths (1)" in heading_1 and "Filed after the week." in heading_1
     # A tablet saves those days' summaries too, to read them offline.
     pages = client.get(f"{team['base']}/offline-pages").json()["pages"]
     assert {f"{team['base']}/summary?day=2026-11-18", f"{team['base']}/summary?day=2026-12-01"} <= set(pages)

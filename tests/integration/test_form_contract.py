@@ -12,7 +12,7 @@ from app.frameworks.service import get_profile
 from app.inspections import service as inspections
 from tests.integration.conftest import csrf_of, error_summary, soup
 
-EVIDENCE = {"text": "Fictional evidence.", "proposal": "1", "aspect": "timeliness", "judgement": "strength",
+EVIDENCE = {"text": "Fictional evidence.", "heading": "1", "aspect": "timeliness", "judgement": "strength",
             "strands": ["education"], "source_kind": "none"}
 ACTIVITY = {"kind": "setting_visit", "setting_id": "", "day": "2026-11-24", "inspector_ids": []}
 FILE = {"case_reference": "P1-07", "age_band": "11-15", "setting_type": "special_school", "sen_status": "plan_in_place",
@@ -34,16 +34,16 @@ def post(client, path: str, data: dict):
     return client.post(path, data={"csrf_token": csrf_of(client, path), **data})
 
 
-def test_the_contract_serves_every_capture_form_with_the_profiles_proposals_and_aspects(client, team):
+def test_the_contract_serves_every_capture_form_with_the_profiles_headings_and_aspects(client, team):
     contract = contract_of(client, team)
     assert set(contract) == {"evidence_item", "activity", "file_review", "safeguarding_concern"}
     profile = get_profile("send-2016")
     evidence = contract["evidence_item"]
-    assert [c["value"] for c in field(evidence, "proposal")["choices"]] == [str(p.number) for p in profile.proposals]
+    assert [c["value"] for c in field(evidence, "heading")["choices"]] == [str(p.number) for p in profile.headings]
     aspects = field(evidence, "aspect")["choices_by"]
-    assert aspects["field"] == "proposal"
+    assert aspects["field"] == "heading"
     assert {n: [c["value"] for c in group] for n, group in aspects["choices"].items()} == {
-        str(p.number): [a.code for a in p.aspects] for p in profile.proposals}
+        str(p.number): [a.code for a in p.aspects] for p in profile.headings}
     # The activity's days are the inspection's days on site, and its inspectors its team.
     activity = contract["activity"]
     assert [c["value"] for c in field(activity, "day")["choices"]] == [
@@ -53,18 +53,18 @@ def test_the_contract_serves_every_capture_form_with_the_profiles_proposals_and_
     assert [a["value"] for a in rated] == [a.code for _, a in profile.file_review_aspects()]
 
 
-def test_a_2023_framework_inspection_gets_its_own_proposals(client, db, team, make_inspection):
+def test_a_2023_framework_inspection_gets_its_own_headings(client, db, team, make_inspection):
     other = make_inspection(team["lead"], local_area="Newshire (fictional)", framework="send-2023")
     response = client.get(f"/inspections/{other.id}/form-contract.json")
-    proposals = field(response.json()["evidence_item"], "proposal")["choices"]
-    assert [c["label"] for c in proposals] == [f"{p.number}. {p.title}" for p in get_profile("send-2023").proposals]
+    headings = field(response.json()["evidence_item"], "heading")["choices"]
+    assert [c["label"] for c in headings] == [f"{p.number}. {p.title}" for p in get_profile("send-2023").headings]
 
 
-@pytest.mark.parametrize("name", ["text", "proposal", "aspect", "judgement", "strands"])
+@pytest.mark.parametrize("name", ["text", "heading", "aspect", "judgement", "strands"])
 def test_each_required_evidence_field_left_out_is_refused_with_the_contracts_words(client, team, name):
     message = field(contract_of(client, team)["evidence_item"], name)["required"]
-    # (The server finds the proposal from the aspect; the form asks for the aspect only once a proposal is chosen.)
-    data = {k: v for k, v in EVIDENCE.items() if k != name and not (name == "proposal" and k == "aspect")}
+    # (The server finds the heading from the aspect; the form asks for the aspect only once a heading is chosen.)
+    data = {k: v for k, v in EVIDENCE.items() if k != name and not (name == "heading" and k == "aspect")}
     response = post(client, f"{team['base']}/evidence/new", data)
     assert response.status_code == 422
     assert error_summary(response) == [message]
@@ -79,22 +79,22 @@ def test_a_source_kind_without_its_source_is_refused_with_the_contracts_words(cl
     assert error_summary(response) == [message]
 
 
-def test_an_aspect_of_another_proposal_is_refused_with_the_contracts_words(client, team):
+def test_an_aspect_of_another_heading_is_refused_with_the_contracts_words(client, team):
     template = field(contract_of(client, team)["evidence_item"], "aspect")["other_group"]
-    response = post(client, f"{team['base']}/evidence/new", {**EVIDENCE, "proposal": "2"})
+    response = post(client, f"{team['base']}/evidence/new", {**EVIDENCE, "heading": "2"})
     assert error_summary(response) == [template.format(value="2")]
 
 
-def test_a_sync_op_without_its_proposal_is_rejected_with_the_contracts_words(client, team):
+def test_a_sync_op_without_its_heading_is_rejected_with_the_contracts_words(client, team):
     contract = contract_of(client, team)["evidence_item"]
     token = client.get("/api/v1/session").json()["csrf_token"]
     op = {"op_id": str(uuid.uuid4()), "entity": "evidence_item", "action": "create", "id": str(uuid.uuid4()),
           "inspection_id": team["inspection"].id, "base_version": None, "client_time": "2026-11-24T10:15:00Z",
-          "data": {"text": "Fictional.", "proposal": None, "aspect": "", "judgement": "strength",
+          "data": {"text": "Fictional.", "heading": None, "aspect": "", "judgement": "strength",
                    "strands": ["education"]}}
     response = client.post("/api/v1/sync", content=json.dumps({"device_id": "tablet", "ops": [op]}),
                            headers={"X-CSRF-Token": token, "Content-Type": "application/json"})
-    assert response.json()["results"][0]["errors"] == [f"proposal: {field(contract, 'proposal')['required']}"]
+    assert response.json()["results"][0]["errors"] == [f"heading: {field(contract, 'heading')['required']}"]
 
 
 @pytest.mark.parametrize("name", ["kind", "day", "inspector_ids", "setting_id"])
@@ -163,13 +163,13 @@ def test_the_inline_capture_on_an_activity_carries_the_evidence_contract(client,
 # The same captures through the server's `check` and the tablet's `validate` (outbox-core.js, run by node).
 CASES = {
     "evidence_item": [
-        {"text": "Seen.", "proposal": 1, "aspect": "timeliness", "judgement": "strength", "strands": ["education"]},
-        {"text": " ", "proposal": None, "aspect": "", "judgement": "", "strands": []},
-        {"text": "x" * 10_001, "proposal": 2, "aspect": "timeliness", "judgement": "context", "strands": ["housing"],
+        {"text": "Seen.", "heading": 1, "aspect": "timeliness", "judgement": "strength", "strands": ["education"]},
+        {"text": " ", "heading": None, "aspect": "", "judgement": "", "strands": []},
+        {"text": "x" * 10_001, "heading": 2, "aspect": "timeliness", "judgement": "context", "strands": ["housing"],
          "observed_on": "2026-11-29"},  # a Sunday after the week on site
-        {"text": "Seen.", "proposal": 1, "aspect": "made_up", "judgement": "strength", "strands": ["health"],
+        {"text": "Seen.", "heading": 1, "aspect": "made_up", "judgement": "strength", "strands": ["health"],
          "source_type": "activity", "source_id": ""},
-        {"text": "Seen.", "proposal": "1", "aspect": "timeliness", "judgement": "strength", "strands": ["health"],
+        {"text": "Seen.", "heading": "1", "aspect": "timeliness", "judgement": "strength", "strands": ["health"],
          "source_type": "document", "source_id": "", "source_label": "y" * 201},
     ],
     "activity": [

@@ -193,10 +193,10 @@ def api_body(path: str, ids: dict, value: str, which: int) -> dict:
     if path == "/api/v1/sync":
         op = {"op_id": str(uuid.uuid4()), "entity": "evidence_item", "action": "create", "id": str(uuid.uuid4()),
               "inspection_id": ids["inspection_id"], "base_version": None, "client_time": "2027-03-08T10:00:00Z",
-              "data": {"text": "Fictional fuzzed evidence.", "proposal": 1, "aspect": "timeliness",
+              "data": {"text": "Fictional fuzzed evidence.", "heading": 1, "aspect": "timeliness",
                        "judgement": "strength", "strands": ["education"]}}
         keys = ["op_id", "entity", "action", "id", "inspection_id", "base_version", "client_time", "text",
-                "proposal", "aspect", "judgement", "strands", "source_id", "device_id"]
+                "heading", "aspect", "judgement", "strands", "source_id", "device_id"]
         key = keys[which % len(keys)]
         if key in op:
             op[key] = hostile

@@ -21,14 +21,14 @@ from tests.integration.conftest import SYSTEM, error_summary, sign_in, soup
 
 CLOSING = ("The local area is required to produce and submit a Written Statement of Action to Ofsted that explains "
            "how the local area will tackle the following areas of significant weakness:")
-PROPOSAL_ASPECTS = {1: ["timeliness", "usefulness", "parents_involved"],
+HEADING_ASPECTS = {1: ["timeliness", "usefulness", "parents_involved"],
                     2: ["parent_satisfaction", "short_breaks", "specialist_support"],
                     3: ["leaders_meetings", "data_and_self_evaluation"],
                     4: ["established_groups", "online_survey"]}
 
 
 def build(db, make_user, make_inspection, framework="send-2016") -> dict:
-    """64 evidence items over every proposal, 12 case files, 3 visits, 2 meetings, 1 data review, 25 survey
+    """64 evidence items over every heading, 12 case files, 3 visits, 2 meetings, 1 data review, 25 survey
     answers and a document read; all fictional."""
     lead = make_user(name="Hattie Lead (fictional)")
     cqc = make_user(kind="cqc", name="Cora Quinn (fictional)")
@@ -66,15 +66,15 @@ def build(db, make_user, make_inspection, framework="send-2016") -> dict:
     sources = [("activity", v.id) for v in visits] + [("activity", m.id) for m in meetings] + \
               [("file_review", f.id) for f in files[:4]] + [("document", None), ("none", None)]
     items = []
-    by_heading = PROPOSAL_ASPECTS if framework == "send-2016" else {
-        p.number: [a.code for a in p.aspects][:3] for p in get_profile(framework).proposals}
-    for proposal, aspects in by_heading.items():
+    by_heading = HEADING_ASPECTS if framework == "send-2016" else {
+        p.number: [a.code for a in p.aspects][:3] for p in get_profile(framework).headings}
+    for heading, aspects in by_heading.items():
         for n in range(16):
             aspect = aspects[n % len(aspects)]
             kind, source_id = sources[n % len(sources)]
             judgement = ("strength", "area_for_development", "context")[(n // len(aspects)) % 3]
             form = evidence.EvidenceForm(
-                text=f"Fictional finding {proposal}.{n} about {aspect.replace('_', ' ')}", proposal=str(proposal),
+                text=f"Fictional finding {heading}.{n} about {aspect.replace('_', ' ')}", heading=str(heading),
                 aspect=aspect, judgement=judgement, strands=["education"],
                 source_type="file_review" if kind == "file_review" else ("document" if kind == "document" else ""),
                 source_id=source_id or "",
@@ -290,9 +290,9 @@ def test_redrafting_after_new_evidence_updates_untouched_sections_and_asks_befor
     client.post(f"{url}/sections/section-1",
                 data={"csrf_token": token, "text": "Strengths:\n- Our wording (fictional)."})
     actor = Actor(letter["lead"].id, letter["lead"].email)
-    for aspect, proposal in (("usefulness", "1"), ("short_breaks", "2")):  # new evidence in sections 1 and 2
+    for aspect, heading in (("usefulness", "1"), ("short_breaks", "2")):  # new evidence in sections 1 and 2
         evidence.capture(session=db, actor=actor, inspection=letter["inspection"], form=evidence.EvidenceForm(
-            text=f"Fresh fictional evidence, seen at several settings, about {aspect}.", proposal=proposal,
+            text=f"Fresh fictional evidence, seen at several settings, about {aspect}.", heading=heading,
             aspect=aspect, judgement="strength", strands=["health"], source_id=letter["visits"][0].id))
     page = soup(client.get(url))
     redraft = page.select_one(".app-redraft")
@@ -362,7 +362,7 @@ def test_a_letter_cannot_go_to_quality_assurance_while_checks_fail(client, db, m
     lead = make_user(name="Lone Lead (fictional)")
     inspection = make_inspection(lead)
     evidence.capture(session=db, actor=Actor(lead.id, lead.email), inspection=inspection, form=evidence.EvidenceForm(
-        text="Only one fictional item, with no source.", proposal="1", aspect="timeliness", judgement="strength",
+        text="Only one fictional item, with no source.", heading="1", aspect="timeliness", judgement="strength",
         strands=["education"]))
     sign_in(client, db, lead)
     url = f"/inspections/{inspection.id}/letter"
@@ -372,7 +372,7 @@ def test_a_letter_cannot_go_to_quality_assurance_while_checks_fail(client, db, m
     failing = [li.get_text(" ", strip=True) for li in page.select(".app-checks li[data-check-ok=no]")]
     assert failing[0] == "To do Proposal 1 has evidence from at least two kinds of source : 0 kinds of source so far"
     to_fix = page.select_one(".app-checks li[data-check-ok=no] a")
-    assert to_fix["href"] == f"/inspections/{inspection.id}/board?proposal=1"
+    assert to_fix["href"] == f"/inspections/{inspection.id}/board?heading=1"
     refused = client.post(f"{url}/workflow/to_quality_assurance", data={"csrf_token": token})
     assert refused.status_code == 422
     assert error_summary(refused) == ["The letter is not ready for quality assurance: see the checks"]

@@ -123,9 +123,13 @@ def test_migration_0025_files_existing_evidence_under_the_day_of_its_source(data
             run(url)
 
 
-def test_2023_evidence_moves_to_the_evaluation_criteria_in_migration_0029(database_url, tmp_path):
+def test_2023_evidence_moves_to_the_evaluation_criteria_in_0029_and_is_filed_by_heading_in_0030(database_url,
+                                                                                                tmp_path):
     """A send-2023 inspection's evidence under the old invented proposals moves to the criterion and aspect nearest
-    in meaning; a send-2016 inspection's evidence is not touched."""
+    in meaning; a send-2016 inspection's evidence is not touched. Then 0030 names the column, and the stored copies
+    the product reads back, by the neutral "heading", and its downgrade names them back."""
+    import json
+
     from sqlalchemy import text
 
     from app.db import make_engine
@@ -148,12 +152,36 @@ def test_2023_evidence_moves_to_the_evaluation_criteria_in_migration_0029(databa
                         "'2027-03-08', 1, "
                         "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
                         {"id": f"{framework}-{aspect}", "inspection": n, "proposal": proposal, "aspect": aspect})
-        migrate.upgrade(url)
+            conn.execute(text("INSERT INTO retention_purges (inspection_id, purged_at, removed, kept_counts) VALUES "
+                              "(1, CURRENT_TIMESTAMP, '{}', :kept)"),
+                         {"kept": json.dumps({"evidence": {"proposal_1_strength": 2}, "claims": {}})})
+            conn.execute(text("INSERT INTO sync_conflicts (inspection_id, entity, entity_id, action, incoming, "
+                              "current, op_id, created_at) VALUES (1, 'evidence_item', 'e1', 'update', :incoming, "
+                              ":current, 'o1', CURRENT_TIMESTAMP)"),
+                         {"incoming": json.dumps({"text": "Fictional.", "proposal": 2}),
+                          "current": json.dumps({"text": "Fictional", "proposal": 1})})
+        migrate.upgrade(url, "0029")
         with engine.connect() as conn:
             rows = {(i, a): p for i, a, p in conn.execute(
                 text("SELECT inspection_id, aspect, proposal FROM evidence_items")).all()}
         assert rows == {(1, "timeliness"): 1, (1, "online_survey"): 4, (1, "leaders_meetings"): 3,
                         (2, "needs_identified"): 1, (2, "right_help"): 1, (2, "shared_understanding"): 2}
+
+        def stored(column: str) -> object:
+            value = conn.execute(text(f"SELECT {column}")).scalar_one()
+            return json.loads(value) if isinstance(value, str) else value
+
+        for head, (word, kept) in (("0030", ("heading", "heading_1_strength")),
+                                   ("0029", ("proposal", "proposal_1_strength"))):
+            (migrate.upgrade if head == "0030" else migrate.downgrade)(url, head)
+            with engine.connect() as conn:
+                assert dict(conn.execute(text(f"SELECT id, {word} FROM evidence_items WHERE inspection_id = 1")
+                                         ).all()) == {"send-2016-timeliness": 1, "send-2016-online_survey": 4,
+                                                      "send-2016-leaders_meetings": 3}
+                assert stored("kept_counts FROM retention_purges") == {"evidence": {kept: 2}, "claims": {}}
+                assert stored("incoming FROM sync_conflicts") == {"text": "Fictional.", word: 2}
+                assert stored("current FROM sync_conflicts") == {"text": "Fictional", word: 1}
+            assert f"ix_sef_claims_inspection_{word}" in {i["name"] for i in inspect(engine).get_indexes("sef_claims")}
         engine.dispose()
 
     if database_url.startswith("sqlite"):

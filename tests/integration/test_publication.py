@@ -32,7 +32,7 @@ def final_letter(db, make_user, make_inspection):
                                 team_role="cqc_inspector")
     actor = Actor(lead.id, lead.email)
     evidence.capture(session=db, actor=actor, inspection=inspection, form=evidence.EvidenceForm(
-        text="Fictional finding about timeliness.", proposal="1", aspect="timeliness", judgement="strength",
+        text="Fictional finding about timeliness.", heading="1", aspect="timeliness", judgement="strength",
         strands=["education"]))
     editing.start(session=db, actor=actor, inspection=inspection,
                   draft=service.draft(session=db, inspection=inspection))
@@ -87,7 +87,7 @@ def test_publication_keeps_the_files_and_later_changes_to_team_evidence_or_profi
     inspections.add_team_member(session=db, actor=SYSTEM, inspection=inspection, email=newcomer.email,
                                 team_role="ofsted_inspector")
     evidence.capture(session=db, actor=Actor(lead.id, lead.email), inspection=inspection, form=evidence.EvidenceForm(
-        text="Fictional finding added after publication.", proposal="1", aspect="usefulness",
+        text="Fictional finding added after publication.", heading="1", aspect="usefulness",
         judgement="area_for_development", strands=["health"]))
     profile = inspections.profile_of(inspection)
     changed = dataclasses.replace(profile, letter=dataclasses.replace(

@@ -59,13 +59,13 @@ def test_offline_pages_include_the_show_all_page_of_each_aspect_the_board_shows_
     for aspect, count in (("timeliness", shown + 1), ("parents_involved", shown)):
         for n in range(count):
             evidence.capture(session=db, actor=Actor(lead.id, lead.email), inspection=inspection,
-                             form=evidence.EvidenceForm(text=f"Fictional note {n}.", proposal="1", aspect=aspect,
+                             form=evidence.EvidenceForm(text=f"Fictional note {n}.", heading="1", aspect=aspect,
                                                         judgement="strength", strands=["education"]))
     sign_in(client, db, lead)
     base = f"/inspections/{inspection.id}"
     pages = client.get(f"{base}/offline-pages").json()["pages"]
-    assert [page for page in pages if "aspect=" in page] == [f"{base}/board?proposal=1&aspect=timeliness"]
+    assert [page for page in pages if "aspect=" in page] == [f"{base}/board?heading=1&aspect=timeliness"]
     # Saved under the very address the board's link opens, where the service worker will look for it offline.
-    links = soup(client.get(f"{base}/board?proposal=1")).select("a[data-show-all]")
+    links = soup(client.get(f"{base}/board?heading=1")).select("a[data-show-all]")
     assert [urlsplit(a["href"]).path + "?" + urlsplit(a["href"]).query for a in links] == [
-        f"{base}/board?proposal=1&aspect=timeliness"]
+        f"{base}/board?heading=1&aspect=timeliness"]

@@ -80,7 +80,7 @@ def test_purge_removes_the_working_material_and_keeps_the_letter_and_counts(db, 
                                plan=retention.plans(session=session, now=utcnow(), retention_days=180)[0])
         session.commit()
     db.expire_all()
-    assert done.kept_counts["evidence"] == {"proposal_1_strength": 1}
+    assert done.kept_counts["evidence"] == {"heading_1_strength": 1}
     assert done.kept_counts["case_files"] == 1 and done.kept_counts["survey_responses"] == 1
     for model in (EvidenceItem, FileReview, SafeguardingConcern):
         assert count(db, model, model.inspection_id == old.id) == 0
@@ -124,7 +124,7 @@ def test_the_purge_keeps_what_follows_publication_and_removes_the_visits_links_t
     db.add_all([sent, owed, visit, item, meeting])
     db.flush()
     seen = evidence.capture(session=db, actor=Actor(lead.id, lead.email), inspection=visit, form=evidence.EvidenceForm(
-        text="Fictional: plans on time.", proposal="1", aspect="needs_identified", judgement="strength",
+        text="Fictional: plans on time.", heading="1", aspect="needs_identified", judgement="strength",
         strands=["education"]))
     db.add(CarriedItemEvidence(carried_item_id=item.id, evidence_item_id=seen.id))
     published(db, visit, days_ago=190)
@@ -226,7 +226,7 @@ def test_after_the_purge_nothing_more_can_be_added_on_the_web_by_sync_or_through
     assert board.select_one("[data-offline-save]") is None  # nor to keep on a tablet
     page = f"{base}/evidence/new"
     refused = client.post(page, data={"csrf_token": csrf_of(client, page), "text": "A late fictional note.",
-                                      "proposal": "1", "aspect": "timeliness", "judgement": "strength",
+                                      "heading": "1", "aspect": "timeliness", "judgement": "strength",
                                       "strands": ["education"], "source_kind": "none"})
     assert refused.status_code == 409
     assert "deleted on" in soup(refused).select_one("main").get_text()
@@ -234,7 +234,7 @@ def test_after_the_purge_nothing_more_can_be_added_on_the_web_by_sync_or_through
     assert client.post(concern_page, data={"csrf_token": csrf_of(client, concern_page), "category": "other",
                                            "what_happened": "Fictional."}).status_code == 409
     htmx = client.post(page, headers={"HX-Request": "true"}, data={"csrf_token": csrf_of(client, page),
-                                                                   "text": "Inline.", "proposal": "1"})
+                                                                   "text": "Inline.", "heading": "1"})
     assert htmx.status_code == 409 and htmx.headers["HX-Refresh"] == "true"  # reloads, and the page says why
     edit = f"{base}/edit"
     dates = client.post(edit, data={"csrf_token": csrf_of(client, edit), "local_area": inspection.local_area,
@@ -249,7 +249,7 @@ def test_after_the_purge_nothing_more_can_be_added_on_the_web_by_sync_or_through
     token = client.get("/api/v1/session").json()["csrf_token"]
     op = {"op_id": str(uuid.uuid4()), "entity": "evidence_item", "action": "create", "id": str(uuid.uuid4()),
           "inspection_id": inspection.id, "client_time": "2026-11-24T10:15:00Z",
-          "data": {"text": "Fictional synced evidence.", "proposal": 1, "aspect": "timeliness",
+          "data": {"text": "Fictional synced evidence.", "heading": 1, "aspect": "timeliness",
                    "judgement": "strength", "strands": ["education"]}}
     concern_op = {**op, "op_id": str(uuid.uuid4()), "id": str(uuid.uuid4()), "entity": "safeguarding_concern",
                   "data": {"category": "other", "what_happened": "Fictional."}}

@@ -248,7 +248,7 @@ def test_the_results_page_shows_charts_with_text_alternatives_and_the_numbers_in
     assert few.select_one("[data-withheld]") and not few.select("#survey-results svg, .app-comment")
 
 
-def test_a_comment_and_a_figure_become_proposal_4_evidence_citing_the_survey(client, db, survey):
+def test_a_comment_and_a_figure_become_heading_4_evidence_citing_the_survey(client, db, survey):
     _fixture(db, survey)
     sign_in(client, db, survey["lead"])
     url = f"/inspections/{survey['inspection'].id}/survey"
@@ -261,7 +261,7 @@ def test_a_comment_and_a_figure_become_proposal_4_evidence_citing_the_survey(cli
                                          "question": "needs_met", "option": "dissatisfied", "judgement": "context"})
     items = db.exec(select(EvidenceItem).where(EvidenceItem.inspection_id == survey["inspection"].id)
                     .order_by(EvidenceItem.created_at)).all()
-    assert [(i.proposal, i.aspect, i.judgement, i.source_type, i.source_label) for i in items] == [
+    assert [(i.heading, i.aspect, i.judgement, i.source_type, i.source_label) for i in items] == [
         (4, "online_survey", "area_for_development", "survey", "Online survey: parents and carers"),
         (4, "online_survey", "context", "survey", "Online survey: parents and carers")]
     assert items[0].text == "Survey comment (prefer not to say): \u201cShort breaks were cut.\u201d"

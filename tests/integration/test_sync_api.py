@@ -11,6 +11,7 @@ from app.evidence.models import EvidenceItem
 from app.fieldwork.models import Activity, FileReview
 from app.inspections import service as inspections
 from app.safeguarding.models import SafeguardingConcern
+from app.sync.entities import ENTITIES
 from app.sync.models import SyncConflict, SyncOperation
 from tests.integration.conftest import sign_in
 
@@ -24,7 +25,7 @@ def team(team, client):
 def evidence_op(team, action="create", item_id=None, base_version=None, **data):
     return {"op_id": str(uuid.uuid4()), "entity": "evidence_item", "action": action, "id": item_id or str(uuid.uuid4()),
             "inspection_id": team["inspection"].id, "base_version": base_version, "client_time": "2026-11-24T10:15:00Z",
-            "data": {"text": "Fictional synced evidence.", "proposal": 1, "aspect": "timeliness",
+            "data": {"text": "Fictional synced evidence.", "heading": 1, "aspect": "timeliness",
                      "judgement": "strength", "strands": ["education"], **data}}
 
 
@@ -52,6 +53,12 @@ def test_create_applies_and_a_replay_is_a_duplicate_that_changes_nothing(client,
     assert again["results"][0] == {**first["results"][0], "status": "duplicate"}
     assert count(db, EvidenceItem) == before
     assert int(again["cursor"]) >= int(first["cursor"]) > 0
+    # An op a device queued before the rename names the heading "proposal": it is applied under that heading.
+    old = evidence_op(team, text="Queued before the rename.", aspect="short_breaks")
+    old["data"]["proposal"] = old["data"].pop("heading") + 1
+    assert sync(client, team, [old])["results"][0]["status"] == "applied"
+    assert (db.get(EvidenceItem, old["id"]).heading, db.get(EvidenceItem, old["id"]).aspect) == (2, "short_breaks")
+    assert ENTITIES["evidence_item"].to_form(old["data"]).heading == "2"  # read as sent, not found from the aspect
 
 
 def test_a_whole_batch_replayed_creates_nothing_twice(client, db, team):
@@ -133,14 +140,14 @@ def test_ops_for_another_inspection_are_rejected_without_saying_whether_it_exist
         ({"op_id": "not-a-uuid"}, "op_id: Input should be a valid UUID"),
         ({"client_time": None}, "client_time: Input should be a valid datetime"),
         ({"inspection_id": "one"}, "inspection_id: Input should be a valid integer"),
-        ({"data": {"text": "", "proposal": 1, "aspect": "timeliness", "judgement": "strength",
+        ({"data": {"text": "", "heading": 1, "aspect": "timeliness", "judgement": "strength",
                    "strands": ["education"]}},
          "text: Enter what you saw or heard"),
-        ({"data": {"text": "x" * 10_001, "proposal": 1, "aspect": "timeliness", "judgement": "strength",
+        ({"data": {"text": "x" * 10_001, "heading": 1, "aspect": "timeliness", "judgement": "strength",
                    "strands": ["education"]}}, "text: Evidence must be 10,000 characters or fewer"),
-        ({"data": {"text": ["a list"], "proposal": 1, "aspect": "timeliness", "judgement": "strength",
+        ({"data": {"text": ["a list"], "heading": 1, "aspect": "timeliness", "judgement": "strength",
                    "strands": ["education"]}}, "text: text must be text"),
-        ({"data": {"text": "Fine.", "proposal": True, "aspect": "timeliness", "judgement": "strength",
+        ({"data": {"text": "Fine.", "heading": True, "aspect": "timeliness", "judgement": "strength",
                    "strands": "education"}}, "strands: strands must be a list"),
         ({"action": "update"}, "base_version: An update or delete must say which version it was made from"),
     ],
@@ -242,7 +249,7 @@ def test_every_op_is_judged_alone_whatever_it_holds(client, db, team):
          "data": {**concern["data"], "met_at": "0001-01-01T00:00:00Z"}},
         {**concern, "op_id": str(uuid.uuid4()), "id": str(uuid.uuid4()), "client_time": "9999-12-31T23:59:59Z"},
         evidence_op(team, **{"extra\x00field": "x"}),
-        evidence_op(team, proposal=2**70),
+        evidence_op(team, heading=2**70),
     ]
     good = [evidence_op(team, text="Fictional good one."), evidence_op(team, text="Fictional good two.")]
     ops = [good[0], *bad, concern, good[1]]
@@ -260,7 +267,7 @@ def test_every_op_is_judged_alone_whatever_it_holds(client, db, team):
     assert errors[7] == ["met_at: The time you met it must be between 1990 and 2100"]
     assert errors[8] == ["client_time: The time on the device must be between 1990 and 2100"]
     assert errors[9][0].startswith("extra\\x00field: The field name contains a control character")
-    assert errors[10] == ["proposal: The number must be between -2,147,483,647 and 2,147,483,647"]
+    assert errors[10] == ["heading: The number must be between -2,147,483,647 and 2,147,483,647"]
     assert db.get(SafeguardingConcern, concern["id"]).what_happened == "Fictional worry."
     assert [db.get(EvidenceItem, op["id"]).text for op in good] == ["Fictional good one.", "Fictional good two."]
     assert all(db.get(EvidenceItem, op["id"]) is None for op in bad if op["entity"] == "evidence_item"

@@ -80,7 +80,7 @@ def test_a_revisit_waits_for_the_accepted_statement_then_carries_the_weaknesses_
     assert error_summary(refused) == ["Select the progress made", "Enter the evidence for the judgement"]
     seen = evidence.capture(session=db, actor=Actor(lead.id, lead.email), inspection=visit,
                             captured_on=start, form=evidence.EvidenceForm(
-                                text="Fictional: the revisit's sample of plans was on time.", proposal="1",
+                                text="Fictional: the revisit's sample of plans was on time.", heading="1",
                                 aspect="timeliness", judgement="strength", strands=["education"]))
     judged = {"csrf_token": csrf_of(client, f"/inspections/{visit.id}/progress"), "progress": "sufficient",
               "evidence": "Fictional: 19 of 20 plans sampled were on time."}

@@ -24,11 +24,11 @@ const CONTRACT = {
   fields: [
     { name: "text", label: "What did you see or hear?", kind: "text", required: "Enter what you saw or heard", limit: 10,
       too_long: "Evidence must be 10 characters or fewer", anchor: "text" },
-    { name: "proposal", label: "Proposal", kind: "choice", choices: choice("1", "2"),
-      required: "Select the proposal (1 to 2) this evidence is about", anchor: "proposal" },
+    { name: "heading", label: "Proposal", kind: "choice", choices: choice("1", "2"),
+      required: "Select the proposal (1 to 2) this evidence is about", anchor: "heading" },
     { name: "aspect", label: "Aspect", kind: "choice", required: "Select the aspect this evidence is about",
-      choices_by: { field: "proposal", choices: { 1: choice("timeliness"), 2: choice("short_breaks") } },
-      other_group: "Select an aspect of proposal {value}", anchor: "aspect-{proposal}" },
+      choices_by: { field: "heading", choices: { 1: choice("timeliness"), 2: choice("short_breaks") } },
+      other_group: "Select an aspect of proposal {value}", anchor: "aspect-{heading}" },
     { name: "strands", label: "Service", kind: "choices", choices: choice("education", "health"),
       required: "Select at least one service", invalid: "Select education or health", anchor: "strands" },
     { name: "source_id", label: "Where did this come from?", kind: "text",
@@ -38,7 +38,7 @@ const CONTRACT = {
       when: { source_type: ["document"], source_id: [""] }, limit: 200, too_long: "Too long" },
   ],
 };
-const GOOD = { text: "Seen.", proposal: 1, aspect: "timeliness", strands: ["education"] };
+const GOOD = { text: "Seen.", heading: 1, aspect: "timeliness", strands: ["education"] };
 
 group("validate: a capture against its form's contract", () => {
   test("a capture that meets every rule has no errors", () => {
@@ -46,17 +46,17 @@ group("validate: a capture against its form's contract", () => {
   });
 
   test("each required field left empty gets its own words, in the form's order", () => {
-    assert.deepEqual(validate(CONTRACT, { text: "  ", proposal: null, aspect: "", strands: [] }), {
+    assert.deepEqual(validate(CONTRACT, { text: "  ", heading: null, aspect: "", strands: [] }), {
       text: "Enter what you saw or heard",
-      proposal: "Select the proposal (1 to 2) this evidence is about",
+      heading: "Select the proposal (1 to 2) this evidence is about",
       strands: "Select at least one service",
-    }); // no aspect error: it cannot be judged until a proposal is chosen
+    }); // no aspect error: it cannot be judged until a heading is chosen
   });
 
-  test("an aspect is one of the chosen proposal's", () => {
+  test("an aspect is one of the chosen heading's", () => {
     assert.deepEqual(validate(CONTRACT, { ...GOOD, aspect: "" }), { aspect: "Select the aspect this evidence is about" });
     assert.deepEqual(validate(CONTRACT, { ...GOOD, aspect: "made_up" }), { aspect: "Select the aspect this evidence is about" });
-    assert.deepEqual(validate(CONTRACT, { ...GOOD, proposal: 2 }), { aspect: "Select an aspect of proposal 2" });
+    assert.deepEqual(validate(CONTRACT, { ...GOOD, heading: 2 }), { aspect: "Select an aspect of proposal 2" });
   });
 
   test("limits count characters after trimming, as the server does", () => {
@@ -120,7 +120,7 @@ group("validate: a capture against its form's contract", () => {
   });
 
   test("an error's anchor is its field's first input, filled from the capture", () => {
-    assert.equal(anchorOf(CONTRACT, "aspect", { proposal: 2 }), "aspect-2");
+    assert.equal(anchorOf(CONTRACT, "aspect", { heading: 2 }), "aspect-2");
     assert.equal(anchorOf(CONTRACT, "source_id", {}), "source_kind");
     assert.equal(anchorOf(CONTRACT, "rating-timeliness", {}), "rating-timeliness");
   });
@@ -136,10 +136,10 @@ group("validate: a capture against its form's contract", () => {
 
 group("ops from a form's fields", () => {
   test("evidence: the source radios become the source fields the server reads", () => {
-    const base = [["text", "Seen"], ["proposal", "2"], ["aspect", "short_breaks"], ["judgement", "strength"],
+    const base = [["text", "Seen"], ["heading", "2"], ["aspect", "short_breaks"], ["judgement", "strength"],
       ["strands", "education"], ["strands", "health"]];
     assert.deepEqual(evidenceData(fields([...base, ["source_kind", "activity"], ["source_activity", "a1"]])), {
-      text: "Seen", proposal: 2, aspect: "short_breaks", judgement: "strength", strands: ["education", "health"],
+      text: "Seen", heading: 2, aspect: "short_breaks", judgement: "strength", strands: ["education", "health"],
       source_id: "a1", source_type: "", observed_on: "",
     });
     // The day observed travels as chosen; left on the default it is empty, for the server to fill from the source.
@@ -149,7 +149,7 @@ group("ops from a form's fields", () => {
     assert.deepEqual([document.source_type, document.source_label], ["document", "SEF"]);
     const fixed = evidenceData(fields([...base, ["fixed_source", "yes"], ["source_type", "file_review"], ["source_id", "f1"]]));
     assert.deepEqual([fixed.source_type, fixed.source_id], ["file_review", "f1"]);
-    assert.equal(evidenceData(fields([["text", "x"]])).proposal, null);
+    assert.equal(evidenceData(fields([["text", "x"]])).heading, null);
   });
 
   test("a case file's date boxes become ISO dates and its ratings one map", () => {
@@ -279,21 +279,24 @@ group("a batch the server refuses", () => {
 
 group("words on the page", () => {
   test("the server's reasons speak the form's labels where the op kept them", () => {
-    const op = { rejected: ["proposal: Select the proposal (1 to 4) this evidence is about",
+    const op = { rejected: ["heading: Select the proposal (1 to 4) this evidence is about",
       "text: Contains a control character", "base_version: stale"],
-    labels: { proposal: "Proposal", text: "What did you see or hear?" } };
+    labels: { heading: "Proposal", text: "What did you see or hear?" } };
     assert.deepEqual(reasons(op), ["Proposal: Select the proposal (1 to 4) this evidence is about",
       "What did you see or hear? Contains a control character", "base_version: stale"]);
     assert.deepEqual(reasons({ rejected: ["text: as sent"] }), ["text: as sent"]);
   });
 
   test("an op is described without raw values", () => {
-    const op = { entity: "evidence_item", action: "create", data: { text: "Seen", proposal: null, judgement: "" } };
-    assert.equal(describe(op), "No proposal · saved on this device");
-    assert.equal(describe({ ...op, data: { proposal: 1, judgement: "area_for_development" } }),
-      "Proposal 1, area for development · saved on this device");
-    assert.equal(describe({ ...op, labels: { proposal: "Evaluation criterion" }, data: { proposal: 3 } }),
+    const op = { entity: "evidence_item", action: "create", data: { text: "Seen", heading: null, judgement: "" } };
+    assert.equal(describe(op), "No heading · saved on this device");
+    assert.equal(describe({ ...op, data: { heading: 1, judgement: "area_for_development" } }),
+      "Heading 1, area for development · saved on this device");
+    assert.equal(describe({ ...op, labels: { heading: "Evaluation criterion" }, data: { heading: 3 } }),
       "Evaluation criterion 3 · saved on this device");
+    // An op queued on the device before the rename names its heading "proposal", and is described the same.
+    assert.equal(describe({ ...op, labels: { proposal: "Proposal" }, data: { proposal: 2, judgement: "strength" } }),
+      "Proposal 2, strength · saved on this device");
     assert.equal(describe({ entity: "activity", action: "update", data: {} }), "activity · edit saved on this device");
     assert.equal(summaryOf({ entity: "safeguarding_concern", action: "create", data: { what_happened: "secret" } }),
       "Safeguarding concern (sent before anything else)");

@@ -46,7 +46,7 @@ def published_demo(tmp_path):
 
 
 def late_item(inspection_id: int) -> EvidenceItem:
-    return EvidenceItem(id=str(uuid.uuid4()), inspection_id=inspection_id, text="A late fictional note.", proposal=1,
+    return EvidenceItem(id=str(uuid.uuid4()), inspection_id=inspection_id, text="A late fictional note.", heading=1,
                         aspect="timeliness", judgement="strength", strands=["education"],
                         captured_on=today_in_england(), observed_on=today_in_england())
 

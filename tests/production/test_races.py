@@ -73,7 +73,7 @@ def op(lead, entity: str, **fields) -> dict:
             "inspection_id": lead["inspection_id"], "base_version": None,
             "client_time": f"{lead['day'].isoformat()}T10:00:00Z"}
     data = {
-        "evidence_item": {"text": "Fictional evidence raced between two processes.", "proposal": 1,
+        "evidence_item": {"text": "Fictional evidence raced between two processes.", "heading": 1,
                           "aspect": "timeliness", "judgement": "strength", "strands": ["education"]},
         "activity": {"kind": "meeting", "meeting_with": "young_people_group", "day": lead["day"].isoformat(),
                      "inspector_ids": [lead["lead_id"]], "attendees": [{"role": "Forum chair", "organisation": ""}]},

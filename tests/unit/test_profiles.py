@@ -14,11 +14,11 @@ def test_2016_profile_matches_the_framework():
     profile = get_profile("send-2016")
     assert timeline_of(profile).notice_working_days == 2  # para 19
     assert profile.overall_grade is False
-    assert [p.number for p in profile.proposals] == [1, 2, 3, 4]
+    assert [p.number for p in profile.headings] == [1, 2, 3, 4]
     # Para 27 has six aspects of identification; para 30 four of meeting needs, para 31 five more ways.
-    assert len(profile.proposal(1).aspects) == 6
-    assert profile.proposal(1).aspects[0].text.startswith("How timely was the identification")
-    assert len(profile.proposal(2).aspects) == 9
+    assert len(profile.heading(1).aspects) == 6
+    assert profile.heading(1).aspects[0].text.startswith("How timely was the identification")
+    assert len(profile.heading(2).aspects) == 9
     assert profile.outcomes == ()
 
 
@@ -31,7 +31,7 @@ def test_2023_profile_has_three_outcomes_with_wording():
 
 def test_aspect_codes_are_unique_within_a_profile():
     for profile in all_profiles().values():
-        codes = [a.code for p in profile.proposals for a in p.aspects]
+        codes = [a.code for p in profile.headings for a in p.aspects]
         assert len(codes) == len(set(codes)), profile.code
 
 
@@ -42,7 +42,7 @@ def test_unknown_framework_is_refused():
 
 def test_each_aspects_strengths_and_areas_feed_exactly_one_section_of_the_letter():
     for profile in all_profiles().values():
-        aspects = [a.code for p in profile.proposals for a in p.aspects]
+        aspects = [a.code for p in profile.headings for a in p.aspects]
         for judgement in ("strength", "area_for_development"):
             in_letter = [code for section in profile.letter.sections if judgement in section.judgements
                          for code in section.aspects]
@@ -51,15 +51,15 @@ def test_each_aspects_strengths_and_areas_feed_exactly_one_section_of_the_letter
 
 def test_2023_profile_carries_the_handbooks_evaluation_criteria():
     profile = get_profile("send-2023")
-    assert [p.label for p in profile.proposals] == ["Evaluation criterion 1", "Evaluation criterion 2",
+    assert [p.label for p in profile.headings] == ["Evaluation criterion 1", "Evaluation criterion 2",
                                                     "Evaluation criterion 3"]
-    assert profile.proposal(1).aspects[0].text == ("Children and young people's needs are identified accurately and "
+    assert profile.heading(1).aspects[0].text == ("Children and young people's needs are identified accurately and "
                                                    "assessed in a timely and effective way.")
-    assert [len(p.aspects) for p in profile.proposals] == [5, 6, 5]
-    assert "alternative provision" in profile.proposal(3).title
+    assert [len(p.aspects) for p in profile.headings] == [5, 6, 5]
+    assert "alternative provision" in profile.heading(3).title
     assert not profile.file_review_aspects()  # cases are tracked, not rated file by file
     assert all(p.get("source") for p in profile.data["evidence_headings"])
-    assert get_profile("send-2016").proposal(4).label == "Proposal 4"
+    assert get_profile("send-2016").heading(4).label == "Proposal 4"
 
 
 def test_the_decision_rules_and_the_report_structure_are_profile_data():

@@ -14,7 +14,7 @@ const text = (fields, name) => String(fields.get(name) || "");
 export function evidenceData(fields) {
   const data = {
     text: text(fields, "text"),
-    proposal: Number(fields.get("proposal")) || fields.get("proposal") || null,
+    heading: Number(fields.get("heading")) || fields.get("heading") || null,
     aspect: text(fields, "aspect"),
     judgement: text(fields, "judgement"),
     strands: fields.getAll("strands"),
@@ -339,14 +339,19 @@ export function summaryOf(op) {
   return op.data.text;
 }
 
+// Compatibility: ops queued, and team records kept, on a device before the evidence heading was renamed hold it
+// (and its label) as "proposal"; read either. The server takes an old op's "proposal" as "heading" too.
+export const headingOf = (data) => data.heading ?? data.proposal;
+
 export function describe(op) {
   const entity = op.entity.replaceAll("_", " ");
   let what = entity;
   if (op.action === "delete") what = `${entity} to delete`;
   else if (op.entity === "evidence_item") {
-    // The profile's word for the heading ("Proposal", "Evaluation criterion"), kept with the op from its form.
-    const word = (op.labels && op.labels.proposal) || "Proposal";
-    what = [op.data.proposal ? `${word} ${op.data.proposal}` : `No ${word.toLowerCase()}`,
+    // The profile's word for the heading ("Evaluation criterion"), kept with the op from its form.
+    const word = headingOf(op.labels || {}) || "Heading";
+    const heading = headingOf(op.data);
+    what = [heading ? `${word} ${heading}` : `No ${word.toLowerCase()}`,
       op.data.judgement ? String(op.data.judgement).replaceAll("_", " ") : ""].filter(Boolean).join(", ");
   }
   const edit = op.action === "update" ? "edit " : op.action === "delete" ? "deletion " : "";

@@ -6,7 +6,7 @@
 
 import { deleteDB, openDB } from "../vendor/idb/idb.js";
 import {
-  DATA_OF, MAX_BATCH, Refused, anchorOf, conflictNote, countRefusal, describe, labelsOf, newOp, overtaken,
+  DATA_OF, MAX_BATCH, Refused, anchorOf, conflictNote, countRefusal, describe, headingOf, labelsOf, newOp, overtaken,
   overtakenWords, reasons, recordData, refusesBatch, replacedBy, sendBatch, sendOrder, setAsideWords, settled,
   statusParts, summaryOf, validate, wire,
 } from "./outbox-core.js";
@@ -231,12 +231,12 @@ function putBack(op) {
     });
   };
   set("text", op.data.text);
-  set("proposal", op.data.proposal);
+  set("heading", headingOf(op.data));
   set("aspect", op.data.aspect);
   set("judgement", op.data.judgement);
   set("strands", op.data.strands || []);
   set("observed_on", op.data.observed_on);
-  form.querySelector("input[name=proposal]")?.dispatchEvent(new Event("change", { bubbles: true }));
+  form.querySelector("input[name=heading]")?.dispatchEvent(new Event("change", { bubbles: true }));
   form.querySelector("[name=text]")?.focus();
   return true;
 }
@@ -510,16 +510,16 @@ async function pullAll(force = false) {
   await renderTeam();
 }
 
-// On a board page: the team's evidence for its proposal that reached this device after the page was drawn.
+// On a board page: the team's evidence for its heading that reached this device after the page was drawn.
 async function renderTeam() {
   const section = document.querySelector("[data-team-copy]");
   if (!section) return;
   const inspectionId = Number(section.dataset.inspectionId);
-  const proposal = Number(section.dataset.proposal);
+  const heading = Number(section.dataset.heading);
   const cursor = Number(section.dataset.cursor || 0);
   const records = (await (await database()).getAll("team"))
     .filter((r) => r.inspection_id === inspectionId && r.entity === "evidence_item" && !r.deleted &&
-      Number(r.data.proposal) === proposal && r.seq > cursor)
+      Number(headingOf(r.data)) === heading && r.seq > cursor)
     .sort((a, b) => b.seq - a.seq);
   const items = records.map((record) => {
     const li = document.createElement("li");
