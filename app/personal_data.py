@@ -30,7 +30,9 @@ DOB = re.compile(rf"\b(?:born|DOB|D\.O\.B\.?|date of birth|birthday)(?:\s*(?:on|
 POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b")
 PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|0)\d(?:[\s-]?\d){8,9}(?!\d)")
 LONG_NUMBER = re.compile(r"\d(?:[\s-]?\d){8}")  # what every UPN, NHS and phone number holds
-POSTCODE_HINT = re.compile(r"[A-PR-UWYZ][A-HK-Y]?\d|GIR ?0AA")  # what every postcode holds
+# What every postcode holds, its first letter outside the alternation (G as in GIR 0AA) so the search starts from
+# the class.
+POSTCODE_HINT = re.compile(r"[A-PR-UWYZ](?:[A-HK-Y]?\d|IR ?0AA)")
 DOB_WORDS = ("born", "dob", "d.o.b", "date of birth", "birthday")  # DOB's words in lower case
 # Starts only where a run of address characters starts: "\b" would let a long run be tried from every position.
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -40,6 +42,12 @@ LETTER = re.compile(r"[^\W\d_]")
 # Where a capitalised word may begin: any letter but an ASCII lower-case one. A pattern that is one character class
 # is searched for in C without trying a match at every position, so the words in lower case cost next to nothing.
 NOT_LOWER_ASCII = re.compile(r"[^\W\d_a-z]")
+# The same for a text all in ASCII (nearly every note), where a letter is [A-Za-z] and a digit [0-9]: classes the
+# regex engine tests from a table rather than by Unicode category. A capitalised word is found whole in one search,
+# with what the loop below checks of the characters before it (not inside a word: McDonald, O'Brien) as
+# lookbehinds placed after its first letter, so that the search still starts from the class.
+ASCII_CAPITALISED = re.compile(r"[A-Z](?<![A-Za-z].)(?<![A-Za-z]['-].)[A-Za-z]*(?:['-][A-Za-z]+)*")
+ASCII_LONG_NUMBER = re.compile(r"[0-9](?:[\s-]?[0-9]){8}")
 TITLES = {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Master"}
 # What follows a name in a place's or a service's name rather than a person's.
 ORGANISATION_WORDS = {"School", "Schools", "Academy", "College", "University", "Primary", "Nursery", "Infant",
@@ -95,6 +103,15 @@ def _names_in(text: str) -> list[tuple[int, int]]:
     the guard runs on every evidence item a tablet sends, so this loop is the sync path's)."""
     firsts = _first_names()
     words = []  # capitalised words: (start, end without a possessive 's, the word without it, whether possessive)
+    if text.isascii():
+        for m in ASCII_CAPITALISED.finditer(text):
+            word, end = m.group(), m.end()
+            possessive = len(word) > 3 and word[-2] == "'" and word[-1] == "s"
+            if possessive:
+                word, end = word[:-2], end - 2
+            if word[1:] != word[1:].upper():  # _capitalised, for an ASCII word that starts with a capital
+                words.append((m.start(), end, word, possessive))
+        return _name_spans(text, words, firsts)
     for found in NOT_LOWER_ASCII.finditer(text):
         start = found.start()
         if start and (LETTER.match(text, start - 1) or
@@ -111,6 +128,10 @@ def _names_in(text: str) -> list[tuple[int, int]]:
             word, end = word[:-2], end - 2
         if _capitalised(word):
             words.append((m.start(), end, word, possessive))
+    return _name_spans(text, words, firsts)
+
+
+def _name_spans(text: str, words: list[tuple[int, int, str, bool]], firsts: frozenset[str]) -> list[tuple[int, int]]:
     spans, i = [], 0
     while i < len(words):
         j = i + 1  # a run of capitalised words, one space apart (a title may keep its full stop)
@@ -217,7 +238,7 @@ def find(text: str) -> list[Finding]:
     # whole text at every position): an address an "@"; a UPN, an NHS or a phone number nine digits in a row, a
     # space or hyphen apart at most; a date of birth its words; a postcode a letter and a digit. Most notes have
     # none of them, and the guard runs on every evidence item a tablet sends.
-    long_number = LONG_NUMBER.search(text) is not None
+    long_number = (ASCII_LONG_NUMBER if text.isascii() else LONG_NUMBER).search(text) is not None
     if "@" in text:
         for m in EMAIL.finditer(text):
             add("email", m.start(), m.end())
