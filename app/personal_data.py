@@ -104,13 +104,13 @@ def _names_in(text: str) -> list[tuple[int, int]]:
     firsts = _first_names()
     words = []  # capitalised words: (start, end without a possessive 's, the word without it, whether possessive)
     if text.isascii():
-        for m in ASCII_CAPITALISED.finditer(text):
-            word, end = m.group(), m.end()
+        for whole in ASCII_CAPITALISED.finditer(text):
+            word, end = whole.group(), whole.end()
             possessive = len(word) > 3 and word[-2] == "'" and word[-1] == "s"
             if possessive:
                 word, end = word[:-2], end - 2
             if word[1:] != word[1:].upper():  # _capitalised, for an ASCII word that starts with a capital
-                words.append((m.start(), end, word, possessive))
+                words.append((whole.start(), end, word, possessive))
         return _name_spans(text, words, firsts)
     for found in NOT_LOWER_ASCII.finditer(text):
         start = found.start()

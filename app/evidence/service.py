@@ -21,6 +21,7 @@ from app.evidence.contract import evidence_contract
 from app.evidence.models import EvidenceItem, Judgement, SourceType
 from app.fieldwork import service as fieldwork
 from app.forms_common import new_id, parse_iso_date
+from app.frameworks.service import Profile
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.models_base import table_of, utcnow
@@ -64,19 +65,23 @@ class _Sources:
 
 
 def _errors(session: Session, inspection: Inspection, form: EvidenceForm, sources: _Sources | None = None,
-            on_site: list[date] | None = None, kept_day: date | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+            on_site: list[date] | None = None, kept_day: date | None = None, profile: Profile | None = None,
+            plain_contract: forms_contract.Contract | None = None) -> tuple[dict[str, str], dict[str, Any]]:
     """Errors and cleaned values: the form's contract first (the rules the tablet applies too), then what only
-    the database knows. `sources` and `on_site` save queries when many items are checked at once; `kept_day` is
-    the day an item being edited has, which stays allowed."""
-    profile = inspections.profile_of(inspection)
+    the database knows. `sources`, `on_site`, `profile` and `plain_contract` (the contract with no other day
+    allowed) save work when many items are checked at once; `kept_day` is the day an item being edited has, which
+    stays allowed."""
+    profile = profile or inspections.profile_of(inspection)
     source_id = form.source_id.strip()
     if sources is None:
         sources = _Sources.of(session, inspection, [source_id] if source_id else [])
     if on_site is None:
         on_site = inspections.schedule_of(inspection).on_site_days
     source_day = sources.days.get(source_id) if source_id else None
-    contract = evidence_contract(profile, on_site, {day for day in (source_day, kept_day) if day is not None})
-    values = form.model_dump()
+    also = {day for day in (source_day, kept_day) if day is not None}
+    # A batch's items without a source share one contract, found once (its days hashed once, not per item).
+    contract = plain_contract if plain_contract is not None and not also else evidence_contract(profile, on_site, also)
+    values = dict(vars(form))  # the form's fields (a flat model: model_dump's dict, without its walk)
     heading = str(form.heading).strip()
     if heading.isdigit():
         values["heading"] = str(int(heading))
@@ -166,10 +171,12 @@ def prepare_many(*, session: Session, actor: Actor, inspection: Inspection,
     sources = _Sources.of(session, inspection, [form.source_id.strip() for _, form, _ in entries
                                                 if form.source_id.strip()])
     on_site = inspections.schedule_of(inspection).on_site_days
+    profile = inspections.profile_of(inspection)
+    plain = evidence_contract(profile, on_site)
     now = utcnow()
     out: list[dict[str, Any] | ValidationFailed] = []
     for item_id, form, day in entries:
-        errors, clean = _errors(session, inspection, form, sources, on_site)
+        errors, clean = _errors(session, inspection, form, sources, on_site, profile=profile, plain_contract=plain)
         out.append(ValidationFailed(errors) if errors else
                    _row(actor=actor, inspection=inspection, form=form, clean=clean, item_id=item_id, captured_on=day,
                         now=now))
