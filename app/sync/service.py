@@ -92,7 +92,8 @@ def _parse(raw: object) -> Op | Outcome:
     data, faults = text.screen_json(raw.data)
     if faults:
         return Outcome(str(raw.op_id), "rejected", str(raw.id), errors=_field_errors(faults))
-    raw.data = data
+    if data is not raw.data:  # (pydantic's setattr is not free, and most ops' data comes back as it was)
+        raw.data = data
     return raw
 
 

@@ -56,7 +56,21 @@ def screen_json(value: Any) -> tuple[Any, dict[str, str]]:
     """A JSON value (any shape: hence Any) with every string in it NFC, keys too, and every string in it that
     cannot be stored, by its dotted path (keys included): one walk for both, as a sync batch walks 500 of them."""
     faults: dict[str, str] = {}
+    if type(value) is dict and all(type(key) is str and _plain(key) and (_plain(item) or (
+            type(item) is list and all(map(_plain, item)))) for key, item in value.items()):
+        return value, faults  # a flat op's data that is stored as sent (most are): the same object back
     return _screen(value, (), faults), faults
+
+
+def _plain(value: Any) -> bool:
+    """A scalar that _screen would leave as it is and find no fault in: text all in ASCII without a character that
+    cannot be stored (printable, or else searched), a number within the integer columns' range, true/false/null."""
+    kind = type(value)
+    if kind is str:
+        return value.isascii() and (value.isprintable() or not _FORBIDDEN.search(value))
+    if kind is int:
+        return bool(-INT_MAX <= value <= INT_MAX)
+    return kind is bool or kind is float or value is None
 
 
 def _screen(value: Any, path: tuple[object, ...], faults: dict[str, str]) -> Any:
