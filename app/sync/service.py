@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from app.audit.service import Actor, record
 from app.clock import today_in_england
-from app.db import bulk_insert
+from app.db import bulk_insert, one_of
 from app.errors import NotFound, Purged, ValidationFailed
 from app.evidence import service as evidence
 from app.evidence.models import EvidenceItem
@@ -115,7 +115,7 @@ def apply_batch(*, session: Session, user: User, device_id: str, ops: list[objec
     valid = [op for op in parsed if isinstance(op, Op)]
     op_ids = [str(op.op_id) for op in valid]
     already = {row.op_id: row for row in session.exec(
-        select(SyncOperation).where(col(SyncOperation.op_id).in_(op_ids)))} if op_ids else {}
+        select(SyncOperation).where(one_of(session, col(SyncOperation.op_id), op_ids)))} if op_ids else {}
     mine = inspections.inspection_ids_of(session=session, user_id=user.id)
     closed = inspections.purged_among(session=session, inspection_ids=mine)  # the one check for every op below
     _lock_in_order(session, [op for op in valid if op.action != "create" and op.inspection_id in mine])
@@ -192,7 +192,8 @@ def _bulk_create(session: Session, actor: Actor, user: User, device_id: str,
     if not run:
         return {}
     entity = ENTITIES["evidence_item"]
-    existing = set(session.exec(select(EvidenceItem.id).where(col(EvidenceItem.id).in_([str(op.id) for _, op in run]))))
+    existing = set(session.exec(select(EvidenceItem.id).where(
+        one_of(session, col(EvidenceItem.id), [str(op.id) for _, op in run]))))
     outcomes: dict[int, Outcome] = {}
     savepoint = session.begin_nested()
     try:
