@@ -9,6 +9,15 @@ from sqlmodel import Session
 
 from app import clock
 from app.casetracking import service
+from app.casetracking.contract import (
+    CONSENT,
+    CONSENT_FROM,
+    CONVERSATION_WITH,
+    SERVICES,
+    consent_contract,
+    conversation_contract,
+    meeting_contract,
+)
 from app.casetracking.models import TrackedCase
 from app.errors import ValidationFailed
 from app.evidence.routes import inline_capture
@@ -39,7 +48,7 @@ def _cases_page(request: Request, db: Session, user: User, inspection: Inspectio
         selections=[(s, service.describe_criteria(spec.person_level, s.criteria),
                      service.check_selection(session=db, inspection=inspection, selection=s)) for s in selections],
         cases=cases, tracked=sum(1 for c in cases if c.purpose == "tracking"), purposes=service.PURPOSES,
-        consent=service.CONSENT, form=form or {}, errors=errors or {},
+        consent=CONSENT, form=form or {}, errors=errors or {},
         error_anchors={"criteria": "purpose"}, made=request.query_params.get("made"),
         case_alerts=service.team_alerts(session=db, inspection=inspection, today=today),
         overdue=service.overdue_documents(session=db, inspection=inspection, today=today)), status_code=status_code)
@@ -68,8 +77,9 @@ def _case_page(request: Request, db: Session, user: User, inspection: Inspection
     return render(request, "casetracking/case.html", page_context(
         db, user, inspection, "cases", spec=spec, case=case, title=service.case_title(case),
         requests=service.documents_of(session=db, case=case), today=clock.today_in_england(),
-        consent=service.CONSENT, consent_from=service.CONSENT_FROM, conversation_with=service.CONVERSATION_WITH,
-        services=service.SERVICES, posted=form or {}, errors=errors or {},
+        consent=CONSENT, consent_from=CONSENT_FROM, conversation_with=CONVERSATION_WITH, services=SERVICES,
+        contracts={"consent": consent_contract(), "conversation": conversation_contract(spec.conversation_ways),
+                   "meeting": meeting_contract()}, posted=form or {}, errors=errors or {},
         error_anchors={"conversation": "case-conversation"},
         **inline_capture(db, inspection, "tracked_case", case.id),
         names={u.id: u.name for _, u in inspections.team_of(session=db, inspection=inspection)}),

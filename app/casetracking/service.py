@@ -13,8 +13,14 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session, col, delete, select
 
-from app import personal_data
+from app import forms_contract, personal_data
 from app.audit.service import Actor, record
+from app.casetracking.contract import (
+    SERVICES,
+    consent_contract,
+    conversation_contract,
+    meeting_contract,
+)
 from app.casetracking.models import (
     CaseDocumentRequest,
     CaseSelection,
@@ -38,12 +44,6 @@ MAX_IDENTIFIER = 40
 MAX_PROBLEMS_SHOWN = 50
 MAX_SELECTION = 30
 PURPOSES = {"tracking": "Case tracking", "sampling": "Case sampling"}
-CONSENT = {"not_asked": "Not yet asked", "given": "Given", "declined": "Declined"}
-CONSENT_FROM = {"child_or_young_person": "The child or young person", "parent_or_carer": "Their parent or carer",
-                "both": "Both"}
-CONVERSATION_WITH = {"child_or_young_person": "The child or young person", "parent_or_carer": "Their parent or carer",
-                     "both": "Both together"}
-SERVICES = {"education": "Education", "health": "Health", "social_care": "Social care"}
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
 
@@ -54,6 +54,11 @@ def tracking_of(inspection: Inspection) -> CaseTracking:
     if spec is None:
         raise NotFound()
     return spec
+
+
+def has_tracking(inspection: Inspection) -> bool:
+    profile = inspections.profile_of(inspection)
+    return isinstance(profile, Profile) and case_tracking_of(profile) is not None  # a visit has none
 
 
 def _hash(identifiers: Iterable[str]) -> str:
@@ -511,19 +516,23 @@ def _changed(session: Session, actor: Actor, case: TrackedCase, action: str, det
            object_id=case.id, inspection_id=case.inspection_id, detail=detail)
 
 
-def record_consent(*, session: Session, actor: Actor, case: TrackedCase, consent: str, consent_from: str,
-                   recorded_on: str) -> None:
-    errors: dict[str, str] = {}
-    if consent not in CONSENT:
-        errors["consent"] = "Select whether consent was given, declined or not yet asked"
-    if consent in ("given", "declined") and consent_from not in CONSENT_FROM:
-        errors["consent_from"] = "Select who gave or declined consent"
-    day = _day(recorded_on, "consent_recorded_on", errors, "of the answer") if consent in ("given", "declined") \
-        else None
+def _checked(contract: forms_contract.Contract, values: dict[str, Any],
+             errors: dict[str, str] | None = None) -> None:
+    """The form's rules, the same for the page and a tablet's sync op (app/casetracking/contract.py)."""
+    errors = {**(errors or {}), **forms_contract.check(contract, values)}
     if errors:
         raise ValidationFailed(errors)
-    case.consent, case.consent_recorded_on = consent, day
-    case.consent_from = consent_from if consent != "not_asked" else ""
+
+
+def record_consent(*, session: Session, actor: Actor, case: TrackedCase, consent: str, consent_from: str,
+                   recorded_on: str) -> None:
+    consent, consent_from, recorded_on = consent.strip(), consent_from.strip(), recorded_on.strip()
+    _checked(consent_contract(), {"consent": consent, "consent_from": consent_from,
+                                  "consent_recorded_on": recorded_on})
+    answered = consent in ("given", "declined")
+    case.consent = consent
+    case.consent_recorded_on = date.fromisoformat(recorded_on) if answered else None
+    case.consent_from = consent_from if answered else ""
     _changed(session, actor, case, "consent_recorded", {"consent": consent, "from": case.consent_from})
 
 
@@ -568,28 +577,19 @@ def mark_received(*, session: Session, actor: Actor, case: TrackedCase, request_
 def record_conversation(*, session: Session, actor: Actor, case: TrackedCase, held_on: str, with_whom: str,
                         way: str) -> None:
     spec = tracking_of(inspections.get_inspection(session=session, inspection_id=case.inspection_id))
-    errors: dict[str, str] = {}
-    if case.consent != "given":
-        errors["conversation"] = "Record the family's consent before the conversation"
-    if with_whom not in CONVERSATION_WITH:
-        errors["conversation_with"] = "Select who inspectors spoke with"
-    if way not in spec.conversation_ways:
-        errors["conversation_way"] = "Select how the conversation was held"
-    day = _day(held_on, "conversation_on", errors, "of the conversation")
-    if errors:
-        raise ValidationFailed(errors)
-    case.conversation_on, case.conversation_with, case.conversation_way = day, with_whom, way
+    held_on, with_whom, way = held_on.strip(), with_whom.strip(), way.strip()
+    _checked(conversation_contract(spec.conversation_ways),
+             {"conversation_with": with_whom, "conversation_way": way, "conversation_on": held_on},
+             {"conversation": "Record the family's consent before the conversation"} if case.consent != "given"
+             else None)
+    case.conversation_on, case.conversation_with, case.conversation_way = date.fromisoformat(held_on), with_whom, way
     _changed(session, actor, case, "conversation_recorded", {"with": with_whom, "way": way})
 
 
 def record_meeting(*, session: Session, actor: Actor, case: TrackedCase, held_on: str, services: list[str]) -> None:
-    errors: dict[str, str] = {}
-    if not services or any(s not in SERVICES for s in services):
-        errors["meeting_services"] = "Select the services the practitioners at the meeting came from"
-    day = _day(held_on, "meeting_on", errors, "of the tracking meeting")
-    if errors:
-        raise ValidationFailed(errors)
-    case.meeting_on, case.meeting_services = day, [s for s in SERVICES if s in services]
+    held_on = held_on.strip()
+    _checked(meeting_contract(), {"meeting_services": services, "meeting_on": held_on})
+    case.meeting_on, case.meeting_services = date.fromisoformat(held_on), [s for s in SERVICES if s in services]
     _changed(session, actor, case, "meeting_recorded", {"services": case.meeting_services})
 
 
@@ -634,10 +634,9 @@ def _plural(n: int, word: str) -> str:
 def _deadlines(inspection: Inspection, today: date) -> tuple[CaseTracking, date | None, date | None] | None:
     """The case tracking and the list's and the selection's due days, while an alert can still help: from the
     notification to the last day on site, and never after the purge. None when nothing is to be said."""
-    profile = inspections.profile_of(inspection)
-    spec = case_tracking_of(profile) if isinstance(profile, Profile) else None  # a visit has no case tracking
-    if spec is None or inspection.purged_at is not None:
+    if not has_tracking(inspection) or inspection.purged_at is not None:
         return None
+    spec = tracking_of(inspection)
     schedule = inspections.schedule_of(inspection)
     if today > schedule.on_site_days[-1]:
         return None

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from app.casetracking import service as casetracking
 from app.config import get_settings
 from app.evidence import service as evidence
 from app.evidence.contract import evidence_contract
@@ -77,6 +78,9 @@ def offline_pages(inspection: CurrentInspection, db: DbSession) -> dict[str, lis
               for _, day in evidence.days_observed(session=db, inspection=inspection)]
     pages += [f"{base}/activities/{a.id}" for a in fieldwork.list_activities(session=db, inspection=inspection)]
     pages += [f"{base}/files/{r.id}" for r in fieldwork.list_file_reviews(session=db, inspection=inspection)]
+    if casetracking.has_tracking(inspection):  # the cases are visited in settings with no signal
+        pages += [f"{base}/cases", *(f"{base}/cases/{c.id}" for c in casetracking.cases_of(session=db,
+                                                                                         inspection=inspection))]
     return {"pages": pages}
 
 

@@ -9,6 +9,9 @@ from typing import Any, NoReturn
 from sqlmodel import Session
 
 from app import forms_contract
+from app.casetracking import service as casetracking
+from app.casetracking.contract import consent_contract, conversation_contract, meeting_contract
+from app.casetracking.models import TrackedCase
 from app.errors import NotFound, ValidationFailed
 from app.evidence import service as evidence
 from app.evidence.contract import evidence_shape
@@ -27,8 +30,10 @@ EVIDENCE_SHAPE = evidence_shape()
 ACTIVITY_SHAPE = activity_contract()
 FILE_REVIEW_SHAPE = file_review_contract()
 CONCERN_SHAPE = concern_contract()
+CASE_SHAPES = {"case_consent": consent_contract(), "case_conversation": conversation_contract(),
+               "case_meeting": meeting_contract()}
 
-Record = EvidenceItem | Activity | FileReview | SafeguardingConcern  # what a device may send
+Record = EvidenceItem | Activity | FileReview | SafeguardingConcern | TrackedCase  # what a device may send
 OpData = dict[str, Any]  # an op's data: JSON, as the device sent it
 
 
@@ -105,6 +110,43 @@ def _online_only(*_args: object, **_kwargs: object) -> NoReturn:
     raise ValidationFailed({"action": "a safeguarding concern is only recorded from a device; change it online"})
 
 
+# A tracked case's consent, conversation and tracking meeting: each op is one answer recorded on the case, whose id
+# the op carries. The record is the case itself, so each is create-only, never fed and never a conflict: a second
+# answer from a device is applied in its turn, as the online form would, and the op's id keeps it to once.
+def _tracked_case(session: Session, inspection: Inspection, case_id: str) -> TrackedCase:
+    try:
+        casetracking.tracking_of(inspection)
+        return casetracking.get_case(session=session, inspection=inspection, case_id=case_id)
+    except NotFound:
+        raise ValidationFailed({"id": "no tracked case of this inspection has this id"}) from None
+
+
+def _no_record(*_args: object) -> NoReturn:
+    raise NotFound()  # an answer is not a record of its own: every op of it is applied as it comes
+
+
+def _recorded(work: Callable[[Session, Any, TrackedCase, dict[str, Any]], None]) -> Callable[..., TrackedCase]:
+    def create(session: Session, actor: Any, inspection: Inspection, values: dict[str, Any], case_id: str,
+               _day: date) -> TrackedCase:
+        case = _tracked_case(session, inspection, case_id)
+        work(session, actor, case, values)
+        return case
+    return create
+
+
+def _case_values(name: str) -> Callable[[OpData], dict[str, Any]]:
+    return lambda data: forms_contract.op_values(CASE_SHAPES[name], data)
+
+
+def _case_data(case: TrackedCase) -> OpData:
+    return {"consent": case.consent}
+
+
+def _case_answer(name: str, work: Callable[[Session, Any, TrackedCase, dict[str, Any]], None]) -> "Entity":
+    return Entity(name, TrackedCase, "", _case_values(name), _case_data, get=_no_record, create=_recorded(work),
+                  update=_online_only, delete=_online_only, create_only=True)
+
+
 @dataclass(frozen=True)
 class Entity:
     name: str
@@ -152,4 +194,12 @@ ENTITIES: dict[str, Entity] = {
         create=lambda s, a, i, form, id_, day: concerns.record_concern(session=s, actor=a, inspection=i, form=form,
                                                                        concern_id=id_),
         update=_online_only, delete=_online_only, create_only=True),
+    "case_consent": _case_answer("case_consent", lambda s, a, case, v: casetracking.record_consent(
+        session=s, actor=a, case=case, consent=v["consent"], consent_from=v["consent_from"],
+        recorded_on=v["consent_recorded_on"])),
+    "case_conversation": _case_answer("case_conversation", lambda s, a, case, v: casetracking.record_conversation(
+        session=s, actor=a, case=case, held_on=v["conversation_on"], with_whom=v["conversation_with"],
+        way=v["conversation_way"])),
+    "case_meeting": _case_answer("case_meeting", lambda s, a, case, v: casetracking.record_meeting(
+        session=s, actor=a, case=case, held_on=v["meeting_on"], services=v["meeting_services"])),
 }

@@ -4,11 +4,13 @@ and respects the criteria, documents due in working days, consent before the con
 tracked case on the board. The 2016 framework keeps its case-file review and has none of this."""
 
 import random
+import uuid
 from datetime import date
 
 import pytest
 from sqlmodel import select
 
+from app.audit.models import AuditEvent
 from app.casetracking.models import CaseDocumentRequest, CaseSelection, PersonLevelChild, PersonLevelList, TrackedCase
 from app.evidence.models import EvidenceItem
 from tests.integration.conftest import csrf_of, error_summary, sign_in, soup
@@ -361,3 +363,53 @@ def test_the_list_and_the_selection_are_called_late_once_their_days_pass(db, are
         "2 March 2027 Overdue", "2 March 2027 Overdue"]
     today_is(date(2027, 3, 13))  # after the last day on site the alerts have done their work
     assert alerts(team, overview) == {}
+
+
+def case_op(inspection, case, entity: str, **data) -> dict:
+    return {"op_id": str(uuid.uuid4()), "entity": entity, "action": "create", "id": case.id,
+            "inspection_id": inspection.id, "base_version": None, "client_time": "2027-03-09T10:00:00Z", "data": data}
+
+
+def test_a_tablet_syncs_consent_the_conversation_and_the_meeting_once_under_the_online_forms_rules(db, area):
+    client, team, inspection = area
+    upload(client, inspection, fictional_list(30))
+    select_cases(team, inspection, size="1")
+    case = case_of(db)
+    token = team.get("/api/v1/session").json()["csrf_token"]
+
+    def sync(ops):
+        done = team.post("/api/v1/sync", json={"device_id": "tablet-1", "ops": ops}, headers={"X-CSRF-Token": token})
+        assert done.status_code == 200, done.text
+        return [(r["status"], r["errors"]) for r in done.json()["results"]]
+
+    talk = {"conversation_with": "parent_or_carer", "conversation_way": "By phone", "conversation_on": "2027-03-09"}
+    early = case_op(inspection, case, "case_conversation", **talk)
+    consent = case_op(inspection, case, "case_consent", consent="given", consent_from="parent_or_carer",
+                      consent_recorded_on="2027-03-04")
+    wrong = case_op(inspection, case, "case_meeting", meeting_services=["police"], meeting_on="2027-02-30")
+    batch = [early, consent, wrong, case_op(inspection, case, "case_conversation", **talk),
+             case_op(inspection, case, "case_meeting", meeting_services=["health", "education"],
+                     meeting_on="2027-03-10")]
+    refused = ["meeting_services: Select the services the practitioners at the meeting came from",
+               "meeting_on: The date of the tracking meeting must be a real date"]
+    assert sync(batch) == [("rejected", ["conversation: Record the family's consent before the conversation"]),
+                           ("applied", []), ("rejected", refused), ("applied", []), ("applied", [])]
+    # The online form refuses the same answer in the same words: one rule set.
+    online = post_case(team, inspection, case, "meeting", meeting_services="police",
+                       **{"meeting_on-day": "30", "meeting_on-month": "2", "meeting_on-year": "2027"})
+    assert error_summary(online) == [message.split(": ", 1)[1] for message in refused]
+    db.refresh(case)
+    assert (case.consent, case.consent_recorded_on, case.conversation_on, case.meeting_on, case.meeting_services) == (
+        "given", date(2027, 3, 4), date(2027, 3, 9), date(2027, 3, 10), ["education", "health"])
+    # Consent declined online since: the batch sent again changes nothing, each applied op once only.
+    post_case(team, inspection, case, "consent", consent="declined", consent_from="parent_or_carer",
+              **{"consent_recorded_on-day": "11", "consent_recorded_on-month": "3", "consent_recorded_on-year": "2027"})
+    recorded = len(db.exec(select(AuditEvent).where(AuditEvent.object_id == case.id)).all())
+    again = sync(batch)
+    assert [status for status, _ in again] == ["rejected", "duplicate", "rejected", "duplicate", "duplicate"]
+    db.refresh(case)
+    assert (case.consent, case.consent_recorded_on) == ("declined", date(2027, 3, 11))
+    assert len(db.exec(select(AuditEvent).where(AuditEvent.object_id == case.id)).all()) == recorded
+    # An answer for a case that is not this inspection's is refused with where it went wrong.
+    stranger = {**consent, "op_id": str(uuid.uuid4()), "id": str(uuid.uuid4())}
+    assert sync([stranger]) == [("rejected", ["id: no tracked case of this inspection has this id"])]

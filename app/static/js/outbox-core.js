@@ -84,8 +84,29 @@ export function concernData(fields, now = new Date()) {
   return data;
 }
 
+// A tracked case's consent, conversation and tracking meeting (the op's id is the case's).
+export function caseConsentData(fields) {
+  return { consent: text(fields, "consent"), consent_from: text(fields, "consent_from"),
+    consent_recorded_on: isoDate(fields, "consent_recorded_on") };
+}
+
+export function caseConversationData(fields) {
+  return { conversation_with: text(fields, "conversation_with"), conversation_way: text(fields, "conversation_way"),
+    conversation_on: isoDate(fields, "conversation_on") };
+}
+
+export function caseMeetingData(fields) {
+  return { meeting_services: fields.getAll("meeting_services"), meeting_on: isoDate(fields, "meeting_on") };
+}
+
 export const DATA_OF = { evidence_item: evidenceData, activity: activityData, file_review: fileReviewData,
-  safeguarding_concern: concernData };
+  safeguarding_concern: concernData, case_consent: caseConsentData, case_conversation: caseConversationData,
+  case_meeting: caseMeetingData };
+
+// What each answer on a tracked case is called on the device, and where on the case's page it is made.
+export const CASE_ANSWERS = { case_consent: ["Consent", "case-consent"],
+  case_conversation: ["Conversation with the child or family", "case-conversation"],
+  case_meeting: ["Multi-agency tracking meeting", "case-meeting"] };
 
 // A form that edits part of a record (an activity's notes) carries the whole record; the op sends it whole.
 export function recordData(record, fields) {
@@ -100,7 +121,9 @@ export function recordData(record, fields) {
 export function newOp({ entity, action, entityId, baseVersion, inspectionId, data, labels, now = new Date(),
   uuid = () => crypto.randomUUID() }) {
   const op = {
-    op_id: uuid(), entity, action, id: entityId || uuid(), base_version: entityId ? Number(baseVersion) : null,
+    op_id: uuid(), entity, action, id: entityId || uuid(),
+    // An answer on a tracked case names the case but is no edit of it: it carries no version.
+    base_version: entityId && baseVersion !== undefined ? Number(baseVersion) : null,
     inspection_id: Number(inspectionId), data, client_time: now.toISOString(),
   };
   if (labels) op.labels = labels;
@@ -332,6 +355,7 @@ export function summaryOf(op) {
   if (op.action === "delete") return op.data.summary || "A record";
   if (op.entity === "activity") return op.data.title || `${String(op.data.kind).replaceAll("_", " ")} on ${op.data.day}`;
   if (op.entity === "file_review") return `Case file ${op.data.case_reference}`;
+  if (CASE_ANSWERS[op.entity]) return `${CASE_ANSWERS[op.entity][0]} on a tracked case`;
   // Never the concern's text: the outbox list is on screen wherever the tablet is.
   if (op.entity === "safeguarding_concern") {
     return op.rejected ? "Safeguarding concern" : "Safeguarding concern (sent before anything else)";
@@ -347,6 +371,7 @@ export function describe(op) {
   const entity = op.entity.replaceAll("_", " ");
   let what = entity;
   if (op.action === "delete") what = `${entity} to delete`;
+  else if (CASE_ANSWERS[op.entity]) what = CASE_ANSWERS[op.entity][0].toLowerCase();
   else if (op.entity === "evidence_item") {
     // The profile's word for the heading ("Evaluation criterion"), kept with the op from its form.
     const word = headingOf(op.labels || {}) || "Heading";

@@ -6,7 +6,8 @@
 
 import { deleteDB, openDB } from "../vendor/idb/idb.js";
 import {
-  DATA_OF, MAX_BATCH, Refused, anchorOf, conflictNote, countRefusal, describe, headingOf, labelsOf, newOp, overtaken,
+  CASE_ANSWERS, DATA_OF, MAX_BATCH, Refused, anchorOf, conflictNote, countRefusal, describe, headingOf, labelsOf, newOp,
+  overtaken,
   overtakenWords, reasons, recordData, refusesBatch, replacedBy, sendBatch, sendOrder, setAsideWords, settled,
   statusParts, summaryOf, validate, wire,
 } from "./outbox-core.js";
@@ -175,6 +176,15 @@ async function focusIn(opId, selector) {
 
 function attentionActions(op) {
   const actions = [];
+  if (CASE_ANSWERS[op.entity]) {
+    // Where to fix it: the case's page, at the form it was made with (save it again there, then discard this).
+    const link = document.createElement("a");
+    link.className = "govuk-link govuk-!-margin-right-4";
+    link.href = `/inspections/${op.inspection_id}/cases/${op.id}#${CASE_ANSWERS[op.entity][1]}`;
+    link.textContent = `Go to the case's ${CASE_ANSWERS[op.entity][0].toLowerCase()}`;
+    link.dataset.fixAt = "";
+    actions.push(link);
+  }
   if (op.entity === "evidence_item" && op.action !== "delete") {
     actions.push(button("Correct it", "secondary", async () => {
       if (putBack(op)) { await deleteOp(op.op_id); render(); }
@@ -353,7 +363,8 @@ async function keepOnDevice(form) {
     for (const opId of replacedBy(await allOps(), form.dataset.entityId)) await deleteOp(opId);
   }
   await putOp(newOp({
-    entity: form.dataset.offlineEntity, action, entityId: form.dataset.entityId, baseVersion: form.dataset.baseVersion,
+    entity: form.dataset.offlineEntity, action, entityId: form.dataset.entityId || form.dataset.offlineId,
+    baseVersion: form.dataset.baseVersion,
     inspectionId: form.dataset.inspectionId, data, labels: contract ? labelsOf(contract) : undefined,
   }));
   if (!editing) {
