@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from app.casetracking import contract as case_contracts
 from app.casetracking import service as casetracking
 from app.config import get_settings
 from app.evidence import service as evidence
@@ -93,4 +94,7 @@ def form_contract(inspection: CurrentInspection, db: DbSession) -> dict[str, dic
     on_site = inspections.schedule_of(inspection).on_site_days
     forms = (evidence_contract(profile, on_site), activity_contract(on_site, team),
              file_review_contract(profile), concerns.contract())
+    if casetracking.has_tracking(inspection):
+        forms += case_contracts.consent_contract(), case_contracts.conversation_contract(
+            casetracking.tracking_of(inspection).conversation_ways), case_contracts.meeting_contract()
     return {form.entity: form.as_json() for form in forms}

@@ -1,6 +1,7 @@
 """Case tracking in the system Chromium on a 768px tablet (and a 375px phone): the area's officer uploads the
 person-level list (a file with a names column is refused in place), the lead selects cases at random and sees the
-seed, records consent and documents on a case and captures evidence from it in place; axe-core checks each page."""
+seed, records consent on a case offline and syncs it back online, asks for documents and captures evidence from the
+case in place; axe-core checks each page."""
 
 import re
 import sqlite3
@@ -94,10 +95,19 @@ def test_case_tracking_on_a_tablet(server, page_at, tmp_path):
 
     page.locator("#cases a").first.click()
     page.wait_for_url(re.compile(r"/cases/[0-9a-f-]{36}$"))
+    # Consent recorded with no signal (in the family's setting): kept on the tablet, synced once back online.
+    page.wait_for_function("document.body.dataset.outboxReady === 'yes'")
+    page.context.set_offline(True)
     page.locator("#case-consent").scroll_into_view_if_needed()
-    page.get_by_role("radio", name="Given").check()
-    page.get_by_role("radio", name="Their parent or carer").check()
-    page.get_by_role("button", name="Save consent").click()
+    consent = page.locator("form[data-offline-entity=case_consent]")
+    consent.get_by_role("radio", name="Given").check()
+    consent.get_by_role("radio", name="Their parent or carer").check()
+    consent.get_by_role("button", name="Save consent").click()
+    page.locator("#device-outbox [data-pending] li", has_text="Consent on a tracked case").wait_for()
+    assert axe_violations(page) == []
+    page.context.set_offline(False)
+    page.locator("#device-outbox").wait_for(state="hidden", timeout=20_000)
+    page.reload()
     expect(page.locator("[data-consent]")).to_have_text("Given")
     page.get_by_label("EHC plan (the current one)").check()
     page.get_by_role("button", name="Ask for these documents").click()

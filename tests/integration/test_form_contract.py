@@ -198,6 +198,19 @@ CASES = {
         {"category": "", "what_happened": "", "setting_name": "p" * 201, "reported_to": "r" * 301,
          "referral_reference": "f" * 101},
     ],
+    "case_consent": [
+        {"consent": "given", "consent_from": "both", "consent_recorded_on": "2026-11-20"},
+        {"consent": "declined", "consent_from": "", "consent_recorded_on": "1999-12-31"},
+        {"consent": "maybe", "consent_from": "neighbour", "consent_recorded_on": "2026-02-30"},
+    ],
+    "case_conversation": [
+        {"conversation_with": "both", "conversation_way": "By phone", "conversation_on": "2026-11-23"},
+        {"conversation_with": "", "conversation_way": "By pigeon", "conversation_on": "23/11/2026"},
+    ],
+    "case_meeting": [
+        {"meeting_services": ["health", "social_care"], "meeting_on": "2026-11-24"},
+        {"meeting_services": ["health", "police"], "meeting_on": ""},
+    ],
 }
 
 NODE_VALIDATE = """
@@ -217,6 +230,7 @@ def test_the_tablet_finds_the_same_errors_as_the_server_on_the_real_contracts(cl
     from pathlib import Path
 
     from app import forms_contract
+    from app.casetracking.contract import consent_contract, conversation_contract, meeting_contract
     from app.evidence.contract import evidence_contract
     from app.fieldwork.contract import activity_contract, file_review_contract
     from app.safeguarding import service as concerns
@@ -230,7 +244,9 @@ def test_the_tablet_finds_the_same_errors_as_the_server_on_the_real_contracts(cl
     members = [(u.id, u.name) for _, u in inspections.team_of(session=db, inspection=inspection)]
     contracts = {"evidence_item": evidence_contract(profile, inspections.schedule_of(inspection).on_site_days),
                  "activity": activity_contract(inspections.schedule_of(inspection).on_site_days, members),
-                 "file_review": file_review_contract(profile), "safeguarding_concern": concerns.contract()}
+                 "file_review": file_review_contract(profile), "safeguarding_concern": concerns.contract(),
+                 "case_consent": consent_contract(), "case_conversation": conversation_contract(("By phone",)),
+                 "case_meeting": meeting_contract()}
     cases = [(entity, json.loads(json.dumps(data).replace("{lead}", str(team["lead"].id))))
              for entity, datas in CASES.items() for data in datas]  # the first of each kind is good
     server = [forms_contract.check(contracts[entity], data, today=date(2026, 11, 24)) for entity, data in cases]
