@@ -92,9 +92,9 @@ def form_contract(inspection: CurrentInspection, db: DbSession) -> dict[str, dic
     profile = inspections.profile_of(inspection)
     team = [(user.id, user.name) for _, user in inspections.team_of(session=db, inspection=inspection)]
     on_site = inspections.schedule_of(inspection).on_site_days
-    forms = (evidence_contract(profile, on_site), activity_contract(on_site, team),
-             file_review_contract(profile), concerns.contract())
+    forms = [evidence_contract(profile, on_site), activity_contract(on_site, team),
+             file_review_contract(profile), concerns.contract()]
     if casetracking.has_tracking(inspection):
-        forms += case_contracts.consent_contract(), case_contracts.conversation_contract(
-            casetracking.tracking_of(inspection).conversation_ways), case_contracts.meeting_contract()
+        forms += [case_contracts.consent_contract(), case_contracts.conversation_contract(
+            casetracking.tracking_of(inspection).conversation_ways), case_contracts.meeting_contract()]
     return {form.entity: form.as_json() for form in forms}
