@@ -305,20 +305,6 @@ def test_the_purge_removes_the_list_and_the_cases(db, area):
         assert db.exec(select(table)).all() == [], table.__name__
 
 
-def test_the_demo_s_2023_inspection_has_a_list_and_six_tracked_cases(db, make_client):
-    from app import demo
-    from app.inspections.models import Inspection
-    from app.users.models import User
-
-    demo.seed(session=db)
-    inspection = db.exec(select(Inspection).where(Inspection.framework == "send-2023")).one()
-    assert len(db.exec(select(PersonLevelChild).where(PersonLevelChild.inspection_id == inspection.id)).all()) == 240
-    lead = db.exec(select(User).where(User.email == "lead@example.org")).one()
-    page = soup(sign_in(make_client(), db, lead).get(f"/inspections/{inspection.id}/cases"))
-    assert page.select_one("[data-seed]").get_text() == "20270308"
-    assert len(page.select("#cases tbody tr")) == 6
-
-
 def alerts(client, path: str) -> dict[str, str]:
     return {li["data-alert"]: li.get_text(" ", strip=True) for li in soup(client.get(path)).select("[data-alert]")}
 

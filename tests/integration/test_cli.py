@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from app.db import make_engine
+from app.demo import DEMO_USERS
 from app.users.models import User
 from app.users.passwords import verify_password
 from tests.servers import environment
@@ -35,7 +36,7 @@ def test_migrate_create_user_and_seed_demo(tmp_path):
         ada = session.exec(select(User).where(User.email == "ada@example.org")).one()
         assert (ada.role, ada.inspector_kind, ada.home_area) == ("inspector", "la_peer", "Elsewhere")
         assert verify_password(ada.password_hash, "a-long-enough-password")
-        assert len(session.exec(select(User)).all()) == 9
+        assert len(session.exec(select(User)).all()) == 1 + len(DEMO_USERS)  # Ada and the demo's, once
     engine.dispose()
 
 

@@ -167,7 +167,7 @@ def test_the_purge_command_dry_run_changes_nothing_and_the_real_run_is_audited(t
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO letter_workflows (inspection_id, status, published_at, updated_at) "
                           "SELECT id, 'published', '2026-01-05 10:00:00', '2026-01-05 10:00:00' FROM inspections "
-                          "WHERE id NOT IN (SELECT inspection_id FROM letter_workflows)"))  # the demo's published one
+                          "WHERE local_area = 'Fictional Vale (demo)'"))  # the demo's 2016 one, as if long over
     (uploads / "inspection-1").mkdir(parents=True)
     orphan = uploads / "inspection-1" / "left-behind.pdf"
     orphan.write_bytes(b"%PDF-1.7\n")  # no record points at it
