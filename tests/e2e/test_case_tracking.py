@@ -1,7 +1,8 @@
 """Case tracking in the system Chromium on a 768px tablet (and a 375px phone): the area's officer uploads the
 person-level list (a file with a names column is refused in place), the lead selects cases at random and sees the
-seed, records consent on a case offline and syncs it back online, asks for documents and captures evidence from the
-case in place; axe-core checks each page."""
+seed, records the conversation and consent on a case offline (back online, consent lands and the conversation, sent
+before it, is kept as refused with the reason and where to fix it), asks for documents and captures evidence from
+the case in place; axe-core checks each page."""
 
 import re
 import sqlite3
@@ -95,10 +96,17 @@ def test_case_tracking_on_a_tablet(server, page_at, tmp_path):
 
     page.locator("#cases a").first.click()
     page.wait_for_url(re.compile(r"/cases/[0-9a-f-]{36}$"))
-    # Consent recorded with no signal (in the family's setting): kept on the tablet, synced once back online.
+    # With no signal (in the family's setting) the conversation is saved before consent, then consent: both kept
+    # on the tablet. Back online, consent lands; the conversation, sent first, is refused and kept with the reason
+    # and a link to where to record it again.
+    case_path = page.url.removeprefix(base)
     page.wait_for_function("document.body.dataset.outboxReady === 'yes'")
     page.context.set_offline(True)
-    page.locator("#case-consent").scroll_into_view_if_needed()
+    talk = page.locator("form[data-offline-entity=case_conversation]")
+    talk.get_by_role("radio", name="Their parent or carer").check()
+    talk.get_by_role("radio", name="By phone").check()
+    talk.get_by_role("button", name="Save the conversation").click()
+    page.locator("#device-outbox [data-pending] li", has_text="Conversation with the child").wait_for()
     consent = page.locator("form[data-offline-entity=case_consent]")
     consent.get_by_role("radio", name="Given").check()
     consent.get_by_role("radio", name="Their parent or carer").check()
@@ -106,9 +114,14 @@ def test_case_tracking_on_a_tablet(server, page_at, tmp_path):
     page.locator("#device-outbox [data-pending] li", has_text="Consent on a tracked case").wait_for()
     assert axe_violations(page) == []
     page.context.set_offline(False)
-    page.locator("#device-outbox").wait_for(state="hidden", timeout=20_000)
+    refused = page.locator("#device-outbox [data-attention] li")
+    refused.wait_for(timeout=20_000)
+    expect(refused).to_contain_text("Record the family's consent before the conversation")
+    assert refused.locator("[data-fix-at]").get_attribute("href") == f"{case_path}#case-conversation"
+    expect(page.locator("#device-outbox [data-pending] li")).to_have_count(0)
     page.reload()
     expect(page.locator("[data-consent]")).to_have_text("Given")
+    expect(page.locator("#device-outbox [data-attention] li")).to_have_count(1)  # still kept on the tablet
     page.get_by_label("EHC plan (the current one)").check()
     page.get_by_role("button", name="Ask for these documents").click()
     expect(page.locator("#document-requests")).to_contain_text("EHC plan (the current one)")

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe as group, test } from "node:test";
 
 import {
-  MAX_BATCH, Refused, anchorOf, concernData, conflictHref, conflictNote, countRefusal, describe, evidenceData,
+  DATA_OF, MAX_BATCH, Refused, anchorOf, concernData, conflictHref, conflictNote, countRefusal, describe, evidenceData,
   fileReviewData, isolate, labelsOf, newOp, overtaken, parseDate, parseNumber, reasons, recordData, refusesBatch,
   replacedBy, sendBatch, sendOrder, settled, statusParts, summaryOf, validate, waitingWords, wire,
 } from "../../app/static/js/outbox-core.js";
@@ -300,6 +300,19 @@ group("words on the page", () => {
     assert.equal(describe({ entity: "activity", action: "update", data: {} }), "activity · edit saved on this device");
     assert.equal(summaryOf({ entity: "safeguarding_concern", action: "create", data: { what_happened: "secret" } }),
       "Safeguarding concern (sent before anything else)");
+  });
+
+  test("an answer on a tracked case names the case, carries no version and is described in its words", () => {
+    const data = DATA_OF.case_consent(fields([["consent", "given"], ["consent_from", "both"],
+      ["consent_recorded_on-day", "4"], ["consent_recorded_on-month", "3"], ["consent_recorded_on-year", "2027"]]));
+    assert.deepEqual(data, { consent: "given", consent_from: "both", consent_recorded_on: "2027-03-04" });
+    const op = newOp({ entity: "case_consent", action: "create", entityId: "case-1", inspectionId: "3", data,
+      uuid: () => "op-1" });
+    assert.deepEqual([op.id, op.base_version, op.action], ["case-1", null, "create"]);
+    assert.equal(summaryOf(op), "Consent on a tracked case");
+    assert.equal(describe(op), "consent · saved on this device");
+    assert.deepEqual(DATA_OF.case_meeting(fields([["meeting_services", "health"], ["meeting_services", "education"]])),
+      { meeting_services: ["health", "education"], meeting_on: "" });
   });
 
   test("the status line counts what waits apart from what needs attention", () => {
