@@ -92,8 +92,21 @@ def machine_heading(what: str) -> str:
     from datetime import datetime
 
     today = datetime.now().astimezone().date().isoformat()
-    return (f"## {today} on {platform.node()} ({platform.machine()}, {os.cpu_count()} cores, "
+    return (f"## {today} on {platform.node()} ({platform.machine()}, {cpu_model()}, {os.cpu_count()} cores, "
             f"Python {platform.python_version()}){', ' + what if what else ''}")
+
+
+def cpu_model() -> str:
+    """The processor's name as Linux gives it ("AMD EPYC"), so figures from two machines are not compared blind."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or "processor unknown"
 
 
 def record(report: str, *, name: str, title: str) -> None:
