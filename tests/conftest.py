@@ -51,24 +51,72 @@ def sqlite_url(tmp_path_factory) -> str:
     return url
 
 
-@contextmanager
-def new_postgres_database(prefix: str = "sendfw_test") -> Iterator[str]:
-    """A PostgreSQL database of its own, built by the migrations and dropped afterwards."""
+# One PostgreSQL database per run is built by the migrations; every database a test asks for is a copy of it
+# (CREATE DATABASE ... TEMPLATE, a file copy: a tenth of a second where the migrations take seconds). The run's
+# name is chosen before pytest-xdist starts its workers, so they share it; the first to need it builds it, and the
+# process that started the run drops it at the end.
+RUN = os.environ.setdefault("SENDFW_TEST_RUN", uuid.uuid4().hex[:10])
+TEMPLATE = f"sendfw_template_{RUN}"
+TEMPLATE_LOCK = 7_351_004  # a PostgreSQL advisory lock: one worker builds the template while the others wait
+
+
+def _postgres_admin() -> Engine:
     admin = make_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.connect().close()
     except OperationalError as error:
         admin.dispose()
         skip_or_fail(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {str(error).splitlines()[0]}")
-    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    return admin
+
+
+def _url_of(name: str) -> str:
+    return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _migrated_template(admin: Engine) -> str:
+    with admin.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": TEMPLATE_LOCK})
+        try:
+            built = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": TEMPLATE}).first()
+            if not built:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE}_building" WITH (FORCE)'))  # a build cut off
+                conn.execute(text(f'CREATE DATABASE "{TEMPLATE}_building"'))
+                migrate.upgrade(_url_of(f"{TEMPLATE}_building"))  # renamed only once it is whole
+                conn.execute(text(f'ALTER DATABASE "{TEMPLATE}_building" RENAME TO "{TEMPLATE}"'))
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": TEMPLATE_LOCK})
+    return TEMPLATE
+
+
+@contextmanager
+def new_postgres_database(prefix: str = "sendfw_test") -> Iterator[str]:
+    """A PostgreSQL database of its own, built by the migrations (a copy of the run's migrated template) and
+    dropped afterwards."""
+    admin = _postgres_admin()
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     try:
-        migrate.upgrade(url)
-        yield url
+        template = _migrated_template(admin)
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        yield _url_of(name)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def pytest_sessionfinish(session) -> None:
+    if hasattr(session.config, "workerinput"):  # a pytest-xdist worker: the run is not over
+        return
+    admin = make_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            for name in (TEMPLATE, f"{TEMPLATE}_building"):
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    except OperationalError:
+        pass  # no PostgreSQL here: nothing was built
+    finally:
         admin.dispose()
 
 
