@@ -44,8 +44,9 @@ def _evidence_form(data: OpData) -> evidence.EvidenceForm:
     source_type = values["source_type"] or ("" if values["source_id"] else "none")
     if values["source_label"]:
         source_type = source_type if values["source_id"] else "document"
-    # Every value is already checked to be of its field's type, so the form is built without validating again.
-    return evidence.EvidenceForm.model_construct(**{**values, "source_type": source_type})
+    # Every value is already of its field's type: validating them again in pydantic's core (half the time of
+    # model_construct, which is Python) builds the form and costs nothing in trust.
+    return evidence.EvidenceForm.model_validate({**values, "source_type": source_type})
 
 
 def _evidence_data(item: EvidenceItem) -> OpData:
