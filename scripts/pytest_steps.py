@@ -18,6 +18,7 @@ ORDER = ["failed", "passed", "skipped", "xfailed", "xpassed", "warnings", "error
 
 def pytest_sessionstart(session) -> None:
     session.config._step_started = time.monotonic()
+    session.config._step_started_at = time.time()
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
@@ -28,7 +29,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
               for key, reports in terminalreporter.stats.items() if key}
     with open(path, "w") as f:
         json.dump({"counts": counts, "seconds": time.monotonic() - config._step_started,
-                   "exitstatus": int(exitstatus)}, f)
+                   "started": config._step_started_at, "ended": time.time(), "exitstatus": int(exitstatus)}, f)
 
 
 def word(key: str, n: int) -> str:
@@ -48,17 +49,23 @@ def duration(seconds: float) -> str:
 
 def main(paths: list[str]) -> None:
     totals: dict[str, int] = {}
-    seconds = 0.0
+    spans: list[tuple[float, float]] = []
     for path in paths:
         try:
             with open(path) as f:
                 step = json.load(f)
         except (OSError, ValueError):
             continue  # a step that could not start: its own output said why, and the script's status says it failed
-        seconds += step["seconds"]
+        ended = step.get("ended", 0.0)
+        spans.append((step.get("started", ended - step["seconds"]), ended))
         for key, n in step["counts"].items():
             if key != "deselected":
                 totals[key] = totals.get(key, 0) + n
+    # Steps may run side by side (the audit beside the fuzzing): the time is the time they spanned, counted once.
+    seconds, reached = 0.0, float("-inf")
+    for start, end in sorted(spans):
+        seconds += max(0.0, end - max(start, reached))
+        reached = max(reached, end)
     keys = [key for key in ORDER if totals.get(key)] + sorted(k for k in totals if k not in ORDER and totals[k])
     text = ", ".join(f"{totals[key]} {word(key, totals[key])}" for key in keys) or "no tests ran"
     print(f" {text} in {duration(seconds)} ".center(80, "="))

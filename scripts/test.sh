@@ -38,18 +38,28 @@ fi
 # Every step runs whatever the others did; the script exits with the worst status and ends on the summary line of
 # the whole run (scripts/pytest_steps.py adds the steps up).
 results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
+audit=""
+trap 'if [ -n "$audit" ]; then kill "$audit" 2>/dev/null || true; fi; rm -rf "$results"' EXIT
 status=0
 recap=""
-step() {
+run_step() {  # a step's pytest run; its exit code is kept beside its counts
   local name="$1" code=0
   shift
-  echo
-  echo "--- $name: pytest $*"
   PYTEST_STEP_RESULT="$results/$name.json" PYTHONPATH="scripts${PYTHONPATH:+:$PYTHONPATH}" \
     .venv/bin/python -m pytest -p pytest_steps "$@" || code=$?
+  echo "$code" >"$results/$name.code"
+}
+record() {  # a step's outcome, into the script's status and the recap
+  local name="$1" code
+  code="$(cat "$results/$name.code" 2>/dev/null || echo 1)"
   if [ "$code" -gt "$status" ]; then status=$code; fi
   recap+="${recap:+, }$name $([ "$code" = 0 ] && echo passed || echo "FAILED (exit $code)")"
+}
+step() {
+  echo
+  echo "--- $1: pytest ${*:2}"
+  run_step "$@"
+  record "$1"
 }
 # The outbox's pure JavaScript (tests/js/), with node's own test runner; in CI a missing node fails the run.
 echo
@@ -70,8 +80,17 @@ recap+="${recap:+, }javascript $([ "$code" = 0 ] && echo "$outcome" || echo "FAI
 # A test module to a worker (pytest-xdist), so that a module's server or process stack starts once; each worker has
 # its own databases, servers and browser.
 step suite -n auto --dist loadscope -m "not audit and not fuzz"
-step audit -m audit  # asks the package index about what is installed
-step fuzz -m fuzz    # generated input at every route, on both databases, and at the JSON API
+# The audit mostly waits on the package index, so it runs beside the fuzzing, its output shown after the fuzzing's.
+# The fuzzing is three long tests, two of them alike on the two databases: a test to a worker.
+run_step audit -m audit >"$results/audit.log" 2>&1 &
+audit=$!
+step fuzz -n 2 --dist load -m fuzz  # generated input at every route, on both databases, and at the JSON API
+wait "$audit" || true
+audit=""
+echo
+echo "--- audit (run beside the fuzzing): pytest -m audit"  # asks the package index about what is installed
+cat "$results/audit.log"
+record audit
 echo
 echo "steps: $recap"
 .venv/bin/python scripts/pytest_steps.py "$results/suite.json" "$results/audit.json" "$results/fuzz.json"
