@@ -10,9 +10,11 @@ they fail instead, so CI cannot go green without them.
 
 import os
 import re
+import sqlite3
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -49,6 +51,26 @@ def sqlite_url(tmp_path_factory) -> str:
     url = f"sqlite:///{path}"
     migrate.upgrade(url)
     return url
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> Path:
+    """The fictional demo in SQLite, built by the command line (migrate, seed-demo) once per process: the browser
+    tests' servers, and the tests of a command or a process that start from the demo, work on copies of it."""
+    from tests.servers import environment, run_cli
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    env = environment(DATABASE_URL=f"sqlite:///{path}", ENVIRONMENT="test")
+    run_cli(env, "migrate")
+    run_cli(env, "seed-demo")
+    return path
+
+
+def copy_of(database: Path, to: Path) -> str:
+    """A copy of a SQLite database, by SQLite's own backup (what is still in the write-ahead log comes too); its URL."""
+    with closing(sqlite3.connect(database)) as source, closing(sqlite3.connect(to)) as copy:
+        source.backup(copy)
+    return f"sqlite:///{to}"
 
 
 # One PostgreSQL database per run is built by the migrations; every database a test asks for is a copy of it

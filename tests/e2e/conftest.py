@@ -8,35 +8,22 @@ the worker (pytest-xdist) it runs in."""
 import os
 import re
 import shutil
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import skip_or_fail
-from tests.servers import AppServer, environment, run_cli
+from tests.conftest import copy_of, skip_or_fail
+from tests.servers import AppServer
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-@pytest.fixture(scope="session")
-def demo_database(tmp_path_factory) -> Path:
-    """The demo in SQLite, migrated and seeded once; servers start on copies of it."""
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    env = environment(DATABASE_URL=f"sqlite:///{path}", ENVIRONMENT="test")
-    run_cli(env, "migrate")
-    run_cli(env, "seed-demo")
-    return path
-
-
 def server_on_a_copy(demo_database: Path, workdir: Path) -> AppServer:
-    with closing(sqlite3.connect(demo_database)) as source, closing(sqlite3.connect(workdir / "live.db")) as copy:
-        source.backup(copy)  # SQLite's own copy: what is still in the write-ahead log comes too
-    return AppServer(workdir, database_url=f"sqlite:///{workdir / 'live.db'}")
+    """A server on a copy of the demo (demo_database, tests/conftest.py: migrated and seeded once)."""
+    return AppServer(workdir, database_url=copy_of(demo_database, workdir / "live.db"))
 
 
 @pytest.fixture(scope="module")

@@ -154,15 +154,15 @@ def cli(env: dict, *args: str) -> str:
     return done.stdout
 
 
-def test_the_purge_command_dry_run_changes_nothing_and_the_real_run_is_audited(tmp_path):
+def test_the_purge_command_dry_run_changes_nothing_and_the_real_run_is_audited(tmp_path, demo_database):
     from sqlalchemy import create_engine, text
 
-    url = f"sqlite:///{tmp_path / 'purge.db'}"
+    from tests.conftest import copy_of
+
+    url = copy_of(demo_database, tmp_path / "purge.db")  # the demo, migrated and seeded by the command line
     uploads = tmp_path / "uploads"
     env = {**os.environ, "DATABASE_URL": url, "ENVIRONMENT": "test", "UPLOAD_DIR": str(uploads),
            "RETENTION_DAYS": "30"}
-    cli(env, "migrate")
-    cli(env, "seed-demo")
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO letter_workflows (inspection_id, status, published_at, updated_at) "

@@ -7,6 +7,7 @@ import time
 
 import httpx
 
+from tests.conftest import copy_of
 from tests.servers import AppServer
 
 
@@ -17,8 +18,8 @@ def signed_in(base: str, email: str, password: str) -> httpx.Client:
     return client
 
 
-def test_other_pages_are_answered_while_an_upload_is_still_arriving(tmp_path):
-    server = AppServer(tmp_path)
+def test_other_pages_are_answered_while_an_upload_is_still_arriving(tmp_path, demo_database):
+    server = AppServer(tmp_path, database_url=copy_of(demo_database, tmp_path / "live.db"))  # the demo
     try:
         officer = signed_in(server.url, "officer@example.org", "demo-officer-password")
         portal = officer.get("/portal", follow_redirects=True)
