@@ -148,7 +148,7 @@ def one_of(session: orm.Session, column: Any, values: list[str]) -> ColumnElemen
     if dialect == "postgresql":
         found = column == any_(bindparam(None, list(values), type_=ARRAY(String)))
     elif dialect == "sqlite":
-        array: BindParameter[str] = bindparam(None, json.dumps(values))
+        array: BindParameter[str] = bindparam(None, json_dumps(values))
         found = column.in_(select(literal_column("value")).select_from(func.json_each(array)))
     else:
         found = column.in_(values)
