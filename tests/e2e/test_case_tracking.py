@@ -117,6 +117,7 @@ def test_case_tracking_on_a_tablet(server, page_at, tmp_path):
     refused = page.locator("#device-outbox [data-attention] li")
     refused.wait_for(timeout=20_000)
     expect(refused).to_contain_text("Record the family's consent before the conversation")
+    expect(refused).not_to_contain_text("conversation:")  # the rule's sentence alone, not the server's key
     assert refused.locator("[data-fix-at]").get_attribute("href") == f"{case_path}#case-conversation"
     expect(page.locator("#device-outbox [data-pending] li")).to_have_count(0)
     page.reload()

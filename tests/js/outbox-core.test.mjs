@@ -285,6 +285,8 @@ group("words on the page", () => {
     assert.deepEqual(reasons(op), ["Proposal: Select the proposal (1 to 4) this evidence is about",
       "What did you see or hear? Contains a control character", "base_version: stale"]);
     assert.deepEqual(reasons({ rejected: ["text: as sent"] }), ["text: as sent"]);
+    assert.deepEqual(reasons({ rejected: ["conversation: Record the family's consent before the conversation"],
+      labels: { conversation_with: "With" } }), ["Record the family's consent before the conversation"]);
   });
 
   test("an op is described without raw values", () => {

@@ -346,6 +346,10 @@ export function reasons(op) {
   return (op.rejected || []).map((reason) => {
     const at = String(reason).indexOf(": ");
     const label = at > 0 && op.labels ? op.labels[reason.slice(0, at)] : undefined;
+    // A key the form has no field for, with a GOV.UK sentence, is a rule across fields ("conversation": consent
+    // first): the sentence alone. Lower-case technical reasons ("id: ...") keep their key.
+    const rest = String(reason).slice(at + 2);
+    if (!label && at > 0 && op.labels && /^[A-Z]/.test(rest)) return rest;
     if (!label) return String(reason);
     return `${label}${label.endsWith("?") ? " " : ": "}${reason.slice(at + 2)}`;
   });
