@@ -27,7 +27,7 @@ PART_PREFIXES = {"line", "section", "recommendations"}
 class TeamLine:
     role: str
     organisation: str
-    title: str  # "Ofsted HMI, Lead inspector"
+    title: str  # "Ofsted HMI, lead inspector"
 
 
 @dataclass(frozen=True)

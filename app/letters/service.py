@@ -333,7 +333,8 @@ def _parts(profile: Profile, structure: ReportStructure, inspection: Inspection,
     """The whole letter in the profile's order: its fixed parts as blocks, its editable sections by key."""
     area = inspection.local_area
     schedule = inspections.schedule_of(inspection)
-    fill = {"area": area, "dates": date_range(schedule.on_site_days[0], schedule.on_site_days[-1])}
+    fill = {"area": area, "dates": date_range(schedule.on_site_days[0], schedule.on_site_days[-1]),
+            "first_day": long_date(schedule.on_site_days[0]), "last_day": long_date(schedule.on_site_days[-1])}
     outcome = rules_of(profile).outcome(decision.outcome)
     out: list[Part] = []
     for part in structure.parts:

@@ -21,6 +21,9 @@ IMPROVE = "Leaders should make the local offer easier to find (fictional)."
 THIS_LETTER = ("This letter outlines our findings from the inspection, including some areas of strength and areas "
                "for further improvement.")
 DID = "Inspectors spoke with children and young people who have special educational needs and/or disabilities"
+# The first findings question as the Essex report (January 2026) prints it, SEND spelled out.
+WHAT_IS_IT_LIKE = ("What is it like to be a child or young person with special educational needs and/or disabilities "
+                   "(SEND) in this area?")
 
 
 def _word(client, url):
@@ -96,15 +99,15 @@ def test_the_2023_report_has_the_published_headings_and_wording_for_each_outcome
     expected = [("Heading 1", f"Area SEND inspection of {AREA} Local Area Partnership"),
                 ("Heading 2", "Inspection outcome"),
                 ("Heading 2", "Information about the local area partnership"),
-                ("Heading 2", "What is it like to be a child or young person with SEND in this area?"),
-                ("Heading 2", "What is the local area partnership doing that is effective?"),
-                ("Heading 2", "What does the local area partnership need to do better?"),
+                ("Heading 2", WHAT_IS_IT_LIKE),
+                ("Heading 2", "What is the area partnership doing that is effective?"),
+                ("Heading 2", "What does the area partnership need to do better?"),
                 *([("Heading 2", "Areas for priority action")] if rule.priority_actions else []),
                 ("Heading 2", "Areas for improvement"),
                 ("Heading 2", "Local area partnership details"),
                 ("Heading 2", "Inspection team"), ("Heading 3", "Ofsted"), ("Heading 3", "Care Quality Commission")]
     assert headings == expected
-    assert re.fullmatch(r"Inspection dates: \d{1,2} (?:[A-Z][a-z]+ )?to \d{1,2} [A-Z][a-z]+ \d{4}", texts[1])
+    assert re.fullmatch(r"Inspection dates: \d{1,2} [A-Z][a-z]+ \d{4} to \d{1,2} [A-Z][a-z]+ \d{4}", texts[1])
     at = texts.index("Inspection outcome")
     assert texts[at + 1:at + 2 + len(rule.next_steps)] == [rule.wording, *rule.next_steps]
     assert texts[texts.index("Information about the local area partnership") + 1] == (
@@ -114,7 +117,7 @@ def test_the_2023_report_has_the_published_headings_and_wording_for_each_outcome
     assert "with special educational needs and/or disabilities (SEND)" in rule.wording
     # The team by organisation in the profile's roles (a role the 2023 profile does not name is left out).
     team = texts[texts.index("Inspection team") + 1:]
-    assert team[:2] == ["Ofsted", "Hattie Lead (fictional), Ofsted HMI, Lead inspector"]
+    assert team[:2] == ["Ofsted", "Hattie Lead (fictional), Ofsted HMI, lead inspector"]
     assert "Sadie Care (fictional), Ofsted Inspector" in team[2:-2]
     assert team[-2:] == ["Care Quality Commission", "Cora Quinn (fictional), CQC inspector"]
     assert not {"Dear Sir or Madam", "Yours sincerely", "Main findings"} & set(texts)
@@ -124,8 +127,7 @@ def test_the_2023_report_has_the_published_headings_and_wording_for_each_outcome
                       [["Responsible body", "Areas for improvement"], [COUNCIL, IMPROVE]],
                       [["Local authority", "Integrated care board"], [COUNCIL, ICB]]]
     pdf = _pdf(client, url)
-    what_is_it_like = "What is it like to be a child or young person with SEND in this area?"
-    for text in [rule.wording, *rule.next_steps, what_is_it_like, "Areas for improvement", IMPROVE,
+    for text in [rule.wording, *rule.next_steps, WHAT_IS_IT_LIKE, "Areas for improvement", IMPROVE,
                  "Local area partnership details", "Inspection team"]:
         assert text in pdf
     assert ("Areas for priority action" in pdf) is rule.priority_actions
