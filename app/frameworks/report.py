@@ -16,10 +16,11 @@ from app.frameworks.service import Profile, get_profile
 #   sections                - the findings sections ([[letter.sections]])
 #   recommendations:<list>  - a decided list as a table by responsible body (priority_actions, ...)
 #   partnership_details     - the responsible bodies by name
+#   about                   - fixed paragraphs about the inspection ({team}: the team in the [team] roles' words)
 #   team_list               - the inspection team by organisation
 # The team sentence's words are the profile's [team] roles' (app/frameworks/team.py), not the letter's.
 PART_KINDS = {"date", "addressees", "salutation", "title", "sign_off", "outcome", "sections", "partnership_details",
-              "team_list"}
+              "about", "team_list"}
 PART_PREFIXES = {"line", "section", "recommendations"}
 
 
@@ -51,6 +52,8 @@ class ReportStructure:
     responsible_body_column: str
     partnership_details_heading: str
     team_heading: str
+    about_heading: str
+    about: tuple[str, ...]  # its paragraphs' templates
     icb_default: str  # the board's name until the area's record gives it
 
     def has(self, part: str) -> bool:
@@ -88,6 +91,8 @@ def _structure(code: str) -> ReportStructure:
         responsible_body_column=data.get("responsible_body_column", ""),
         partnership_details_heading=data.get("partnership_details_heading", ""),
         team_heading=data.get("team_heading", ""),
+        about_heading=data.get("about_heading", ""),
+        about=tuple(data.get("about", ())),
         icb_default=data.get("integrated_care_board_default", ""),
     )
 

@@ -370,6 +370,9 @@ def _parts(profile: Profile, structure: ReportStructure, inspection: Inspection,
             labels = {b.code: b.label.removeprefix("The ").capitalize() for b in rules_of(profile).responsible_bodies}
             out += [("h2", structure.partnership_details_heading),
                     ("table", [[labels[code] for code in bodies], list(bodies.values())])]
+        elif kind == "about":
+            words = team_in_words(profile, [member.team_role for member, _ in team])
+            out += [("h2", structure.about_heading), *(("p", p.format(**fill, team=words)) for p in structure.about)]
         elif kind == "team_list":
             out.append(("h2", structure.team_heading))
             for organisation in dict.fromkeys(line.organisation for line in structure.team_list):

@@ -105,6 +105,7 @@ def test_the_2023_report_has_the_published_headings_and_wording_for_each_outcome
                 *([("Heading 2", "Areas for priority action")] if rule.priority_actions else []),
                 ("Heading 2", "Areas for improvement"),
                 ("Heading 2", "Local area partnership details"),
+                ("Heading 2", "Information about this inspection"),
                 ("Heading 2", "Inspection team"), ("Heading 3", "Ofsted"), ("Heading 3", "Care Quality Commission")]
     assert headings == expected
     assert re.fullmatch(r"Inspection dates: \d{1,2} [A-Z][a-z]+ \d{4} to \d{1,2} [A-Z][a-z]+ \d{4}", texts[1])
@@ -115,6 +116,13 @@ def test_the_2023_report_has_the_published_headings_and_wording_for_each_outcome
         f"and young people with SEND in {AREA}.")
     # SEND is spelled out once, in the outcome that opens the report (Southend-on-Sea, March 2023; Lancashire, 2024).
     assert "with special educational needs and/or disabilities (SEND)" in rule.wording
+    # Information about this inspection, as the Essex report (January 2026) has it, the team in the roles' words.
+    about = texts.index("Information about this inspection")
+    assert texts[about + 1] == ("This inspection was carried out at the request of the Secretary of State for "
+                                "Education under section 20(1)(a) of the Children Act 2004.")
+    assert texts[about + 2].startswith("The inspection was led by one of His Majesty's Inspectors (HMI) from Ofsted, "
+                                       "with a team of inspectors including: ")
+    assert "Children's Services Inspector from the CQC" in texts[about + 2]
     # The team by organisation in the profile's roles (a role the 2023 profile does not name is left out).
     team = texts[texts.index("Inspection team") + 1:]
     assert team[:2] == ["Ofsted", "Hattie Lead (fictional), Ofsted HMI, lead inspector"]

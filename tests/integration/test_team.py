@@ -217,4 +217,4 @@ def test_a_2023_team_is_composed_as_the_handbook_has_it(client, db, make_user, m
         "Olive Social Ofsted inspector: social care Ofsted Inspector"]
     # The report's team sentence reads the roles in the profile's words.
     assert inspections.team_in_words(session=db, inspection=inspection) == [
-        "a CQC inspector", "an Ofsted inspector with a social care specialism"]
+        "a Children's Services Inspector from the CQC", "an Ofsted Inspector from social care"]
