@@ -5,6 +5,7 @@ framework profile; the team's decisions (written statement of action, or the 202
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from string import Formatter
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -153,6 +154,16 @@ def team_in_words(profile: Profile, roles: list[str]) -> str:
     """"an Ofsted Inspector and a Children's Services Inspector from the CQC", "two Ofsted Inspectors and ...": the
     team's real roles in the words of the profile's [team] roles, in their order (the one place they are kept)."""
     return _join(team_roles.named(profile, roles)) or "no other inspectors"
+
+
+def previous_dates(session: Session, inspection: Inspection) -> str:
+    """The days on site of the area's inspection or visit before this one ("17 May 2022 to 19 May 2022"), as a
+    report's "Dates of previous inspection" gives them; "" for an area not inspected before here."""
+    if inspection.area_id is None:
+        return ""
+    newest_first = area_records.inspections_of(session=session, area_ids=[inspection.area_id])[inspection.area_id]
+    earlier = [i for i in newest_first if i.id != inspection.id and i.last_on_site_date < inspection.start_date]
+    return f"{long_date(earlier[0].start_date)} to {long_date(earlier[0].last_on_site_date)}" if earlier else ""
 
 
 def responsible_names(session: Session, profile: Profile, inspection: Inspection) -> dict[str, str]:
@@ -324,17 +335,20 @@ def draft(*, session: Session, inspection: Inspection, today: date | None = None
         outcome_wording=outcome.wording if outcome else None, sign_off=wording.sign_off, signatures=signatures,
         counts=counts, headings=dict(structure.headings), closing=structure.wsoa_close if wsoa else "")
     letter.parts = _parts(profile, structure, inspection, letter, decision, team,
-                          responsible_names(session, profile, inspection))
+                          responsible_names(session, profile, inspection), previous_dates(session, inspection))
     return letter
 
 
 def _parts(profile: Profile, structure: ReportStructure, inspection: Inspection, letter: Draft,
-           decision: LetterDecision, team: list[tuple[Any, User]], bodies: dict[str, str]) -> list[Part]:
-    """The whole letter in the profile's order: its fixed parts as blocks, its editable sections by key."""
+           decision: LetterDecision, team: list[tuple[Any, User]], bodies: dict[str, str],
+           previous: str = "") -> list[Part]:
+    """The whole letter in the profile's order: its fixed parts as blocks, its editable sections by key. A fixed
+    line whose fields are empty (no previous inspection) is left out."""
     area = inspection.local_area
     schedule = inspections.schedule_of(inspection)
     fill = {"area": area, "dates": date_range(schedule.on_site_days[0], schedule.on_site_days[-1]),
-            "first_day": long_date(schedule.on_site_days[0]), "last_day": long_date(schedule.on_site_days[-1])}
+            "first_day": long_date(schedule.on_site_days[0]), "last_day": long_date(schedule.on_site_days[-1]),
+            "previous": previous}
     outcome = rules_of(profile).outcome(decision.outcome)
     out: list[Part] = []
     for part in structure.parts:
@@ -348,7 +362,9 @@ def _parts(profile: Profile, structure: ReportStructure, inspection: Inspection,
         elif kind == "title":
             out.append(("h1", letter.title))
         elif kind == "line":
-            out.append(("p", structure.lines[key].format(**fill)))
+            fields = [name for _, name, _, _ in Formatter().parse(structure.lines[key]) if name]
+            if all(fill.get(name) for name in fields):
+                out.append(("p", structure.lines[key].format(**fill)))
         elif kind == "outcome" and outcome is not None:
             out += [("h2", structure.outcome_heading), ("p", outcome.wording), *(("p", s) for s in outcome.next_steps)]
         elif kind == "section":

@@ -3,6 +3,7 @@
 
 import io
 import re
+from datetime import date
 
 import pytest
 from docx import Document
@@ -83,6 +84,8 @@ def test_the_2016_letter_opens_and_closes_as_published_letters_do(client, db, ma
 def test_the_2023_report_has_the_published_headings_and_wording_for_each_outcome(client, db, make_user,
                                                                                   make_inspection, outcome):
     built = build(db, make_user, make_inspection, framework="send-2023")
+    if outcome == "inconsistent":  # the area inspected before (a 2016 inspection): its dates under the report's
+        make_inspection(built["lead"], start=date(2026, 5, 11))
     social_care = make_user(kind="hmi", name="Sadie Care (fictional)")
     inspections.add_team_member(session=db, actor=SYSTEM, inspection=built["inspection"], email=social_care.email,
                                 team_role="ofsted_social_care")
@@ -109,6 +112,9 @@ def test_the_2023_report_has_the_published_headings_and_wording_for_each_outcome
                 ("Heading 2", "Inspection team"), ("Heading 3", "Ofsted"), ("Heading 3", "Care Quality Commission")]
     assert headings == expected
     assert re.fullmatch(r"Inspection dates: \d{1,2} [A-Z][a-z]+ \d{4} to \d{1,2} [A-Z][a-z]+ \d{4}", texts[1])
+    previous = [t for t in texts if t.startswith("Dates of previous inspection")]
+    earlier = ["Dates of previous inspection: 11 May 2026 to 15 May 2026"]
+    assert previous == (earlier if outcome == "inconsistent" else [])
     at = texts.index("Inspection outcome")
     assert texts[at + 1:at + 2 + len(rule.next_steps)] == [rule.wording, *rule.next_steps]
     assert texts[texts.index("Information about the local area partnership") + 1] == (
