@@ -167,8 +167,10 @@ def parse_date(value: object) -> date | None:
         return None
 
 
-def _problem(f: Field, value: Any, values: Mapping[str, Any], errors: dict[str, str],
-             today: date | None) -> str | None:
+def _problem(f: Field, value: Any, values: Mapping[str, Any], today: date | None,
+             common: Callable[[Any, Mapping[str, Any]], str | None]) -> str | None:
+    """A filled-in value's problem: its length, refused patterns and choices (common, made once per field by
+    _common_problem), then what its kind asks (a time, a number, a date)."""
     if f.kind == "choices":
         chosen = value if isinstance(value, (list, tuple)) else [value]
         if f.choices is not None and not {str(v) for v in chosen} <= f.allowed:
@@ -176,23 +178,12 @@ def _problem(f: Field, value: Any, values: Mapping[str, Any], errors: dict[str, 
         return None
     if f.kind == "ratings":
         return None  # each rated aspect is checked apart (see _ratings)
+    if found := common(value, values):
+        return found
     raw = str(value).strip()
-    if f.limit is not None and len(raw) > f.limit:
-        return f.too_long
-    for pattern, message in f.refuse:
-        if re.search(pattern, raw):
-            return message
-    if f.choices is not None and raw not in f.allowed:
-        return f.invalid or f.required
-    if f.choices_by is not None:
-        group = str(values.get(f.choices_by[0]) or "").strip()
-        if raw not in f.allowed_in_any_group:
-            return f.invalid or f.required
-        if raw not in f.allowed_by.get(group, ()):
-            return (f.other_group or f.invalid or "").format(value=group)
     if f.kind == "time":
-        found = _TIME.match(raw)
-        if not found or int(found.group(1)) >= 24 or int(found.group(2)) >= 60:
+        found_time = _TIME.match(raw)
+        if not found_time or int(found_time.group(1)) >= 24 or int(found_time.group(2)) >= 60:
             return f.invalid
     if f.kind == "number":
         number = parse_number(raw)
@@ -247,7 +238,8 @@ def _step(f: Field) -> Step:
     left out: a sync batch checks 500 ops against the same contract, most fields a text or a single choice."""
     name, when, required, required_when = f.name, f.when, f.required, f.required_when
     depends_on = f.choices_by[0] if f.choices_by is not None else None
-    problem = _text_problem(f) if f.kind in ("text", "choice") else None
+    common = _common_problem(f)
+    plain = f.kind in ("text", "choice")  # nothing but the common checks: called directly
 
     def step(values: Mapping[str, Any], errors: dict[str, str], today: date | None) -> None:
         if when and not _holds(when, values):
@@ -262,15 +254,16 @@ def _step(f: Field) -> Step:
             if required and (required_when is None or _holds(required_when, values)):
                 errors[name] = required
             return
-        found = problem(value, values) if problem is not None else _problem(f, value, values, errors, today)
+        found = common(value, values) if plain else _problem(f, value, values, today, common)
         if found:
             errors[name] = found
 
     return step
 
 
-def _text_problem(f: Field) -> Callable[[Any, Mapping[str, Any]], str | None]:
-    """_problem for a text or a single choice: its limit, the patterns it refuses, its choices."""
+def _common_problem(f: Field) -> Callable[[Any, Mapping[str, Any]], str | None]:
+    """What every filled-in value but a list of choices is checked for (all a text's or a single choice's checks):
+    its limit, the patterns it refuses, its choices; the patterns compiled once per contract."""
     limit, too_long, invalid = f.limit, f.too_long, f.invalid or f.required
     refuse = tuple((re.compile(pattern), message) for pattern, message in f.refuse)
     allowed = f.allowed if f.choices is not None else None

@@ -109,7 +109,7 @@ def _names_in(text: str) -> list[tuple[int, int]]:
             possessive = len(word) > 3 and word[-2] == "'" and word[-1] == "s"
             if possessive:
                 word, end = word[:-2], end - 2
-            if word[1:] != word[1:].upper():  # _capitalised, for an ASCII word that starts with a capital
+            if _capitalised(word):
                 words.append((whole.start(), end, word, possessive))
         return _name_spans(text, words, firsts)
     for found in NOT_LOWER_ASCII.finditer(text):

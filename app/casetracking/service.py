@@ -16,6 +16,7 @@ from sqlmodel import Session, col, delete, select
 from app import forms_contract, personal_data
 from app.audit.service import Actor, record
 from app.casetracking.contract import (
+    ANSWERED,
     SERVICES,
     consent_contract,
     conversation_contract,
@@ -37,6 +38,7 @@ from app.frameworks.working_days import add_working_days
 from app.inspections import service as inspections
 from app.inspections.models import Inspection
 from app.models_base import table_of, utcnow
+from app.web.text import plural
 
 MAX_CHILDREN = 50_000  # a large county's children with EHC plans and on SEN support together, with room
 MAX_TEXT = 100  # characters of a kept text cell (a setting's type)
@@ -108,11 +110,11 @@ def check_list(spec: PersonLevel, rows: Sequence[tuple[int, Sequence[object]]]) 
     _, header_cells = rows[0]
     header = [_text(c) for c in header_cells]
     if identifying := _identifying_columns(header, spec):
-        plural = len(identifying) > 1
-        raise _refuse(f"Column{'s' if plural else ''} {_listed(identifying)} would identify a child directly: "
+        several = len(identifying) > 1
+        raise _refuse(f"Column{'s' if several else ''} {_listed(identifying)} would identify a child directly: "
                       "inspectors need only the area's pseudonymous identifier for each child, never names, "
                       "addresses, dates of birth or NHS numbers. Delete "
-                      f"{'those columns' if plural else 'that column'} and upload the file again.")
+                      f"{'those columns' if several else 'that column'} and upload the file again.")
     found: dict[str, int] = {}  # column key -> index
     dropped: list[tuple[int, str]] = []
     for index, heading in enumerate(header):
@@ -529,7 +531,7 @@ def record_consent(*, session: Session, actor: Actor, case: TrackedCase, consent
     consent, consent_from, recorded_on = consent.strip(), consent_from.strip(), recorded_on.strip()
     _checked(consent_contract(), {"consent": consent, "consent_from": consent_from,
                                   "consent_recorded_on": recorded_on})
-    answered = consent in ("given", "declined")
+    answered = consent in ANSWERED
     case.consent = consent
     case.consent_recorded_on = date.fromisoformat(recorded_on) if answered else None
     case.consent_from = consent_from if answered else ""
@@ -627,10 +629,6 @@ def _long(day: date) -> str:
     return f"{day:%A %-d %B %Y}"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _deadlines(inspection: Inspection, today: date) -> tuple[CaseTracking, date | None, date | None] | None:
     """The case tracking and the list's and the selection's due days, while an alert can still help: from the
     notification to the last day on site, and never after the purge. None when nothing is to be said."""
@@ -689,8 +687,8 @@ def team_alerts(*, session: Session, inspection: Inspection, today: date) -> lis
                                 f"{cases}#select", spec.selection_due))
     if overdue := overdue_documents(session=session, inspection=inspection, today=today):
         documents = sum(overdue.values())
-        alerts.append(Alert("documents_overdue", f"{_plural(documents, 'document')} asked for on "
-                            f"{_plural(len(overdue), 'case')} {'is' if documents == 1 else 'are'} overdue.",
+        alerts.append(Alert("documents_overdue", f"{plural(documents, 'document')} asked for on "
+                            f"{plural(len(overdue), 'case')} {'is' if documents == 1 else 'are'} overdue.",
                             "See which cases", f"{cases}#cases"))
     return alerts
 

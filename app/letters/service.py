@@ -29,6 +29,7 @@ from app.portal import claims as sef_claims
 from app.portal import documents as area_docs
 from app.survey import service as survey
 from app.users.models import User
+from app.web.text import plural
 
 MAX_POINTS = 6  # strengths or areas for development per section: a letter, not a list of every note
 
@@ -121,10 +122,6 @@ def _join(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
 def decision_of(*, session: Session, inspection: Inspection) -> LetterDecision:
     return session.get(LetterDecision, inspection.id) or LetterDecision(inspection_id=inspection.id)
 
@@ -203,19 +200,19 @@ def _opening(session: Session, inspection: Inspection, profile: Profile, wording
         # Settings counted once each, however many visits they had: "2 visits to 1 mainstream school".
         visited = {a.setting_id for a in visits if a.setting_id in settings}
         distinct = Counter(settings[setting_id].setting_type for setting_id in visited)
-        kinds = _join([_plural(n, SettingType(t).label.lower()) for t, n in sorted(distinct.items())]) \
+        kinds = _join([plural(n, SettingType(t).label.lower()) for t, n in sorted(distinct.items())]) \
             if distinct else "settings"
-        did.append(Statement(f"Inspectors made {_plural(len(visits), 'visit')} to {kinds}.",
+        did.append(Statement(f"Inspectors made {plural(len(visits), 'visit')} to {kinds}.",
                              [cite(inspection, "activity", a.id) for a in visits]))
     if meetings:
         kinds = _join([f"{n} with {MeetingWith(k).label.lower()}" for k, n in sorted(by_meeting.items())])
-        did.append(Statement(f"They held {_plural(len(meetings), 'meeting')}" + (f": {kinds}." if kinds else "."),
+        did.append(Statement(f"They held {plural(len(meetings), 'meeting')}" + (f": {kinds}." if kinds else "."),
                              [cite(inspection, "activity", a.id) for a in meetings]))
     if files:
-        did.append(Statement(f"They reviewed {_plural(len(files), 'case file')} of children and young people "
+        did.append(Statement(f"They reviewed {plural(len(files), 'case file')} of children and young people "
                              "with SEND.", [cite(inspection, "file_review", r.id) for r in files]))
     if survey_total:
-        did.append(Statement(f"They considered {_plural(survey_total, 'response')} to the inspection's online "
+        did.append(Statement(f"They considered {plural(survey_total, 'response')} to the inspection's online "
                              "survey of parents, carers, children and young people.", [cite(inspection, "survey")]))
     # Files sent with factual accuracy comments came after the inspection: the letter does not count them.
     area_documents = [row for row in area_docs.documents_of(session=session, inspection=inspection)
@@ -223,7 +220,7 @@ def _opening(session: Session, inspection: Inspection, profile: Profile, wording
     if reviews_of_data or document_titles or area_documents:
         n = len(reviews_of_data) + len(document_titles) + len(area_documents)
         sent_sef = any(row.document.requested == "self_evaluation" for row in area_documents)
-        did.append(Statement(f"They read {_plural(n, 'document or data set', 'documents and data sets')}, "
+        did.append(Statement(f"They read {plural(n, 'document or data set', 'documents and data sets')}, "
                              + ("including the area's self-evaluation." if sent_sef
                                 else "including the area's self-evaluation where it was provided."),
                              [cite(inspection, "activity", a.id) for a in reviews_of_data] +
@@ -237,7 +234,7 @@ def _opening(session: Session, inspection: Inspection, profile: Profile, wording
             (sef_claims.Verdict.supported, "supported by the evidence"),
             (sef_claims.Verdict.partly_supported, "partly supported"),
             (sef_claims.Verdict.not_supported, "not supported")) if verdicts[v]]
-        did.append(Statement(f"Inspectors tested {_plural(len(tested), 'claim')} of the area's self-evaluation "
+        did.append(Statement(f"Inspectors tested {plural(len(tested), 'claim')} of the area's self-evaluation "
                              f"against what they found: {_join(parts)}.",
                              [cite(inspection, "claim", c.claim.id) for c in tested]))
     # The opening's paragraphs in the profile's order; the written statement of action's only when required.

@@ -143,3 +143,8 @@ def as_id(value: object) -> int | None:
     """A row id from text, or None when it could not be one (so a lookup finds nothing, never overflows)."""
     value = str(value if value is not None else "").strip()
     return int(value) if id_fits(value) else None
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """ "1 case", "3 cases", "2 children" (many given)."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
