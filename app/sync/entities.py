@@ -116,10 +116,11 @@ def _online_only(*_args: object, **_kwargs: object) -> NoReturn:
 # answer from a device is applied in its turn, as the online form would, and the op's id keeps it to once.
 def _tracked_case(session: Session, inspection: Inspection, case_id: str) -> TrackedCase:
     try:
-        casetracking.tracking_of(inspection)
-        return casetracking.get_case(session=session, inspection=inspection, case_id=case_id)
+        if casetracking.has_tracking(inspection):
+            return casetracking.get_case(session=session, inspection=inspection, case_id=case_id)
     except NotFound:
-        raise ValidationFailed({"id": "no tracked case of this inspection has this id"}) from None
+        pass
+    raise ValidationFailed({"id": "no tracked case of this inspection has this id"})
 
 
 def _no_record(*_args: object) -> NoReturn:
