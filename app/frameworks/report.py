@@ -14,7 +14,7 @@ from app.frameworks.service import Profile, get_profile
 #   outcome                 - the decided outcome's heading, wording and next steps
 #   section:<key>           - an editable section (opening, main_findings, wsoa)
 #   sections                - the findings sections ([[letter.sections]])
-#   recommendations:<list>  - a decided list as a table by responsible body (priority_actions, ...)
+#   recommendations:<list>  - a decided list as a table, by responsible body unless by_body = false
 #   partnership_details     - the responsible bodies by name
 #   about                   - fixed paragraphs about the inspection ({team}: the team in the [team] roles' words)
 #   team_list               - the inspection team by organisation
@@ -35,6 +35,7 @@ class TeamLine:
 class Recommendations:
     heading: str
     column: str
+    by_body: bool = True  # a "Responsible body" column before the text; False: the text alone, naming who acts
 
 
 @dataclass(frozen=True)

@@ -374,11 +374,13 @@ def _parts(profile: Profile, structure: ReportStructure, inspection: Inspection,
         elif kind == "recommendations":
             rows = getattr(decision, key) if outcome is not None else []
             table = structure.recommendations[key]
-            if rows:
+            if rows and table.by_body:
                 out += [("h2", table.heading), ("table", [
                     [structure.responsible_body_column, table.column],
                     *([_join([bodies[b] for b in row["responsible_bodies"] if b in bodies]), row["text"]]
                       for row in rows)])]
+            elif rows:
+                out += [("h2", table.heading), ("table", [[table.column], *([row["text"]] for row in rows)])]
         elif kind == "partnership_details" and bodies:
             labels = {b.code: b.label.removeprefix("The ").capitalize() for b in rules_of(profile).responsible_bodies}
             out += [("h2", structure.partnership_details_heading),
