@@ -365,7 +365,7 @@ def _seed_tracked_cases(*, session: Session, inspection: Inspection, officer: Us
             "ehc_plan", "annual_review", "health_records"] if n % 2 == 0 else ["sen_support_plan", "assessments"],
             requested_on=asked.isoformat())
         for request in made[:-1] if n == 3 else made:  # one document still awaited
-            casetracking.mark_received(session=session, actor=as_lead, case=case, request_id=request.id,
+            casetracking.mark_received(session=session, actor=as_lead, case=case, document=request.document,
                                        received_on=request.due_on.isoformat())
         casetracking.record_conversation(session=session, actor=as_lead, case=case,
                                          held_on=working_days.add_working_days(on_site[0], -1 - n % 2).isoformat(),

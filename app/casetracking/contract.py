@@ -1,7 +1,9 @@
-"""The case forms described once (see app/forms_contract.py): consent, the conversation with the child or family,
-and the multi-agency tracking meeting. The case page embeds them for the tablet, the service checks with them, and
-a tablet's sync op is checked by the same service, so a capture kept offline meets the rules the online form does.
-The one rule that needs the database (consent given before the conversation) stays in the service."""
+"""The case forms described once (see app/forms_contract.py): consent, the documents asked for and received, the
+conversation with the child or family, and the multi-agency tracking meeting. The case page embeds them for the
+tablet, the service checks with them, and a tablet's sync op is checked by the same service, so a capture kept
+offline meets the rules the online form does.
+The rules that need the database (consent given before the conversation, a document received only once asked for
+and not before) stay in the service."""
 
 from collections.abc import Mapping
 
@@ -20,11 +22,11 @@ def _choices(options: Mapping[str, str]) -> tuple[Choice, ...]:
     return tuple(Choice(code, label) for code, label in options.items())
 
 
-def _date(name: str, label: str, what: str, when: Condition | None = None) -> Field:
+def _date(name: str, label: str, what: str, when: Condition | None = None, anchor: str = "") -> Field:
     """A date as the case forms ask for it: a real day of this century or the next."""
     real = f"The date {what} must be a real date"
     return Field(name, label, "date", required=f"Enter the date {what}", invalid=real, out_of_range=real,
-                 earliest="2000-01-01", latest="2100-12-31", anchor=f"{name}-day", when=when)
+                 earliest="2000-01-01", latest="2100-12-31", anchor=anchor or f"{name}-day", when=when)
 
 
 def consent_contract() -> Contract:
@@ -54,4 +56,31 @@ def meeting_contract() -> Contract:
         Field("meeting_services", "Practitioners from", "choices", choices=_choices(SERVICES), required=message,
               invalid=message, anchor="meeting_services"),
         _date("meeting_on", "Date", "of the tracking meeting"),
+    ))
+
+
+def _documents(documents: Mapping[str, str]) -> tuple[Choice, ...] | None:
+    """The profile's documents as choices; none given (reading a sync op's types), any code, checked later."""
+    return _choices(documents) if documents else None
+
+
+def request_contract(documents: Mapping[str, str] | None = None) -> Contract:
+    """Documents asked for on a case (code -> the profile's label); each is due the profile's working days later."""
+    message = "Select the documents asked for"
+    return Contract("case_document_request", "Documents asked for", (
+        Field("documents", "Ask for", "choices", choices=_documents(documents or {}), required=message,
+              invalid=message, anchor="documents"),
+        _date("requested_on", "Asked for on", "they were asked for"),
+    ))
+
+
+def received_contract(documents: Mapping[str, str] | None = None) -> Contract:
+    """A document asked for on a case, received: named by its code, so that a tablet can mark one received
+    offline, even one it asked for offline before."""
+    message = "Select the document received"
+    return Contract("case_document_received", "Document received", (
+        Field("document", "Document", "choice", choices=_documents(documents or {}), required=message,
+              invalid=message, anchor="case-documents"),
+        # Each row of the table has its own date boxes: the error points at the row's.
+        _date("received_on", "Date received", "it was received", anchor="received_on-{document}-day"),
     ))

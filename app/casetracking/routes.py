@@ -17,6 +17,8 @@ from app.casetracking.contract import (
     consent_contract,
     conversation_contract,
     meeting_contract,
+    received_contract,
+    request_contract,
 )
 from app.casetracking.models import TrackedCase
 from app.errors import ValidationFailed
@@ -74,13 +76,18 @@ def select_cases(request: Request, db: DbSession, user: CurrentUser, actor: Acto
 def _case_page(request: Request, db: Session, user: User, inspection: Inspection, case: TrackedCase, *,
                form: FormData | None = None, errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
     spec = service.tracking_of(inspection)
+    received = _text(form or {}, "document")
     return render(request, "casetracking/case.html", page_context(
         db, user, inspection, "cases", spec=spec, case=case, title=service.case_title(case),
         requests=service.documents_of(session=db, case=case), today=clock.today_in_england(),
         consent=CONSENT, consent_from=CONSENT_FROM, conversation_with=CONVERSATION_WITH, services=SERVICES,
         contracts={"consent": consent_contract(), "conversation": conversation_contract(spec.conversation_ways),
-                   "meeting": meeting_contract()}, posted=form or {}, errors=errors or {},
-        error_anchors={"conversation": "case-conversation"},
+                   "meeting": meeting_contract(), "request": request_contract(spec.document_labels),
+                   "received": received_contract(spec.document_labels)}, posted=form or {}, errors=errors or {},
+        # A received date's boxes are the posted document's row (its code is one of the profile's: it was checked).
+        error_anchors={"conversation": "case-conversation", "document": "case-documents",
+                       "received_on": f"received_on-{received}-day" if received in spec.document_labels
+                       else "case-documents"},
         **inline_capture(db, inspection, "tracked_case", case.id),
         names={u.id: u.name for _, u in inspections.team_of(session=db, inspection=inspection)}),
         status_code=status_code)
@@ -132,12 +139,12 @@ def request_documents(request: Request, db: DbSession, user: CurrentUser, actor:
         session=db, actor=actor, case=case, documents=_list(data, "documents"), requested_on=day), "documents")
 
 
-@router.post("/cases/{case_id}/documents/{request_id}/received")
+@router.post("/cases/{case_id}/documents/received")
 def document_received(request: Request, db: DbSession, user: CurrentUser, actor: ActorDep,
-                      inspection: CurrentInspection, case_id: str, request_id: int, data: PostedData) -> Response:
-    day, _ = date_from(data, f"received_on-{request_id}")
+                      inspection: CurrentInspection, case_id: str, data: PostedData) -> Response:
+    day, _ = date_from(data, "received_on")
     return _record(request, db, user, inspection, case_id, data, lambda case: service.mark_received(
-        session=db, actor=actor, case=case, request_id=request_id, received_on=day), "documents")
+        session=db, actor=actor, case=case, document=_text(data, "document"), received_on=day), "documents")
 
 
 @router.post("/cases/{case_id}/conversation")

@@ -21,6 +21,8 @@ from app.casetracking.contract import (
     consent_contract,
     conversation_contract,
     meeting_contract,
+    received_contract,
+    request_contract,
 )
 from app.casetracking.models import (
     CaseDocumentRequest,
@@ -495,21 +497,6 @@ def documents_of(*, session: Session, case: TrackedCase) -> list[CaseDocumentReq
                              .order_by(col(CaseDocumentRequest.id))).all())
 
 
-def _day(raw: str, name: str, errors: dict[str, str], what: str) -> date | None:
-    if not raw:
-        errors[name] = f"Enter the date {what}"
-        return None
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = f"The date {what} must be a real date"
-        return None
-    if not 2000 <= day.year <= 2100:
-        errors[name] = f"The date {what} must be a real date"
-        return None
-    return day
-
-
 def _changed(session: Session, actor: Actor, case: TrackedCase, action: str, detail: dict[str, Any]) -> None:
     case.updated_at = utcnow()
     session.add(case)
@@ -538,47 +525,52 @@ def record_consent(*, session: Session, actor: Actor, case: TrackedCase, consent
     _changed(session, actor, case, "consent_recorded", {"consent": consent, "from": case.consent_from})
 
 
+def _tracking_of_case(session: Session, case: TrackedCase) -> CaseTracking:
+    return tracking_of(inspections.get_inspection(session=session, inspection_id=case.inspection_id))
+
+
 def request_documents(*, session: Session, actor: Actor, case: TrackedCase, documents: list[str],
                       requested_on: str) -> list[CaseDocumentRequest]:
-    """Ask for documents on the case, each due the profile's number of working days after it was asked for."""
-    spec = tracking_of(inspections.get_inspection(session=session, inspection_id=case.inspection_id))
-    errors: dict[str, str] = {}
-    known = {d.code for d in spec.documents}
-    if not documents or any(d not in known for d in documents):
-        errors["documents"] = "Select the documents asked for"
-    day = _day(requested_on, "requested_on", errors, "they were asked for")
-    if errors or day is None:
-        raise ValidationFailed(errors)
+    """Ask for documents on the case, each due the profile's number of working days after it was asked for. One
+    already asked for stays as it was (asked twice, by two inspectors or two devices, it is one request)."""
+    spec = _tracking_of_case(session, case)
+    requested_on = requested_on.strip()
+    _checked(request_contract(spec.document_labels), {"documents": documents, "requested_on": requested_on})
+    day = date.fromisoformat(requested_on)
     asked = {r.document for r in documents_of(session=session, case=case)}
     due = add_working_days(day, spec.documents_due_working_days)
     made = [CaseDocumentRequest(tracked_case_id=case.id, document=d, requested_on=day, due_on=due)
             for d in dict.fromkeys(documents) if d not in asked]
     session.add_all(made)
     _changed(session, actor, case, "documents_requested",
-             {"documents": [r.document for r in made], "requested_on": day.isoformat(), "due_on": due.isoformat()})
+             {"documents": [r.document for r in made], "already_asked": sorted(asked & set(documents)),
+              "requested_on": day.isoformat(), "due_on": due.isoformat()})
     return made
 
 
-def mark_received(*, session: Session, actor: Actor, case: TrackedCase, request_id: int, received_on: str) -> None:
-    request = session.get(CaseDocumentRequest, request_id)
-    if request is None or request.tracked_case_id != case.id:
-        raise NotFound()
-    errors: dict[str, str] = {}
-    day = _day(received_on, f"received_on-{request.id}", errors, "it was received")
-    if day is not None and day < request.requested_on:
-        errors[f"received_on-{request.id}"] = "The date it was received must not be before it was asked for"
-    if errors:
-        raise ValidationFailed(errors)
+def mark_received(*, session: Session, actor: Actor, case: TrackedCase, document: str, received_on: str) -> None:
+    """A document asked for on the case, received (received again, the later answer stands, as for consent)."""
+    spec = _tracking_of_case(session, case)
+    document, received_on = document.strip(), received_on.strip()
+    _checked(received_contract(spec.document_labels), {"document": document, "received_on": received_on})
+    request = session.exec(select(CaseDocumentRequest).where(CaseDocumentRequest.tracked_case_id == case.id,
+                                                             CaseDocumentRequest.document == document)).first()
+    if request is None:
+        raise ValidationFailed({"document": f"{spec.document_label(document)} was not asked for on this case: "
+                                            "ask for it first"})
+    day = date.fromisoformat(received_on)
+    if day < request.requested_on:
+        raise ValidationFailed({"received_on": "The date it was received must not be before it was asked for "
+                                               f"({_long(request.requested_on)})"})
     request.received_on = day
     session.add(request)
-    _changed(session, actor, case, "document_received", {"document": request.document,
-                                                          "received_on": str(day), "late": bool(day and day >
-                                                                                              request.due_on)})
+    _changed(session, actor, case, "document_received", {"document": request.document, "received_on": str(day),
+                                                          "late": day > request.due_on})
 
 
 def record_conversation(*, session: Session, actor: Actor, case: TrackedCase, held_on: str, with_whom: str,
                         way: str) -> None:
-    spec = tracking_of(inspections.get_inspection(session=session, inspection_id=case.inspection_id))
+    spec = _tracking_of_case(session, case)
     held_on, with_whom, way = held_on.strip(), with_whom.strip(), way.strip()
     _checked(conversation_contract(spec.conversation_ways),
              {"conversation_with": with_whom, "conversation_way": way, "conversation_on": held_on},

@@ -63,6 +63,10 @@ class CaseTracking:
     list_due: str = ""  # the timeline milestone by which the area's list is due ("" for none)
     selection_due: str = ""  # the timeline milestone by which the cases are selected ("" for none)
 
+    @property
+    def document_labels(self) -> dict[str, str]:
+        return {d.code: d.label for d in self.documents}
+
     def document_label(self, code: str) -> str:
         return next((d.label for d in self.documents if d.code == code), code)
 

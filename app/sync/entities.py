@@ -10,7 +10,13 @@ from sqlmodel import Session
 
 from app import forms_contract
 from app.casetracking import service as casetracking
-from app.casetracking.contract import consent_contract, conversation_contract, meeting_contract
+from app.casetracking.contract import (
+    consent_contract,
+    conversation_contract,
+    meeting_contract,
+    received_contract,
+    request_contract,
+)
 from app.casetracking.models import TrackedCase
 from app.errors import NotFound, ValidationFailed
 from app.evidence import service as evidence
@@ -31,7 +37,8 @@ ACTIVITY_SHAPE = activity_contract()
 FILE_REVIEW_SHAPE = file_review_contract()
 CONCERN_SHAPE = concern_contract()
 CASE_SHAPES = {"case_consent": consent_contract(), "case_conversation": conversation_contract(),
-               "case_meeting": meeting_contract()}
+               "case_meeting": meeting_contract(), "case_document_request": request_contract(),
+               "case_document_received": received_contract()}
 
 Record = EvidenceItem | Activity | FileReview | SafeguardingConcern | TrackedCase  # what a device may send
 OpData = dict[str, Any]  # an op's data: JSON, as the device sent it
@@ -111,9 +118,11 @@ def _online_only(*_args: object, **_kwargs: object) -> NoReturn:
     raise ValidationFailed({"action": "a safeguarding concern is only recorded from a device; change it online"})
 
 
-# A tracked case's consent, conversation and tracking meeting: each op is one answer recorded on the case, whose id
-# the op carries. The record is the case itself, so each is create-only, never fed and never a conflict: a second
-# answer from a device is applied in its turn, as the online form would, and the op's id keeps it to once.
+# A tracked case's consent, documents asked for and received, conversation and tracking meeting: each op is one
+# answer recorded on the case, whose id the op carries (a document is named by its code, so one asked for offline
+# can be marked received offline too). The record is the case itself, so each is create-only, never fed and never a
+# conflict: a second answer from a device is applied in its turn, as the online form would, and the op's id keeps it
+# to once.
 def _tracked_case(session: Session, inspection: Inspection, case_id: str) -> TrackedCase:
     try:
         if casetracking.has_tracking(inspection):
@@ -127,7 +136,11 @@ def _no_record(*_args: object) -> NoReturn:
     raise NotFound()  # an answer is not a record of its own: every op of it is applied as it comes
 
 
-def _recorded(work: Callable[[Session, Any, TrackedCase, dict[str, Any]], None]) -> Callable[..., TrackedCase]:
+# The work records the answer on the case (what it returns, the documents asked for, the op has no use for).
+CaseWork = Callable[[Session, Any, TrackedCase, dict[str, Any]], object]
+
+
+def _recorded(work: CaseWork) -> Callable[..., TrackedCase]:
     def create(session: Session, actor: Any, inspection: Inspection, values: dict[str, Any], case_id: str,
                _day: date) -> TrackedCase:
         case = _tracked_case(session, inspection, case_id)
@@ -144,7 +157,7 @@ def _case_data(case: TrackedCase) -> OpData:
     return {"consent": case.consent}
 
 
-def _case_answer(name: str, work: Callable[[Session, Any, TrackedCase, dict[str, Any]], None]) -> "Entity":
+def _case_answer(name: str, work: CaseWork) -> "Entity":
     return Entity(name, TrackedCase, "", _case_values(name), _case_data, get=_no_record, create=_recorded(work),
                   update=_online_only, delete=_online_only, create_only=True)
 
@@ -204,4 +217,10 @@ ENTITIES: dict[str, Entity] = {
         way=v["conversation_way"])),
     "case_meeting": _case_answer("case_meeting", lambda s, a, case, v: casetracking.record_meeting(
         session=s, actor=a, case=case, held_on=v["meeting_on"], services=v["meeting_services"])),
+    "case_document_request": _case_answer("case_document_request", lambda s, a, case, v: (
+        casetracking.request_documents(session=s, actor=a, case=case, documents=v["documents"],
+                                       requested_on=v["requested_on"]))),
+    "case_document_received": _case_answer("case_document_received", lambda s, a, case, v: (
+        casetracking.mark_received(session=s, actor=a, case=case, document=v["document"],
+                                   received_on=v["received_on"]))),
 }

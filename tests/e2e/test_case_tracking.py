@@ -1,8 +1,9 @@
 """Case tracking in the system Chromium on a 768px tablet (and a 375px phone): the area's officer uploads the
 person-level list (a file with a names column is refused in place), the lead selects cases at random and sees the
 seed, records the conversation and consent on a case offline (back online, consent lands and the conversation, sent
-before it, is kept as refused with the reason and where to fix it), asks for documents and captures evidence from
-the case in place; axe-core checks each page."""
+before it, is kept as refused with the reason and where to fix it), asks for documents, then offline marks one
+received and asks for another (both land back online), and captures evidence from the case in place; axe-core
+checks each page."""
 
 import re
 import sqlite3
@@ -128,6 +129,28 @@ def test_case_tracking_on_a_tablet(server, page_at, tmp_path):
     expect(page.locator("#document-requests")).to_contain_text("EHC plan (the current one)")
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
+
+    # Offline again: the plan is marked received, and the chronology asked for, each kept on the tablet; a request
+    # with nothing ticked is refused in place in the online form's words. Back online, both land.
+    page.wait_for_function("document.body.dataset.outboxReady === 'yes'")
+    page.context.set_offline(True)
+    page.locator("form[data-offline-entity=case_document_received]").get_by_role("button", name="Received").click()
+    page.locator("#device-outbox [data-pending] li", has_text="Document received on a tracked case").wait_for()
+    ask = page.locator("form[data-offline-entity=case_document_request]")
+    ask.get_by_role("button", name="Ask for these documents").click()
+    expect(ask.locator(".govuk-error-summary")).to_contain_text("Select the documents asked for")
+    ask.get_by_label("Chronology of involvement").check()
+    ask.get_by_role("button", name="Ask for these documents").click()
+    page.locator("#device-outbox [data-pending] li", has_text="Documents asked for on a tracked case").wait_for()
+    assert axe_violations(page) == []
+    page.context.set_offline(False)
+    expect(page.locator("#device-outbox [data-pending] li")).to_have_count(0, timeout=20_000)
+    page.reload()
+    rows = page.locator("#document-requests tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text="EHC plan")).not_to_contain_text("Date received")  # received: no form left
+    expect(rows.filter(has_text="Chronology of involvement").get_by_role("button", name="Received")).to_be_visible()
+    expect(page.locator("#device-outbox [data-attention] li")).to_have_count(1)  # only the conversation, as before
 
     # Evidence captured in place, without leaving the case: its source is the case. (The first of the profile's
     # headings and aspects, whichever they are.)

@@ -13,6 +13,7 @@ from sqlmodel import select
 from app.audit.models import AuditEvent
 from app.casetracking.models import CaseDocumentRequest, CaseSelection, PersonLevelChild, PersonLevelList, TrackedCase
 from app.evidence.models import EvidenceItem
+from app.users.models import User
 from tests.integration.conftest import csrf_of, error_summary, sign_in, soup
 
 HEADINGS = "Child ID,Age,Primary need,SEN status,Setting,Out of area"
@@ -275,11 +276,12 @@ def test_no_junk_reaches_a_server_error_and_nothing_changes(db, area):
     case = case_of(db)
     before = (case.consent, case.conversation_on, case.meeting_on)
     names = ["purpose", "theme", "size", "seed", "age_from", "age_to", "primary_need", "sen_status", "out_of_area",
-             "consent", "consent_from", "consent_recorded_on-day", "documents", "requested_on-year",
+             "consent", "consent_from", "consent_recorded_on-day", "documents", "requested_on-year", "document",
+             "received_on-day",
              "conversation_with", "conversation_way", "conversation_on-month", "meeting_services", "meeting_on-day"]
     token = csrf_of(team, f"/inspections/{inspection.id}/cases")
     base = f"/inspections/{inspection.id}/cases"
-    for path in ("/selections", f"/{case.id}/consent", f"/{case.id}/documents", f"/{case.id}/documents/1/received",
+    for path in ("/selections", f"/{case.id}/consent", f"/{case.id}/documents", f"/{case.id}/documents/received",
                  f"/{case.id}/conversation", f"/{case.id}/meeting"):
         for junk in JUNK[1:]:
             response = team.post(base + path, data={"csrf_token": token, **{name: [junk, junk] for name in names}})
@@ -287,6 +289,7 @@ def test_no_junk_reaches_a_server_error_and_nothing_changes(db, area):
     db.refresh(case)
     assert (case.consent, case.conversation_on, case.meeting_on) == before
     assert len(db.exec(select(CaseSelection)).all()) == 1
+    assert db.exec(select(CaseDocumentRequest)).all() == []
 
 
 def test_the_purge_removes_the_list_and_the_cases(db, area):
@@ -356,17 +359,23 @@ def case_op(inspection, case, entity: str, **data) -> dict:
             "inspection_id": inspection.id, "base_version": None, "client_time": "2027-03-09T10:00:00Z", "data": data}
 
 
-def test_a_tablet_syncs_consent_the_conversation_and_the_meeting_once_under_the_online_forms_rules(db, area):
-    client, team, inspection = area
-    upload(client, inspection, fictional_list(30))
-    select_cases(team, inspection, size="1")
-    case = case_of(db)
+def tablet(team):
+    """Sends ops as a tablet of the team's: each op's status and errors."""
     token = team.get("/api/v1/session").json()["csrf_token"]
 
     def sync(ops):
         done = team.post("/api/v1/sync", json={"device_id": "tablet-1", "ops": ops}, headers={"X-CSRF-Token": token})
         assert done.status_code == 200, done.text
         return [(r["status"], r["errors"]) for r in done.json()["results"]]
+    return sync
+
+
+def test_a_tablet_syncs_consent_the_conversation_and_the_meeting_once_under_the_online_forms_rules(db, area):
+    client, team, inspection = area
+    upload(client, inspection, fictional_list(30))
+    select_cases(team, inspection, size="1")
+    case = case_of(db)
+    sync = tablet(team)
 
     talk = {"conversation_with": "parent_or_carer", "conversation_way": "By phone", "conversation_on": "2027-03-09"}
     early = case_op(inspection, case, "case_conversation", **talk)
@@ -399,3 +408,72 @@ def test_a_tablet_syncs_consent_the_conversation_and_the_meeting_once_under_the_
     # An answer for a case that is not this inspection's is refused with where it went wrong.
     stranger = {**consent, "op_id": str(uuid.uuid4()), "id": str(uuid.uuid4())}
     assert sync([stranger]) == [("rejected", ["id: no tracked case of this inspection has this id"])]
+
+
+def test_a_tablet_asks_for_documents_and_marks_one_received_once_under_the_online_forms_rules(
+        db, area, make_inspection, make_officer, make_client):
+    client, team, inspection = area
+    upload(client, inspection, fictional_list(30))
+    select_cases(team, inspection, size="1")
+    case = case_of(db)
+    sync = tablet(team)
+
+    # Asked for on Monday 8 March 2027, offline, and the plan received the next day: both by the case's code.
+    asked = case_op(inspection, case, "case_document_request", documents=["ehc_plan", "chronology"],
+                    requested_on="2027-03-08")
+    wrong = case_op(inspection, case, "case_document_request", documents=["school_report"], requested_on="2027-02-30")
+    early = case_op(inspection, case, "case_document_received", document="ehc_plan", received_on="2027-03-05")
+    never_asked = case_op(inspection, case, "case_document_received", document="annual_review",
+                          received_on="2027-03-09")
+    received = case_op(inspection, case, "case_document_received", document="ehc_plan", received_on="2027-03-09")
+    refused_request = ["documents: Select the documents asked for",
+                       "requested_on: The date they were asked for must be a real date"]
+    batch = [asked, wrong, early, never_asked, received]
+    assert sync(batch) == [
+        ("applied", []), ("rejected", refused_request),
+        ("rejected", [("received_on: The date it was received must not be before it was asked for "
+                       "(Monday 8 March 2027)")]),
+        ("rejected", ["document: The latest annual review was not asked for on this case: ask for it first"]),
+        ("applied", [])]
+    requests = {r.document: r for r in db.exec(select(CaseDocumentRequest)).all()}
+    assert {d: (r.requested_on, r.due_on, r.received_on) for d, r in requests.items()} == {
+        "ehc_plan": (date(2027, 3, 8), date(2027, 3, 10), date(2027, 3, 9)),
+        "chronology": (date(2027, 3, 8), date(2027, 3, 10), None)}
+    actions = [e.action for e in db.exec(select(AuditEvent).where(AuditEvent.object_id == case.id)
+                                         .order_by(AuditEvent.id)).all()]
+    assert actions[-2:] == ["casetracking.documents_requested", "casetracking.document_received"]
+    # The online forms refuse the same answers in the same words: one rule set.
+    online = post_case(team, inspection, case, "documents", documents="school_report",
+                       **{"requested_on-day": "30", "requested_on-month": "2", "requested_on-year": "2027"})
+    assert error_summary(online) == [message.split(": ", 1)[1] for message in refused_request]
+    online = post_case(team, inspection, case, "documents/received", document="annual_review",
+                       **{"received_on-day": "9", "received_on-month": "3", "received_on-year": "2027"})
+    assert online.status_code == 422
+    assert error_summary(online) == ["The latest annual review was not asked for on this case: ask for it first"]
+    online = post_case(team, inspection, case, "documents/received", document="chronology",
+                       **{"received_on-day": "31", "received_on-month": "2", "received_on-year": "2027"})
+    page = soup(online)
+    assert len(page.select(".govuk-error-summary")) == 1
+    assert [a["href"] for a in page.select(".govuk-error-summary a")] == ["#received_on-chronology-day"]
+    assert page.select_one("#received_on-chronology-day")["value"] == "31"  # the boxes as typed, on their row
+    assert page.select_one("#received_on-ehc_plan-day") is None  # received: no form on its row
+    # Received online since; the batch sent again changes nothing, each applied op once only.
+    assert post_case(team, inspection, case, "documents/received", document="chronology", **{
+        "received_on-day": "11", "received_on-month": "3", "received_on-year": "2027"}).status_code == 303
+    recorded = len(db.exec(select(AuditEvent).where(AuditEvent.object_id == case.id)).all())
+    again = sync(batch)
+    assert [status for status, _ in again] == ["duplicate", "rejected", "rejected", "rejected", "duplicate"]
+    db.expire_all()
+    assert {r.document: (r.requested_on, r.received_on) for r in db.exec(select(CaseDocumentRequest)).all()} == {
+        "ehc_plan": (date(2027, 3, 8), date(2027, 3, 9)), "chronology": (date(2027, 3, 8), date(2027, 3, 11))}
+    assert len(db.exec(select(AuditEvent).where(AuditEvent.object_id == case.id)).all()) == recorded
+    # Another inspection's case, named in an op of this inspection, is refused with where it went wrong, and
+    # nothing of it changes.
+    lead = db.exec(select(User).where(User.name == "Lead HMI (fictional)")).one()
+    other = make_inspection(lead, local_area="Otherton (fictional)", framework="send-2023")
+    upload(sign_in(make_client(), db, make_officer(other)), other, fictional_list(30))
+    select_cases(team, other, size="1")
+    theirs = db.exec(select(TrackedCase).where(TrackedCase.inspection_id == other.id)).one()
+    stranger = {**asked, "op_id": str(uuid.uuid4()), "id": theirs.id}
+    assert sync([stranger]) == [("rejected", ["id: no tracked case of this inspection has this id"])]
+    assert db.exec(select(CaseDocumentRequest).where(CaseDocumentRequest.tracked_case_id == theirs.id)).all() == []

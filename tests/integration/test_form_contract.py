@@ -211,6 +211,16 @@ CASES = {
         {"meeting_services": ["health", "social_care"], "meeting_on": "2026-11-24"},
         {"meeting_services": ["health", "police"], "meeting_on": ""},
     ],
+    "case_document_request": [
+        {"documents": ["ehc_plan", "chronology"], "requested_on": "2026-11-20"},
+        {"documents": ["ehc_plan", "school_report"], "requested_on": "2101-01-01"},
+        {"documents": [], "requested_on": ""},
+    ],
+    "case_document_received": [
+        {"document": "ehc_plan", "received_on": "2026-11-23"},
+        {"document": "school_report", "received_on": "2026-13-01"},
+        {"document": "", "received_on": ""},
+    ],
 }
 
 NODE_VALIDATE = """
@@ -230,7 +240,13 @@ def test_the_tablet_finds_the_same_errors_as_the_server_on_the_real_contracts(cl
     from pathlib import Path
 
     from app import forms_contract
-    from app.casetracking.contract import consent_contract, conversation_contract, meeting_contract
+    from app.casetracking.contract import (
+        consent_contract,
+        conversation_contract,
+        meeting_contract,
+        received_contract,
+        request_contract,
+    )
     from app.evidence.contract import evidence_contract
     from app.fieldwork.contract import activity_contract, file_review_contract
     from app.safeguarding import service as concerns
@@ -246,7 +262,9 @@ def test_the_tablet_finds_the_same_errors_as_the_server_on_the_real_contracts(cl
                  "activity": activity_contract(inspections.schedule_of(inspection).on_site_days, members),
                  "file_review": file_review_contract(profile), "safeguarding_concern": concerns.contract(),
                  "case_consent": consent_contract(), "case_conversation": conversation_contract(("By phone",)),
-                 "case_meeting": meeting_contract()}
+                 "case_meeting": meeting_contract(),
+                 "case_document_request": request_contract({"ehc_plan": "EHC plan", "chronology": "Chronology"}),
+                 "case_document_received": received_contract({"ehc_plan": "EHC plan", "chronology": "Chronology"})}
     cases = [(entity, json.loads(json.dumps(data).replace("{lead}", str(team["lead"].id))))
              for entity, datas in CASES.items() for data in datas]  # the first of each kind is good
     server = [forms_contract.check(contracts[entity], data, today=date(2026, 11, 24)) for entity, data in cases]

@@ -206,7 +206,12 @@ def api_body(path: str, ids: dict, value: str, which: int) -> dict:
             op["data"][key] = hostile
         concern = {**op, "entity": "safeguarding_concern", "op_id": str(uuid.uuid4()), "id": str(uuid.uuid4()),
                    "data": {"category": "low_level", "what_happened": hostile, "met_at": hostile}}
-        return {"device_id": "fuzz", "ops": [op, concern]}
+        # An answer on a tracked case, the documents asked for (a list) and one received (a code and a date).
+        documents = {**op, "entity": "case_document_request", "op_id": str(uuid.uuid4()),
+                     "data": {"documents": [hostile] if which % 2 else hostile, "requested_on": hostile}}
+        received = {**op, "entity": "case_document_received", "op_id": str(uuid.uuid4()),
+                    "data": {"document": hostile, "received_on": hostile}}
+        return {"device_id": "fuzz", "ops": [op, concern, documents, received]}
     if path.endswith("/team"):
         return {"email": hostile, "team_role": "cqc_inspector" if which % 2 else hostile}
     if path.endswith("/decision"):  # the 2016 shape and the 2023 one, hostile throughout

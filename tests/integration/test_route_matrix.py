@@ -86,7 +86,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/inspections/{inspection_id}/cases/{case_id}"):             (303, 404, 404, 404, 404, 404),
     ("POST", "/inspections/{inspection_id}/cases/{case_id}/consent"):    (303, 404, 404, 404, 404, 404),
     ("POST", "/inspections/{inspection_id}/cases/{case_id}/documents"):  (303, 404, 404, 404, 404, 404),
-    ("POST", "/inspections/{inspection_id}/cases/{case_id}/documents/{request_id}/received"):
+    ("POST", "/inspections/{inspection_id}/cases/{case_id}/documents/received"):
                                                                          (303, 404, 404, 404, 404, 404),
     ("POST", "/inspections/{inspection_id}/cases/{case_id}/conversation"): (303, 404, 404, 404, 404, 404),
     ("POST", "/inspections/{inspection_id}/cases/{case_id}/meeting"):    (303, 404, 404, 404, 404, 404),
@@ -259,7 +259,7 @@ def world(client, db, make_user, make_inspection, make_fieldwork, make_officer, 
            "invitation_id": pending.id, "invitation_token": invitation_token,
            "concern_id": concern.id, "response_id": response.id, "code": "written_statement_of_action",
            "area_id": inspection.area_id, "carried_id": 1,
-           "case_id": "00000000-0000-4000-8000-00000000000c", "request_id": 1}
+           "case_id": "00000000-0000-4000-8000-00000000000c"}
 
     return people, ids
 

@@ -136,7 +136,8 @@ def test_ops_for_another_inspection_are_rejected_without_saying_whether_it_exist
     [
         ({"entity": "unicorn"},
          ("entity: Input should be 'evidence_item', 'activity', 'file_review', 'safeguarding_concern', "
-          "'case_consent', 'case_conversation' or 'case_meeting'")),
+          "'case_consent', 'case_conversation', 'case_meeting', 'case_document_request' or "
+          "'case_document_received'")),
         ({"id": None, "action": None}, "id: UUID input should be a string"),
         ({"op_id": "not-a-uuid"}, "op_id: Input should be a valid UUID"),
         ({"client_time": None}, "client_time: Input should be a valid datetime"),

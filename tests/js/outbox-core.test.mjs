@@ -317,6 +317,30 @@ group("words on the page", () => {
       { meeting_services: ["health", "education"], meeting_on: "" });
   });
 
+  test("documents asked for and received on a tracked case are named by their codes, never a server's id", () => {
+    const asked = DATA_OF.case_document_request(fields([["documents", "ehc_plan"], ["documents", "chronology"],
+      ["requested_on-day", "9"], ["requested_on-month", "3"], ["requested_on-year", "2027"]]));
+    assert.deepEqual(asked, { documents: ["ehc_plan", "chronology"], requested_on: "2027-03-09" });
+    const received = DATA_OF.case_document_received(fields([["document", "ehc_plan"], ["received_on-day", "10"],
+      ["received_on-month", "3"], ["received_on-year", "2027"]]));
+    assert.deepEqual(received, { document: "ehc_plan", received_on: "2027-03-10" });
+    const op = newOp({ entity: "case_document_request", action: "create", entityId: "case-1", inspectionId: "3",
+      data: asked, uuid: () => "op-2" });
+    assert.deepEqual([op.id, op.base_version], ["case-1", null]);
+    assert.equal(summaryOf(op), "Documents asked for on a tracked case");
+    assert.equal(describe({ ...op, entity: "case_document_received" }), "document received · saved on this device");
+    // A refused received date points at its own row's boxes, one row per document on the case's page.
+    const contract = { entity: "case_document_received", fields: [
+      { name: "document", label: "Document", kind: "choice", required: "Select the document received",
+        anchor: "case-documents" },
+      { name: "received_on", label: "Date received", kind: "date", required: "Enter the date it was received",
+        invalid: "The date it was received must be a real date", earliest: "2000-01-01", latest: "2100-12-31",
+        anchor: "received_on-{document}-day" }] };
+    const wrong = { document: "ehc_plan", received_on: "2027-02-30" };
+    assert.deepEqual(validate(contract, wrong), { received_on: "The date it was received must be a real date" });
+    assert.equal(anchorOf(contract, "received_on", wrong), "received_on-ehc_plan-day");
+  });
+
   test("the status line counts what waits apart from what needs attention", () => {
     assert.equal(waitingWords(1, 0), "1 capture waiting to sync");
     assert.equal(waitingWords(0, 2), "0 captures waiting to sync, 2 need attention");

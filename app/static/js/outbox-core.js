@@ -99,14 +99,29 @@ export function caseMeetingData(fields) {
   return { meeting_services: fields.getAll("meeting_services"), meeting_on: isoDate(fields, "meeting_on") };
 }
 
+// Documents asked for on a tracked case, and one of them received: named by its code, never by a server's id, so
+// that a document asked for offline can be marked received offline too.
+export function caseDocumentRequestData(fields) {
+  return { documents: fields.getAll("documents"), requested_on: isoDate(fields, "requested_on") };
+}
+
+export function caseDocumentReceivedData(fields) {
+  return { document: text(fields, "document"), received_on: isoDate(fields, "received_on") };
+}
+
 export const DATA_OF = { evidence_item: evidenceData, activity: activityData, file_review: fileReviewData,
   safeguarding_concern: concernData, case_consent: caseConsentData, case_conversation: caseConversationData,
-  case_meeting: caseMeetingData };
+  case_meeting: caseMeetingData, case_document_request: caseDocumentRequestData,
+  case_document_received: caseDocumentReceivedData };
 
-// What each answer on a tracked case is called on the device, and where on the case's page it is made.
-export const CASE_ANSWERS = { case_consent: ["Consent", "case-consent"],
-  case_conversation: ["Conversation with the child or family", "case-conversation"],
-  case_meeting: ["Multi-agency tracking meeting", "case-meeting"] };
+// What each answer on a tracked case is called on the device, where on the case's page it is made, and that place
+// in the words of a link to it ("Go to the case's documents").
+export const CASE_ANSWERS = { case_consent: ["Consent", "case-consent", "consent"],
+  case_document_request: ["Documents asked for", "case-documents", "documents"],
+  case_document_received: ["Document received", "case-documents", "documents"],
+  case_conversation: ["Conversation with the child or family", "case-conversation",
+    "conversation with the child or family"],
+  case_meeting: ["Multi-agency tracking meeting", "case-meeting", "multi-agency tracking meeting"] };
 
 // A form that edits part of a record (an activity's notes) carries the whole record; the op sends it whole.
 export function recordData(record, fields) {

@@ -181,7 +181,7 @@ function attentionActions(op) {
     const link = document.createElement("a");
     link.className = "govuk-link govuk-!-margin-right-4";
     link.href = `/inspections/${op.inspection_id}/cases/${op.id}#${CASE_ANSWERS[op.entity][1]}`;
-    link.textContent = `Go to the case's ${CASE_ANSWERS[op.entity][0].toLowerCase()}`;
+    link.textContent = `Go to the case's ${CASE_ANSWERS[op.entity][2]}`;
     link.dataset.fixAt = "";
     actions.push(link);
   }
