@@ -61,7 +61,7 @@ def test_a_priority_action_plan_is_due_30_working_days_after_publication_skippin
         ("priority_action_plan", "2028-01-26", "due")]
 
 
-def test_an_inconsistent_outcome_owes_an_updated_strategic_plan_and_a_positive_one_owes_nothing(
+def test_an_inconsistent_or_a_positive_outcome_owes_an_updated_strategic_plan(
         client, db, lead, make_inspection, today_is):
     inconsistent = make_inspection(lead, framework="send-2023")
     positive = make_inspection(lead, framework="send-2023", local_area="Otherton (fictional)")
@@ -71,7 +71,10 @@ def test_an_inconsistent_outcome_owes_an_updated_strategic_plan_and_a_positive_o
     sign_in(client, db, lead)
     assert [(o["code"], o["due_date"]) for o in obligations_json(client, inconsistent)] == [
         ("strategic_plan_update", "2027-07-13")]
-    assert obligations_json(client, positive) == []
+    # Both reports ask for it ("Ofsted and CQC ask that the local area partnership updates and publishes its
+    # strategic plan ..."), so both owe it, by the same day.
+    assert [(o["code"], o["due_date"]) for o in obligations_json(client, positive)] == [
+        ("strategic_plan_update", "2027-07-13")]
     page = soup(client.get(f"/inspections/{positive.id}/obligations"))
     assert "Next full inspection: by June 2032" in page.select_one("[data-visit=full_inspection]").get_text(" ",
                                                                                                             strip=True)
