@@ -5,6 +5,7 @@ import random
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -188,10 +189,11 @@ def bulk_insert(session: orm.Session, table: Table, rows: list[dict[str, Any]]) 
 
 
 def _sqlite_executemany(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """The driver's executemany (one statement, prepared once, stepped per row: a single multi-row INSERT measured
-    no faster) with each column's own SQLAlchemy bind processor, so values are stored exactly as an ORM insert
-    stores them, but column by column, processed once per distinct value (a batch shares its timestamps and
-    dates), without building parameters row by row through the compiler."""
+    """The rows as one multi-row INSERT (as many statements as SQLite's limit on bound values needs: one for a sync
+    batch), which measured 10-40% faster per table than the driver's executemany stepping one row at a time (a
+    500-op batch's four tables, 12.0 against 9.3 ms). Each column goes through its own SQLAlchemy bind processor,
+    so values are stored exactly as an ORM insert stores them, but column by column, processed once per distinct
+    value (a batch shares its timestamps and dates), without building parameters row by row through the compiler."""
     columns = list(rows[0])
     values: list[list[Any]] = []
     for name in columns:
@@ -204,8 +206,19 @@ def _sqlite_executemany(connection: Connection, table: Table, rows: list[dict[st
                 memo = {value: process(value) for value in set(column) if value is not None}
                 column = [None if value is None else memo[value] for value in column]
         values.append(column)
-    params = list(zip(*values, strict=True))
     names = ", ".join(f'"{name}"' for name in columns)
-    marks = ", ".join("?" for _ in columns)
-    # Table and column names come from our own metadata, never from input; the values are bound parameters.
-    connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', params)  # nosec B608
+    row_marks = f"({', '.join('?' for _ in columns)})"
+    per_statement = max(1, _sqlite_variable_limit(connection) // len(columns))
+    for start in range(0, len(rows), per_statement):
+        chunk = [column[start:start + per_statement] for column in values]
+        marks = ", ".join([row_marks] * len(chunk[0]))
+        # Table and column names come from our own metadata, never from input; the values are bound parameters.
+        connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES {marks}',  # nosec B608
+                                   tuple(chain.from_iterable(zip(*chunk, strict=True))))
+
+
+def _sqlite_variable_limit(connection: Connection) -> int:
+    """How many values one statement may bind (32,766 in SQLite's own build since 3.32; a build may set fewer)."""
+    driver = connection.connection.driver_connection
+    getlimit = getattr(driver, "getlimit", None)  # Python 3.11's sqlite3
+    return getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit else 999

@@ -7,12 +7,13 @@ from datetime import date
 import pytest
 from sqlmodel import func, select
 
+from app.audit.models import AuditEvent
 from app.evidence.models import EvidenceItem
 from app.fieldwork.models import Activity, FileReview
 from app.inspections import service as inspections
 from app.safeguarding.models import SafeguardingConcern
 from app.sync.entities import ENTITIES
-from app.sync.models import SyncConflict, SyncOperation
+from app.sync.models import SyncChange, SyncConflict, SyncOperation
 from tests.integration.conftest import sign_in
 
 
@@ -177,6 +178,21 @@ def test_five_hundred_ops_in_one_call_and_not_five_hundred_and_one(client, db, t
     too_many = client.post("/api/v1/sync", json={"device_id": "t", "ops": [*ops, evidence_op(team)]},
                            headers={"X-CSRF-Token": team["token"]})
     assert too_many.status_code == 422
+
+
+def test_a_batch_past_what_one_statement_may_bind_is_stored_whole(client, db, team, monkeypatch):
+    """On SQLite a batch's rows go in as multi-row INSERTs, as many as the build's limit on bound values needs
+    (here made small, so that 23 ops take several statements per table); PostgreSQL copies them either way."""
+    import app.db
+
+    monkeypatch.setattr(app.db, "_sqlite_variable_limit", lambda connection: 40)
+    ops = [evidence_op(team, text=f"Chunked fictional {n}.") for n in range(23)]
+    assert {r["status"] for r in sync(client, team, ops)["results"]} == {"applied"}
+    assert [db.get(EvidenceItem, op["id"]).text for op in ops] == [f"Chunked fictional {n}." for n in range(23)]
+    assert count(db, SyncOperation, SyncOperation.op_id.in_([op["op_id"] for op in ops])) == 23
+    assert count(db, SyncChange, SyncChange.entity_id.in_([op["id"] for op in ops])) == 23
+    assert count(db, AuditEvent, AuditEvent.action == "evidence.created",
+                 AuditEvent.object_id.in_([op["id"] for op in ops])) == 23
 
 
 def test_activities_and_file_reviews_sync_too(client, db, team):
