@@ -16,8 +16,9 @@ from app.sync import service
 from app.users.deps import CurrentUser
 from app.web import text
 from app.web.deps import DbSession, client_ip
+from app.web.json_route import OrjsonRoute
 
-router = APIRouter(prefix="/api/v1", tags=["sync"])
+router = APIRouter(prefix="/api/v1", tags=["sync"], route_class=OrjsonRoute)
 
 
 class SyncIn(BaseModel):

@@ -296,6 +296,17 @@ def test_every_op_is_judged_alone_whatever_it_holds(client, db, team):
     assert [r["status"] for r in again] == ["duplicate", *["rejected"] * len(bad), "duplicate", "duplicate"]
 
 
+def test_a_body_that_is_not_json_is_refused_whole_and_nothing_is_stored(client, db, team):
+    """The body is decoded by orjson (json.loads for what it refuses, as the test above sends): one that neither
+    reads is still FastAPI's 422 for malformed JSON."""
+    before = count(db, SyncOperation)
+    response = client.post("/api/v1/sync", content=b'{"device_id": "tablet-1", "ops": [{"op_id": ',
+                           headers={"X-CSRF-Token": team["token"], "Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert response.json() == {"detail": "The request is not valid", "errors": {"44": "JSON decode error"}}
+    assert count(db, SyncOperation) == before
+
+
 def test_text_is_stored_in_nfc_so_the_same_words_compare_equal(client, db, team):
     decomposed = "Fictional cafe\u0301 visit."
     op = evidence_op(team, text=decomposed)
