@@ -53,7 +53,8 @@ def _cases_page(request: Request, db: Session, user: User, inspection: Inspectio
         consent=CONSENT, form=form or {}, errors=errors or {},
         error_anchors={"criteria": "purpose"}, made=request.query_params.get("made"),
         case_alerts=service.team_alerts(session=db, inspection=inspection, today=today),
-        overdue=service.overdue_documents(session=db, inspection=inspection, today=today)), status_code=status_code)
+        overdue=service.overdue_documents(session=db, inspection=inspection, today=today),
+        due_soon=service.documents_due_soon(session=db, inspection=inspection, today=today)), status_code=status_code)
 
 
 @router.get("/cases")
@@ -77,9 +78,11 @@ def _case_page(request: Request, db: Session, user: User, inspection: Inspection
                form: FormData | None = None, errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
     spec = service.tracking_of(inspection)
     received = _text(form or {}, "document")
+    today = clock.today_in_england()
     return render(request, "casetracking/case.html", page_context(
         db, user, inspection, "cases", spec=spec, case=case, title=service.case_title(case),
-        requests=service.documents_of(session=db, case=case), today=clock.today_in_england(),
+        requests=service.documents_of(session=db, case=case), today=today,
+        soon_until=service.due_soon_until(spec, today),
         consent=CONSENT, consent_from=CONSENT_FROM, conversation_with=CONVERSATION_WITH, services=SERVICES,
         contracts={"consent": consent_contract(), "conversation": conversation_contract(spec.conversation_ways),
                    "meeting": meeting_contract(), "request": request_contract(spec.document_labels),

@@ -604,24 +604,50 @@ def purge(*, session: Session, inspection_id: int, dry_run: bool = False) -> dic
     return {"person_level_children": children, "tracked_cases": cases}
 
 
-# --- What is late ------------------------------------------------------------------------------------------------
+# --- What is late, and what is due soon --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Alert:
-    """Something late in case tracking, in words, with where to act."""
+    """Something late in case tracking, or due soon, in words, with where to act."""
 
-    code: str  # list_missing, cases_not_selected, documents_overdue
+    # late: list_missing, cases_not_selected, documents_overdue; due soon: list_due_soon, selection_due_soon,
+    # documents_due_soon
+    code: str
     text: str
     action: str  # the link's words
     href: str
-    milestone: str = ""  # the timeline milestone it is late against, marked Late on the overview's timeline
+    milestone: str = ""  # the timeline milestone it is against, tagged on the overview's timeline
+    late: bool = True  # False: not late yet, due soon
+
+    @property
+    def tag(self) -> str:
+        return "Late" if self.late else "Due soon"
 
 
 def _long(day: date) -> str:
     return f"{day:%A %-d %B %Y}"
 
 
-def _deadlines(inspection: Inspection, today: date) -> tuple[CaseTracking, date | None, date | None] | None:
+@dataclass(frozen=True)
+class Deadlines:
+    spec: CaseTracking
+    today: date
+    list_due: date | None
+    selection_due: date | None
+
+    def late(self, day: date | None) -> bool:
+        return day is not None and self.today > day
+
+    def soon(self, day: date | None) -> bool:
+        """Due today or within the profile's horizon of working days (`due_soon_working_days`)."""
+        return day is not None and self.today <= day <= due_soon_until(self.spec, self.today)
+
+    def by(self, day: date) -> str:
+        """A due day in words, as a sentence ends: "by Thursday 25 February 2027", or "today, ..." when it is."""
+        return f"today, {_long(day)}" if day == self.today else f"by {_long(day)}"
+
+
+def _deadlines(inspection: Inspection, today: date) -> Deadlines | None:
     """The case tracking and the list's and the selection's due days, while an alert can still help: from the
     notification to the last day on site, and never after the purge. None when nothing is to be said."""
     if not has_tracking(inspection) or inspection.purged_at is not None:
@@ -636,65 +662,126 @@ def _deadlines(inspection: Inspection, today: date) -> tuple[CaseTracking, date 
             due[code] = schedule.milestone(code) if code else None
         except KeyError:  # the profile's timeline has no such milestone
             due[code] = None
-    return spec, due[spec.list_due], due[spec.selection_due]
+    return Deadlines(spec, today, due[spec.list_due], due[spec.selection_due])
 
 
-def overdue_documents(*, session: Session, inspection: Inspection, today: date) -> dict[str, int]:
-    """Case id -> how many of the documents asked for on it are past their due day and not received."""
-    rows = session.exec(select(CaseDocumentRequest.tracked_case_id).join(
-        TrackedCase, col(TrackedCase.id) == CaseDocumentRequest.tracked_case_id).where(
-        TrackedCase.inspection_id == inspection.id, col(CaseDocumentRequest.received_on).is_(None),
-        col(CaseDocumentRequest.due_on) < today)).all()
+def _awaited(session: Session, inspection: Inspection) -> list[tuple[str, date]]:
+    """(case id, due day) of each document asked for on the inspection's cases and not received."""
+    return [(case_id, due) for case_id, due in session.exec(
+        select(col(CaseDocumentRequest.tracked_case_id), col(CaseDocumentRequest.due_on)).join(
+            TrackedCase, col(TrackedCase.id) == CaseDocumentRequest.tracked_case_id).where(
+            TrackedCase.inspection_id == inspection.id, col(CaseDocumentRequest.received_on).is_(None))).all()]
+
+
+def _per_case(awaited: Iterable[tuple[str, date]]) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for case_id in rows:
+    for case_id, _ in awaited:
         counts[case_id] = counts.get(case_id, 0) + 1
     return counts
 
 
+def overdue_documents(*, session: Session, inspection: Inspection, today: date) -> dict[str, int]:
+    """Case id -> how many of the documents asked for on it are past their due day and not received."""
+    return _per_case((c, due) for c, due in _awaited(session, inspection) if due < today)
+
+
+def documents_due_soon(*, session: Session, inspection: Inspection, today: date) -> dict[str, int]:
+    """Case id -> how many of the documents asked for on it are due soon (the profile's horizon) and not received."""
+    found = _deadlines(inspection, today)
+    if found is None:
+        return {}
+    return _per_case((c, due) for c, due in _awaited(session, inspection) if found.soon(due))
+
+
+def due_soon_until(spec: CaseTracking, today: date) -> date:
+    """The last due day that is due soon today: a document not received that is due from today to then is."""
+    return add_working_days(today, spec.due_soon_working_days)
+
+
+def _selection_missing(session: Session, inspection: Inspection, spec: CaseTracking) -> str:
+    """What is still to be selected, in words ("4 of 6 cases selected for tracking and no case sample selected"),
+    or "" when the selection is complete."""
+    selections = selections_of(session=session, inspection=inspection)
+    tracked = sum(len(s.selected) for s in selections if s.purpose == "tracking")
+    sampled = any(s.purpose == "sampling" for s in selections)
+    missing = [("no cases selected for tracking" if tracked == 0 else
+                f"{tracked} of {spec.tracked_cases} cases selected for tracking")
+               if tracked < spec.tracked_cases else "", "" if sampled else "no case sample selected"]
+    return " and ".join(m for m in missing if m)
+
+
+def _documents_due(found: Deadlines, near: list[tuple[str, date]]) -> str:
+    """"2 documents asked for on 1 case are due by Friday 26 February 2027 and not received yet.", or with several
+    due days, how many by each."""
+    by_day: dict[date, int] = {}
+    for _, due in near:
+        by_day[due] = by_day.get(due, 0) + 1
+    asked = f"{plural(len(near), 'document')} asked for on {plural(len(_per_case(near)), 'case')}"
+    if len(by_day) == 1:
+        return f"{asked} {'is' if len(near) == 1 else 'are'} due {found.by(next(iter(by_day)))} and not received yet."
+    days = [f"{n} {found.by(day)}" for day, n in sorted(by_day.items())]
+    return f"{asked} are due soon and not received yet: {', '.join(days[:-1])}, and {days[-1]}."
+
+
 def team_alerts(*, session: Session, inspection: Inspection, today: date) -> list[Alert]:
-    """For the team, on the case tracking page and the overview: the list missing after its due day, the cases
-    not selected after theirs, documents asked for and overdue."""
+    """For the team, on the case tracking page and the overview: the list missing, the cases not selected and
+    documents asked for and not received, each once its due day has passed (late) or while it is near (due soon:
+    the profile's horizon). Late first."""
     found = _deadlines(inspection, today)
     if found is None:
         return []
-    spec, list_due, selection_due = found
+    spec = found.spec
     cases = f"/inspections/{inspection.id}/cases"
     alerts = []
-    listed = list_of(session=session, inspection=inspection)
-    if listed is None and list_due is not None and today > list_due:
-        alerts.append(Alert("list_missing", f"The area's person-level list was due on {_long(list_due)} and has "
-                            "not been uploaded: cases cannot be selected without it.",
-                            "Ask the area's nominated officer to upload it through the portal", f"{cases}#list-size",
-                            spec.list_due))
-    if selection_due is not None and today > selection_due:
-        selections = selections_of(session=session, inspection=inspection)
-        tracked = sum(len(s.selected) for s in selections if s.purpose == "tracking")
-        sampled = any(s.purpose == "sampling" for s in selections)
-        if tracked < spec.tracked_cases or not sampled:
-            missing = [("no cases selected for tracking" if tracked == 0 else
-                        f"{tracked} of {spec.tracked_cases} cases selected for tracking")
-                       if tracked < spec.tracked_cases else "", "" if sampled else "no case sample selected"]
+    list_due, selection_due = found.list_due, found.selection_due
+    if list_due is not None and (found.late(list_due) or found.soon(list_due)) and \
+            list_of(session=session, inspection=inspection) is None:
+        ask = "Ask the area's nominated officer to upload it through the portal"
+        if found.late(list_due):
+            alerts.append(Alert("list_missing", f"The area's person-level list was due on {_long(list_due)} and has "
+                                "not been uploaded: cases cannot be selected without it.", ask, f"{cases}#list-size",
+                                spec.list_due))
+        else:
+            alerts.append(Alert("list_due_soon", f"The area's person-level list is due {found.by(list_due)} and has "
+                                "not been uploaded yet: cases are selected from it.", ask, f"{cases}#list-size",
+                                spec.list_due, late=False))
+    if selection_due is not None and (found.late(selection_due) or found.soon(selection_due)) and (
+            missing := _selection_missing(session, inspection, spec)):
+        if found.late(selection_due):
             alerts.append(Alert("cases_not_selected", f"Cases were to be selected by {_long(selection_due)}: "
-                                f"{' and '.join(m for m in missing if m)}.", "Select cases at random",
-                                f"{cases}#select", spec.selection_due))
-    if overdue := overdue_documents(session=session, inspection=inspection, today=today):
+                                f"{missing}.", "Select cases at random", f"{cases}#select", spec.selection_due))
+        else:
+            alerts.append(Alert("selection_due_soon", f"Cases are to be selected {found.by(selection_due)}: so far "
+                                f"{missing}.", "Select cases at random", f"{cases}#select", spec.selection_due,
+                                late=False))
+    awaited = _awaited(session, inspection)
+    if overdue := _per_case((c, due) for c, due in awaited if due < today):
         documents = sum(overdue.values())
         alerts.append(Alert("documents_overdue", f"{plural(documents, 'document')} asked for on "
                             f"{plural(len(overdue), 'case')} {'is' if documents == 1 else 'are'} overdue.",
                             "See which cases", f"{cases}#cases"))
-    return alerts
+    if near := [(c, due) for c, due in awaited if found.soon(due)]:
+        alerts.append(Alert("documents_due_soon", _documents_due(found, near), "See which cases", f"{cases}#cases",
+                            late=False))
+    return sorted(alerts, key=lambda alert: not alert.late)
 
 
 def officer_alert(*, session: Session, inspection: Inspection, today: date) -> Alert | None:
-    """For the area's nominated officer, on every portal page: the person-level list missing after its due day."""
+    """For the area's nominated officer, on every portal page: the person-level list missing after its due day, or
+    not yet uploaded while its due day is near."""
     found = _deadlines(inspection, today)
-    if found is None or found[1] is None or today <= found[1]:
+    if found is None or found.list_due is None or not (found.late(found.list_due) or found.soon(found.list_due)):
         return None
     if list_of(session=session, inspection=inspection) is not None:
         return None
-    return Alert("list_missing", f"Inspectors needed the person-level list by {_long(found[1])} and it has not "
-                 "been uploaded: they cannot select the children whose cases they will track without it.",
-                 "Upload the person-level list", f"/portal/{inspection.id}/person-level")
+    upload = f"/portal/{inspection.id}/person-level"
+    if found.late(found.list_due):
+        return Alert("list_missing", f"Inspectors needed the person-level list by {_long(found.list_due)} and it has "
+                     "not been uploaded: they cannot select the children whose cases they will track without it.",
+                     "Upload the person-level list", upload)
+    return Alert("list_due_soon", f"Inspectors need the person-level list {found.by(found.list_due)}: they select "
+                 "the children whose cases they will track from it.", "Upload the person-level list", upload,
+                 late=False)
 
 
 def case_title(case: TrackedCase) -> str:

@@ -60,6 +60,7 @@ class CaseTracking:
     conversation_ways: tuple[str, ...]
     sampling_themes: tuple[str, ...]
     person_level: PersonLevel
+    due_soon_working_days: int  # how near a due day is "due soon": today or within this many working days
     list_due: str = ""  # the timeline milestone by which the area's list is due ("" for none)
     selection_due: str = ""  # the timeline milestone by which the cases are selected ("" for none)
 
@@ -101,6 +102,7 @@ def _parse(data: dict[str, Any] | None) -> CaseTracking | None:
     return CaseTracking(
         tracked_cases=int(data["tracked_cases"]),
         documents_due_working_days=int(data["documents_due_working_days"]),
+        due_soon_working_days=int(data["due_soon_working_days"]),
         documents=tuple(Document(d["code"], d["label"]) for d in data["documents"]),
         conversation_ways=tuple(data["conversation_ways"]),
         sampling_themes=tuple(data["sampling_themes"]),

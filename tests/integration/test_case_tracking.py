@@ -318,11 +318,12 @@ def test_the_list_and_the_selection_are_called_late_once_their_days_pass(db, are
     overview, cases, portal = (f"/inspections/{inspection.id}", f"/inspections/{inspection.id}/cases",
                                f"/portal/{inspection.id}")
     today_is(date(2027, 2, 24))
-    assert alerts(team, overview) == alerts(team, cases) == alerts(client, portal) == {}
+    assert not [text for page in (alerts(team, overview), alerts(team, cases), alerts(client, portal))
+                for text in page.values() if text.startswith("Late")]  # due soon, not late (the next test)
     today_is(date(2027, 2, 25))
     missing = "The area's person-level list was due on Wednesday 24 February 2027 and has not been uploaded"
     assert alerts(team, overview)["list_missing"].startswith(f"Late {missing}")
-    assert alerts(team, cases).keys() == {"list_missing"}
+    assert alerts(team, cases).keys() == {"list_missing", "selection_due_soon"}
     officer = soup(client.get(f"{portal}/claims")).select_one("[data-alert=list_missing]")  # on every portal page
     assert "Inspectors needed the person-level list by Wednesday 24 February 2027" in officer.get_text()
     assert officer.select_one("a")["href"] == f"{portal}/person-level"
@@ -352,6 +353,72 @@ def test_the_list_and_the_selection_are_called_late_once_their_days_pass(db, are
         "2 March 2027 Overdue", "2 March 2027 Overdue"]
     today_is(date(2027, 3, 13))  # after the last day on site the alerts have done their work
     assert alerts(team, overview) == {}
+
+
+def test_what_is_due_soon_is_said_the_working_day_before_with_the_date_and_where_to_act(db, area, today_is):
+    """The profile's horizon is one working day (due_soon_working_days). Notified Monday 22 February 2027: the list
+    is due Wednesday 24, the cases selected by Thursday 25."""
+    client, team, inspection = area
+    overview, cases, portal = (f"/inspections/{inspection.id}", f"/inspections/{inspection.id}/cases",
+                               f"/portal/{inspection.id}")
+    today_is(date(2027, 2, 22))
+    assert alerts(team, overview) == alerts(client, portal) == {}
+    today_is(date(2027, 2, 23))
+    ask = "Ask the area's nominated officer to upload it through the portal"
+    assert alerts(team, overview) == alerts(team, cases) == {
+        "list_due_soon": "Due soon The area's person-level list is due by Wednesday 24 February 2027 and has not been "
+                         f"uploaded yet: cases are selected from it. {ask}"}
+    page = soup(team.get(overview))
+    assert page.select_one("[data-alert=list_due_soon] a")["href"] == f"{cases}#list-size"
+    assert [h.get_text(" ", strip=True) for h in page.select(".app-timeline__title") if h.select("[data-due-soon]")] \
+        == ["Information and person-level data due Due soon"]
+    officer = soup(client.get(f"{portal}/claims")).select_one("[data-alert=list_due_soon]")  # every portal page
+    assert officer.get_text(" ", strip=True) == (
+        "Due soon Inspectors need the person-level list by Wednesday 24 February 2027: they select the children "
+        "whose cases they will track from it. Upload the person-level list")
+    assert officer.select_one("a")["href"] == f"{portal}/person-level"
+    today_is(date(2027, 2, 24))
+    soon = alerts(team, overview)
+    assert soon["list_due_soon"].startswith("Due soon The area's person-level list is due today, Wednesday 24 "
+                                            "February 2027 and")
+    assert soon["selection_due_soon"] == ("Due soon Cases are to be selected by Thursday 25 February 2027: so far no "
+                                          "cases selected for tracking and no case sample selected. Select cases at "
+                                          "random")
+    assert "today, Wednesday 24 February 2027" in alerts(client, portal)["list_due_soon"]
+    upload(client, inspection, fictional_list(30))
+    assert alerts(client, portal) == {}
+    select_cases(team, inspection, size="6")
+    assert alerts(team, overview) == {
+        "selection_due_soon": "Due soon Cases are to be selected by Thursday 25 February 2027: so far no case sample "
+                              "selected. Select cases at random"}
+    select_cases(team, inspection, purpose="sampling", theme="Quality of EHC plans", size="2")
+    assert alerts(team, overview) == {}
+    # Documents asked for on Wednesday 24 are due Friday 26; on Thursday 25, the next case's are due Monday 1 March.
+    first, second = db.exec(select(TrackedCase).where(TrackedCase.purpose == "tracking")
+                            .order_by(TrackedCase.identifier)).all()[:2]
+    post_case(team, inspection, first, "documents", documents=["ehc_plan", "annual_review"],
+              **{"requested_on-day": "24", "requested_on-month": "2", "requested_on-year": "2027"})
+    assert alerts(team, overview) == {}
+    today_is(date(2027, 2, 25))
+    post_case(team, inspection, second, "documents", documents=["chronology"],
+              **{"requested_on-day": "25", "requested_on-month": "2", "requested_on-year": "2027"})
+    assert alerts(team, cases) == {"documents_due_soon": "Due soon 2 documents asked for on 1 case are due by Friday "
+                                                         "26 February 2027 and not received yet. See which cases"}
+    assert soup(team.get(cases)).select_one("[data-due-soon]").get_text() == "2 documents due soon"
+    assert [td.get_text(" ", strip=True) for td in soup(team.get(f"{cases}/{first.id}")).select("[data-due]")] == [
+        "26 February 2027 Due soon", "26 February 2027 Due soon"]
+    today_is(date(2027, 2, 26))  # a Friday: Monday is the next working day
+    assert alerts(team, overview) == {
+        "documents_due_soon": "Due soon 3 documents asked for on 2 cases are due soon and not received yet: 2 today, "
+                              "Friday 26 February 2027, and 1 by Monday 1 March 2027. See which cases"}
+    post_case(team, inspection, first, "documents/received", document="ehc_plan",
+              **{"received_on-day": "26", "received_on-month": "2", "received_on-year": "2027"})
+    post_case(team, inspection, first, "documents/received", document="annual_review",
+              **{"received_on-day": "26", "received_on-month": "2", "received_on-year": "2027"})
+    assert alerts(team, overview)["documents_due_soon"].startswith(
+        "Due soon 1 document asked for on 1 case is due by Monday 1 March 2027")
+    today_is(date(2027, 3, 2))  # past its day: late, no longer due soon
+    assert alerts(team, overview).keys() == {"documents_overdue"}
 
 
 def case_op(inspection, case, entity: str, **data) -> dict:
