@@ -15,7 +15,7 @@ from app.frameworks.service import Profile, get_profile
 class ObligationRule:
     code: str
     title: str
-    when: str  # the decision that brings it into force: "wsoa_required" or "outcome:<code>"
+    when: tuple[str, ...]  # the decisions that bring it into force: "wsoa_required" or "outcome:<code>"
     working_days: int  # after publication
     decided: bool  # the inspectorates accept it or not (a statement fit for purpose); else submitting is the end
     source: str
@@ -31,7 +31,7 @@ class ObligationRule:
 class VisitRule:
     code: str  # revisit | monitoring_inspection | full_inspection
     title: str
-    when: str
+    when: tuple[str, ...]
     after: str  # "published", or "accepted:<obligation code>": counted from the day it was accepted
     months: int
     approximate: bool  # "about" that date (usually 18 months), rather than "by" it (within 3 years)
@@ -51,10 +51,10 @@ class AfterPublication:
     engagement_source: str = ""
 
     def obligations_for(self, facts: set[str]) -> list[ObligationRule]:
-        return [rule for rule in self.obligations if rule.when in facts]
+        return [rule for rule in self.obligations if facts.intersection(rule.when)]
 
     def visits_for(self, facts: set[str]) -> list[VisitRule]:
-        return [rule for rule in self.visits if rule.when in facts]
+        return [rule for rule in self.visits if facts.intersection(rule.when)]
 
     def obligation(self, code: str) -> ObligationRule | None:
         return next((rule for rule in self.obligations if rule.code == code), None)
@@ -78,6 +78,12 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def _one_or_more_whens(rule: dict) -> dict:
+    """A rule brought by one decision names it; one brought by several lists them, rather than being written twice."""
+    when = rule["when"]
+    return {**rule, "when": (when,) if isinstance(when, str) else tuple(when)}
+
+
 @cache
 def _parse(code: str) -> AfterPublication:
     data = get_profile(code).data.get("after_publication")
@@ -86,8 +92,8 @@ def _parse(code: str) -> AfterPublication:
     return AfterPublication(
         reminder_working_days=int(data["reminder_working_days"]),
         source=data["source"],
-        obligations=tuple(ObligationRule(**rule) for rule in data.get("obligations", [])),
-        visits=tuple(VisitRule(**rule) for rule in data.get("visits", [])),
+        obligations=tuple(ObligationRule(**_one_or_more_whens(rule)) for rule in data.get("obligations", [])),
+        visits=tuple(VisitRule(**_one_or_more_whens(rule)) for rule in data.get("visits", [])),
         engagement_meetings=data.get("engagement_meetings", ""),
         engagement_source=data.get("engagement_source", ""),
     )

@@ -14,8 +14,10 @@ def test_every_rule_has_a_source_and_a_reachable_when():
         if profile.written_statement_of_action:
             reachable.add("wsoa_required")
         assert rules.source, profile.code
+        codes = [rule.code for rule in rules.obligations]
+        assert len(codes) == len(set(codes)), f"{profile.code}: one rule per obligation, listing every decision that brings it"
         for rule in (*rules.obligations, *rules.visits):
-            assert rule.source and rule.when in reachable, (profile.code, rule.code)
+            assert rule.source and rule.when and set(rule.when) <= reachable, (profile.code, rule.code)
 
 
 def test_what_each_decision_brings():
