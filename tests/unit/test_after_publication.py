@@ -15,7 +15,7 @@ def test_every_rule_has_a_source_and_a_reachable_when():
             reachable.add("wsoa_required")
         assert rules.source, profile.code
         codes = [rule.code for rule in rules.obligations]
-        assert len(codes) == len(set(codes)), f"{profile.code}: one rule per obligation, listing every decision that brings it"
+        assert len(codes) == len(set(codes)), f"{profile.code}: one rule per obligation, listing the decisions"
         for rule in (*rules.obligations, *rules.visits):
             assert rule.source and rule.when and set(rule.when) <= reachable, (profile.code, rule.code)
 
