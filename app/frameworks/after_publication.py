@@ -6,6 +6,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Any
 
 from app.frameworks import working_days
 from app.frameworks.service import Profile, get_profile
@@ -78,7 +79,7 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _one_or_more_whens(rule: dict) -> dict:
+def _one_or_more_whens(rule: dict[str, Any]) -> dict[str, Any]:
     """A rule brought by one decision names it; one brought by several lists them, rather than being written twice."""
     when = rule["when"]
     return {**rule, "when": (when,) if isinstance(when, str) else tuple(when)}
