@@ -2,8 +2,8 @@
 person-level list (a file with a names column is refused in place), the lead selects cases at random and sees the
 seed, records the conversation and consent on a case offline (back online, consent lands and the conversation, sent
 before it, is kept as refused with the reason and where to fix it), asks for documents, then offline marks one
-received and asks for another (both land back online), and captures evidence from the case in place; axe-core
-checks each page."""
+received and asks for another (both land back online), and captures evidence from the case in place, online and
+offline (back online it lands with the case as its source and is on the board); axe-core checks each page."""
 
 import re
 import sqlite3
@@ -167,6 +167,31 @@ def test_case_tracking_on_a_tablet(server, page_at, tmp_path):
     assert page.evaluate("window.__marker") == "same page"
     expect(page.locator("#source-evidence-heading")).to_have_text("Evidence from this case")
     assert axe_violations(page) == []
+
+    # Evidence from the case captured with no signal goes through the evidence op like any other: kept on the
+    # tablet, then back online it lands with the case as its source, and the board shows it linked to the case.
+    page.reload()
+    page.wait_for_function("document.body.dataset.outboxReady === 'yes'")
+    page.context.set_offline(True)
+    offline = "Fictional: the family said the annual review now comes on time."
+    form = page.locator("#capture-form")
+    form.get_by_label("What did you see or hear?").fill(offline)
+    heading = form.locator("input[name=heading]").first
+    heading.check()
+    heading_number = heading.get_attribute("value")
+    form.locator("input[name=aspect]:visible").first.check()
+    form.get_by_label("Area for development", exact=True).check()
+    form.get_by_label("Health", exact=True).check()
+    form.get_by_role("button", name="Save evidence").click()
+    page.locator("#device-outbox [data-pending] li", has_text=offline).wait_for()
+    page.context.set_offline(False)
+    expect(page.locator("#device-outbox [data-pending] li")).to_have_count(0, timeout=20_000)
+    page.goto(f"{base}/inspections/{inspection_id}/board?heading={heading_number}")
+    item = page.locator(".app-evidence", has_text=offline)
+    expect(item).to_have_count(1)
+    assert item.locator("[data-tracked-case]").get_attribute("href") == case_path
+    page.goto(f"{base}{case_path}")
+    expect(page.locator("#source-evidence")).to_contain_text(offline)
     assert page.errors == []
 
 
