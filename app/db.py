@@ -24,7 +24,6 @@ from sqlalchemy import (
     String,
     Table,
     TypeDecorator,
-    any_,
     bindparam,
     event,
     func,
@@ -32,7 +31,7 @@ from sqlalchemy import (
     orm,
     select,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
@@ -149,13 +148,15 @@ def run_retrying(session: Session, work: Callable[[], T], attempts: int = 3) -> 
 
 
 def one_of(session: orm.Session, column: Any, values: list[str]) -> ColumnElement[bool]:
-    """column IN values, the values bound as one parameter (an array on PostgreSQL, a JSON array read by json_each
-    on SQLite) rather than one each: a sync batch looks up 500 ids at a time, and a statement of 500 parameters is
-    rebuilt, sent and parsed afresh for every batch (3.2 ms against 1.3 on PostgreSQL, 0.8 against 0.4 on SQLite)."""
+    """column IN values, the values bound as one parameter, a JSON array the database reads back as rows
+    (json_array_elements_text on PostgreSQL, json_each on SQLite), rather than one each: a sync batch looks up 500
+    ids at a time, and a statement of 500 parameters is rebuilt, sent and parsed afresh for every batch (3.2 ms
+    against 1.3 on PostgreSQL, 0.8 against 0.4 on SQLite). On PostgreSQL the JSON rather than an array: psycopg
+    builds an array's text in Python, value by value (1.5 ms of processor time for 500 ids, against 0.2)."""
     dialect = session.get_bind().dialect.name
     found: ColumnElement[bool]
     if dialect == "postgresql":
-        found = column == any_(bindparam(None, list(values), type_=ARRAY(String)))
+        found = column.in_(select(func.json_array_elements_text(bindparam(None, list(values), type_=JSON))))
     elif dialect == "sqlite":
         array: BindParameter[str] = bindparam(None, json_dumps(values))
         found = column.in_(select(literal_column("value")).select_from(func.json_each(array)))
