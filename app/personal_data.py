@@ -105,12 +105,15 @@ def _names_in(text: str) -> list[tuple[int, int]]:
     words = []  # capitalised words: (start, end without a possessive 's, the word without it, whether possessive)
     if text.isascii():
         for whole in ASCII_CAPITALISED.finditer(text):
-            word, end = whole.group(), whole.end()
-            possessive = len(word) > 3 and word[-2] == "'" and word[-1] == "s"
+            word = whole.group()
+            start, end = whole.span()
+            possessive = len(word) > 3 and word[-2:] == "'s"
             if possessive:
                 word, end = word[:-2], end - 2
-            if _capitalised(word):
-                words.append((whole.start(), end, word, possessive))
+            # _capitalised for ASCII, inline: the pattern starts the word with [A-Z], so it is capitalised when
+            # upper() changes it (a lower-case letter after the first).
+            if word != word.upper():
+                words.append((start, end, word, possessive))
         return _name_spans(text, words, firsts)
     for found in NOT_LOWER_ASCII.finditer(text):
         start = found.start()
@@ -132,13 +135,21 @@ def _names_in(text: str) -> list[tuple[int, int]]:
 
 
 def _name_spans(text: str, words: list[tuple[int, int, str, bool]], firsts: frozenset[str]) -> list[tuple[int, int]]:
-    spans, i = [], 0
-    while i < len(words):
+    spans, i, count = [], 0, len(words)
+    while i < count:
         j = i + 1  # a run of capitalised words, one space apart (a title may keep its full stop)
-        while (j < len(words) and not words[j - 1][3]
-               and text[words[j - 1][1]:words[j][0]] in (" ", ". " if words[j - 1][2] in TITLES else " ")):
+        while j < count:
+            _, last_end, last, possessive = words[j - 1]
+            gap = text[last_end:words[j][0]]
+            if possessive or not (gap == " " or (gap == ". " and last in TITLES)):
+                break
             j += 1
-        if span := _name_in_run(text, words[i:j], firsts):
+        if j == i + 1:  # a word alone (most often the first of a sentence), judged here without a call
+            start, end, word, _ = words[i]
+            if (word not in ORGANISATION_WORDS and word not in EPONYM_TITLES and word not in COMMON_WORDS
+                    and (_kin_before(text, start) or (word in firsts and PERSON_AFTER.match(text, end)))):
+                spans.append((start, end))  # her son Tendai; Zofia told us; Kwame's mum
+        elif span := _name_in_run(text, words[i:j], firsts):
             spans.append(span)
         i = j
     return spans
@@ -155,13 +166,7 @@ def _kin_before(text: str, start: int) -> bool:
 
 
 def _name_in_run(text: str, run: list[tuple[int, int, str, bool]], firsts: frozenset[str]) -> tuple[int, int] | None:
-    if len(run) == 1:  # a word alone (most often the first of a sentence): the rules below, for one word
-        start, end, word, _ = run[0]
-        if word in ORGANISATION_WORDS or word in EPONYM_TITLES or word in COMMON_WORDS:
-            return None
-        if _kin_before(text, start) or (word in firsts and PERSON_AFTER.match(text, end)):
-            return start, end
-        return None
+    """A run of two capitalised words or more (_name_spans judges a word alone)."""
     names = [w[2] for w in run]
     if any(w in ORGANISATION_WORDS or w in EPONYM_TITLES for w in names):
         return None  # St Mary's School, Grace Darling Ward, King Edward VI, Down's Syndrome Association
@@ -175,8 +180,6 @@ def _name_in_run(text: str, run: list[tuple[int, int, str, bool]], firsts: froze
         return None
     if _kin_before(text, start):
         return start, end  # her son Tendai, whether or not the list knows the name
-    if len(run) == 1 and names[0] in firsts and PERSON_AFTER.match(text, end):
-        return start, end  # Zofia told us; Kwame's mum
     return None
 
 
