@@ -1,12 +1,22 @@
 """Applying operations from devices exactly once, the change feed, and conflicts kept for a person to resolve."""
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, ValidationError, WithJsonSchema, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WithJsonSchema,
+    WrapValidator,
+    field_validator,
+)
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, func, select
@@ -30,8 +40,21 @@ MAX_OPS = 500
 CHANGES_PAGE = 500
 
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _canonical_as_sent(value: object, parse: ValidatorFunctionWrapHandler) -> object:
+    """A UUID already in its canonical text (what a device's crypto.randomUUID sends) is that text: parsing it into
+    a uuid.UUID and printing it back (Python code, twice an op) gives the same string. Any other value is parsed,
+    with the same errors as before."""
+    if type(value) is str and _CANONICAL_UUID.fullmatch(value):
+        return value
+    return parse(value)
+
+
 # A UUID kept as its canonical text: checked once here, then used as a key many times per op.
-UuidText = Annotated[uuid.UUID, AfterValidator(str), WithJsonSchema({"type": "string", "format": "uuid"})]
+UuidText = Annotated[uuid.UUID, AfterValidator(str), WrapValidator(_canonical_as_sent),
+                     WithJsonSchema({"type": "string", "format": "uuid"})]
 
 
 class Op(BaseModel):
