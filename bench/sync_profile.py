@@ -58,6 +58,10 @@ def profile_database(label: str, url: str, batches: int, top: int) -> list[str]:
         inspection_id = client.post("/api/v1/inspections", headers={"X-CSRF-Token": csrf}, json={
             "local_area": "Benchmark Vale (fictional)", "la_code": "999", "framework": "send-2016",
             "start_date": "2027-03-08"}).json()["id"]
+    try:
+        from app.web.json_route import json_loads as decode
+    except ImportError:
+        decode = json.loads
     times: dict[str, list[float]] = {stage: [] for stage in STAGES}
     profiler = cProfile.Profile()
 
@@ -65,11 +69,16 @@ def profile_database(label: str, url: str, batches: int, top: int) -> list[str]:
         body = json.dumps({"device_id": "bench", "ops": ops(inspection_id, 500)}).encode()
         if profiled:
             profiler.enable()
+        # As the route does, whichever code this runs on: the body decoded by orjson (since #20's third pass) or
+        # json.loads, the collector paused for the whole request (third pass), for the batch alone (second pass),
+        # or not at all (before #20).
+        paused = getattr(api, "_collector_paused", nullcontext)
+        whole_request = paused if hasattr(api, "_CollectorPausedRoute") else nullcontext
         marks = [time.thread_time()]
-        parsed = api.SyncIn.model_validate(json.loads(body))
+        with whole_request():
+            parsed = api.SyncIn.model_validate(decode(body))
         marks.append(time.thread_time())
-        # As the route does: the collector paused for the batch where the route pauses it (not before #20).
-        with Session(engine, expire_on_commit=False) as session, getattr(api, "_collector_paused", nullcontext)():
+        with Session(engine, expire_on_commit=False) as session, whole_request(), paused():
             me = session.get(User, user_id)
             results = service.apply_batch(session=session, user=me, device_id=parsed.device_id, ops=parsed.ops,
                                           ip_address="127.0.0.1")
