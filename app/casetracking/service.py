@@ -549,7 +549,9 @@ def request_documents(*, session: Session, actor: Actor, case: TrackedCase, docu
 
 
 def mark_received(*, session: Session, actor: Actor, case: TrackedCase, document: str, received_on: str) -> None:
-    """A document asked for on the case, received (received again, the later answer stands, as for consent)."""
+    """A document asked for on the case, received. Its day, once recorded, stands: the same day again is the same
+    answer twice (two devices, or a form sent twice) and changes nothing; another day is refused in words, so that a
+    tablet keeps its op for the inspector to look at rather than a late answer silently replacing the first."""
     spec = _tracking_of_case(session, case)
     document, received_on = document.strip(), received_on.strip()
     _checked(received_contract(spec.document_labels), {"document": document, "received_on": received_on})
@@ -559,6 +561,11 @@ def mark_received(*, session: Session, actor: Actor, case: TrackedCase, document
         raise ValidationFailed({"document": f"{spec.document_label(document)} was not asked for on this case: "
                                             "ask for it first"})
     day = date.fromisoformat(received_on)
+    if request.received_on == day:
+        return
+    if request.received_on is not None:
+        raise ValidationFailed({"received_on": f"{spec.document_label(document)} was already marked received on "
+                                               f"{_long(request.received_on)}"})
     if day < request.requested_on:
         raise ValidationFailed({"received_on": "The date it was received must not be before it was asked for "
                                                f"({_long(request.requested_on)})"})

@@ -544,3 +544,47 @@ def test_a_tablet_asks_for_documents_and_marks_one_received_once_under_the_onlin
     stranger = {**asked, "op_id": str(uuid.uuid4()), "id": theirs.id}
     assert sync([stranger]) == [("rejected", ["id: no tracked case of this inspection has this id"])]
     assert db.exec(select(CaseDocumentRequest).where(CaseDocumentRequest.tracked_case_id == theirs.id)).all() == []
+
+
+def received(day: int) -> dict[str, str]:
+    return {"received_on-day": str(day), "received_on-month": "3", "received_on-year": "2027"}
+
+
+def stored_received(db) -> dict[str, date | None]:
+    db.expire_all()
+    return {r.document: r.received_on for r in db.exec(select(CaseDocumentRequest)).all()}
+
+
+def test_a_received_date_stands_the_same_day_again_changes_nothing_and_another_is_refused(db, area):
+    """Asked for on Monday 8 March 2027 (due Wednesday 10), received on time on Tuesday 9: a tablet's later answer of
+    20 March would make it late; it is refused in words and kept on the tablet, online and offline alike."""
+    client, team, inspection = area
+    upload(client, inspection, fictional_list(30))
+    select_cases(team, inspection, size="1")
+    case = case_of(db)
+    sync = tablet(team)
+    assert sync([case_op(inspection, case, "case_document_request", documents=["ehc_plan", "chronology"],
+                         requested_on="2027-03-08")]) == [("applied", [])]
+    assert post_case(team, inspection, case, "documents/received", document="ehc_plan",
+                     **received(9)).status_code == 303
+    events = len(db.exec(select(AuditEvent).where(AuditEvent.object_id == case.id)).all())
+    db.refresh(case)
+    updated = case.updated_at
+    refusal = "EHC plan (the current one) was already marked received on Tuesday 9 March 2027"
+    assert sync([case_op(inspection, case, "case_document_received", document="ehc_plan",
+                         received_on="2027-03-20"),
+                 case_op(inspection, case, "case_document_received", document="ehc_plan",
+                         received_on="2027-03-09")]) == [("rejected", [f"received_on: {refusal}"]), ("applied", [])]
+    online = post_case(team, inspection, case, "documents/received", document="ehc_plan", **received(20))
+    assert online.status_code == 422
+    assert error_summary(online) == [refusal]
+    again = post_case(team, inspection, case, "documents/received", document="ehc_plan", **received(9))
+    assert again.status_code == 303
+    assert stored_received(db) == {"ehc_plan": date(2027, 3, 9), "chronology": None}
+    db.refresh(case)
+    assert case.updated_at == updated  # the same answer twice is one answer: not recorded again
+    assert len(db.exec(select(AuditEvent).where(AuditEvent.object_id == case.id)).all()) == events
+    page = soup(team.get(f"/inspections/{inspection.id}/cases/{case.id}"))
+    row = page.select("#document-requests tbody tr")[0].get_text(" ", strip=True)
+    assert "9 March 2027" in row and "Late" not in row
+
