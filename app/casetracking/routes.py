@@ -77,20 +77,22 @@ def select_cases(request: Request, db: DbSession, user: CurrentUser, actor: Acto
 def _case_page(request: Request, db: Session, user: User, inspection: Inspection, case: TrackedCase, *,
                form: FormData | None = None, errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
     spec = service.tracking_of(inspection)
-    received = _text(form or {}, "document")
+    requests = service.documents_of(session=db, case=case)
+    # A received date's boxes are on the posted document's row while it is awaited; a document received already (or
+    # never asked for) has no boxes, and its date's error is said under the documents' heading.
+    posted = _text(form or {}, "document")
+    row = posted if any(r.document == posted and r.received_on is None for r in requests) else ""
     today = clock.today_in_england()
     return render(request, "casetracking/case.html", page_context(
         db, user, inspection, "cases", spec=spec, case=case, title=service.case_title(case),
-        requests=service.documents_of(session=db, case=case), today=today,
+        requests=requests, received_row=row, today=today,
         soon_until=service.due_soon_until(spec, today),
         consent=CONSENT, consent_from=CONSENT_FROM, conversation_with=CONVERSATION_WITH, services=SERVICES,
         contracts={"consent": consent_contract(), "conversation": conversation_contract(spec.conversation_ways),
                    "meeting": meeting_contract(), "request": request_contract(spec.document_labels),
                    "received": received_contract(spec.document_labels)}, posted=form or {}, errors=errors or {},
-        # A received date's boxes are the posted document's row (its code is one of the profile's: it was checked).
         error_anchors={"conversation": "case-conversation", "document": "case-documents",
-                       "received_on": f"received_on-{received}-day" if received in spec.document_labels
-                       else "case-documents"},
+                       "received_on": f"received_on-{row}-day" if row else "case-documents"},
         **inline_capture(db, inspection, "tracked_case", case.id),
         names={u.id: u.name for _, u in inspections.team_of(session=db, inspection=inspection)}),
         status_code=status_code)

@@ -555,6 +555,12 @@ def stored_received(db) -> dict[str, date | None]:
     return {r.document: r.received_on for r in db.exec(select(CaseDocumentRequest)).all()}
 
 
+def links_on_the_page(page) -> list[tuple[str, bool]]:
+    """Each error summary link, and whether the page has the element it links to."""
+    return [(a["href"], page.select_one(f"[id='{a['href'][1:]}']") is not None)
+            for a in page.select(".govuk-error-summary a")]
+
+
 def test_a_received_date_stands_the_same_day_again_changes_nothing_and_another_is_refused(db, area):
     """Asked for on Monday 8 March 2027 (due Wednesday 10), received on time on Tuesday 9: a tablet's later answer of
     20 March would make it late; it is refused in words and kept on the tablet, online and offline alike."""
@@ -588,3 +594,32 @@ def test_a_received_date_stands_the_same_day_again_changes_nothing_and_another_i
     row = page.select("#document-requests tbody tr")[0].get_text(" ", strip=True)
     assert "9 March 2027" in row and "Late" not in row
 
+
+def test_every_error_summary_link_of_the_documents_goes_to_something_on_the_page(db, area):
+    client, team, inspection = area
+    upload(client, inspection, fictional_list(30))
+    select_cases(team, inspection, size="1")
+    case = case_of(db)
+    post_case(team, inspection, case, "documents", documents=["ehc_plan", "chronology"],
+              **{"requested_on-day": "8", "requested_on-month": "3", "requested_on-year": "2027"})
+    post_case(team, inspection, case, "documents/received", document="ehc_plan", **received(9))
+    # Received already, then 31 February: no boxes on its row, so the message is under the documents' heading.
+    wrong = post_case(team, inspection, case, "documents/received", document="ehc_plan",
+                      **{"received_on-day": "31", "received_on-month": "2", "received_on-year": "2027"})
+    page = soup(wrong)
+    assert wrong.status_code == 422
+    assert links_on_the_page(page) == [("#case-documents", True)]
+    assert page.select_one("#case-documents")["tabindex"] == "-1"
+    assert page.select_one("#document-error").get_text(" ", strip=True) == (
+        "Error: The date it was received must be a real date")
+    # Never asked for, with a date that is not one: both said, each link to something there.
+    never = soup(post_case(team, inspection, case, "documents/received", document="annual_review",
+                           **{"received_on-day": "31", "received_on-month": "2", "received_on-year": "2027"}))
+    assert all(there for _, there in links_on_the_page(never))
+    assert never.select_one("#document-error").get_text(" ", strip=True).startswith("Error: ")
+    # Awaited: the row's own boxes, with the message on them.
+    awaited = soup(post_case(team, inspection, case, "documents/received", document="chronology",
+                             **{"received_on-day": "31", "received_on-month": "2", "received_on-year": "2027"}))
+    assert links_on_the_page(awaited) == [("#received_on-chronology-day", True)]
+    assert awaited.select_one("#document-error") is None
+    assert stored_received(db) == {"ehc_plan": date(2027, 3, 9), "chronology": None}
