@@ -497,9 +497,12 @@ def documents_of(*, session: Session, case: TrackedCase) -> list[CaseDocumentReq
                              .order_by(col(CaseDocumentRequest.id))).all())
 
 
-def _changed(session: Session, actor: Actor, case: TrackedCase, action: str, detail: dict[str, Any]) -> None:
-    case.updated_at = utcnow()
-    session.add(case)
+def _changed(session: Session, actor: Actor, case: TrackedCase, action: str, detail: dict[str, Any],
+             touched: bool = True) -> None:
+    """The answer recorded against the case (`touched`: it changed the case, which is then updated now)."""
+    if touched:
+        case.updated_at = utcnow()
+        session.add(case)
     session.flush()
     record(session=session, actor=actor, action=f"casetracking.{action}", object_type="tracked_case",
            object_id=case.id, inspection_id=case.inspection_id, detail=detail)
@@ -542,9 +545,11 @@ def request_documents(*, session: Session, actor: Actor, case: TrackedCase, docu
     made = [CaseDocumentRequest(tracked_case_id=case.id, document=d, requested_on=day, due_on=due)
             for d in dict.fromkeys(documents) if d not in asked]
     session.add_all(made)
-    _changed(session, actor, case, "documents_requested",
-             {"documents": [r.document for r in made], "already_asked": sorted(asked & set(documents)),
-              "requested_on": day.isoformat(), "due_on": due.isoformat()})
+    detail = {"documents": [r.document for r in made], "already_asked": sorted(asked & set(documents)),
+              "requested_on": day.isoformat()}
+    # Nothing new asked for: the case is as it was, and no due day applies to anything.
+    _changed(session, actor, case, "documents_requested", {**detail, "due_on": due.isoformat()} if made else detail,
+             touched=bool(made))
     return made
 
 

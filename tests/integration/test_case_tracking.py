@@ -623,3 +623,27 @@ def test_every_error_summary_link_of_the_documents_goes_to_something_on_the_page
     assert links_on_the_page(awaited) == [("#received_on-chronology-day", True)]
     assert awaited.select_one("#document-error") is None
     assert stored_received(db) == {"ehc_plan": date(2027, 3, 9), "chronology": None}
+
+
+def test_asking_again_for_documents_already_asked_for_changes_nothing_on_the_case(db, area):
+    client, team, inspection = area
+    upload(client, inspection, fictional_list(30))
+    select_cases(team, inspection, size="1")
+    case = case_of(db)
+    sync = tablet(team)
+    assert sync([case_op(inspection, case, "case_document_request", documents=["ehc_plan"],
+                         requested_on="2027-03-08")]) == [("applied", [])]
+    db.refresh(case)
+    updated = case.updated_at
+    # Asked again from another device two days later: one request, due as first asked.
+    assert sync([case_op(inspection, case, "case_document_request", documents=["ehc_plan"],
+                         requested_on="2027-03-10")]) == [("applied", [])]
+    db.expire_all()
+    assert [(r.document, r.requested_on, r.due_on) for r in db.exec(select(CaseDocumentRequest)).all()] == [
+        ("ehc_plan", date(2027, 3, 8), date(2027, 3, 10))]
+    assert db.get(TrackedCase, case.id).updated_at == updated
+    last = db.exec(select(AuditEvent).where(AuditEvent.object_id == case.id).order_by(AuditEvent.id.desc())).first()
+    assert (last.action, last.detail) == ("casetracking.documents_requested", {
+        "documents": [], "already_asked": ["ehc_plan"], "requested_on": "2027-03-10"})
+    page = soup(team.get(f"/inspections/{inspection.id}/cases/{case.id}"))
+    assert [td.get_text(" ", strip=True) for td in page.select("[data-label='Asked for']")] == ["8 March 2027"]
