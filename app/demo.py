@@ -333,12 +333,13 @@ def _seed_fieldwork_2023(*, session: Session, people: dict[str, User], today: da
     area_records.update_area(session=session, actor=as_lead, area=area, form=area_records.AreaForm(
         name=FIELDWORK_AREA, integrated_care_board=FIELDWORK_ICB))
     invitations.bind(session=session, inspection=inspection, user=officer)
-    cases = _seed_tracked_cases(session=session, inspection=inspection, officer=officer, lead=lead)
+    cases = _seed_tracked_cases(session=session, inspection=inspection, officer=officer, lead=lead, today=today)
     _seed_three_surveys(session=session, inspection=inspection)
     _seed_criteria_evidence(session=session, inspection=inspection, people=people, cases=cases)
 
 
-def _seed_tracked_cases(*, session: Session, inspection: Inspection, officer: User, lead: User) -> list[TrackedCase]:
+def _seed_tracked_cases(*, session: Session, inspection: Inspection, officer: User, lead: User,
+                        today: date) -> list[TrackedCase]:
     """Six cases drawn for tracking and three sampled on alternative provision, by the recorded seeds; consent and
     documents asked for the working day after the timeline's case selection, conversations before the week on site,
     tracking meetings on its first two days; one family declined and one not yet reached."""
@@ -366,7 +367,7 @@ def _seed_tracked_cases(*, session: Session, inspection: Inspection, officer: Us
             requested_on=asked.isoformat())
         for request in made[:-1] if n == 3 else made:  # one document still awaited
             casetracking.mark_received(session=session, actor=as_lead, case=case, document=request.document,
-                                       received_on=request.due_on.isoformat())
+                                       received_on=min(request.due_on, today).isoformat())  # never a day to come
         casetracking.record_conversation(session=session, actor=as_lead, case=case,
                                          held_on=working_days.add_working_days(on_site[0], -1 - n % 2).isoformat(),
                                          with_whom="both" if n == 2 else "parent_or_carer",

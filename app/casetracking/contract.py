@@ -22,11 +22,13 @@ def _choices(options: Mapping[str, str]) -> tuple[Choice, ...]:
     return tuple(Choice(code, label) for code, label in options.items())
 
 
-def _date(name: str, label: str, what: str, when: Condition | None = None, anchor: str = "") -> Field:
-    """A date as the case forms ask for it: a real day of this century or the next."""
+def _date(name: str, label: str, what: str, when: Condition | None = None, anchor: str = "",
+          past: bool = False) -> Field:
+    """A date as the case forms ask for it: a real day of this century or the next (`past`: and not after today)."""
     real = f"The date {what} must be a real date"
     return Field(name, label, "date", required=f"Enter the date {what}", invalid=real, out_of_range=real,
-                 earliest="2000-01-01", latest="2100-12-31", anchor=anchor or f"{name}-day", when=when)
+                 past=f"The date {what} must be today or in the past" if past else None, earliest="2000-01-01",
+                 latest="2100-12-31", anchor=anchor or f"{name}-day", when=when)
 
 
 def consent_contract() -> Contract:
@@ -81,6 +83,7 @@ def received_contract(documents: Mapping[str, str] | None = None) -> Contract:
     return Contract("case_document_received", "Document received", (
         Field("document", "Document", "choice", choices=_documents(documents or {}), required=message,
               invalid=message, anchor="case-documents"),
-        # Each row of the table has its own date boxes: the error points at the row's.
-        _date("received_on", "Date received", "it was received", anchor="received_on-{document}-day"),
+        # Each row of the table has its own date boxes: the error points at the row's. A day still to come is
+        # refused: it would stop the document being overdue before it has come.
+        _date("received_on", "Date received", "it was received", anchor="received_on-{document}-day", past=True),
     ))

@@ -13,7 +13,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session, col, delete, select
 
-from app import forms_contract, personal_data
+from app import clock, forms_contract, personal_data
 from app.audit.service import Actor, record
 from app.casetracking.contract import (
     ANSWERED,
@@ -511,7 +511,7 @@ def _changed(session: Session, actor: Actor, case: TrackedCase, action: str, det
 def _checked(contract: forms_contract.Contract, values: dict[str, Any],
              errors: dict[str, str] | None = None) -> None:
     """The form's rules, the same for the page and a tablet's sync op (app/casetracking/contract.py)."""
-    errors = {**(errors or {}), **forms_contract.check(contract, values)}
+    errors = {**(errors or {}), **forms_contract.check(contract, values, today=clock.today_in_england())}
     if errors:
         raise ValidationFailed(errors)
 

@@ -29,8 +29,11 @@ def fictional_list(count: int = 120) -> bytes:
 
 
 @pytest.fixture
-def area(client, db, make_user, make_inspection, make_officer, make_client):
-    """A 2023 inspection; `client` is its officer in the portal, `team` its lead."""
+def area(client, db, make_user, make_inspection, make_officer, make_client, today_is):
+    """A 2023 inspection; `client` is its officer in the portal, `team` its lead. England's day is Wednesday 31 March
+    2027 unless a test moves it, so that the days the tests record (a received date is never a day to come) have
+    passed."""
+    today_is(date(2027, 3, 31))
     lead = make_user(name="Lead HMI (fictional)")
     inspection = make_inspection(lead, framework="send-2023")
     sign_in(client, db, make_officer(inspection))
@@ -647,3 +650,24 @@ def test_asking_again_for_documents_already_asked_for_changes_nothing_on_the_cas
         "documents": [], "already_asked": ["ehc_plan"], "requested_on": "2027-03-10"})
     page = soup(team.get(f"/inspections/{inspection.id}/cases/{case.id}"))
     assert [td.get_text(" ", strip=True) for td in page.select("[data-label='Asked for']")] == ["8 March 2027"]
+
+
+def test_a_received_date_still_to_come_is_refused_online_and_from_a_tablet(db, area, today_is):
+    client, team, inspection = area
+    upload(client, inspection, fictional_list(30))
+    select_cases(team, inspection, size="1")
+    case = case_of(db)
+    sync = tablet(team)
+    post_case(team, inspection, case, "documents", documents=["ehc_plan"],
+              **{"requested_on-day": "8", "requested_on-month": "3", "requested_on-year": "2027"})
+    today_is(date(2027, 3, 9))
+    refusal = "The date it was received must be today or in the past"
+    online = post_case(team, inspection, case, "documents/received", document="ehc_plan", **received(10))
+    assert online.status_code == 422
+    assert error_summary(online) == [refusal]
+    assert sync([case_op(inspection, case, "case_document_received", document="ehc_plan",
+                         received_on="2027-03-10")]) == [("rejected", [f"received_on: {refusal}"])]
+    assert stored_received(db) == {"ehc_plan": None}
+    assert post_case(team, inspection, case, "documents/received", document="ehc_plan",
+                     **received(9)).status_code == 303  # today is
+    assert stored_received(db) == {"ehc_plan": date(2027, 3, 9)}

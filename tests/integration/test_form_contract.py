@@ -219,6 +219,7 @@ CASES = {
     "case_document_received": [
         {"document": "ehc_plan", "received_on": "2026-11-23"},
         {"document": "school_report", "received_on": "2026-13-01"},
+        {"document": "chronology", "received_on": "2026-11-25"},  # the day after the tests' today
         {"document": "", "received_on": ""},
     ],
 }
