@@ -1,9 +1,12 @@
 """POST /api/v1/sync and the change feed: every status, replays, 500-op batches, other inspections, bad ops."""
 
+import asyncio
+import gc
 import json
 import uuid
 from datetime import date
 
+import httpx
 import pytest
 from sqlmodel import func, select
 
@@ -350,3 +353,32 @@ def test_the_day_observed_travels_and_an_older_device_without_it_is_still_accept
     # The change feed carries it to the team's devices.
     feed = client.get(f"/api/v1/inspections/{team['inspection'].id}/changes").json()["changes"]
     assert {c["data"]["observed_on"] for c in feed if c["id"] == chosen["id"]} == {"2026-11-27"}
+
+
+def test_the_collector_runs_while_a_batch_arrives_and_again_after_it(client, db, team):
+    """The cyclic collector waits for a sync batch from the moment its whole body has arrived, not while it
+    arrives: the body is read before the session and CSRF checks, so a slow sender, signed in or not, would
+    otherwise hold the collector off for every other request of the process."""
+    op = evidence_op(team, text="Sent slowly, in small pieces.")
+    body = json.dumps({"device_id": "tablet-slow", "ops": [op]}).encode()
+    while_arriving = []
+
+    async def slowly():
+        for start in range(0, len(body), 64):
+            while_arriving.append(gc.isenabled())
+            await asyncio.sleep(0)
+            yield body[start:start + 64]
+
+    async def send():
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url=str(client.base_url),
+                                     cookies=dict(client.cookies)) as tablet:
+            return await tablet.post("/api/v1/sync", content=slowly(),
+                                     headers={"X-CSRF-Token": team["token"], "Content-Type": "application/json"})
+
+    response = asyncio.run(send())
+    assert response.status_code == 200, response.text
+    assert response.json()["results"][0]["status"] == "applied"
+    assert db.get(EvidenceItem, op["id"]).text == "Sent slowly, in small pieces."
+    assert len(while_arriving) > 1 and all(while_arriving)
+    assert gc.isenabled()
