@@ -77,8 +77,9 @@ def request_contract(documents: Mapping[str, str] | None = None) -> Contract:
 
 
 def received_contract(documents: Mapping[str, str] | None = None) -> Contract:
-    """A document asked for on a case, received: named by its code, so that a tablet can mark one received
-    offline, even one it asked for offline before."""
+    """A document asked for on a case, received: named by its code. A tablet can mark one received offline once
+    its row is on the page, that is once the request has reached the server: a request still waiting on the tablet
+    draws no row (the page says so when it keeps one)."""
     message = "Select the document received"
     return Contract("case_document_received", "Document received", (
         Field("document", "Document", "choice", choices=_documents(documents or {}), required=message,

@@ -119,10 +119,10 @@ def _online_only(*_args: object, **_kwargs: object) -> NoReturn:
 
 
 # A tracked case's consent, documents asked for and received, conversation and tracking meeting: each op is one
-# answer recorded on the case, whose id the op carries (a document is named by its code, so one asked for offline
-# can be marked received offline too). The record is the case itself, so each is create-only, never fed and never a
-# conflict: a second answer from a device is applied in its turn, as the online form would, and the op's id keeps it
-# to once.
+# answer recorded on the case, whose id the op carries (a document is named by its code: one asked for offline can
+# be marked received once its request has synced and the page draws its row). The record is the case itself, so
+# each is create-only, never fed and never a conflict: a second answer from a device is applied in its turn, as the
+# online form would, and the op's id keeps it to once.
 def _tracked_case(session: Session, inspection: Inspection, case_id: str) -> TrackedCase:
     try:
         if casetracking.has_tracking(inspection):

@@ -142,6 +142,9 @@ def test_case_tracking_on_a_tablet(server, page_at, tmp_path):
     ask.get_by_label("Chronology of involvement").check()
     ask.get_by_role("button", name="Ask for these documents").click()
     page.locator("#device-outbox [data-pending] li", has_text="Documents asked for on a tracked case").wait_for()
+    # The tablet draws no row for a request still on it: the form says when its documents can be marked received.
+    expect(ask.locator("[data-offline-status]")).to_contain_text(
+        "Each document asked for can be marked received here once it has been sent")
     assert axe_violations(page) == []
     page.context.set_offline(False)
     expect(page.locator("#device-outbox [data-pending] li")).to_have_count(0, timeout=20_000)

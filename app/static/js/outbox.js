@@ -372,8 +372,11 @@ async function keepOnDevice(form) {
     // Follow-up questions hide again with their radios cleared.
     form.querySelector("input[type=radio]")?.dispatchEvent(new Event("change", { bubbles: true }));
   }
-  const status = form.querySelector("#notes-status");
-  if (status) status.textContent = "Saved on this device: it will be sent when there is a connection.";
+  // A form may say more of what follows (data-offline-saved), in its own status line.
+  const status = form.querySelector("#notes-status, [data-offline-status]");
+  if (status) {
+    status.textContent = form.dataset.offlineSaved || "Saved on this device: it will be sent when there is a connection.";
+  }
   await render();
   document.getElementById("device-outbox")?.scrollIntoView({ block: "nearest" });
 }
