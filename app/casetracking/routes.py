@@ -86,7 +86,7 @@ def _case_page(request: Request, db: Session, user: User, inspection: Inspection
     return render(request, "casetracking/case.html", page_context(
         db, user, inspection, "cases", spec=spec, case=case, title=service.case_title(case),
         requests=requests, received_row=row, today=today,
-        soon_until=service.due_soon_until(spec, today),
+        deadlines=service.deadlines_of(inspection, today),  # None: nothing is late or due soon any more
         consent=CONSENT, consent_from=CONSENT_FROM, conversation_with=CONVERSATION_WITH, services=SERVICES,
         contracts={"consent": consent_contract(), "conversation": conversation_contract(spec.conversation_ways),
                    "meeting": meeting_contract(), "request": request_contract(spec.document_labels),

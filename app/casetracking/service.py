@@ -647,19 +647,21 @@ class Deadlines:
     list_due: date | None
     selection_due: date | None
 
-    def late(self, day: date | None) -> bool:
-        return day is not None and self.today > day
-
-    def soon(self, day: date | None) -> bool:
-        """Due today or within the profile's horizon of working days (`due_soon_working_days`)."""
-        return day is not None and self.today <= day <= due_soon_until(self.spec, self.today)
+    def state(self, day: date | None) -> str | None:
+        """"late" once the due day has passed, "soon" from the profile's horizon of working days before it
+        (`due_soon_working_days`) to the day itself, else None: the one rule of the alerts, the counts and the tags."""
+        if day is None:
+            return None
+        if self.today > day:
+            return "late"
+        return "soon" if day <= add_working_days(self.today, self.spec.due_soon_working_days) else None
 
     def by(self, day: date) -> str:
         """A due day in words, as a sentence ends: "by Thursday 25 February 2027", or "today, ..." when it is."""
         return f"today, {_long(day)}" if day == self.today else f"by {_long(day)}"
 
 
-def _deadlines(inspection: Inspection, today: date) -> Deadlines | None:
+def deadlines_of(inspection: Inspection, today: date) -> Deadlines | None:
     """The case tracking and the list's and the selection's due days, while an alert can still help: from the
     notification to the last day on site, and never after the purge. None when nothing is to be said."""
     if not has_tracking(inspection) or inspection.purged_at is not None:
@@ -692,22 +694,23 @@ def _per_case(awaited: Iterable[tuple[str, date]]) -> dict[str, int]:
     return counts
 
 
+def _documents(session: Session, inspection: Inspection, today: date, state: str) -> list[tuple[str, date]]:
+    """(case id, due day) of each document asked for and not received that is in this state today ("late" or
+    "soon"); none when nothing is to be said (see deadlines_of)."""
+    found = deadlines_of(inspection, today)
+    if found is None:
+        return []
+    return [(c, due) for c, due in _awaited(session, inspection) if found.state(due) == state]
+
+
 def overdue_documents(*, session: Session, inspection: Inspection, today: date) -> dict[str, int]:
     """Case id -> how many of the documents asked for on it are past their due day and not received."""
-    return _per_case((c, due) for c, due in _awaited(session, inspection) if due < today)
+    return _per_case(_documents(session, inspection, today, "late"))
 
 
 def documents_due_soon(*, session: Session, inspection: Inspection, today: date) -> dict[str, int]:
     """Case id -> how many of the documents asked for on it are due soon (the profile's horizon) and not received."""
-    found = _deadlines(inspection, today)
-    if found is None:
-        return {}
-    return _per_case((c, due) for c, due in _awaited(session, inspection) if found.soon(due))
-
-
-def due_soon_until(spec: CaseTracking, today: date) -> date:
-    """The last due day that is due soon today: a document not received that is due from today to then is."""
-    return add_working_days(today, spec.due_soon_working_days)
+    return _per_case(_documents(session, inspection, today, "soon"))
 
 
 def _selection_missing(session: Session, inspection: Inspection, spec: CaseTracking) -> str:
@@ -739,17 +742,16 @@ def team_alerts(*, session: Session, inspection: Inspection, today: date) -> lis
     """For the team, on the case tracking page and the overview: the list missing, the cases not selected and
     documents asked for and not received, each once its due day has passed (late) or while it is near (due soon:
     the profile's horizon). Late first."""
-    found = _deadlines(inspection, today)
+    found = deadlines_of(inspection, today)
     if found is None:
         return []
     spec = found.spec
     cases = f"/inspections/{inspection.id}/cases"
     alerts = []
     list_due, selection_due = found.list_due, found.selection_due
-    if list_due is not None and (found.late(list_due) or found.soon(list_due)) and \
-            list_of(session=session, inspection=inspection) is None:
+    if list_due and (list_state := found.state(list_due)) and list_of(session=session, inspection=inspection) is None:
         ask = "Ask the area's nominated officer to upload it through the portal"
-        if found.late(list_due):
+        if list_state == "late":
             alerts.append(Alert("list_missing", f"The area's person-level list was due on {_long(list_due)} and has "
                                 "not been uploaded: cases cannot be selected without it.", ask, f"{cases}#list-size",
                                 spec.list_due))
@@ -757,22 +759,21 @@ def team_alerts(*, session: Session, inspection: Inspection, today: date) -> lis
             alerts.append(Alert("list_due_soon", f"The area's person-level list is due {found.by(list_due)} and has "
                                 "not been uploaded yet: cases are selected from it.", ask, f"{cases}#list-size",
                                 spec.list_due, late=False))
-    if selection_due is not None and (found.late(selection_due) or found.soon(selection_due)) and (
+    if selection_due and (selection_state := found.state(selection_due)) and (
             missing := _selection_missing(session, inspection, spec)):
-        if found.late(selection_due):
+        if selection_state == "late":
             alerts.append(Alert("cases_not_selected", f"Cases were to be selected by {_long(selection_due)}: "
                                 f"{missing}.", "Select cases at random", f"{cases}#select", spec.selection_due))
         else:
             alerts.append(Alert("selection_due_soon", f"Cases are to be selected {found.by(selection_due)}: so far "
                                 f"{missing}.", "Select cases at random", f"{cases}#select", spec.selection_due,
                                 late=False))
-    awaited = _awaited(session, inspection)
-    if overdue := _per_case((c, due) for c, due in awaited if due < today):
+    if overdue := overdue_documents(session=session, inspection=inspection, today=today):
         documents = sum(overdue.values())
         alerts.append(Alert("documents_overdue", f"{plural(documents, 'document')} asked for on "
                             f"{plural(len(overdue), 'case')} {'is' if documents == 1 else 'are'} overdue.",
                             "See which cases", f"{cases}#cases"))
-    if near := [(c, due) for c, due in awaited if found.soon(due)]:
+    if near := _documents(session, inspection, today, "soon"):  # by due day, for the words
         alerts.append(Alert("documents_due_soon", _documents_due(found, near), "See which cases", f"{cases}#cases",
                             late=False))
     return sorted(alerts, key=lambda alert: not alert.late)
@@ -781,13 +782,13 @@ def team_alerts(*, session: Session, inspection: Inspection, today: date) -> lis
 def officer_alert(*, session: Session, inspection: Inspection, today: date) -> Alert | None:
     """For the area's nominated officer, on every portal page: the person-level list missing after its due day, or
     not yet uploaded while its due day is near."""
-    found = _deadlines(inspection, today)
-    if found is None or found.list_due is None or not (found.late(found.list_due) or found.soon(found.list_due)):
-        return None
-    if list_of(session=session, inspection=inspection) is not None:
+    found = deadlines_of(inspection, today)
+    state = found.state(found.list_due) if found else None
+    if found is None or found.list_due is None or state is None or \
+            list_of(session=session, inspection=inspection) is not None:
         return None
     upload = f"/portal/{inspection.id}/person-level"
-    if found.late(found.list_due):
+    if state == "late":
         return Alert("list_missing", f"Inspectors needed the person-level list by {_long(found.list_due)} and it has "
                      "not been uploaded: they cannot select the children whose cases they will track without it.",
                      "Upload the person-level list", upload)

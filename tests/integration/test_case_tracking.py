@@ -671,3 +671,30 @@ def test_a_received_date_still_to_come_is_refused_online_and_from_a_tablet(db, a
     assert post_case(team, inspection, case, "documents/received", document="ehc_plan",
                      **received(9)).status_code == 303  # today is
     assert stored_received(db) == {"ehc_plan": date(2027, 3, 9)}
+
+
+def test_a_document_is_overdue_on_every_page_alike_until_the_last_day_on_site(db, area, today_is):
+    """On site Monday 8 to Friday 12 March 2027. The plan asked for on the 8th is due on the 10th: on the 11th it is
+    overdue on the alerts, the list of cases and its row; after the last day on site none of them says so."""
+    client, team, inspection = area
+    upload(client, inspection, fictional_list(30))
+    select_cases(team, inspection, size="1")
+    case = case_of(db)
+    cases = f"/inspections/{inspection.id}/cases"
+    post_case(team, inspection, case, "documents", documents=["ehc_plan"],
+              **{"requested_on-day": "8", "requested_on-month": "3", "requested_on-year": "2027"})
+
+    def seen() -> tuple[list[str], list[str], list[str]]:
+        listed = soup(team.get(cases))
+        return (sorted(a for a in alerts(team, cases) if a.startswith("documents")),
+                [t.get_text() for t in listed.select("[data-overdue], [data-due-soon]")],
+                [td.get_text(" ", strip=True) for td in soup(team.get(f"{cases}/{case.id}")).select("[data-due]")])
+    today_is(date(2027, 3, 9))
+    assert seen() == (["documents_due_soon"], ["1 document due soon"], ["10 March 2027 Due soon"])
+    today_is(date(2027, 3, 11))
+    assert seen() == (["documents_overdue"], ["1 document overdue"], ["10 March 2027 Overdue"])
+    today_is(date(2027, 3, 12))
+    assert seen()[1:] == (["1 document overdue"], ["10 March 2027 Overdue"])
+    today_is(date(2027, 3, 15))  # after the last day on site: the alerts have done their work, and so have the tags
+    assert seen() == ([], [], ["10 March 2027"])
+    assert stored_received(db) == {"ehc_plan": None}
