@@ -698,3 +698,19 @@ def test_a_document_is_overdue_on_every_page_alike_until_the_last_day_on_site(db
     today_is(date(2027, 3, 15))  # after the last day on site: the alerts have done their work, and so have the tags
     assert seen() == ([], [], ["10 March 2027"])
     assert stored_received(db) == {"ehc_plan": None}
+
+
+def test_each_documents_boxes_and_button_say_which_document_to_a_screen_reader(db, area):
+    client, team, inspection = area
+    upload(client, inspection, fictional_list(30))
+    select_cases(team, inspection, size="1")
+    case = case_of(db)
+    post_case(team, inspection, case, "documents", documents=["ehc_plan", "chronology"],
+              **{"requested_on-day": "8", "requested_on-month": "3", "requested_on-year": "2027"})
+    page = soup(team.get(f"/inspections/{inspection.id}/cases/{case.id}"))
+    rows = page.select("#document-requests tbody tr")
+    assert [(r.select_one("legend").get_text(" ", strip=True), r.select_one("button").get_text(" ", strip=True))
+            for r in rows] == [("Date received EHC plan (the current one)", "Received EHC plan (the current one)"),
+                               ("Date received Chronology of involvement", "Received Chronology of involvement")]
+    assert [r.select_one("legend .govuk-visually-hidden").get_text(strip=True) for r in rows] == [
+        "EHC plan (the current one)", "Chronology of involvement"]
