@@ -36,6 +36,7 @@ class Recommendations:
     heading: str
     column: str
     by_body: bool = True  # a "Responsible body" column before the text; False: the text alone, naming who acts
+    hint: str = ""  # the decision form's hint over the list, when the profile has one to give
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from app.audit.service import Actor, record
 from app.clock import LONDON
 from app.errors import NotFound, ValidationFailed
 from app.frameworks.decisions import rules_of
+from app.frameworks.report import structure_of
 from app.inspections import service as inspections
 from app.inspections.deps import CurrentInspection
 from app.inspections.models import Inspection
@@ -44,7 +45,8 @@ def _page(request: Request, db: Session, user: User, inspection: Inspection, *,
     published = publication.publications(session=db, inspection=inspection)
     return render(request, "letters/draft.html", page_context(
         db, user, inspection, "letter", draft=draft, form=form_values, errors=errors or {},
-        decision_rules=rules_of(profile),
+        decision_rules=rules_of(profile), recommendation_hints={
+            key: r.hint for key, r in structure_of(profile).recommendations.items() if r.hint},
         version=editing.current(session=db, inspection=inspection), sections=editing.sections_of(draft),
         changes=editing.redraft_changes(session=db, inspection=inspection, draft=draft),
         flow=service.workflow_of(session=db, inspection=inspection),

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from app.frameworks.decisions import rules_of
 from app.frameworks.service import get_profile
 from app.inspections import service as inspections
-from tests.integration.conftest import SYSTEM, sign_in
+from tests.integration.conftest import SYSTEM, sign_in, soup
 from tests.integration.test_letters import CLOSING, build
 
 AREA = "Testshire (fictional)"
@@ -168,3 +168,19 @@ def test_the_2023_report_has_the_published_headings_and_wording_for_each_outcome
         assert text in pdf
     assert ("Areas for priority action" in pdf) is rule.priority_actions
     assert "Yours sincerely" not in pdf
+
+
+def test_the_2023_decision_form_asks_for_areas_for_improvement_that_say_who_is_to_act(client, db, make_user,
+                                                                                       make_inspection):
+    """The report prints an area for improvement's text alone, so the text must name who is to act (the profile's
+    hint); the areas for priority action keep their table by responsible body and their own hint."""
+    built = build(db, make_user, make_inspection, framework="send-2023")
+    sign_in(client, db, built["lead"])
+    page = soup(client.get(f"/inspections/{built['inspection'].id}/letter"))
+    hints = {group["data-recommendations"]: group.select_one(".govuk-hint").get_text(" ", strip=True)
+             for group in page.select("[data-recommendations]")}
+    assert hints["areas_for_improvement"] == (
+        "Say in the text who is to act, as the report prints only the text: for example, 'Leaders across the "
+        "partnership should ...'. The responsible bodies ticked are kept with the decision, not printed. Leave a row "
+        "empty to leave it out.")
+    assert hints["priority_actions"].startswith("Only with the outcome ")
