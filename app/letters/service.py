@@ -374,13 +374,11 @@ def _parts(profile: Profile, structure: ReportStructure, inspection: Inspection,
         elif kind == "recommendations":
             rows = getattr(decision, key) if outcome is not None else []
             table = structure.recommendations[key]
-            if rows and table.by_body:
-                out += [("h2", table.heading), ("table", [
-                    [structure.responsible_body_column, table.column],
-                    *([_join([bodies[b] for b in row["responsible_bodies"] if b in bodies]), row["text"]]
-                      for row in rows)])]
-            elif rows:
-                out += [("h2", table.heading), ("table", [[table.column], *([row["text"]] for row in rows)])]
+            if rows:  # one table: its first column, the responsible bodies, left off unless it is by body
+                cells = [[structure.responsible_body_column, table.column],
+                         *([_join([bodies[b] for b in row["responsible_bodies"] if b in bodies]), row["text"]]
+                           for row in rows)]
+                out += [("h2", table.heading), ("table", [line[0 if table.by_body else 1:] for line in cells])]
         elif kind == "partnership_details" and bodies:
             labels = {b.code: b.label.removeprefix("The ").capitalize() for b in rules_of(profile).responsible_bodies}
             out += [("h2", structure.partnership_details_heading),
