@@ -792,7 +792,7 @@ def officer_alert(*, session: Session, inspection: Inspection, today: date) -> A
         return Alert("list_missing", f"Inspectors needed the person-level list by {_long(found.list_due)} and it has "
                      "not been uploaded: they cannot select the children whose cases they will track without it.",
                      "Upload the person-level list", upload)
-    return Alert("list_due_soon", f"Inspectors need the person-level list {found.by(found.list_due)}: they select "
+    return Alert("list_due_soon", f"Inspectors need the person-level list {found.by(found.list_due)}: they select "  # nosec B608
                  "the children whose cases they will track from it.", "Upload the person-level list", upload,
                  late=False)
 
