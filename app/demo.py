@@ -342,7 +342,8 @@ def _seed_tracked_cases(*, session: Session, inspection: Inspection, officer: Us
                         today: date) -> list[TrackedCase]:
     """Six cases drawn for tracking and three sampled on alternative provision, by the recorded seeds; consent and
     documents asked for the working day after the timeline's case selection, conversations before the week on site,
-    tracking meetings on its first two days; one family declined and one not yet reached."""
+    tracking meetings on its first two days as they come (a meeting is a record of what happened: none is recorded
+    on a day still to come); one family declined and one not yet reached."""
     schedule = inspections.schedule_of(inspection)
     picked, on_site = schedule.milestone("case_selection"), schedule.on_site_days
     _person_level_list(session=session, inspection=inspection, officer=officer, prefix="SS")
@@ -372,7 +373,7 @@ def _seed_tracked_cases(*, session: Session, inspection: Inspection, officer: Us
                                          held_on=working_days.add_working_days(on_site[0], -1 - n % 2).isoformat(),
                                          with_whom="both" if n == 2 else "parent_or_carer",
                                          way=["In person", "By phone", "By video call"][n % 3])
-        if n < 2:  # the first two tracking meetings held on the first days on site
+        if n < 2 and on_site[n] <= today:  # the first two tracking meetings, on the first days on site once come
             casetracking.record_meeting(session=session, actor=as_lead, case=case, held_on=on_site[n].isoformat(),
                                         services=["education", "health", "social_care"] if n == 0
                                         else ["education", "health"])

@@ -37,7 +37,7 @@ def consent_contract() -> Contract:
               required="Select whether consent was given, declined or not yet asked"),
         Field("consent_from", "Given or declined by", "choice", choices=_choices(CONSENT_FROM), anchor="consent_from",
               required="Select who gave or declined consent", when={"consent": ANSWERED}),
-        _date("consent_recorded_on", "Date of the answer", "of the answer", when={"consent": ANSWERED}),
+        _date("consent_recorded_on", "Date of the answer", "of the answer", when={"consent": ANSWERED}, past=True),
     ))
 
 
@@ -48,7 +48,7 @@ def conversation_contract(ways: tuple[str, ...] = ()) -> Contract:
               required="Select who inspectors spoke with"),
         Field("conversation_way", "How", "choice", choices=tuple(Choice(w, w) for w in ways) if ways else None,
               anchor="conversation_way", required="Select how the conversation was held"),
-        _date("conversation_on", "Date", "of the conversation"),
+        _date("conversation_on", "Date", "of the conversation", past=True),
     ))
 
 
@@ -57,7 +57,7 @@ def meeting_contract() -> Contract:
     return Contract("case_meeting", "Multi-agency tracking meeting", (
         Field("meeting_services", "Practitioners from", "choices", choices=_choices(SERVICES), required=message,
               invalid=message, anchor="meeting_services"),
-        _date("meeting_on", "Date", "of the tracking meeting"),
+        _date("meeting_on", "Date", "of the tracking meeting", past=True),
     ))
 
 
@@ -72,7 +72,7 @@ def request_contract(documents: Mapping[str, str] | None = None) -> Contract:
     return Contract("case_document_request", "Documents asked for", (
         Field("documents", "Ask for", "choices", choices=_documents(documents or {}), required=message,
               invalid=message, anchor="documents"),
-        _date("requested_on", "Asked for on", "they were asked for"),
+        _date("requested_on", "Asked for on", "they were asked for", past=True),
     ))
 
 
