@@ -714,3 +714,44 @@ def test_each_documents_boxes_and_button_say_which_document_to_a_screen_reader(d
                                ("Date received Chronology of involvement", "Received Chronology of involvement")]
     assert [r.select_one("legend .govuk-visually-hidden").get_text(strip=True) for r in rows] == [
         "EHC plan (the current one)", "Chronology of involvement"]
+
+
+def test_answers_and_requests_dated_on_a_day_still_to_come_are_refused_online_and_from_a_tablet(db, area, today_is):
+    """Consent's answer, the conversation, the tracking meeting and a request for documents record what happened:
+    a day still to come is refused in the same words by the form and a tablet's op, and nothing is stored."""
+    client, team, inspection = area
+    upload(client, inspection, fictional_list(30))
+    select_cases(team, inspection, size="1")
+    case = case_of(db)
+    sync = tablet(team)
+    today_is(date(2027, 3, 9))
+    tomorrow = {"day": "10", "month": "3", "year": "2027"}
+
+    def on(name):
+        return {f"{name}-{part}": value for part, value in tomorrow.items()}
+
+    consent = post_case(team, inspection, case, "consent", consent="given", consent_from="parent_or_carer",
+                        **on("consent_recorded_on"))
+    assert error_summary(consent) == ["The date of the answer must be today or in the past"]
+    asked = post_case(team, inspection, case, "documents", documents=["ehc_plan"], **on("requested_on"))
+    assert error_summary(asked) == ["The date they were asked for must be today or in the past"]
+    meeting = post_case(team, inspection, case, "meeting", meeting_services=["health"], **on("meeting_on"))
+    assert error_summary(meeting) == ["The date of the tracking meeting must be today or in the past"]
+    assert sync([
+        case_op(inspection, case, "case_consent", consent="given", consent_from="parent_or_carer",
+                consent_recorded_on="2027-03-10"),
+        case_op(inspection, case, "case_document_request", documents=["ehc_plan"], requested_on="2027-03-10"),
+        case_op(inspection, case, "case_meeting", meeting_services=["health"], meeting_on="2027-03-10"),
+    ]) == [("rejected", ["consent_recorded_on: The date of the answer must be today or in the past"]),
+           ("rejected", ["requested_on: The date they were asked for must be today or in the past"]),
+           ("rejected", ["meeting_on: The date of the tracking meeting must be today or in the past"])]
+    # Consent given today, the conversation dated tomorrow is refused too; today's lands.
+    assert post_case(team, inspection, case, "consent", consent="given", consent_from="parent_or_carer",
+                     **{"consent_recorded_on-day": "9", "consent_recorded_on-month": "3",
+                        "consent_recorded_on-year": "2027"}).status_code == 303
+    talk = {"conversation_with": "parent_or_carer", "conversation_way": "By phone"}
+    assert error_summary(post_case(team, inspection, case, "conversation", **talk, **on("conversation_on"))) == [
+        "The date of the conversation must be today or in the past"]
+    db.refresh(case)
+    assert (case.consent_recorded_on, case.conversation_on, case.meeting_on) == (date(2027, 3, 9), None, None)
+    assert stored_received(db) == {}
