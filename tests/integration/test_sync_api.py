@@ -15,6 +15,7 @@ from app.evidence.models import EvidenceItem
 from app.fieldwork.models import Activity, FileReview
 from app.inspections import service as inspections
 from app.safeguarding.models import SafeguardingConcern
+from app.sync import service
 from app.sync.entities import ENTITIES
 from app.sync.models import SyncChange, SyncConflict, SyncOperation
 from tests.integration.conftest import sign_in
@@ -355,13 +356,21 @@ def test_the_day_observed_travels_and_an_older_device_without_it_is_still_accept
     assert {c["data"]["observed_on"] for c in feed if c["id"] == chosen["id"]} == {"2026-11-27"}
 
 
-def test_the_collector_runs_while_a_batch_arrives_and_again_after_it(client, db, team):
+def test_the_collector_runs_while_a_batch_arrives_waits_while_it_is_applied_and_runs_again_after(client, db, team,
+                                                                                               monkeypatch):
     """The cyclic collector waits for a sync batch from the moment its whole body has arrived, not while it
     arrives: the body is read before the session and CSRF checks, so a slow sender, signed in or not, would
     otherwise hold the collector off for every other request of the process."""
     op = evidence_op(team, text="Sent slowly, in small pieces.")
     body = json.dumps({"device_id": "tablet-slow", "ops": [op]}).encode()
-    while_arriving = []
+    while_arriving, while_applied = [], []
+    apply_batch = service.apply_batch
+
+    def observed(**kwargs):  # the real batch, with a look at the collector while it is applied
+        while_applied.append(gc.isenabled())
+        return apply_batch(**kwargs)
+
+    monkeypatch.setattr(service, "apply_batch", observed)
 
     async def slowly():
         for start in range(0, len(body), 64):
@@ -381,4 +390,5 @@ def test_the_collector_runs_while_a_batch_arrives_and_again_after_it(client, db,
     assert response.json()["results"][0]["status"] == "applied"
     assert db.get(EvidenceItem, op["id"]).text == "Sent slowly, in small pieces."
     assert len(while_arriving) > 1 and all(while_arriving)
+    assert while_applied == [False]
     assert gc.isenabled()
