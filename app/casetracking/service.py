@@ -5,6 +5,7 @@ re-run from what is recorded, and each selected case's consent, documents, conve
 import hashlib
 import random
 import secrets
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -688,10 +689,7 @@ def _awaited(session: Session, inspection: Inspection) -> list[tuple[str, date]]
 
 
 def _per_case(awaited: Iterable[tuple[str, date]]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for case_id, _ in awaited:
-        counts[case_id] = counts.get(case_id, 0) + 1
-    return counts
+    return dict(Counter(case_id for case_id, _ in awaited))
 
 
 def _documents(session: Session, inspection: Inspection, today: date, state: str) -> list[tuple[str, date]]:
@@ -728,9 +726,7 @@ def _selection_missing(session: Session, inspection: Inspection, spec: CaseTrack
 def _documents_due(found: Deadlines, near: list[tuple[str, date]]) -> str:
     """"2 documents asked for on 1 case are due by Friday 26 February 2027 and not received yet.", or with several
     due days, how many by each."""
-    by_day: dict[date, int] = {}
-    for _, due in near:
-        by_day[due] = by_day.get(due, 0) + 1
+    by_day = Counter(due for _, due in near)
     asked = f"{plural(len(near), 'document')} asked for on {plural(len(_per_case(near)), 'case')}"
     if len(by_day) == 1:
         return f"{asked} {'is' if len(near) == 1 else 'are'} due {found.by(next(iter(by_day)))} and not received yet."

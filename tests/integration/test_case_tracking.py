@@ -163,6 +163,13 @@ def case_of(db) -> TrackedCase:
     return db.exec(select(TrackedCase).order_by(TrackedCase.identifier)).first()
 
 
+def one_tracked_case(db, client, team, inspection) -> TrackedCase:
+    """The officer's list of 30 children uploaded and one case drawn from it for tracking."""
+    upload(client, inspection, fictional_list(30))
+    select_cases(team, inspection, size="1")
+    return case_of(db)
+
+
 def post_case(team, inspection, case, what: str, **fields):
     url = f"/inspections/{inspection.id}/cases/{case.id}"
     return team.post(f"{url}/{what}", data={**fields, "csrf_token": csrf_of(team, url)})
@@ -170,9 +177,7 @@ def post_case(team, inspection, case, what: str, **fields):
 
 def test_documents_are_due_two_working_days_later_across_a_bank_holiday(db, area):
     client, team, inspection = area
-    upload(client, inspection, fictional_list(30))
-    select_cases(team, inspection, size="1")
-    case = case_of(db)
+    case = one_tracked_case(db, client, team, inspection)
     # Asked for on Thursday 25 March 2027: Good Friday and Easter Monday do not count.
     done = post_case(team, inspection, case, "documents", documents=["ehc_plan", "annual_review"],
                      **{"requested_on-day": "25", "requested_on-month": "3", "requested_on-year": "2027"})
@@ -190,9 +195,7 @@ def test_documents_are_due_two_working_days_later_across_a_bank_holiday(db, area
 
 def test_consent_comes_before_the_conversation_then_the_tracking_meeting(db, area):
     client, team, inspection = area
-    upload(client, inspection, fictional_list(30))
-    select_cases(team, inspection, size="1")
-    case = case_of(db)
+    case = one_tracked_case(db, client, team, inspection)
     day = {"conversation_on-day": "9", "conversation_on-month": "3", "conversation_on-year": "2027"}
     early = post_case(team, inspection, case, "conversation", conversation_with="parent_or_carer",
                       conversation_way="By phone", **day)
@@ -218,9 +221,7 @@ def test_consent_comes_before_the_conversation_then_the_tracking_meeting(db, are
 
 def test_evidence_from_a_tracked_case_counts_as_its_own_kind_of_source(db, area):
     client, team, inspection = area
-    upload(client, inspection, fictional_list(30))
-    select_cases(team, inspection, size="1")
-    case = case_of(db)
+    case = one_tracked_case(db, client, team, inspection)
     url = f"/inspections/{inspection.id}/evidence/new"
     done = team.post(url, data={
         "csrf_token": csrf_of(team, url), "fixed_source": "yes", "source_type": "tracked_case", "source_id": case.id,
@@ -242,9 +243,7 @@ def test_evidence_from_a_tracked_case_counts_as_its_own_kind_of_source(db, area)
 
 def test_who_sees_case_tracking(db, area, make_user, make_client):
     client, team, inspection = area
-    upload(client, inspection, fictional_list(30))
-    select_cases(team, inspection, size="1")
-    case = case_of(db)
+    case = one_tracked_case(db, client, team, inspection)
     outsider = sign_in(make_client(), db, make_user(name="Outsider HMI (fictional)"))
     for path in ("/cases", f"/cases/{case.id}"):
         assert team.get(f"/inspections/{inspection.id}{path}").status_code == 200
@@ -442,9 +441,7 @@ def tablet(team):
 
 def test_a_tablet_syncs_consent_the_conversation_and_the_meeting_once_under_the_online_forms_rules(db, area):
     client, team, inspection = area
-    upload(client, inspection, fictional_list(30))
-    select_cases(team, inspection, size="1")
-    case = case_of(db)
+    case = one_tracked_case(db, client, team, inspection)
     sync = tablet(team)
 
     talk = {"conversation_with": "parent_or_carer", "conversation_way": "By phone", "conversation_on": "2027-03-09"}
@@ -483,9 +480,7 @@ def test_a_tablet_syncs_consent_the_conversation_and_the_meeting_once_under_the_
 def test_a_tablet_asks_for_documents_and_marks_one_received_once_under_the_online_forms_rules(
         db, area, make_inspection, make_officer, make_client):
     client, team, inspection = area
-    upload(client, inspection, fictional_list(30))
-    select_cases(team, inspection, size="1")
-    case = case_of(db)
+    case = one_tracked_case(db, client, team, inspection)
     sync = tablet(team)
 
     # Asked for on Monday 8 March 2027, offline, and the plan received the next day: both by the case's code.
@@ -568,9 +563,7 @@ def test_a_received_date_stands_the_same_day_again_changes_nothing_and_another_i
     """Asked for on Monday 8 March 2027 (due Wednesday 10), received on time on Tuesday 9: a tablet's later answer of
     20 March would make it late; it is refused in words and kept on the tablet, online and offline alike."""
     client, team, inspection = area
-    upload(client, inspection, fictional_list(30))
-    select_cases(team, inspection, size="1")
-    case = case_of(db)
+    case = one_tracked_case(db, client, team, inspection)
     sync = tablet(team)
     assert sync([case_op(inspection, case, "case_document_request", documents=["ehc_plan", "chronology"],
                          requested_on="2027-03-08")]) == [("applied", [])]
@@ -600,9 +593,7 @@ def test_a_received_date_stands_the_same_day_again_changes_nothing_and_another_i
 
 def test_every_error_summary_link_of_the_documents_goes_to_something_on_the_page(db, area):
     client, team, inspection = area
-    upload(client, inspection, fictional_list(30))
-    select_cases(team, inspection, size="1")
-    case = case_of(db)
+    case = one_tracked_case(db, client, team, inspection)
     post_case(team, inspection, case, "documents", documents=["ehc_plan", "chronology"],
               **{"requested_on-day": "8", "requested_on-month": "3", "requested_on-year": "2027"})
     post_case(team, inspection, case, "documents/received", document="ehc_plan", **received(9))
@@ -630,9 +621,7 @@ def test_every_error_summary_link_of_the_documents_goes_to_something_on_the_page
 
 def test_asking_again_for_documents_already_asked_for_changes_nothing_on_the_case(db, area):
     client, team, inspection = area
-    upload(client, inspection, fictional_list(30))
-    select_cases(team, inspection, size="1")
-    case = case_of(db)
+    case = one_tracked_case(db, client, team, inspection)
     sync = tablet(team)
     assert sync([case_op(inspection, case, "case_document_request", documents=["ehc_plan"],
                          requested_on="2027-03-08")]) == [("applied", [])]
@@ -654,9 +643,7 @@ def test_asking_again_for_documents_already_asked_for_changes_nothing_on_the_cas
 
 def test_a_received_date_still_to_come_is_refused_online_and_from_a_tablet(db, area, today_is):
     client, team, inspection = area
-    upload(client, inspection, fictional_list(30))
-    select_cases(team, inspection, size="1")
-    case = case_of(db)
+    case = one_tracked_case(db, client, team, inspection)
     sync = tablet(team)
     post_case(team, inspection, case, "documents", documents=["ehc_plan"],
               **{"requested_on-day": "8", "requested_on-month": "3", "requested_on-year": "2027"})
@@ -677,9 +664,7 @@ def test_a_document_is_overdue_on_every_page_alike_until_the_last_day_on_site(db
     """On site Monday 8 to Friday 12 March 2027. The plan asked for on the 8th is due on the 10th: on the 11th it is
     overdue on the alerts, the list of cases and its row; after the last day on site none of them says so."""
     client, team, inspection = area
-    upload(client, inspection, fictional_list(30))
-    select_cases(team, inspection, size="1")
-    case = case_of(db)
+    case = one_tracked_case(db, client, team, inspection)
     cases = f"/inspections/{inspection.id}/cases"
     post_case(team, inspection, case, "documents", documents=["ehc_plan"],
               **{"requested_on-day": "8", "requested_on-month": "3", "requested_on-year": "2027"})
@@ -702,9 +687,7 @@ def test_a_document_is_overdue_on_every_page_alike_until_the_last_day_on_site(db
 
 def test_each_documents_boxes_and_button_say_which_document_to_a_screen_reader(db, area):
     client, team, inspection = area
-    upload(client, inspection, fictional_list(30))
-    select_cases(team, inspection, size="1")
-    case = case_of(db)
+    case = one_tracked_case(db, client, team, inspection)
     post_case(team, inspection, case, "documents", documents=["ehc_plan", "chronology"],
               **{"requested_on-day": "8", "requested_on-month": "3", "requested_on-year": "2027"})
     page = soup(team.get(f"/inspections/{inspection.id}/cases/{case.id}"))
@@ -720,9 +703,7 @@ def test_answers_and_requests_dated_on_a_day_still_to_come_are_refused_online_an
     """Consent's answer, the conversation, the tracking meeting and a request for documents record what happened:
     a day still to come is refused in the same words by the form and a tablet's op, and nothing is stored."""
     client, team, inspection = area
-    upload(client, inspection, fictional_list(30))
-    select_cases(team, inspection, size="1")
-    case = case_of(db)
+    case = one_tracked_case(db, client, team, inspection)
     sync = tablet(team)
     today_is(date(2027, 3, 9))
     tomorrow = {"day": "10", "month": "3", "year": "2027"}
