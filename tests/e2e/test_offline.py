@@ -410,6 +410,7 @@ def test_a_new_release_of_the_service_worker_takes_over_without_breaking_an_open
     page.locator("#device-outbox [data-pending] li").first.wait_for()
     page.reload()  # and reloads offline from the new release's cache
     assert page.locator("h1").inner_text() == "Capture evidence"
+    page.locator("#device-outbox [data-pending] li").first.wait_for()  # drawn from IndexedDB after the page loads
     assert page.locator("#device-outbox [data-pending] li").count() == 1
     page.context.set_offline(False)
     page.locator("#device-outbox").wait_for(state="hidden", timeout=20_000)
