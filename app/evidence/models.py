@@ -63,7 +63,8 @@ class EvidenceItem(SQLModel, table=True):
     __mapper_args__ = versioned(_EVIDENCE_VERSION)
 
     id: str = Field(primary_key=True, max_length=36)  # a UUID, which a tablet may make offline
-    inspection_id: int = Field(foreign_key="inspections.id", index=True, ondelete="CASCADE")
+    # No index of its own: the three above begin with it (migration 0031).
+    inspection_id: int = Field(foreign_key="inspections.id", ondelete="CASCADE")
     author_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     text: str
     heading: int
