@@ -118,20 +118,22 @@ def _source_kinds(session: Session, inspection: Inspection, ids: list[str]) -> d
             **casetracking.source_kinds(session=session, inspection=inspection, ids=ids)}
 
 
-def _content(form: EvidenceForm, clean: dict[str, Any]) -> dict[str, Any]:
-    """What a capture says: the columns an edit changes too."""
+def _content(form: EvidenceForm, clean: dict[str, Any], found: list[str] | None = None) -> dict[str, Any]:
+    """What a capture says: the columns an edit changes too. `found`: the guard's kinds in its text, when they were
+    looked for with a batch's (personal_data.kinds_many)."""
     text = form.text.strip()
-    return {"text": text, "personal_data": personal_data.kinds(text), "heading": clean["heading"],
+    return {"text": text, "personal_data": personal_data.kinds(text) if found is None else found,
+            "heading": clean["heading"],
             "aspect": form.aspect, "judgement": form.judgement, "strands": clean["strands"],
             "source_type": clean["source_type"], "source_id": clean["source_id"], "source_label": clean["source_label"]}
 
 
 def _row(*, actor: Actor, inspection: Inspection, form: EvidenceForm, clean: dict[str, Any], item_id: str,
-         captured_on: date, now: datetime) -> dict[str, Any]:
+         captured_on: date, now: datetime, found: list[str] | None = None) -> dict[str, Any]:
     """A new item's stored columns: the one place an evidence row is built, for one capture (through the ORM)
     and for a device's batch (one bulk insert) alike."""
     observed_on = clean["observed_on"] or default_day(clean["on_site"], clean["source_day"], captured_on)
-    return {"id": item_id, "inspection_id": inspection.id, "author_id": actor.user_id, **_content(form, clean),
+    return {"id": item_id, "inspection_id": inspection.id, "author_id": actor.user_id, **_content(form, clean, found),
             "captured_on": captured_on, "observed_on": observed_on, "version": 1, "created_at": now,
             "updated_at": now, "updated_by_id": actor.user_id}
 
@@ -174,12 +176,14 @@ def prepare_many(*, session: Session, actor: Actor, inspection: Inspection,
     profile = inspections.profile_of(inspection)
     plain = evidence_contract(profile, on_site)
     now = utcnow()
+    # The guard looks at the batch's texts together (most have nothing it needs to look at closely).
+    found = personal_data.kinds_many([form.text.strip() for _, form, _ in entries])
     out: list[dict[str, Any] | ValidationFailed] = []
-    for item_id, form, day in entries:
+    for (item_id, form, day), kinds in zip(entries, found, strict=True):
         errors, clean = _errors(session, inspection, form, sources, on_site, profile=profile, plain_contract=plain)
         out.append(ValidationFailed(errors) if errors else
                    _row(actor=actor, inspection=inspection, form=form, clean=clean, item_id=item_id, captured_on=day,
-                        now=now))
+                        now=now, found=kinds))
     return out
 
 

@@ -120,3 +120,52 @@ def test_a_three_part_name_is_replaced_whole_and_a_saints_name_or_a_ward_is_not_
     for place in ("St Mary Magdalene Academy", "St Joseph Catholic Primary School", "Grace Darling Ward"):
         assert guard.find(f"We visited {place} on Tuesday.") == []
 
+
+
+# Pieces of evidence notes for generated texts: names and what shows a person, near misses of every kind (a
+# title without a name, an invalid number, a postcode-like code), and what the guard treats apart (apostrophes,
+# hyphens, line feeds, capitals, the long s and the Kelvin sign, which IGNORECASE reads as s and k, names in other
+# alphabets).
+PIECES = ("Mrs", "Mr.", "Dr", "Ms", "Master", "St", "Saint", "King", "Sir", "Tendai", "Zofia", "Kwame", "Amara",
+          "Oliver", "Brown", "James", "Patel", "O'Brien", "O’Brien", "Al-Sayed", "McDonald", "Łukasz", "Wiśniewska",
+          "Marie Curie", "Grace Darling Ward", "Down's Syndrome", "School", "Academy", "Parents", "Year 9", "aged 9",
+          "aged", "(aged 7)", "told", "said", "says", "told us", "'s mum", "’s plan", "'s teacher", "her son",
+          "his daughter", "mum of", "Mother Of", "called", "NAMED", "twins", "reason", "person", "Person A", "the",
+          "early help hub", "visit", "SEND", "NHS", "EHCP", "TA", "In May", "Young", "May", "Grace", "Will",
+          "943 476 5919", "9434765918", "999-091-3900", "07700 900123", "+44 7700 900123", "0113 496 0000",
+          "123456789", "12 3456 789", "SW1A 1AA", "GIR 0AA", "B1 1AA", "M1", "E14", "born", "Born on", "DOB:",
+          "d.o.b.", "date of birth", "birthday", "9/3/2016", "9th March 2016", "March 9, 2016", "@", "x@y",
+          "a.b@example.org", "\u017fon", "\u212aate", "\u017fister", "Ivy", "Holly", "Angel", "\n", "-", "'", ".", ",",
+          ". ", "  ", "0")
+
+
+def generated_texts(count: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(count):
+        words = rng.choices(PIECES, k=rng.randint(0, 12))
+        texts.append("".join(word + rng.choice((" ", " ", " ", "", ". ", "\n", ", ")) for word in words))
+    return texts
+
+
+def test_a_batchs_kinds_are_each_texts_kinds():
+    """kinds_many (a sync batch's notes searched at once) finds in each text exactly what kinds() finds in it
+    alone: on the labelled set, and on generated texts shuffled into batches of every size, so that a text's end
+    meets many another's start."""
+    import random
+
+    texts = [sentence for _, sentence in labelled()] + generated_texts(6000, seed=20)
+    alone = [guard.kinds(text) for text in texts]
+    assert sum(1 for found in alone if found) > 1000 and sum(1 for found in alone if not found) > 1000
+    rng = random.Random(6)
+    order = list(range(len(texts)))
+    for _ in range(3):
+        rng.shuffle(order)
+        start = 0
+        while start < len(order):
+            batch = order[start:start + rng.choice((1, 2, 7, 50, 500))]
+            assert guard.kinds_many([texts[i] for i in batch]) == [alone[i] for i in batch]
+            start += len(batch)
+    assert guard.kinds_many([]) == []
