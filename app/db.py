@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import (
+    ARRAY,
     JSON,
     BigInteger,
     BindParameter,
@@ -23,8 +24,11 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Table,
+    Text,
     TypeDecorator,
+    any_,
     bindparam,
+    cast,
     event,
     func,
     literal_column,
@@ -156,7 +160,12 @@ def one_of(session: orm.Session, column: Any, values: list[str]) -> ColumnElemen
     dialect = session.get_bind().dialect.name
     found: ColumnElement[bool]
     if dialect == "postgresql":
-        found = column.in_(select(func.json_array_elements_text(bindparam(None, list(values), type_=JSON))))
+        # = ANY of the ids gathered into one array, not IN (the ids as rows): the planner cannot count the rows of
+        # json_array_elements_text (it guesses 100) and chose a hash join over the whole table, or a nested loop;
+        # = ANY of an array is one sorted pass over the index (500 ids: 1.2 against 2.1 ms with 8,000 items, 1.5
+        # against 1.9 with 108,000; a sync batch's two lookups 2.6-3.1 against 3.5-4.4 ms).
+        ids = func.json_array_elements_text(bindparam(None, list(values), type_=JSON)).table_valued("value")
+        found = column == any_(cast(select(func.array_agg(ids.c.value)).scalar_subquery(), ARRAY(Text)))
     elif dialect == "sqlite":
         array: BindParameter[str] = bindparam(None, json_dumps(values))
         found = column.in_(select(literal_column("value")).select_from(func.json_each(array)))
