@@ -451,6 +451,46 @@ def test_a_tablet_pulls_the_teams_new_evidence_and_shows_it_on_a_page_saved_befo
     assert lead.errors == [] and cqc.errors == []
 
 
+def test_sync_now_pressed_while_a_sync_is_running_runs_again_once_it_ends(live_server, page_at):
+    """The tablet syncs by itself every few seconds: "Sync now" pressed during one of those (begun before the
+    colleague's item existed) is not dropped, leaving the item off the tablet until the next minute's read."""
+    lead = page_at(768)
+    base = open_demo_inspection(lead, live_server, "lead@example.org", "demo-lead-password")
+    lead.goto(f"{base}/board?heading=2")
+    lead.locator("body[data-team-pulled]").wait_for(state="attached")  # the page's first read of the feed is done
+    held = []
+
+    def hold_the_first_read(route):
+        # The feed as it is now, before the colleague's item; its answer reaches the tablet only when released.
+        if held:
+            route.continue_()
+        else:
+            held.append((route, route.fetch()))
+
+    lead.route(re.compile(r"/changes\?"), hold_the_first_read)
+    lead.get_by_role("button", name="Sync now").click()
+    for _ in range(400):  # the route's handler runs as Playwright's events are read
+        if held:
+            break
+        lead.wait_for_timeout(50)
+    assert held, "the tablet did not read the change feed within 20 s of Sync now"
+
+    text = "Fictional: the parent carer forum said the new short breaks offer was never explained."
+    cqc = page_at(768)
+    sign_in(cqc, live_server, "cqc@example.org", "demo-cqc-password")
+    cqc.goto(f"{base}/evidence/new")
+    capture(cqc, text, "2. Meeting needs", "Short break care.", "Area for development", "Social care")
+    cqc.wait_for_url(re.compile(r"/board"))
+
+    lead.get_by_role("button", name="Sync now").click()  # while the first sync still waits on the feed
+    route, response = held[0]
+    route.fulfill(response=response)
+    # Well before the tablet's next read of its own (a minute after the last).
+    lead.locator("[data-team-copy] li", has_text=text).wait_for(timeout=20_000)
+    lead.unroute(re.compile(r"/changes\?"))
+    assert lead.errors == [] and cqc.errors == []
+
+
 def test_evidence_deleted_offline_is_deleted_on_the_server_when_back_online(live_server, page_at):
     page = page_at(768)
     base = open_demo_inspection(page, live_server, "lead@example.org", "demo-lead-password")

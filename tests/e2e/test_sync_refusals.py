@@ -138,7 +138,7 @@ def test_a_batch_the_server_fails_on_is_halved_until_the_one_op_at_fault_is_set_
     # More syncs send nothing: the op waits for the inspector, not for the server.
     seen = len(batches)
     for _ in range(2):
-        # "Sync now" until a sync has run to its end (a click during a scheduled one is ignored).
+        # "Sync now" until a sync has run to its end (one already running when it is pressed runs first).
         page.wait_for_function("""(before) => document.body.dataset.teamPulled !== before ||
             void document.querySelector("[data-sync-now]").click()""",
                                arg=page.evaluate("document.body.dataset.teamPulled"), polling=500)

@@ -20,6 +20,7 @@ const MAX_DELAY = 300_000;
 let delay = MIN_DELAY;
 let timer = null;
 let draining = false;
+let again = false; // "Sync now" pressed (or the connection back) during a sync: one more once it ends
 
 // One database per user: "ops" is the outbox; "team" the team's records as the change feed last gave them
 // (key "entity:id"); "cursors" how far this device has read each inspection's feed; "conflicts" this user's edits
@@ -457,7 +458,13 @@ const sending = {
 
 // force: "Sync now" or the connection just came back; otherwise the change feed is read at most once a minute.
 async function drain(force = false) {
-  if (draining || !navigator.onLine) return;
+  if (!navigator.onLine) return;
+  if (draining) {
+    // The sync running may have read the feed before what the inspector is waiting for reached the server, and
+    // the next one of its own reads it only a minute later: so the press is kept, not dropped.
+    again ||= force;
+    return;
+  }
   draining = true;
   try {
     const ops = sendOrder(await allOps());
@@ -478,6 +485,10 @@ async function drain(force = false) {
   } finally {
     draining = false;
     await render();
+    if (again) {
+      again = false;
+      drain(true);
+    }
   }
 }
 
