@@ -3,7 +3,7 @@ before the evidence captured ahead of it, and then in front of the lead inspecto
 
 import re
 
-from tests.e2e.conftest import axe_violations, capture, open_demo_inspection
+from tests.e2e.conftest import axe_violations, capture, open_demo_inspection, saved_on_device
 
 CONCERN = "Fictional: a member of staff was seen locking a child in a room (test)."
 
@@ -19,6 +19,7 @@ def test_a_concern_recorded_offline_is_synced_first_and_reaches_the_lead(live_se
     page.goto(f"{base}/concerns/new")  # a copy on the device for later
     assert axe_violations(page) == []
     page.goto(f"{base}/evidence/new")
+    saved_on_device(page, f"{base}/concerns/new")  # opened offline below
     page.context.set_offline(True)
 
     capture(page, "Fictional evidence captured before the concern.")

@@ -2,6 +2,8 @@
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import axe_violations, capture, open_demo_inspection
 
 
@@ -79,7 +81,7 @@ def test_visit_evidence_and_case_file_reach_the_board(live_server, page_at):
     # (wait_for_function polls with eval: CSP blocks it)
     page.locator("#board-counts", has_text="0 strengths").wait_for()
     assert board_counts(page)[0] == 0
-    assert "judgement=area_for_development" in page.url
+    expect(page).to_have_url(re.compile(r"judgement=area_for_development"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
     assert page.errors == []
 
@@ -94,5 +96,6 @@ def test_fieldwork_pages_pass_axe_on_a_tablet(live_server, page_at):
         assert page.evaluate("document.documentElement.scrollWidth") <= 768, path
     page.goto(base + "/plan")
     page.locator("#days a").first.click()
+    page.wait_for_url(re.compile(r"/activities/[0-9a-f-]{36}$"))  # axe on the activity, not the plan it left
     assert axe_violations(page) == [], page.url
     assert page.errors == []

@@ -29,6 +29,7 @@ def test_team_member_is_added_in_place_with_htmx(live_server, page_at):
     page = page_at(768)
     sign_in(page, live_server, "lead@example.org", "demo-lead-password")
     page.get_by_role("link", name=DEMO_AREA).click()
+    page.wait_for_url(re.compile(r"/inspections/\d+$"))  # marked once the link's page is the one shown
     page.evaluate("window.__marker = 'same page'")  # survives only if the page is not reloaded
     page.get_by_label("Email address of the inspector").fill("nobody@example.org")
     page.get_by_label("Shadow").check()
@@ -60,5 +61,6 @@ def test_pages_work_on_a_phone_and_pass_axe(live_server, page_at):
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
     page.goto(f"{live_server}/inspections")
     page.get_by_role("link", name=DEMO_AREA).click()
+    page.wait_for_url(re.compile(r"/inspections/\d+$"))
     assert axe_violations(page) == []
     assert page.errors == []

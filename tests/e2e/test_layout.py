@@ -121,6 +121,9 @@ def test_no_page_scrolls_sideways_on_a_phone(page_at, live_server, demo_database
         page.set_viewport_size({"width": width, "height": 740})
         for path in pages(demo_database)[role]:
             page.goto(f"{live_server}{path}")
+            status = page.locator("#sync-status")
+            if status.count():  # drawn by the script after the page loads: measured with it there
+                status.wait_for()
             scroll_width = page.evaluate("document.documentElement.scrollWidth")
             if scroll_width > width:
                 wider[f"{path} at {width}"] = scroll_width

@@ -2,6 +2,8 @@
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import (
     a_second_passes,
     axe_violations,
@@ -26,6 +28,7 @@ def test_three_captures_offline_survive_a_reload_then_sync_to_a_second_inspector
     page.evaluate("navigator.serviceWorker.ready")
     page.reload()  # now controlled by the service worker, which keeps a copy of the page
     assert page.evaluate("navigator.serviceWorker.controller !== null")
+    saved_on_device(page, f"{base}/evidence/new")  # the copy the offline reload below is served from
     page.context.set_offline(True)
 
     pending = page.locator("#device-outbox [data-pending] li")
@@ -163,7 +166,7 @@ def test_a_rejected_capture_waits_in_needs_attention_while_later_ones_sync(live_
 
     page.goto(f"{base}/evidence/new")
     page.get_by_role("button", name="Correct it").click()
-    assert page.locator("#capture-form textarea[name=text]").input_value() == "Fictional capture with no aspect chosen."
+    expect(page.locator("#capture-form textarea[name=text]")).to_have_value("Fictional capture with no aspect chosen.")
     page.locator("#capture-form").get_by_label("How timely was the identification").check()
     page.get_by_role("button", name="Save evidence").click()  # online now: the plain form path
     page.wait_for_url(re.compile(r"/board"))
@@ -176,6 +179,7 @@ def test_a_rejected_capture_waits_in_needs_attention_while_later_ones_sync(live_
 
 def test_an_offline_capture_the_server_would_refuse_is_refused_on_the_device_in_the_forms_words(live_server, page_at):
     page = page_at(768)
+    page.clock.install()
     go_offline_on_capture_page(page, live_server, "peer@example.org", "demo-peer-password")
     form = page.locator("#capture-form")
     form.get_by_label("What did you see or hear?").fill("Fictional capture saved with no heading.")
@@ -192,11 +196,12 @@ def test_an_offline_capture_the_server_would_refuse_is_refused_on_the_device_in_
     assert " ".join(group.locator(".govuk-error-message").inner_text().split()) == (
         "Error: Select the proposal (1 to 4) this evidence is about")
     assert page.locator("#device-outbox [data-pending] li").count() == 0  # nothing kept
-    assert "0 captures waiting to sync" in page.locator("#sync-status").inner_text()
+    # The status line is drawn by the page's script from IndexedDB, after the page loads.
+    expect(page.locator("#sync-status")).to_contain_text("0 captures waiting to sync")
 
     # A heading but no aspect: the aspect of that heading is asked for, where it is asked.
     form.get_by_label("1. Identifying needs").check()
-    page.wait_for_timeout(1100)  # GOV.UK buttons ignore a second click within a second (double-submit guard)
+    a_second_passes(page)
     form.get_by_role("button", name="Save evidence").click()
     form.locator(".govuk-error-summary li", has_text="Select the aspect this evidence is about").wait_for()
     assert form.locator(".govuk-error-summary li").count() == 1
@@ -212,7 +217,7 @@ def test_an_offline_capture_the_server_would_refuse_is_refused_on_the_device_in_
 
     # Put right, it is kept on the device and the errors go.
     form.get_by_label("How timely was the identification").check()
-    page.wait_for_timeout(1100)
+    a_second_passes(page)
     form.get_by_role("button", name="Save evidence").click()
     page.locator("#device-outbox [data-pending] li", has_text="saved with no heading").wait_for()
     assert form.locator(".govuk-error-summary, .govuk-error-message, .govuk-form-group--error").count() == 0
@@ -244,7 +249,7 @@ def test_make_an_inspection_available_offline_then_browse_it_with_no_connection(
     progress.wait_for(timeout=30_000)
     saved = int(re.search(r"(\d+) pages saved", progress.inner_text()).group(1))
     assert saved >= 20
-    assert "MB stored" in page.locator("#sync-status").inner_text()
+    expect(page.locator("#sync-status")).to_contain_text("MB stored")  # measured by the script, after it draws
     page.context.set_offline(True)
     for path, heading in [("/plan", "Day plan"), ("/board?heading=3", "Evidence board"), ("/files/summary",
                                                                                            "File-sample summary")]:
@@ -252,7 +257,7 @@ def test_make_an_inspection_available_offline_then_browse_it_with_no_connection(
         assert page.locator("h1").inner_text() == heading
     page.goto(f"{base}/board?heading=4")
     page.get_by_role("link", name="Day plan").click()
-    assert page.locator("h1").inner_text() == "Day plan"
+    expect(page.locator("h1")).to_have_text("Day plan")  # the page the link opens, not the one it leaves
     page.goto(f"{live_server}/admin/audit")  # not saved: the offline page, not an error
     assert page.locator("h1").inner_text() == "You are offline"
     page.context.set_offline(False)
@@ -364,8 +369,9 @@ def test_notes_typed_offline_on_an_activity_are_kept_and_synced_as_one_edit(live
     notes = page.locator("#notes-text")
     notes.fill("Online fictional note.")
     page.locator("#notes-status", has_text="Saved").wait_for()  # autosaved online: version moves on
-    assert page.locator("#notes").get_attribute("data-base-version") == page.locator("#notes-status").get_attribute(
-        "data-version")
+    # The form takes the new version when htmx settles the swap (htmx:load), a moment after "Saved" shows.
+    expect(page.locator("#notes")).to_have_attribute(
+        "data-base-version", page.locator("#notes-status").get_attribute("data-version"))
     page.context.set_offline(True)
     notes.fill("Online fictional note. Then more typed offline")
     page.locator("#notes-status", has_text="Saved on this device").wait_for(timeout=10_000)
@@ -423,6 +429,7 @@ def test_a_tablet_pulls_the_teams_new_evidence_and_shows_it_on_a_page_saved_befo
     lead.evaluate("navigator.serviceWorker.ready")
     lead.goto(f"{base}/board?heading=2")
     lead.reload()  # controlled by the service worker now, which keeps this copy of the page
+    lead.locator("body[data-team-pulled]").wait_for(state="attached")  # the page's first read of the feed is done
 
     text = "Fictional: the parent carer forum said short breaks are hard to book."
     cqc = page_at(768)
@@ -447,7 +454,10 @@ def test_a_tablet_pulls_the_teams_new_evidence_and_shows_it_on_a_page_saved_befo
     lead.context.set_offline(False)
     lead.reload()
     assert text in lead.locator("#results").inner_text()
-    lead.locator("[data-team-copy]").wait_for(state="hidden")
+    # Hidden in the page as served: looked at once the script has drawn it from the device (before its first read
+    # of the feed), so an item wrongly kept in the list would show.
+    lead.locator("body[data-team-pulled]").wait_for(state="attached")
+    expect(lead.locator("[data-team-copy]")).to_be_hidden()
     assert lead.errors == [] and cqc.errors == []
 
 

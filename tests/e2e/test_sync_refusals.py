@@ -5,7 +5,14 @@ import math
 import re
 import uuid
 
-from tests.e2e.conftest import axe_violations, board_text, capture, go_offline_on_capture_page, open_demo_inspection
+from tests.e2e.conftest import (
+    axe_violations,
+    board_text,
+    capture,
+    go_offline_on_capture_page,
+    open_demo_inspection,
+    saved_on_device,
+)
 
 CONCERN = "Fictional: a child said a member of staff pushed them on the stairs (test)."
 BROKEN = "Fictional capture with a broken character [U+D800] in it."  # put_op makes it a lone surrogate
@@ -45,6 +52,7 @@ def test_a_capture_the_server_cannot_store_waits_in_needs_attention_and_the_rest
     page.reload()  # controlled by the service worker, which keeps copies of the pages for offline use
     page.goto(f"{base}/concerns/new")
     page.goto(f"{base}/evidence/new")
+    saved_on_device(page, f"{base}/concerns/new", f"{base}/evidence/new")  # both opened offline below
     page.context.set_offline(True)
 
     texts = [f"Fictional evidence {n} captured beside a broken capture." for n in (1, 2)]
