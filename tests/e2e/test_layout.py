@@ -169,6 +169,7 @@ def test_comparing_letter_versions_fits_a_phone(page_at, live_server, demo_datab
     page.goto(f"{inspection}/letter")
     page.get_by_role("button", name="Start editing this draft").click()
     page.locator("#text-main_findings").wait_for()  # the editing page, not the one the click left
+    page.wait_for_load_state()  # and loaded: htmx starts its autosave then, and the field is there before
     page.locator("#text-main_findings").fill("- Fictional: a finding long enough to wrap on a phone, with "
                                              "https://example.org/a/very/long/address/that/has/no/spaces/at/all")
     page.locator("#saved-main_findings", has_text="Saved").wait_for()

@@ -13,6 +13,8 @@ def test_a_section_is_autosaved_and_an_earlier_version_restored(live_server, pag
     page.get_by_role("button", name="Start editing this draft").click()
     findings = page.locator("#text-main_findings")
     findings.wait_for()
+    # Typed into only once the page has loaded: htmx starts its autosave then, and the field is there before.
+    page.wait_for_load_state()
     drafted = findings.input_value()
     assert drafted.startswith("- ")  # drafted from the demo's evidence
 

@@ -365,6 +365,8 @@ def test_notes_typed_offline_on_an_activity_are_kept_and_synced_as_one_edit(live
     page = page_at(768)
     page.goto(open_demo_inspection(page, live_server, "cqc@example.org", "demo-cqc-password") + "/plan")
     page.locator("#days a", has_text="Meeting with leaders of health").first.click()
+    # Loaded: the URL is the activity's, and htmx has started the notes' autosave (the field is there before).
+    page.wait_for_url(re.compile(r"/activities/[0-9a-f-]{36}$"))
     activity_url = page.url
     notes = page.locator("#notes-text")
     notes.fill("Online fictional note.")
