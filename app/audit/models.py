@@ -12,7 +12,8 @@ class AuditEvent(SQLModel, table=True):
 
     id: int = Field(default=None, primary_key=True)  # set by the database on flush (app/models_base.py)
     at: datetime = Field(default_factory=utcnow, index=True)
-    actor_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    # Who acted, as written: no foreign key, so that the log is never rewritten (migration 0032).
+    actor_id: int | None = Field(default=None)
     # Kept as text too, so the log still says who after an account is renamed or removed.
     actor_email: str | None = Field(default=None, max_length=254)
     action: str = Field(max_length=60, index=True)

@@ -14,7 +14,8 @@ class SyncOperation(SQLModel, table=True):
     __tablename__ = "sync_operations"
 
     op_id: str = Field(primary_key=True, max_length=36)
-    user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    # Who sent it, as written: no foreign key; the record the op wrote proves the user (migration 0032).
+    user_id: int | None = Field(default=None)
     device_id: str = Field(max_length=100)
     inspection_id: int | None = Field(default=None)
     entity: str = Field(max_length=30)
