@@ -222,12 +222,31 @@ def _ratings(f: Field, value: Any, errors: dict[str, str]) -> None:
             errors[f"rating-{code}"] = f.comment_too_long or ""
 
 
-def check(contract: Contract, values: Mapping[str, Any], *, today: date | None = None) -> dict[str, str]:
-    """The errors of these values, by field, in the form's order (the first error of a field wins)."""
+def check(contract: Contract, values: Mapping[str, Any], *, today: date | None = None,
+          fields: tuple[str, ...] | None = None, apart: tuple[str, ...] = ()) -> dict[str, str]:
+    """The errors of these values, by field, in the form's order (the first error of a field wins). `fields`: only
+    these fields' checks; `apart`: all but these (see Contract.alone)."""
     errors: dict[str, str] = {}
-    for step in contract.steps:
-        step(values, errors, today)
+    if fields is None and not apart:
+        for step in contract.steps:
+            step(values, errors, today)
+        return errors
+    for f, step in zip(contract.fields, contract.steps, strict=True):
+        if (fields is None or f.name in fields) and f.name not in apart:
+            step(values, errors, today)
     return errors
+
+
+def alone(contract: Contract, name: str) -> bool:
+    """Whether a field's check reads nothing of the others and no other field's check reads it, so that its error
+    and theirs can be found apart (a sync batch's notes differ op by op; their other answers seldom do) and put
+    together in the form's order: {**its, **theirs} when it is the first field."""
+    target = contract.field(name)
+    if target.when or target.required_when or target.choices_by or target.not_before:
+        return False
+    return not any(name in (f.when or {}) or name in (f.required_when or {})
+                   or (f.choices_by is not None and f.choices_by[0] == name)
+                   or (f.not_before is not None and f.not_before[0] == name) for f in contract.fields)
 
 
 Step = Callable[[Mapping[str, Any], dict[str, str], date | None], None]

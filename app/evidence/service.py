@@ -66,11 +66,13 @@ class _Sources:
 
 def _errors(session: Session, inspection: Inspection, form: EvidenceForm, sources: _Sources | None = None,
             on_site: list[date] | None = None, kept_day: date | None = None, profile: Profile | None = None,
-            plain_contract: forms_contract.Contract | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+            plain_contract: forms_contract.Contract | None = None,
+            text_apart: bool = False) -> tuple[dict[str, str], dict[str, Any]]:
     """Errors and cleaned values: the form's contract first (the rules the tablet applies too), then what only
     the database knows. `sources`, `on_site`, `profile` and `plain_contract` (the contract with no other day
     allowed) save work when many items are checked at once; `kept_day` is the day an item being edited has, which
-    stays allowed."""
+    stays allowed. `text_apart`: the text is left unchecked (the caller checks it: see prepare_many), so the
+    answer holds for every form that differs from this one only in its text."""
     profile = profile or inspections.profile_of(inspection)
     source_id = form.source_id.strip()
     if sources is None:
@@ -88,7 +90,7 @@ def _errors(session: Session, inspection: Inspection, form: EvidenceForm, source
     elif not heading:  # a device may send the aspect alone: its heading is the aspect's
         with contextlib.suppress(KeyError):
             values["heading"] = str(profile.aspect(form.aspect)[0].number)
-    errors = forms_contract.check(contract, values)
+    errors = forms_contract.check(contract, values, apart=("text",) if text_apart else ())
     clean: dict[str, Any] = {"heading": None if "heading" in errors else int(values["heading"]),
                    "strands": sorted(set(form.strands)), "source_day": source_day,
                    "observed_on": None if "observed_on" in errors else parse_iso_date(form.observed_on),
@@ -178,10 +180,22 @@ def prepare_many(*, session: Session, actor: Actor, inspection: Inspection,
     now = utcnow()
     # The guard looks at the batch's texts together (most have nothing it needs to look at closely).
     found = personal_data.kinds_many([form.text.strip() for _, form, _ in entries])
+    # A batch's captures differ in their text, seldom in their other answers (heading, aspect, judgement, source,
+    # day): those are judged once for each way they are answered, the text for each capture, and the errors put
+    # together in the form's order (the text is the form's first field, and checked alone).
+    apart = plain.fields[0].name == "text" and forms_contract.alone(plain, "text")
+    judged: dict[tuple[Any, ...], tuple[dict[str, str], dict[str, Any]]] = {}
     out: list[dict[str, Any] | ValidationFailed] = []
     for (item_id, form, day), kinds in zip(entries, found, strict=True):
-        errors, clean = _errors(session, inspection, form, sources, on_site, profile=profile, plain_contract=plain)
-        out.append(ValidationFailed(errors) if errors else
+        answers = (form.heading, form.aspect, form.judgement, tuple(form.strands), form.source_type, form.source_id,
+                   form.source_label, form.observed_on, "" if apart else form.text)
+        if answers not in judged:
+            judged[answers] = _errors(session, inspection, form, sources, on_site, profile=profile,
+                                      plain_contract=plain, text_apart=apart)
+        errors, clean = judged[answers]
+        if apart and (text := forms_contract.check(plain, {"text": form.text}, fields=("text",))):
+            errors = {**text, **errors}
+        out.append(ValidationFailed(dict(errors)) if errors else
                    _row(actor=actor, inspection=inspection, form=form, clean=clean, item_id=item_id, captured_on=day,
                         now=now, found=kinds))
     return out
