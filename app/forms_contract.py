@@ -117,6 +117,20 @@ class Contract:
     def steps(self) -> tuple["Step", ...]:
         return tuple(_step(f) for f in self.fields)
 
+    @cached_property
+    def _op_fields(self) -> dict[tuple[str, ...], tuple[tuple[str, str, Any], ...]]:
+        return {}
+
+    def op_fields(self, extra: tuple[str, ...] = ()) -> tuple[tuple[str, str, Any], ...]:
+        """(name, kind, the value when a sync op leaves it out) of each field and of `extra` (text fields a sync op
+        may hold beyond the form's), worked out once per contract."""
+        found = self._op_fields.get(extra)
+        if found is None:
+            kinds = self.kinds | dict.fromkeys(extra, "text") if extra else self.kinds
+            found = self._op_fields[extra] = tuple((name, kind, self.defaults.get(name) or None)
+                                                   for name, kind in kinds.items())
+        return found
+
     def field(self, name: str) -> Field:
         for f in self.fields:
             if f.name == name:
@@ -325,11 +339,11 @@ def op_values(contract: Contract, data: Mapping[str, Any], *, extra: tuple[str, 
     something else (a number for a text, a text for a list). A field left out takes its default."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
-    kinds = contract.kinds | dict.fromkeys(extra, "text") if extra else contract.kinds
-    defaults = contract.defaults
-    for name, kind in kinds.items():
-        value = data.get(name, defaults.get(name) or None)
-        if kind == "choices":
+    for name, kind, default in contract.op_fields(extra):
+        value = data.get(name, default)
+        if type(value) is str and kind != "choices" and kind != "ratings":
+            values[name] = value  # (most values: text sent as text)
+        elif kind == "choices":
             if value is None:
                 value = []
             if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool)
