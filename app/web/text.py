@@ -56,10 +56,22 @@ def screen_json(value: Any) -> tuple[Any, dict[str, str]]:
     """A JSON value (any shape: hence Any) with every string in it NFC, keys too, and every string in it that
     cannot be stored, by its dotted path (keys included): one walk for both, as a sync batch walks 500 of them."""
     faults: dict[str, str] = {}
-    if type(value) is dict and all(type(key) is str and _plain(key) and (_plain(item) or (
-            type(item) is list and all(map(_plain, item)))) for key, item in value.items()):
+    if type(value) is dict and _flat_and_plain(value):
         return value, faults  # a flat op's data that is stored as sent (most are): the same object back
     return _screen(value, (), faults), faults
+
+
+def _flat_and_plain(value: dict[Any, Any]) -> bool:
+    """Every key text and _plain, every value _plain or a list of _plain values: one loop, printable ASCII text
+    (nearly every key and value) judged inline rather than by a call."""
+    for key, item in value.items():
+        if not (type(key) is str and ((key.isascii() and key.isprintable()) or _plain(key))):
+            return False
+        if type(item) is str and item.isascii() and item.isprintable():
+            continue
+        if not (_plain(item) or (type(item) is list and all(map(_plain, item)))):
+            return False
+    return True
 
 
 def _plain(value: Any) -> bool:
