@@ -91,19 +91,26 @@ function setLastSync() {
   localStorage.setItem(`sendfw-last-sync-${user}`, new Date().toISOString());
 }
 
+let renders = 0;
+
 async function render() {
+  // Renders overlap (a sync ending, an event, a click): only the one started last draws, so a slower earlier one
+  // cannot put back a list that has since changed.
+  const started = ++renders;
   const ops = await allOps();
   const waiting = ops.filter((op) => !op.rejected);
   const attention = ops.filter((op) => op.rejected);
   const stale = await overtakenOps(ops);
   const status = document.getElementById("sync-status");
+  const notes = status ? await allConflicts() : [];
+  if (started !== renders) return;
   if (status) {
     const last = localStorage.getItem(`sendfw-last-sync-${user}`);
     status.hidden = false;
     status.querySelector("[data-online]").textContent = navigator.onLine ? "Online" : "Offline";
     const here = document.querySelector("[data-inspection-id]")?.dataset.inspectionId || null;
     showCounts(status.querySelector("[data-waiting]"),
-      statusParts({ ops, notes: await allConflicts(), stale, here }));
+      statusParts({ ops, notes, stale, here }));
     const days = last ? Math.floor((Date.now() - new Date(last)) / 86_400_000) : null;
     status.querySelector("[data-last-sync]").textContent = last
       ? `last synced ${new Date(last).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}` +
