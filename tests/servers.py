@@ -1,5 +1,6 @@
 """The app under uvicorn on loopback, as a real process: for the browser tests and the multi-process tests."""
 
+import json
 import os
 import re
 import socket
@@ -88,6 +89,18 @@ class AppServer:
                 time.sleep(0.1)
         self.stop()
         pytest.fail(f"the app did not start: {self.log_path.read_text()}")
+
+    def logged_requests(self, request_ids: set[str], wait: float = 5.0) -> list[dict]:
+        """This process's access-log lines (JSON) for these request ids, waiting up to `wait` seconds for one of
+        each: the app writes a request's line once the response has gone, so the client can hold it first."""
+        deadline = time.monotonic() + wait
+        while True:
+            found = [record for line in self.log_path.read_text().splitlines() if line.startswith("{")
+                     for record in [json.loads(line)]
+                     if record.get("message") == "request" and record.get("request_id") in request_ids]
+            if {record["request_id"] for record in found} == request_ids or time.monotonic() >= deadline:
+                return found
+            time.sleep(0.05)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -262,8 +262,6 @@ def test_an_edit_that_read_a_version_another_process_then_replaced_becomes_a_con
 
 
 def test_every_request_is_logged_as_one_json_line_with_its_request_id(processes, lead):
-    import json
-
     a, _b, _engine = processes
     proxied = lead["clients"][0].get("/api/v1/session", headers={"X-Request-ID": "proxy-req-0001"})
     invented = lead["clients"][0].get("/api/v1/session", headers={"X-Request-ID": "<script>alert(1)</script>"})
@@ -271,9 +269,8 @@ def test_every_request_is_logged_as_one_json_line_with_its_request_id(processes,
     assert re.fullmatch(r"app;dur=\d+\.\d", proxied.headers["Server-Timing"])
     assert invented.headers["X-Request-ID"] != "<script>alert(1)</script>"
     assert len(invented.headers["X-Request-ID"]) == 32
-    lines = [json.loads(line) for line in a.log_path.read_text().splitlines() if line.startswith("{")]
-    mine = [line for line in lines if line.get("request_id") in {"proxy-req-0001", invented.headers["X-Request-ID"]}]
-    assert len(mine) == 2
+    mine = a.logged_requests({"proxy-req-0001", invented.headers["X-Request-ID"]})
+    assert len(mine) == 2  # one line each: none missing, none twice
     for line in mine:
         assert (line["logger"], line["message"], line["method"], line["path"], line["status"], line["user_id"]) == (
             "sendfw.access", "request", "GET", "/api/v1/session", 200, lead["lead_id"])
