@@ -431,6 +431,16 @@ def test_a_new_release_of_the_service_worker_takes_over_without_breaking_an_open
     assert page.errors == []
 
 
+def colleague_captures(cqc, server_url: str, base: str, text: str):
+    """The CQC inspector, on a device of their own, captures a short breaks item online while the lead's tablet
+    looks on; returns their page."""
+    sign_in(cqc, server_url, "cqc@example.org", "demo-cqc-password")
+    cqc.goto(f"{base}/evidence/new")
+    capture(cqc, text, "2. Meeting needs", "Short break care.", "Area for development", "Social care")
+    cqc.wait_for_url(re.compile(r"/board"))
+    return cqc
+
+
 def test_a_tablet_pulls_the_teams_new_evidence_and_shows_it_on_a_page_saved_before(live_server, page_at):
     lead = page_at(768)
     base = open_demo_inspection(lead, live_server, "lead@example.org", "demo-lead-password")
@@ -440,11 +450,7 @@ def test_a_tablet_pulls_the_teams_new_evidence_and_shows_it_on_a_page_saved_befo
     lead.locator("body[data-team-pulled]").wait_for(state="attached")  # the page's first read of the feed is done
 
     text = "Fictional: the parent carer forum said short breaks are hard to book."
-    cqc = page_at(768)
-    sign_in(cqc, live_server, "cqc@example.org", "demo-cqc-password")
-    cqc.goto(f"{base}/evidence/new")
-    capture(cqc, text, "2. Meeting needs", "Short break care.", "Area for development", "Social care")
-    cqc.wait_for_url(re.compile(r"/board"))
+    cqc = colleague_captures(page_at(768), live_server, base, text)
 
     # The lead's tablet syncs without reloading: the colleague's item arrives through the change feed.
     lead.get_by_role("button", name="Sync now").click()
@@ -494,11 +500,7 @@ def test_sync_now_pressed_while_a_sync_is_running_runs_again_once_it_ends(live_s
     assert held, "the tablet did not read the change feed within 20 s of Sync now"
 
     text = "Fictional: the parent carer forum said the new short breaks offer was never explained."
-    cqc = page_at(768)
-    sign_in(cqc, live_server, "cqc@example.org", "demo-cqc-password")
-    cqc.goto(f"{base}/evidence/new")
-    capture(cqc, text, "2. Meeting needs", "Short break care.", "Area for development", "Social care")
-    cqc.wait_for_url(re.compile(r"/board"))
+    cqc = colleague_captures(page_at(768), live_server, base, text)
 
     lead.get_by_role("button", name="Sync now").click()  # while the first sync still waits on the feed
     route, response = held[0]
