@@ -187,8 +187,9 @@ def prepare_many(*, session: Session, actor: Actor, inspection: Inspection,
     judged: dict[tuple[Any, ...], tuple[dict[str, str], dict[str, Any]]] = {}
     out: list[dict[str, Any] | ValidationFailed] = []
     for (item_id, form, day), kinds in zip(entries, found, strict=True):
-        answers = (form.heading, form.aspect, form.judgement, tuple(form.strands), form.source_type, form.source_id,
-                   form.source_label, form.observed_on, "" if apart else form.text)
+        # Every answer of the form (so a field added to it is judged too), the text only when it is not apart.
+        answers = tuple(tuple(value) if type(value) is list else value for name, value in form
+                        if not (apart and name == "text"))
         if answers not in judged:
             judged[answers] = _errors(session, inspection, form, sources, on_site, profile=profile,
                                       plain_contract=plain, text_apart=apart)
